@@ -1,0 +1,55 @@
+//! Application state and the whole route table, in one place.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::config::Config;
+use crate::keys::KeyManager;
+use crate::oauth::{discovery, health, jwks};
+use crate::pages;
+use crate::paths;
+use crate::store::Store;
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub keys: KeyManager,
+    pub discovery: Arc<discovery::Documents>,
+}
+
+impl AppState {
+    /// Builds the state from loaded parts.
+    pub fn new(config: Config, store: Store, keys: KeyManager) -> Self {
+        let discovery = Arc::new(discovery::Documents::build(&config, &keys));
+        Self {
+            config: Arc::new(config),
+            store,
+            keys,
+            discovery,
+        }
+    }
+}
+
+/// The route table. Middleware (request ids, tracing, limits, timeouts) is added in `server`.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route(paths::HEALTHZ, get(health::healthz))
+        .route(paths::READYZ, get(health::readyz))
+        .route(
+            paths::OPENID_CONFIGURATION,
+            get(discovery::openid_configuration),
+        )
+        .route(
+            paths::OAUTH_AUTHORIZATION_SERVER,
+            get(discovery::oauth_authorization_server),
+        )
+        .route(paths::JWKS, get(jwks::jwks))
+        .route(paths::JWKS_WELL_KNOWN, get(jwks::jwks))
+        .route(paths::STYLESHEET, get(pages::stylesheet))
+        .fallback(pages::not_found)
+        .with_state(state)
+}

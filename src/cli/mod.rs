@@ -1,0 +1,161 @@
+//! The admin command line. The contract (command names, flags, `--json` output) is exact:
+//! other tools drive Tessera through it. Errors go to stderr with a non-zero exit.
+
+mod client;
+mod keys;
+mod user;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, LogFormat};
+use crate::store::Store;
+
+/// Tessera: an OAuth 2.0 / OpenID Connect authorization server.
+#[derive(Debug, Parser)]
+#[command(name = "tessera", version, about)]
+pub struct Cli {
+    /// Configuration file.
+    #[arg(
+        long,
+        global = true,
+        env = "TESSERA_CONFIG",
+        default_value = "config.toml"
+    )]
+    pub config: PathBuf,
+    /// Log line format (overrides `server.log_format`).
+    #[arg(long, global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server until SIGTERM or SIGINT.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Manage clients (relying parties and service accounts).
+    #[command(subcommand)]
+    Client(client::ClientCommand),
+    /// Inspect and rotate signing keys.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+}
+
+/// Runs a parsed command line; the process exit code says whether it worked.
+pub fn run(cli: Cli) -> ExitCode {
+    let config = match Config::load(&cli.config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(
+        cli.log_format.unwrap_or(config.server.log_format),
+        matches!(cli.command, Command::Serve),
+    );
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => crate::server::serve(config).await,
+        Command::Migrate => {
+            let store = open_store(&config).await?;
+            println!("migrations applied");
+            store.close().await;
+            Ok(())
+        }
+        Command::User(cmd) => {
+            let store = open_store(&config).await?;
+            let r = user::run(cmd, &store).await;
+            store.close().await;
+            r
+        }
+        Command::Client(cmd) => {
+            let store = open_store(&config).await?;
+            let r = client::run(cmd, &store, &config).await;
+            store.close().await;
+            r
+        }
+        Command::Keys(cmd) => {
+            let store = open_store(&config).await?;
+            let r = keys::run(cmd, &store, &config).await;
+            store.close().await;
+            r
+        }
+    }
+}
+
+/// Opens the configured database and brings its schema up to date.
+async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let store = Store::connect(
+        &config.database.url,
+        config.database.max_connections.min(2),
+        config.database.acquire_timeout,
+    )
+    .await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// Logs go to stderr (stdout is reserved for command output such as `--json`). The server
+/// logs at `info` by default, the admin commands only warnings; `RUST_LOG` overrides both.
+fn init_tracing(format: LogFormat, serving: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = if serving { "info" } else { "warn" };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Reads one line (the password) from standard input, without its line ending.
+fn read_password_line() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        anyhow::bail!("no password on standard input (give it as one line)");
+    }
+    Ok(password)
+}
+
+/// Prints a value as one JSON document on stdout.
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string(value)?);
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! `tessera user …`
+
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::{print_json, read_password_line};
+use crate::crypto::hash_password;
+use crate::domain::Username;
+use crate::store::{Store, StoreError};
+
+/// User commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is read from standard input (one line).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List users.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable a user: they can no longer sign in or refresh tokens.
+    Disable {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a user's password from standard input (one line).
+    SetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Serialize)]
+struct UserOut {
+    id: String,
+    username: String,
+    email: Option<String>,
+    name: Option<String>,
+    disabled: bool,
+    created_at: i64,
+}
+
+pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Create {
+            username,
+            email,
+            name,
+            json,
+            ..
+        } => {
+            let username = Username::parse(&username).map_err(anyhow::Error::msg)?;
+            if let Some(e) = &email
+                && (!e.contains('@') || e.chars().any(char::is_whitespace))
+            {
+                anyhow::bail!("`{e}` is not an email address");
+            }
+            let password = read_password_line()?;
+            let hash = hash_password(&password)?;
+            let id = uuid::Uuid::new_v4().to_string();
+            match store
+                .create_user(
+                    &id,
+                    username.as_str(),
+                    email.as_deref(),
+                    name.as_deref(),
+                    &hash,
+                )
+                .await
+            {
+                Err(StoreError::Conflict(_)) => {
+                    anyhow::bail!("a user named `{username}` already exists")
+                }
+                other => other?,
+            }
+            if json {
+                print_json(&serde_json::json!({"id": id, "username": username.as_str()}))
+            } else {
+                println!("created user {username} (subject {id})");
+                Ok(())
+            }
+        }
+        UserCommand::List { json } => {
+            let users: Vec<UserOut> = store
+                .list_users()
+                .await?
+                .into_iter()
+                .map(|u| UserOut {
+                    id: u.id,
+                    username: u.username,
+                    email: u.email,
+                    name: u.name,
+                    disabled: u.disabled,
+                    created_at: u.created_at,
+                })
+                .collect();
+            if json {
+                return print_json(&users);
+            }
+            for u in users {
+                let state = if u.disabled { "disabled" } else { "active" };
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.username,
+                    u.id,
+                    u.email.as_deref().unwrap_or("-"),
+                    state
+                );
+            }
+            Ok(())
+        }
+        UserCommand::Disable { username, json } => {
+            if !store.disable_user(&username).await? {
+                anyhow::bail!("no user named `{username}`");
+            }
+            if json {
+                print_json(&serde_json::json!({"username": username, "disabled": true}))
+            } else {
+                println!("disabled user {username}");
+                Ok(())
+            }
+        }
+        UserCommand::SetPassword { username, json, .. } => {
+            let password = read_password_line()?;
+            let hash = hash_password(&password)?;
+            if !store.set_user_password(&username, &hash).await? {
+                anyhow::bail!("no user named `{username}`");
+            }
+            if json {
+                print_json(&serde_json::json!({"username": username, "password_changed": true}))
+            } else {
+                println!("changed the password of {username}");
+                Ok(())
+            }
+        }
+    }
+}

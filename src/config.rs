@@ -1,0 +1,467 @@
+//! Typed configuration: one TOML file, overridable key by key with `TESSERA_<SECTION>_<KEY>`
+//! environment variables. Every error names the file (or variable) and the key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::keys::Alg;
+
+/// The whole configuration. Only `issuer`, `server.bind`, `database.url` and `keys.dir` are
+/// required; everything else has a safe default.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The OP's issuer identifier (OIDC Discovery §3): absolute http(s) URL, no trailing slash.
+    pub issuer: String,
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub keys: KeysConfig,
+    #[serde(default)]
+    pub tokens: TokensConfig,
+    #[serde(default)]
+    pub authorization: AuthorizationConfig,
+    #[serde(default)]
+    pub session: SessionConfig,
+}
+
+/// `[server]`: the HTTP listener.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    pub bind: String,
+    /// `text` or `json` log lines.
+    #[serde(default)]
+    pub log_format: LogFormat,
+    /// Longest time one request may take before it is answered with 408.
+    #[serde(default = "d_request_timeout", deserialize_with = "duration")]
+    pub request_timeout: Duration,
+    /// Largest request body accepted, in bytes.
+    #[serde(default = "d_max_body_bytes")]
+    pub max_body_bytes: usize,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// `[database]`: where everything persistent lives.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://path?mode=rwc` or `postgres://user@host/db`.
+    pub url: String,
+    /// Most connections one instance holds open.
+    #[serde(default = "d_max_connections")]
+    pub max_connections: u32,
+    /// How long a request waits for a free connection before it gets 503.
+    #[serde(default = "d_acquire_timeout", deserialize_with = "duration")]
+    pub acquire_timeout: Duration,
+}
+
+/// `[keys]`: signing keys and the key-encryption key that protects them at rest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeysConfig {
+    /// Folder holding the key-encryption key (`kek.key`).
+    pub dir: PathBuf,
+    /// Signing algorithms with keys published and ready to sign.
+    #[serde(default = "d_algorithms")]
+    pub algorithms: Vec<Alg>,
+    /// Default algorithm of ID tokens (a client may register another enabled one).
+    #[serde(default = "d_id_token_alg")]
+    pub id_token_alg: Alg,
+    /// Algorithm of JWT access tokens (RFC 9068).
+    #[serde(default = "d_access_token_alg")]
+    pub access_token_alg: Alg,
+    /// How long a key signs before the next key takes over.
+    #[serde(default = "d_rotation_interval", deserialize_with = "duration")]
+    pub rotation_interval: Duration,
+    /// How often a running server re-reads the key set (to see rotations by others).
+    #[serde(default = "d_reload_interval", deserialize_with = "duration")]
+    pub reload_interval: Duration,
+}
+
+/// `[tokens]`: lifetimes of everything Tessera issues.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokensConfig {
+    #[serde(default = "d_access_ttl", deserialize_with = "duration")]
+    pub access_token_ttl: Duration,
+    #[serde(default = "d_id_ttl", deserialize_with = "duration")]
+    pub id_token_ttl: Duration,
+    #[serde(default = "d_code_ttl", deserialize_with = "duration")]
+    pub code_ttl: Duration,
+    #[serde(default = "d_refresh_idle", deserialize_with = "duration")]
+    pub refresh_idle_ttl: Duration,
+    #[serde(default = "d_refresh_absolute", deserialize_with = "duration")]
+    pub refresh_absolute_ttl: Duration,
+    /// Window in which a retried refresh with the just-rotated token is not treated as reuse.
+    #[serde(default, deserialize_with = "duration")]
+    pub refresh_reuse_grace: Duration,
+}
+
+/// `[authorization]`: policy of the authorization endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizationConfig {
+    /// Require PKCE from confidential clients too (RFC 9700 §2.1.1).
+    #[serde(default = "d_true")]
+    pub require_pkce_for_confidential: bool,
+}
+
+/// `[session]`: the browser session at the OP (SSO).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionConfig {
+    /// A session unused this long ends.
+    #[serde(default = "d_session_idle", deserialize_with = "duration")]
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, used or not.
+    #[serde(default = "d_session_absolute", deserialize_with = "duration")]
+    pub absolute_timeout: Duration,
+}
+
+fn d_request_timeout() -> Duration {
+    Duration::from_secs(30)
+}
+fn d_max_body_bytes() -> usize {
+    64 * 1024
+}
+fn d_max_connections() -> u32 {
+    10
+}
+fn d_acquire_timeout() -> Duration {
+    Duration::from_secs(5)
+}
+fn d_algorithms() -> Vec<Alg> {
+    vec![Alg::RS256, Alg::ES256]
+}
+fn d_id_token_alg() -> Alg {
+    Alg::RS256
+}
+fn d_access_token_alg() -> Alg {
+    Alg::RS256
+}
+fn d_rotation_interval() -> Duration {
+    Duration::from_secs(30 * 86_400)
+}
+fn d_reload_interval() -> Duration {
+    Duration::from_secs(5)
+}
+fn d_access_ttl() -> Duration {
+    Duration::from_secs(15 * 60)
+}
+fn d_id_ttl() -> Duration {
+    Duration::from_secs(60 * 60)
+}
+fn d_code_ttl() -> Duration {
+    Duration::from_secs(60)
+}
+fn d_refresh_idle() -> Duration {
+    Duration::from_secs(7 * 86_400)
+}
+fn d_refresh_absolute() -> Duration {
+    Duration::from_secs(30 * 86_400)
+}
+fn d_session_idle() -> Duration {
+    Duration::from_secs(60 * 60)
+}
+fn d_session_absolute() -> Duration {
+    Duration::from_secs(12 * 60 * 60)
+}
+fn d_true() -> bool {
+    true
+}
+
+impl Default for TokensConfig {
+    fn default() -> Self {
+        Self {
+            access_token_ttl: d_access_ttl(),
+            id_token_ttl: d_id_ttl(),
+            code_ttl: d_code_ttl(),
+            refresh_idle_ttl: d_refresh_idle(),
+            refresh_absolute_ttl: d_refresh_absolute(),
+            refresh_reuse_grace: Duration::ZERO,
+        }
+    }
+}
+
+impl Default for AuthorizationConfig {
+    fn default() -> Self {
+        Self {
+            require_pkce_for_confidential: true,
+        }
+    }
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout: d_session_idle(),
+            absolute_timeout: d_session_absolute(),
+        }
+    }
+}
+
+/// Durations are written the human way: `60s`, `15m`, `7d`.
+fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let s = String::deserialize(d)?;
+    humantime::parse_duration(&s).map_err(|e| {
+        serde::de::Error::custom(format!(
+            "`{s}` is not a duration ({e}); write e.g. \"60s\", \"15m\" or \"30d\""
+        ))
+    })
+}
+
+/// A configuration that could not be loaded; the message names the file or variable and the key.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+/// Sections whose keys can be set from `TESSERA_<SECTION>_<KEY>`.
+const SECTIONS: &[&str] = &[
+    "server",
+    "database",
+    "keys",
+    "tokens",
+    "authorization",
+    "session",
+];
+
+/// Environment variables that start with `TESSERA_` but are not config keys.
+const NON_CONFIG_VARS: &[&str] = &["TESSERA_CONFIG"];
+
+impl Config {
+    /// Reads `path`, applies the process environment and validates the result.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let env: BTreeMap<String, String> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("TESSERA_"))
+            .filter(|(k, _)| {
+                !NON_CONFIG_VARS.contains(&k.as_str()) && !k.starts_with("TESSERA_TEST_")
+            })
+            .collect();
+        Self::load_with_env(path, &env)
+    }
+
+    /// As [`Config::load`], with the environment given explicitly (for tests).
+    pub fn load_with_env(path: &Path, env: &BTreeMap<String, String>) -> Result<Self, ConfigError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError(format!("{file}: cannot read the config file: {e}")))?;
+        let mut table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError(format!("{file}: {e}")))?;
+        let mut origin: BTreeMap<String, String> = BTreeMap::new();
+        for (var, raw) in env {
+            let (section, key) = split_env_var(var).ok_or_else(|| {
+                ConfigError(format!(
+                    "environment variable {var} does not name a config key \
+                     (expected TESSERA_ISSUER or TESSERA_<SECTION>_<KEY> with SECTION one of {})",
+                    SECTIONS.join(", ")
+                ))
+            })?;
+            let value = env_value(raw);
+            match section {
+                None => {
+                    table.insert(key.clone(), value);
+                    origin.insert(key, var.clone());
+                }
+                Some(section) => {
+                    let entry = table
+                        .entry(section.to_string())
+                        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                    let toml::Value::Table(t) = entry else {
+                        return Err(ConfigError(format!(
+                            "{file}: key `{section}` must be a table"
+                        )));
+                    };
+                    t.insert(key.clone(), value);
+                    origin.insert(format!("{section}.{key}"), var.clone());
+                }
+            }
+        }
+        let config: Config =
+            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+                let key = e.path().to_string();
+                let source = origin
+                    .get(&key)
+                    .map(|var| format!(" (set by environment variable {var})"))
+                    .unwrap_or_default();
+                ConfigError(format!("{file}: key `{key}`{source}: {}", e.inner()))
+            })?;
+        config
+            .validate()
+            .map_err(|(key, msg)| ConfigError(format!("{file}: key `{key}`: {msg}")))?;
+        Ok(config)
+    }
+
+    /// Checks that cannot be expressed by types alone; returns the offending key.
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        let url = url::Url::parse(&self.issuer).map_err(|e| {
+            (
+                "issuer",
+                format!("`{}` is not an absolute URL ({e})", self.issuer),
+            )
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(("issuer", "must be an http or https URL".into()));
+        }
+        if self.issuer.ends_with('/') {
+            return Err(("issuer", "must not end with a slash".into()));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            // OIDC Discovery §3 / RFC 8414 §2: no query or fragment components.
+            return Err(("issuer", "must not have a query or fragment".into()));
+        }
+        if self.server.bind.parse::<std::net::SocketAddr>().is_err() {
+            return Err((
+                "server.bind",
+                format!(
+                    "`{}` is not an address like 127.0.0.1:8080",
+                    self.server.bind
+                ),
+            ));
+        }
+        if !(self.database.url.starts_with("sqlite:")
+            || self.database.url.starts_with("postgres:")
+            || self.database.url.starts_with("postgresql:"))
+        {
+            return Err((
+                "database.url",
+                "must start with sqlite: or postgres:".into(),
+            ));
+        }
+        if self.keys.algorithms.is_empty() {
+            return Err(("keys.algorithms", "must name at least one algorithm".into()));
+        }
+        if !self.keys.algorithms.contains(&Alg::RS256) {
+            // OIDC Core §15.1: RS256 must be supported for ID tokens.
+            return Err((
+                "keys.algorithms",
+                "must include RS256 (required by OpenID Connect)".into(),
+            ));
+        }
+        if !self.keys.algorithms.contains(&self.keys.id_token_alg) {
+            return Err(("keys.id_token_alg", "must be one of keys.algorithms".into()));
+        }
+        if !self.keys.algorithms.contains(&self.keys.access_token_alg) {
+            return Err((
+                "keys.access_token_alg",
+                "must be one of keys.algorithms".into(),
+            ));
+        }
+        if self.keys.rotation_interval < Duration::from_secs(3600) {
+            return Err(("keys.rotation_interval", "must be at least 1h".into()));
+        }
+        Ok(())
+    }
+
+    /// Whether cookies must carry `Secure` (the issuer is served over https).
+    pub fn is_https(&self) -> bool {
+        self.issuer.starts_with("https://")
+    }
+}
+
+/// `TESSERA_ISSUER` → (None, "issuer"); `TESSERA_DATABASE_URL` → (Some("database"), "url").
+fn split_env_var(var: &str) -> Option<(Option<&'static str>, String)> {
+    let rest = var.strip_prefix("TESSERA_")?.to_ascii_lowercase();
+    if rest == "issuer" {
+        return Some((None, rest));
+    }
+    SECTIONS.iter().find_map(|section| {
+        let key = rest.strip_prefix(section)?.strip_prefix('_')?;
+        (!key.is_empty()).then(|| (Some(*section), key.to_string()))
+    })
+}
+
+/// An environment value is read as a TOML value when it is one (`true`, `20`, `["RS256"]`),
+/// otherwise as a plain string.
+fn env_value(raw: &str) -> toml::Value {
+    format!("v = {raw}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        let env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::load_with_env(&path, &env)
+    }
+
+    const MINIMAL: &str = r#"
+issuer = "http://127.0.0.1:8080"
+[server]
+bind = "127.0.0.1:8080"
+[database]
+url = "sqlite://data/tessera.db?mode=rwc"
+[keys]
+dir = "keys"
+"#;
+
+    #[test]
+    fn minimal_config_has_safe_defaults() {
+        let c = load(MINIMAL, &[]).unwrap();
+        assert_eq!(c.tokens.access_token_ttl, Duration::from_secs(900));
+        assert_eq!(c.tokens.code_ttl, Duration::from_secs(60));
+        assert!(c.authorization.require_pkce_for_confidential);
+    }
+
+    #[test]
+    fn env_overrides_name_section_and_key() {
+        let c = load(
+            MINIMAL,
+            &[
+                ("TESSERA_DATABASE_URL", "postgres://x@h/db"),
+                ("TESSERA_TOKENS_ACCESS_TOKEN_TTL", "5m"),
+                ("TESSERA_ISSUER", "https://id.example.com"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.database.url, "postgres://x@h/db");
+        assert_eq!(c.tokens.access_token_ttl, Duration::from_secs(300));
+        assert_eq!(c.issuer, "https://id.example.com");
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let e = load(&format!("{MINIMAL}bogus = 1\n"), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bogus"), "{e}");
+        let e = load(MINIMAL, &[("TESSERA_TOKENS_CODE_TTL", "soon")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("tokens.code_ttl") && e.contains("TESSERA_TOKENS_CODE_TTL"),
+            "{e}"
+        );
+        let e = load(&MINIMAL.replace("http://127.0.0.1:8080", "not a url"), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`issuer`"), "{e}");
+        let e = load(MINIMAL, &[("TESSERA_SERVER_BIND", "42")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("server.bind"), "{e}");
+    }
+}

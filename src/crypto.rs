@@ -1,0 +1,68 @@
+//! Small cryptographic helpers shared by the protocol modules: random values, hashes of stored
+//! secrets, and password hashing. No other module calls a hash or RNG crate directly.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use rand::rngs::OsRng;
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+/// `n` random bytes from the OS, base64url without padding (for secrets, codes, tokens, ids).
+pub fn random_token(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    OsRng.fill_bytes(&mut buf);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// Hex SHA-256: how high-entropy secrets (client secrets, codes, refresh tokens) are stored.
+/// They carry ≥128 bits of randomness, so a fast hash is enough and keeps lookups cheap.
+pub fn sha256_hex(s: &str) -> String {
+    let digest = Sha256::digest(s.as_bytes());
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// base64url(SHA-256(s)), as PKCE S256 (RFC 7636 §4.2) uses.
+pub fn sha256_b64url(s: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(s.as_bytes()))
+}
+
+/// Constant-time equality of two strings (secret comparison).
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// An argon2id PHC string for a password.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
+}
+
+/// Verifies a password against a stored PHC string. With `None` (unknown user) it still does
+/// one full argon2 verification against a dummy hash, so timing does not tell who exists.
+pub fn verify_password(password: &str, phc: Option<&str>) -> bool {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| hash_password("tessera-dummy-password").unwrap_or_default());
+    let (phc, real) = match phc {
+        Some(p) => (p, true),
+        None => (dummy.as_str(), false),
+    };
+    let ok = PasswordHash::new(phc)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false);
+    ok && real
+}

@@ -1,0 +1,5 @@
+//! Protocol endpoints, one module per endpoint.
+
+pub mod discovery;
+pub mod health;
+pub mod jwks;

@@ -1,0 +1,114 @@
+//! Starting and stopping the HTTP server: middleware, background tasks, graceful shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::http::{HeaderName, Request, StatusCode};
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::{AppState, router};
+use crate::config::Config;
+use crate::keys::KeyManager;
+use crate::store::Store;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Opens the database (running migrations) and the signing keys: everything `serve` needs.
+pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
+    let store = Store::connect(
+        &config.database.url,
+        config.database.max_connections,
+        config.database.acquire_timeout,
+    )
+    .await?;
+    store.migrate().await?;
+    let keys = KeyManager::open(&store, &config)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot load the signing keys: {e}"))?;
+    Ok(AppState::new(config, store, keys))
+}
+
+/// The route table wrapped in the middleware every request passes through.
+pub fn app(state: AppState) -> Router {
+    let config = state.config.clone();
+    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+        let id = req
+            .headers()
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
+        tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+    });
+    router(state)
+        .layer(RequestBodyLimitLayer::new(config.server.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.server.request_timeout,
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(trace)
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish, stops
+/// the background tasks and closes the pool.
+pub async fn run(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let maintenance = tokio::spawn(
+        state
+            .keys
+            .clone()
+            .maintain(state.config.keys.reload_interval),
+    );
+    let store = state.store.clone();
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    maintenance.abort();
+    store.close().await;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// `tessera serve`: binds the configured address and serves until SIGTERM or SIGINT.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let bind = config.server.bind.clone();
+    let state = prepare(config).await?;
+    let listener = TcpListener::bind(&bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    tracing::info!(address = %listener.local_addr()?, issuer = %state.config.issuer, "tessera is serving");
+    run(state, listener, shutdown_signal()).await
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

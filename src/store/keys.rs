@@ -1,0 +1,169 @@
+//! Signing keys shared by every instance (the private part arrives here already encrypted).
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Store, StoreError, StoreResult};
+
+/// A signing key as stored.
+#[derive(Debug, Clone)]
+pub struct KeyRow {
+    pub kid: String,
+    pub alg: String,
+    pub state: String,
+    pub public_jwk: String,
+    pub private_enc: String,
+    pub created_at: i64,
+    pub activated_at: Option<i64>,
+    pub retired_at: Option<i64>,
+    pub expires_at: Option<i64>,
+}
+
+impl KeyRow {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            kid: r.try_get("kid")?,
+            alg: r.try_get("alg")?,
+            state: r.try_get("state")?,
+            public_jwk: r.try_get("public_jwk")?,
+            private_enc: r.try_get("private_enc")?,
+            created_at: r.try_get("created_at")?,
+            activated_at: r.try_get("activated_at")?,
+            retired_at: r.try_get("retired_at")?,
+            expires_at: r.try_get("expires_at")?,
+        })
+    }
+}
+
+const COLUMNS: &str =
+    "kid, alg, state, public_jwk, private_enc, created_at, activated_at, retired_at, expires_at";
+
+/// The outcome of a rotation attempt.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Rotation {
+    /// This caller rotated.
+    Done,
+    /// Someone else changed the key set first; nothing was written.
+    Lost,
+}
+
+impl Store {
+    /// Every key that is published (next, active, and retired but not yet expired), oldest first.
+    pub async fn published_keys(&self, now: i64) -> StoreResult<Vec<KeyRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM signing_keys
+             WHERE state <> 'retired' OR expires_at IS NULL OR expires_at > $1
+             ORDER BY created_at, kid"
+        ))
+        .bind(now)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(KeyRow::from_row)
+            .collect::<sqlx::Result<_>>()?)
+    }
+
+    /// How many keys exist at all (to tell a fresh database from a lost key-encryption key).
+    pub async fn count_keys(&self) -> StoreResult<i64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signing_keys")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+
+    /// Inserts the missing `active` and/or `next` keys of one algorithm, in one transaction.
+    /// Another instance doing the same at the same moment makes this a no-op (`Lost`).
+    pub async fn insert_keys(&self, keys: &[KeyRow]) -> StoreResult<Rotation> {
+        let mut tx = self.pool().begin().await?;
+        for k in keys {
+            let taken: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM signing_keys WHERE alg = $1 AND state = $2",
+            )
+            .bind(&k.alg)
+            .bind(&k.state)
+            .fetch_one(&mut *tx)
+            .await?;
+            if taken > 0 {
+                return Ok(Rotation::Lost);
+            }
+            if let Err(e) = insert(&mut tx, k).await {
+                // The unique index on (alg, state) lost us a race with another instance.
+                return match StoreError::from(e) {
+                    StoreError::Conflict(_) => Ok(Rotation::Lost),
+                    other => Err(other),
+                };
+            }
+        }
+        match tx.commit().await.map_err(StoreError::from) {
+            Ok(()) => Ok(Rotation::Done),
+            Err(StoreError::Conflict(_)) => Ok(Rotation::Lost),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Promotes `next_kid` to active, retires `active_kid` (published until `retired_expires_at`)
+    /// and inserts `new_next`, all or nothing. If either key is no longer in the expected state
+    /// (another instance or the CLI rotated first) nothing changes and `Lost` is returned.
+    pub async fn rotate_keys(
+        &self,
+        active_kid: &str,
+        next_kid: &str,
+        new_next: &KeyRow,
+        now: i64,
+        retired_expires_at: i64,
+    ) -> StoreResult<Rotation> {
+        let mut tx = self.pool().begin().await?;
+        let retired = sqlx::query(
+            "UPDATE signing_keys SET state = 'retired', retired_at = $1, expires_at = $2
+             WHERE kid = $3 AND state = 'active'",
+        )
+        .bind(now)
+        .bind(retired_expires_at)
+        .bind(active_kid)
+        .execute(&mut *tx)
+        .await?;
+        let promoted = sqlx::query(
+            "UPDATE signing_keys SET state = 'active', activated_at = $1 WHERE kid = $2 AND state = 'next'",
+        )
+        .bind(now)
+        .bind(next_kid)
+        .execute(&mut *tx)
+        .await?;
+        if retired.rows_affected() != 1 || promoted.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(Rotation::Lost);
+        }
+        insert(&mut tx, new_next).await?;
+        tx.commit().await?;
+        Ok(Rotation::Done)
+    }
+
+    /// Removes retired keys whose tokens have all expired; returns how many.
+    pub async fn purge_expired_keys(&self, now: i64) -> StoreResult<u64> {
+        let done =
+            sqlx::query("DELETE FROM signing_keys WHERE state = 'retired' AND expires_at <= $1")
+                .bind(now)
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Any>, k: &KeyRow) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO signing_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ))
+    .bind(&k.kid)
+    .bind(&k.alg)
+    .bind(&k.state)
+    .bind(&k.public_jwk)
+    .bind(&k.private_enc)
+    .bind(k.created_at)
+    .bind(k.activated_at)
+    .bind(k.retired_at)
+    .bind(k.expires_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

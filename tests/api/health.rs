@@ -1,0 +1,125 @@
+//! `/healthz`, `/readyz`, request ids, and graceful shutdown of the real binary.
+
+use crate::common::{Options, TestDb, spawn_app, write_config};
+
+#[tokio::test]
+async fn healthz_and_readyz_answer_json() {
+    let app = spawn_app().await;
+    let r = app.http.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().contains_key("x-request-id"));
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["status"], "ok");
+
+    let r = app.http.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"status": "ok", "database": "ok", "keys": "ok"})
+    );
+}
+
+#[tokio::test]
+async fn request_id_is_echoed_when_given() {
+    let app = spawn_app().await;
+    let r = app
+        .http
+        .get(app.url("/healthz"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "abc-123");
+}
+
+#[tokio::test]
+async fn unknown_path_is_a_readable_404_page() {
+    let app = spawn_app().await;
+    let r = app.http.get(app.url("/nope")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+}
+
+#[tokio::test]
+async fn oversized_body_is_refused_with_413() {
+    let app = spawn_app().await;
+    let body = "a".repeat(200 * 1024);
+    let r = app
+        .http
+        .post(app.url("/healthz"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status() == 413 || r.status() == 405,
+        "status {}",
+        r.status()
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn serve_shuts_down_gracefully_on_sigterm() {
+    let db = TestDb::create().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let issuer = format!("http://127.0.0.1:{port}");
+    let config = write_config(dir.path(), &issuer, &db.url, &Options::default());
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .arg("--config")
+        .arg(&config)
+        .arg("serve")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..100 {
+        if http.get(format!("{issuer}/healthz")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(up, "server did not come up");
+    let pid = child.id().unwrap() as i32;
+    unsafe_kill(pid);
+    let out = tokio::time::timeout(std::time::Duration::from_secs(15), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(out.success(), "exit status {out:?}");
+    let mut stderr = String::new();
+    use tokio::io::AsyncReadExt;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
+    assert!(stderr.contains("shut down cleanly"), "{stderr}");
+    assert!(http.get(format!("{issuer}/healthz")).send().await.is_err());
+}
+
+#[cfg(unix)]
+fn unsafe_kill(pid: i32) {
+    let status = std::process::Command::new("kill")
+        .arg("-TERM")
+        .arg(pid.to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
