@@ -3,11 +3,11 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::config::Config;
 use crate::keys::KeyManager;
-use crate::oauth::{discovery, health, jwks};
+use crate::oauth::{discovery, health, jwks, token};
 use crate::pages;
 use crate::paths;
 use crate::store::Store;
@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(paths::JWKS, get(jwks::jwks))
         .route(paths::JWKS_WELL_KNOWN, get(jwks::jwks))
+        .route(paths::TOKEN, post(token::token))
         .route(paths::STYLESHEET, get(pages::stylesheet))
         .fallback(pages::not_found)
         .with_state(state)

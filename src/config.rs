@@ -107,6 +107,9 @@ pub struct TokensConfig {
     /// Window in which a retried refresh with the just-rotated token is not treated as reuse.
     #[serde(default, deserialize_with = "duration")]
     pub refresh_reuse_grace: Duration,
+    /// `aud` of JWT access tokens (RFC 9068 §3); the issuer when unset.
+    #[serde(default)]
+    pub access_token_audience: Option<String>,
 }
 
 /// `[authorization]`: policy of the authorization endpoint.
@@ -191,6 +194,7 @@ impl Default for TokensConfig {
             refresh_idle_ttl: d_refresh_idle(),
             refresh_absolute_ttl: d_refresh_absolute(),
             refresh_reuse_grace: Duration::ZERO,
+            access_token_audience: None,
         }
     }
 }

@@ -17,3 +17,4 @@ pub mod pages;
 pub mod paths;
 pub mod server;
 pub mod store;
+pub mod tokens;

@@ -1,5 +1,9 @@
 //! Protocol endpoints, one module per endpoint.
 
+pub mod client_auth;
 pub mod discovery;
+pub mod form;
 pub mod health;
 pub mod jwks;
+pub mod private_key_jwt;
+pub mod token;

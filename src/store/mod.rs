@@ -4,10 +4,13 @@
 
 mod clients;
 mod keys;
+mod refresh;
+mod revocations;
 mod users;
 
 pub use clients::{ClientRow, NewClient};
 pub use keys::{KeyRow, Rotation};
+pub use refresh::NewRefreshFamily;
 pub use users::UserRow;
 
 use std::time::Duration;

@@ -9,3 +9,4 @@ mod config;
 mod discovery;
 mod health;
 mod keys;
+mod token;

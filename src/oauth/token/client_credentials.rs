@@ -1,0 +1,61 @@
+//! The client_credentials grant (RFC 6749 §4.4): a confidential client gets an access token for
+//! itself. No refresh token (§4.4.3), no ID token; `sub` is the client_id.
+
+use crate::app::AppState;
+use crate::domain::Scope;
+use crate::error::OAuthError;
+use crate::oauth::client_auth::AuthenticatedClient;
+use crate::oauth::form::Params;
+use crate::store::unix_now;
+use crate::tokens::{AccessGrant, mint_access_token};
+
+use super::TokenResponse;
+
+/// Issues an access token for the client itself.
+#[tracing::instrument(skip_all, fields(client_id = %client.client.client_id))]
+pub async fn handle(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    params: &Params,
+) -> Result<TokenResponse, OAuthError> {
+    if !client.is_confidential() {
+        return Err(OAuthError::unauthorized_client(
+            "client_credentials is for confidential clients only",
+        ));
+    }
+    client.require_grant("client_credentials")?;
+    let allowed = client.allowed_scope();
+    // RFC 6749 §3.3: no scope requested → the client's registered (default) scope.
+    let scope = match params.get("scope") {
+        Some(s) => Scope::parse(s).map_err(OAuthError::invalid_scope)?,
+        None => allowed.clone(),
+    };
+    if !scope.is_subset(&allowed) {
+        return Err(OAuthError::invalid_scope(format!(
+            "scope not allowed for this client: {}",
+            scope.difference(&allowed).join(" ")
+        )));
+    }
+    let scope = scope.to_string();
+    let client_id = &client.client.client_id;
+    let minted = mint_access_token(
+        state,
+        &AccessGrant {
+            sub: client_id,
+            client_id,
+            scope: &scope,
+            auth_time: None,
+            sid: None,
+        },
+        unix_now(),
+    )?;
+    tracing::info!(target: "audit", event = "token_issued", grant = "client_credentials", client_id = %client_id, jti = %minted.jti);
+    Ok(TokenResponse {
+        access_token: minted.token,
+        token_type: "Bearer",
+        expires_in: minted.expires_in,
+        refresh_token: None,
+        id_token: None,
+        scope,
+    })
+}

@@ -1,0 +1,82 @@
+//! The token endpoint (`POST /token`, RFC 6749 §3.2): authenticate the client, dispatch on
+//! `grant_type`, answer JSON with `Cache-Control: no-store` (RFC 6749 §5.1).
+//! One file per grant.
+
+mod client_credentials;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::error::{ErrorCode, OAuthError};
+use crate::oauth::client_auth::authenticate;
+use crate::oauth::form::Params;
+
+/// A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
+#[derive(Debug, Serialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+}
+
+impl IntoResponse for TokenResponse {
+    fn into_response(self) -> Response {
+        let mut resp = Json(self).into_response();
+        let h = resp.headers_mut();
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        resp
+    }
+}
+
+/// `POST /token`.
+pub async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<TokenResponse, OAuthError> {
+    require_form(&headers)?;
+    let params = Params::parse(&body)?;
+    let grant_type = params.require("grant_type")?;
+    let client = authenticate(&state, &headers, &params).await?;
+    match grant_type {
+        "client_credentials" => client_credentials::handle(&state, &client, &params).await,
+        other => Err(OAuthError::new(
+            ErrorCode::UnsupportedGrantType,
+            format!(
+                "grant_type `{}` is not supported",
+                other.chars().take(64).collect::<String>()
+            ),
+        )),
+    }
+}
+
+/// Protocol POSTs must be form-encoded (RFC 6749 §3.2).
+pub fn require_form(headers: &HeaderMap) -> Result<(), OAuthError> {
+    let ok = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(OAuthError::invalid_request(
+            "the request body must be application/x-www-form-urlencoded",
+        ))
+    }
+}

@@ -1,0 +1,146 @@
+//! The tokens Tessera issues: JWT access tokens (RFC 9068) and ID tokens (OIDC Core §2). Claims
+//! are typed here; signing goes through [`crate::keys`].
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256, Sha512};
+
+use crate::app::AppState;
+use crate::crypto::random_token;
+use crate::keys::{Alg, KeyError, VerifyError};
+
+/// `typ` header of JWT access tokens (RFC 9068 §2.1).
+pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
+
+/// Claims of a JWT access token (RFC 9068 §2.2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub iss: String,
+    /// The user's subject, or the client_id for client_credentials.
+    pub sub: String,
+    pub aud: String,
+    pub client_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub jti: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<i64>,
+    /// The OP session the token was issued in (for logout-time revocation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+}
+
+/// A freshly signed access token.
+#[derive(Debug, Clone)]
+pub struct MintedAccessToken {
+    pub token: String,
+    pub jti: String,
+    pub exp: i64,
+    pub expires_in: i64,
+}
+
+/// What an access token is about.
+#[derive(Debug, Clone)]
+pub struct AccessGrant<'a> {
+    pub sub: &'a str,
+    pub client_id: &'a str,
+    pub scope: &'a str,
+    pub auth_time: Option<i64>,
+    pub sid: Option<&'a str>,
+}
+
+/// Signs an RFC 9068 access token with the configured access-token algorithm.
+pub fn mint_access_token(
+    state: &AppState,
+    grant: &AccessGrant<'_>,
+    now: i64,
+) -> Result<MintedAccessToken, KeyError> {
+    let ttl = state.config.tokens.access_token_ttl.as_secs() as i64;
+    let claims = AccessClaims {
+        iss: state.config.issuer.clone(),
+        sub: grant.sub.to_string(),
+        aud: access_token_audience(state),
+        client_id: grant.client_id.to_string(),
+        scope: grant.scope.to_string(),
+        exp: now + ttl,
+        iat: now,
+        jti: random_token(16),
+        auth_time: grant.auth_time,
+        sid: grant.sid.map(str::to_string),
+    };
+    let token = state.keys.sign(
+        state.config.keys.access_token_alg,
+        ACCESS_TOKEN_TYP,
+        &claims,
+    )?;
+    Ok(MintedAccessToken {
+        token,
+        jti: claims.jti,
+        exp: claims.exp,
+        expires_in: ttl,
+    })
+}
+
+/// The `aud` of access tokens: `tokens.access_token_audience`, or the issuer.
+pub fn access_token_audience(state: &AppState) -> String {
+    state
+        .config
+        .tokens
+        .access_token_audience
+        .clone()
+        .unwrap_or_else(|| state.config.issuer.clone())
+}
+
+/// Why an access token presented to Tessera is not acceptable.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AccessTokenError {
+    #[error(transparent)]
+    Signature(#[from] VerifyError),
+    #[error("the token is not an access token")]
+    WrongType,
+    #[error("the token was not issued by this server")]
+    WrongIssuer,
+    #[error("the token has expired")]
+    Expired,
+}
+
+/// Verifies signature, `typ`, `iss` and `exp` of an access token (revocation is checked by the
+/// caller against the store, which is async).
+pub fn verify_access_token(
+    state: &AppState,
+    token: &str,
+    now: i64,
+) -> Result<AccessClaims, AccessTokenError> {
+    let verified = state.keys.verify(token)?;
+    if !verified.typ.as_deref().is_some_and(|t| {
+        t.eq_ignore_ascii_case(ACCESS_TOKEN_TYP) || t.eq_ignore_ascii_case("application/at+jwt")
+    }) {
+        return Err(AccessTokenError::WrongType);
+    }
+    let claims: AccessClaims = verified.claims()?;
+    if claims.iss != state.config.issuer {
+        return Err(AccessTokenError::WrongIssuer);
+    }
+    if claims.exp <= now {
+        return Err(AccessTokenError::Expired);
+    }
+    Ok(claims)
+}
+
+/// `at_hash` / `c_hash` (OIDC Core §3.1.3.6): the left half of the hash the signing algorithm
+/// uses, base64url. Ed25519 uses SHA-512 (OIDC Core errata / RFC 8037 practice).
+pub fn half_hash(value: &str, alg: Alg) -> String {
+    match alg {
+        Alg::EdDSA => {
+            let d = Sha512::digest(value.as_bytes());
+            URL_SAFE_NO_PAD.encode(&d[..32])
+        }
+        Alg::RS256 | Alg::PS256 | Alg::ES256 => {
+            let d = Sha256::digest(value.as_bytes());
+            URL_SAFE_NO_PAD.encode(&d[..16])
+        }
+    }
+}
