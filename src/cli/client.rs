@@ -3,7 +3,7 @@
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 
-use super::print_json;
+use super::{print_json, report_assignment, report_removal};
 use crate::config::Config;
 use crate::crypto::{random_token, sha256_hex};
 use crate::domain::{RedirectUri, Scope};
@@ -31,6 +31,24 @@ pub enum ClientCommand {
     RotateSecret {
         #[arg(long)]
         client_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a client a role (carried in its client_credentials tokens).
+    AddRole {
+        #[arg(long)]
+        client_id: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a role from a client.
+    RemoveRole {
+        #[arg(long)]
+        client_id: String,
+        #[arg(long)]
+        role: String,
         #[arg(long)]
         json: bool,
     },
@@ -215,6 +233,25 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
                 Ok(())
             }
         }
+        ClientCommand::AddRole {
+            client_id,
+            role,
+            json,
+        } => report_assignment(
+            store.add_client_role(&client_id, &role).await?,
+            &format!("client `{client_id}`"),
+            &role,
+            json,
+        ),
+        ClientCommand::RemoveRole {
+            client_id,
+            role,
+            json,
+        } => report_removal(
+            store.remove_client_role(&client_id, &role).await?,
+            &format!("role `{role}` of client `{client_id}`"),
+            json,
+        ),
         ClientCommand::RotateSecret { client_id, json } => {
             let secret = random_token(32);
             if !store

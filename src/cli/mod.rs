@@ -3,6 +3,7 @@
 
 mod client;
 mod keys;
+mod role;
 mod user;
 
 use std::path::PathBuf;
@@ -48,6 +49,9 @@ pub enum Command {
     /// Inspect and rotate signing keys.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Manage roles and their permissions.
+    #[command(subcommand)]
+    Role(role::RoleCommand),
 }
 
 /// Runs a parsed command line; the process exit code says whether it worked.
@@ -103,6 +107,12 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             store.close().await;
             r
         }
+        Command::Role(cmd) => {
+            let store = open_store(&config).await?;
+            let r = role::run(cmd, &store).await;
+            store.close().await;
+            r
+        }
         Command::Keys(cmd) => {
             let store = open_store(&config).await?;
             let r = keys::run(cmd, &store, &config).await;
@@ -152,6 +162,39 @@ fn read_password_line() -> anyhow::Result<String> {
         anyhow::bail!("no password on standard input (give it as one line)");
     }
     Ok(password)
+}
+
+/// Prints the outcome of giving a role to a user or client.
+fn report_assignment(
+    outcome: crate::store::Assignment,
+    holder: &str,
+    role: &str,
+    json: bool,
+) -> anyhow::Result<()> {
+    use crate::store::Assignment;
+    match outcome {
+        Assignment::NoSuchRole => anyhow::bail!("no role named `{role}`"),
+        Assignment::NoSuchHolder => anyhow::bail!("no such {holder}"),
+        Assignment::Done if json => {
+            print_json(&serde_json::json!({"role": role, "assigned": true}))
+        }
+        Assignment::Done => {
+            println!("{holder} now holds role {role}");
+            Ok(())
+        }
+    }
+}
+
+/// Prints the outcome of taking a role or group away.
+fn report_removal(removed: bool, what: &str, json: bool) -> anyhow::Result<()> {
+    if !removed {
+        anyhow::bail!("{what} was not held");
+    }
+    if json {
+        return print_json(&serde_json::json!({"removed": true}));
+    }
+    println!("removed {what}");
+    Ok(())
 }
 
 /// Prints a value as one JSON document on stdout.

@@ -3,7 +3,7 @@
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::{print_json, read_password_line};
+use super::{print_json, read_password_line, report_assignment, report_removal};
 use crate::crypto::hash_password;
 use crate::domain::Username;
 use crate::store::{Store, StoreError};
@@ -43,6 +43,42 @@ pub enum UserCommand {
         username: String,
         #[arg(long, required = true)]
         password_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a user a role.
+    AddRole {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a role from a user (effective at their next token or refresh).
+    RemoveRole {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a user in a group (the `groups` claim).
+    AddGroup {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        group: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a user out of a group.
+    RemoveGroup {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        group: String,
         #[arg(long)]
         json: bool,
     },
@@ -138,6 +174,49 @@ pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
                 Ok(())
             }
         }
+        UserCommand::AddRole {
+            username,
+            role,
+            json,
+        } => report_assignment(
+            store.add_user_role(&username, &role).await?,
+            &format!("user `{username}`"),
+            &role,
+            json,
+        ),
+        UserCommand::RemoveRole {
+            username,
+            role,
+            json,
+        } => report_removal(
+            store.remove_user_role(&username, &role).await?,
+            &format!("role `{role}` of user `{username}`"),
+            json,
+        ),
+        UserCommand::AddGroup {
+            username,
+            group,
+            json,
+        } => {
+            let group = crate::domain::parse_role_name(&group).map_err(anyhow::Error::msg)?;
+            if !store.add_user_group(&username, group).await? {
+                anyhow::bail!("no user named `{username}`");
+            }
+            if json {
+                return print_json(&serde_json::json!({"username": username, "group": group}));
+            }
+            println!("user {username} is now in group {group}");
+            Ok(())
+        }
+        UserCommand::RemoveGroup {
+            username,
+            group,
+            json,
+        } => report_removal(
+            store.remove_user_group(&username, &group).await?,
+            &format!("group `{group}` of user `{username}`"),
+            json,
+        ),
         UserCommand::SetPassword { username, json, .. } => {
             let password = read_password_line()?;
             let hash = hash_password(&password)?;

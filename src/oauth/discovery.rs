@@ -13,7 +13,14 @@ use crate::keys::KeyManager;
 use crate::paths;
 
 /// Scopes Tessera understands, advertised in `scopes_supported`.
-pub const SCOPES_SUPPORTED: &[&str] = &["openid", "profile", "email", "offline_access"];
+pub const SCOPES_SUPPORTED: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "offline_access",
+    "roles",
+    "groups",
+];
 
 /// Claims Tessera can return, advertised in `claims_supported`.
 pub const CLAIMS_SUPPORTED: &[&str] = &[
@@ -32,6 +39,9 @@ pub const CLAIMS_SUPPORTED: &[&str] = &[
     "preferred_username",
     "email",
     "email_verified",
+    "roles",
+    "permissions",
+    "groups",
 ];
 
 /// Client authentication methods at the token, revocation and introspection endpoints.

@@ -6,11 +6,13 @@ mod clients;
 mod keys;
 mod refresh;
 mod revocations;
+mod roles;
 mod users;
 
 pub use clients::{ClientRow, NewClient};
 pub use keys::{KeyRow, Rotation};
 pub use refresh::NewRefreshFamily;
+pub use roles::{Assignment, Authz, RoleDeletion, RoleRow};
 pub use users::UserRow;
 
 use std::time::Duration;

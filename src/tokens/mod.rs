@@ -8,7 +8,9 @@ use sha2::{Digest, Sha256, Sha512};
 
 use crate::app::AppState;
 use crate::crypto::random_token;
+use crate::domain::Scope;
 use crate::keys::{Alg, KeyError, VerifyError};
+use crate::store::{Authz, StoreResult};
 
 /// `typ` header of JWT access tokens (RFC 9068 §2.1).
 pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
@@ -31,6 +33,9 @@ pub struct AccessClaims {
     /// The OP session the token was issued in (for logout-time revocation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
+    /// `roles`, `permissions`, `groups` (issue 8), present only when granted.
+    #[serde(flatten)]
+    pub entitlements: Entitlements,
 }
 
 /// A freshly signed access token.
@@ -50,6 +55,9 @@ pub struct AccessGrant<'a> {
     pub scope: &'a str,
     pub auth_time: Option<i64>,
     pub sid: Option<&'a str>,
+    /// Roles, permissions and groups to carry, already limited to what the scope allows
+    /// (see [`user_entitlements`]).
+    pub entitlements: &'a Entitlements,
 }
 
 /// Signs an RFC 9068 access token with the configured access-token algorithm.
@@ -70,6 +78,7 @@ pub fn mint_access_token(
         jti: random_token(16),
         auth_time: grant.auth_time,
         sid: grant.sid.map(str::to_string),
+        entitlements: grant.entitlements.clone(),
     };
     let token = state.keys.sign(
         state.config.keys.access_token_alg,
@@ -143,4 +152,55 @@ pub fn half_hash(value: &str, alg: Alg) -> String {
             URL_SAFE_NO_PAD.encode(&d[..16])
         }
     }
+}
+
+/// The scope that puts `roles` and `permissions` claims in tokens and userinfo.
+pub const ROLES_SCOPE: &str = "roles";
+/// The scope that puts the `groups` claim in tokens and userinfo.
+pub const GROUPS_SCOPE: &str = "groups";
+
+/// The RBAC claims a token or userinfo response carries; `None` fields are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entitlements {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<String>>,
+}
+
+impl Entitlements {
+    /// A service account's roles and permissions (client_credentials carries them always).
+    pub fn of_client(authz: Authz) -> Self {
+        if authz.roles.is_empty() {
+            return Self::default();
+        }
+        Self {
+            roles: Some(authz.roles),
+            permissions: Some(authz.permissions),
+            groups: None,
+        }
+    }
+}
+
+/// What a user holds, limited to what `scope` lets tokens carry: roles and permissions with
+/// `roles`, groups with `groups`, nothing otherwise. Read at every issuance, so a role removed
+/// is gone from the next token or refresh.
+pub async fn user_entitlements(
+    state: &AppState,
+    user_id: &str,
+    scope: &Scope,
+) -> StoreResult<Entitlements> {
+    let roles = scope.contains(ROLES_SCOPE);
+    let groups = scope.contains(GROUPS_SCOPE);
+    if !roles && !groups {
+        return Ok(Entitlements::default());
+    }
+    let authz = state.store.user_authz(user_id).await?;
+    Ok(Entitlements {
+        roles: roles.then_some(authz.roles),
+        permissions: roles.then_some(authz.permissions),
+        groups: groups.then_some(authz.groups),
+    })
 }

@@ -7,7 +7,7 @@ use crate::error::OAuthError;
 use crate::oauth::client_auth::AuthenticatedClient;
 use crate::oauth::form::Params;
 use crate::store::unix_now;
-use crate::tokens::{AccessGrant, mint_access_token};
+use crate::tokens::{AccessGrant, Entitlements, mint_access_token};
 
 use super::TokenResponse;
 
@@ -38,6 +38,8 @@ pub async fn handle(
     }
     let scope = scope.to_string();
     let client_id = &client.client.client_id;
+    // Issue 8: a service account's token carries its roles and permissions.
+    let entitlements = Entitlements::of_client(state.store.client_authz(client_id).await?);
     let minted = mint_access_token(
         state,
         &AccessGrant {
@@ -46,6 +48,7 @@ pub async fn handle(
             scope: &scope,
             auth_time: None,
             sid: None,
+            entitlements: &entitlements,
         },
         unix_now(),
     )?;

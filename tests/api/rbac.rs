@@ -1,0 +1,316 @@
+//! Roles and permissions (issue 8): CLI round trips and the claims tokens carry.
+
+use crate::common::{TestApp, spawn_app};
+
+fn claims_of(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("JWT payload");
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+async fn client_credentials_token(app: &TestApp, id: &str, secret: &str) -> serde_json::Value {
+    let r = app
+        .http
+        .post(app.url("/token"))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    claims_of(body["access_token"].as_str().unwrap())
+}
+
+#[tokio::test]
+async fn roles_and_permissions_round_trip_through_the_cli() {
+    let app = spawn_app().await;
+    let v = app
+        .cli_json(
+            &[
+                "role",
+                "create",
+                "--name",
+                "analyst",
+                "--description",
+                "Reads reports",
+                "--permission",
+                "reports:read",
+                "--json",
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(v["permissions"], serde_json::json!(["reports:read"]));
+    app.cli_json(
+        &[
+            "role",
+            "grant",
+            "--name",
+            "analyst",
+            "--permission",
+            "reports:export",
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    let list = app.cli_json(&["role", "list", "--json"], None).await;
+    let role = &list.as_array().unwrap()[0];
+    assert_eq!(role["name"], "analyst");
+    assert_eq!(role["description"], "Reads reports");
+    assert_eq!(
+        role["permissions"],
+        serde_json::json!(["reports:export", "reports:read"])
+    );
+    assert_eq!(role["holders"], 0);
+
+    let dup = app
+        .cli(&["role", "create", "--name", "analyst"], None)
+        .await;
+    assert!(!dup.status.success());
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
+    let bad = app
+        .cli(
+            &["role", "create", "--name", "x", "--permission", "no-colon"],
+            None,
+        )
+        .await;
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("resource:action"));
+    let missing = app
+        .cli(
+            &["role", "grant", "--name", "nobody", "--permission", "a:b"],
+            None,
+        )
+        .await;
+    assert!(!missing.status.success());
+}
+
+#[tokio::test]
+async fn deleting_a_role_in_use_needs_force() {
+    let app = spawn_app().await;
+    app.create_user("alice", "pw-alice-123").await;
+    app.cli_json(&["role", "create", "--name", "admin", "--json"], None)
+        .await;
+    app.cli_json(
+        &[
+            "user",
+            "add-role",
+            "--username",
+            "alice",
+            "--role",
+            "admin",
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    let out = app.cli(&["role", "delete", "--name", "admin"], None).await;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    let list = app.cli_json(&["role", "list", "--json"], None).await;
+    assert_eq!(list[0]["holders"], 1, "nothing deleted");
+    app.cli_json(
+        &["role", "delete", "--name", "admin", "--force", "--json"],
+        None,
+    )
+    .await;
+    assert_eq!(
+        app.cli_json(&["role", "list", "--json"], None).await,
+        serde_json::json!([])
+    );
+}
+
+#[tokio::test]
+async fn assigning_unknown_roles_or_users_fails_clearly() {
+    let app = spawn_app().await;
+    app.create_user("alice", "pw-alice-123").await;
+    let out = app
+        .cli(
+            &["user", "add-role", "--username", "alice", "--role", "ghost"],
+            None,
+        )
+        .await;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no role named `ghost`"));
+    app.cli_json(&["role", "create", "--name", "admin", "--json"], None)
+        .await;
+    let out = app
+        .cli(
+            &["user", "add-role", "--username", "bob", "--role", "admin"],
+            None,
+        )
+        .await;
+    assert!(!out.status.success());
+    let out = app
+        .cli(
+            &[
+                "client",
+                "add-role",
+                "--client-id",
+                "nope",
+                "--role",
+                "admin",
+            ],
+            None,
+        )
+        .await;
+    assert!(!out.status.success());
+    let out = app
+        .cli(
+            &[
+                "user",
+                "remove-role",
+                "--username",
+                "alice",
+                "--role",
+                "admin",
+            ],
+            None,
+        )
+        .await;
+    assert!(!out.status.success(), "alice never held admin");
+}
+
+#[tokio::test]
+async fn client_credentials_tokens_carry_the_clients_roles_and_permissions() {
+    let app = spawn_app().await;
+    let (id, secret) = app
+        .create_client(&[
+            "--name",
+            "Billing",
+            "--grant-type",
+            "client_credentials",
+            "--scope",
+            "billing",
+        ])
+        .await;
+    let secret = secret.unwrap();
+    let before = client_credentials_token(&app, &id, &secret).await;
+    assert!(
+        before.get("roles").is_none() && before.get("permissions").is_none(),
+        "{before}"
+    );
+
+    app.cli_json(
+        &[
+            "role",
+            "create",
+            "--name",
+            "reporter",
+            "--permission",
+            "reports:read",
+            "--permission",
+            "reports:write",
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    app.cli_json(
+        &[
+            "role",
+            "create",
+            "--name",
+            "reader",
+            "--permission",
+            "reports:read",
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    app.cli_json(
+        &[
+            "client",
+            "add-role",
+            "--client-id",
+            &id,
+            "--role",
+            "reporter",
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    app.cli_json(
+        &[
+            "client",
+            "add-role",
+            "--client-id",
+            &id,
+            "--role",
+            "reader",
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    let with = client_credentials_token(&app, &id, &secret).await;
+    assert_eq!(with["roles"], serde_json::json!(["reader", "reporter"]));
+    assert_eq!(
+        with["permissions"],
+        serde_json::json!(["reports:read", "reports:write"]),
+        "flattened, no duplicates"
+    );
+    assert_eq!(with["scope"], "billing", "roles never widen the scope");
+
+    app.cli_json(
+        &[
+            "client",
+            "remove-role",
+            "--client-id",
+            &id,
+            "--role",
+            "reporter",
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    let after = client_credentials_token(&app, &id, &secret).await;
+    assert_eq!(after["roles"], serde_json::json!(["reader"]));
+    assert_eq!(
+        after["permissions"],
+        serde_json::json!(["reports:read"]),
+        "a removed role's permissions are gone at once"
+    );
+}
+
+#[tokio::test]
+async fn roles_and_groups_scopes_are_advertised() {
+    let app = spawn_app().await;
+    let d: serde_json::Value = app
+        .http
+        .get(app.url("/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for s in ["roles", "groups"] {
+        assert!(
+            d["scopes_supported"]
+                .as_array()
+                .unwrap()
+                .contains(&s.into()),
+            "{s}"
+        );
+    }
+    for c in ["roles", "permissions", "groups"] {
+        assert!(
+            d["claims_supported"]
+                .as_array()
+                .unwrap()
+                .contains(&c.into()),
+            "{c}"
+        );
+    }
+}
