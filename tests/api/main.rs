@@ -10,4 +10,5 @@ mod discovery;
 mod health;
 mod keys;
 mod rbac;
+mod resource_server;
 mod token;

@@ -1,0 +1,127 @@
+//! An example resource server for Tessera: it accepts Tessera JWT access tokens (RFC 9068),
+//! verified offline with Tessera's JWKS, and protects each route by a permission carried in the
+//! token's `permissions` claim (issue 8). Errors follow RFC 6750 §3.
+
+mod verifier;
+
+pub use verifier::{AccessClaims, Rejection, Verifier};
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+/// Builds the service: `GET /reports` needs `reports:read`, `POST /reports` needs
+/// `reports:write`, `GET /me` needs only a valid token.
+pub fn app(verifier: Verifier) -> Router {
+    Router::new()
+        .route("/reports", get(list_reports).post(create_report))
+        .route("/me", get(me))
+        .with_state(Arc::new(verifier))
+}
+
+/// A request whose bearer token verified.
+pub struct Authenticated(pub AccessClaims);
+
+/// A refusal as RFC 6750 §3 describes it.
+pub enum AuthError {
+    /// No token at all: 401 with a bare challenge (§3.1: no error code).
+    Missing,
+    /// 401 `invalid_token`.
+    Invalid(String),
+    /// 403 `insufficient_scope`, naming what was needed.
+    Forbidden(&'static str),
+}
+
+impl IntoResponse for AuthError {
+    fn into_response(self) -> Response {
+        let (status, challenge, body) = match self {
+            AuthError::Missing => (
+                StatusCode::UNAUTHORIZED,
+                "Bearer realm=\"example\"".to_string(),
+                json!({"error": "invalid_request", "error_description": "a bearer token is required"}),
+            ),
+            AuthError::Invalid(why) => (
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "Bearer realm=\"example\", error=\"invalid_token\", error_description=\"{}\"",
+                    why.replace('"', "'")
+                ),
+                json!({"error": "invalid_token", "error_description": why}),
+            ),
+            AuthError::Forbidden(perm) => (
+                StatusCode::FORBIDDEN,
+                format!("Bearer realm=\"example\", error=\"insufficient_scope\", scope=\"{perm}\""),
+                json!({"error": "insufficient_scope", "error_description": format!("requires permission {perm}")}),
+            ),
+        };
+        let mut resp = (status, Json(body)).into_response();
+        if let Ok(v) = HeaderValue::from_str(&challenge) {
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+        }
+        resp
+    }
+}
+
+impl FromRequestParts<Arc<Verifier>> for Authenticated {
+    type Rejection = AuthError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        verifier: &Arc<Verifier>,
+    ) -> Result<Self, AuthError> {
+        let value = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or(AuthError::Missing)?;
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .ok_or_else(|| AuthError::Invalid("use the Bearer scheme".into()))?;
+        verifier
+            .verify(token.trim())
+            .await
+            .map(Authenticated)
+            .map_err(|e| AuthError::Invalid(e.to_string()))
+    }
+}
+
+impl Authenticated {
+    /// 403 unless the token carries `permission`.
+    pub fn require(&self, permission: &'static str) -> Result<(), AuthError> {
+        if self.0.permissions.iter().any(|p| p == permission) {
+            Ok(())
+        } else {
+            Err(AuthError::Forbidden(permission))
+        }
+    }
+}
+
+async fn list_reports(auth: Authenticated) -> Result<Json<serde_json::Value>, AuthError> {
+    auth.require("reports:read")?;
+    Ok(Json(
+        json!({"reports": [{"id": 1, "title": "Quarterly numbers"}], "for": auth.0.sub}),
+    ))
+}
+
+async fn create_report(
+    auth: Authenticated,
+) -> Result<(StatusCode, Json<serde_json::Value>), AuthError> {
+    auth.require("reports:write")?;
+    Ok((StatusCode::CREATED, Json(json!({"created": true}))))
+}
+
+async fn me(State(_): State<Arc<Verifier>>, auth: Authenticated) -> Json<serde_json::Value> {
+    Json(
+        json!({"sub": auth.0.sub, "client_id": auth.0.client_id, "roles": auth.0.roles, "permissions": auth.0.permissions}),
+    )
+}
