@@ -4,10 +4,11 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::http::{HeaderName, Request, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -44,11 +45,24 @@ pub fn app(state: AppState) -> Router {
             .unwrap_or("-");
         tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
     });
+    // HSTS only when the issuer is https: on plain http it would be ignored or, worse, pin a
+    // development host (RFC 6797 §7.2).
+    let hsts = config
+        .is_https()
+        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     router(state)
         .layer(RequestBodyLimitLayer::new(config.server.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.server.request_timeout,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::http::Response<_>| hsts.clone(),
         ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
@@ -68,15 +82,38 @@ pub async fn run(
             .clone()
             .maintain(state.config.keys.reload_interval),
     );
+    let purge = tokio::spawn(purge_expired_rows(state.store.clone()));
     let store = state.store.clone();
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     maintenance.abort();
+    purge.abort();
     store.close().await;
     tracing::info!("shut down cleanly");
     Ok(())
+}
+
+/// Every minute, removes expired codes, refresh families, revocation entries and used
+/// assertions. Safe on every instance: each statement is an idempotent DELETE.
+async fn purge_expired_rows(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match store.purge_expired(crate::store::unix_now()).await {
+            Ok(p) if p.total() > 0 => tracing::info!(
+                codes = p.codes,
+                refresh_families = p.refresh_families,
+                revoked_jtis = p.revoked_jtis,
+                assertions = p.assertions,
+                "purged expired rows"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "purging expired rows failed"),
+        }
+    }
 }
 
 /// `tessera serve`: binds the configured address and serves until SIGTERM or SIGINT.

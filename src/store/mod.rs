@@ -4,6 +4,7 @@
 
 mod clients;
 mod keys;
+mod purge;
 mod refresh;
 mod revocations;
 mod roles;
@@ -11,6 +12,7 @@ mod users;
 
 pub use clients::{ClientRow, NewClient};
 pub use keys::{KeyRow, Rotation};
+pub use purge::Purged;
 pub use refresh::NewRefreshFamily;
 pub use roles::{Assignment, Authz, RoleDeletion, RoleRow};
 pub use users::UserRow;

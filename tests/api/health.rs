@@ -123,3 +123,21 @@ fn unsafe_kill(pid: i32) {
         .unwrap();
     assert!(status.success());
 }
+
+#[tokio::test]
+async fn every_response_says_nosniff_and_plain_http_has_no_hsts() {
+    let app = spawn_app().await;
+    for path in [
+        "/healthz",
+        "/jwks",
+        "/.well-known/openid-configuration",
+        "/nope",
+    ] {
+        let r = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
+        assert!(
+            r.headers().get("strict-transport-security").is_none(),
+            "{path}: HSTS only for https issuers"
+        );
+    }
+}

@@ -9,6 +9,7 @@ mod config;
 mod discovery;
 mod health;
 mod keys;
+mod purge;
 mod rbac;
 mod resource_server;
 mod token;

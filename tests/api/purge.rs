@@ -1,0 +1,63 @@
+//! Expired rows are purged; live ones are kept.
+
+use std::time::Duration;
+
+use tessera::store::{NewRefreshFamily, Store, unix_now};
+
+use crate::common::spawn_app;
+
+#[tokio::test]
+async fn purge_removes_only_expired_rows() {
+    let app = spawn_app().await;
+    let store = Store::connect(&app.db.url, 2, Duration::from_secs(5))
+        .await
+        .unwrap();
+    let sub = app.create_user("alice", "pw-alice-123").await;
+    let (client, _) = app
+        .create_client(&[
+            "--name",
+            "Web",
+            "--redirect-uri",
+            "https://app.example.com/cb",
+        ])
+        .await;
+    let now = unix_now();
+    for (id, family_expires) in [("old", now - 10), ("live", now + 3600)] {
+        store
+            .create_refresh_family(&NewRefreshFamily {
+                family_id: id,
+                client_id: &client,
+                user_id: &sub,
+                scope: "openid",
+                auth_time: now,
+                session_id: None,
+                now,
+                family_expires_at: family_expires,
+                token_hash: &format!("hash-{id}"),
+                token_expires_at: family_expires,
+                access_jti: None,
+            })
+            .await
+            .unwrap();
+    }
+    store
+        .revoke_jti("expired-jti", now - 1, now - 100)
+        .await
+        .unwrap();
+    store.revoke_jti("live-jti", now + 600, now).await.unwrap();
+
+    let purged = store.purge_expired(now).await.unwrap();
+    assert_eq!(purged.refresh_families, 1);
+    assert_eq!(purged.revoked_jtis, 1);
+    assert!(
+        store.is_jti_revoked("live-jti").await.unwrap(),
+        "a live revocation is kept"
+    );
+    assert!(!store.is_jti_revoked("expired-jti").await.unwrap());
+    assert_eq!(
+        store.purge_expired(now).await.unwrap().total(),
+        0,
+        "idempotent"
+    );
+    store.close().await;
+}
