@@ -3,12 +3,15 @@
 //! backends pass the same tests. One file per concern.
 
 mod clients;
+mod codes;
+mod consents;
 mod keys;
 mod refresh;
 mod revocations;
 mod users;
 
 pub use clients::{ClientRow, NewClient};
+pub use codes::{CodeRow, NewCode, Redemption};
 pub use keys::{KeyRow, Rotation};
 pub use refresh::NewRefreshFamily;
 pub use users::UserRow;
