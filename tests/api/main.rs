@@ -6,8 +6,11 @@ mod common;
 
 mod authorize;
 mod cli;
+mod code_grant;
 mod config;
 mod discovery;
 mod health;
 mod keys;
+mod oidc_rp;
 mod token;
+mod userinfo;

@@ -128,6 +128,12 @@ pub fn session_cookie(resp: &reqwest::Response) -> Option<String> {
     })
 }
 
+/// Decodes a JWT's header without checking it.
+pub fn jwt_header(token: &str) -> serde_json::Value {
+    let part = token.split('.').next().expect("JWT header");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).expect("base64url")).expect("json")
+}
+
 /// Decodes a JWT's payload without checking it.
 pub fn jwt_claims(token: &str) -> serde_json::Value {
     let part = token.split('.').nth(1).expect("JWT payload");
@@ -209,6 +215,11 @@ impl TestApp {
         callback(&r)
     }
 
+    /// A new code for a session that is already signed in and consented.
+    pub async fn code_via_login_again(&self, req: &AuthRequest) -> String {
+        callback(&self.authorize(req).await)["code"].clone()
+    }
+
     /// Redeems a code at the token endpoint: (status, JSON body).
     pub async fn exchange(
         &self,
@@ -224,13 +235,12 @@ impl TestApp {
         if let Some(v) = verifier {
             form.push(("code_verifier", v));
         }
-        let r = reqwest::Client::new()
-            .post(self.url("/token"))
-            .basic_auth(&rp.client_id, rp.secret.as_deref())
-            .form(&form)
-            .send()
-            .await
-            .expect("token");
+        let mut req = reqwest::Client::new().post(self.url("/token"));
+        match &rp.secret {
+            Some(secret) => req = req.basic_auth(&rp.client_id, Some(secret)),
+            None => form.push(("client_id", rp.client_id.as_str())),
+        }
+        let r = req.form(&form).send().await.expect("token");
         let status = r.status().as_u16();
         (status, r.json().await.expect("json"))
     }
