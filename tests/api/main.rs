@@ -5,6 +5,7 @@
 mod common;
 
 mod authorize;
+mod browser;
 mod cli;
 mod code_grant;
 mod config;
