@@ -7,9 +7,10 @@ use axum::routing::{get, post};
 
 use crate::config::Config;
 use crate::keys::KeyManager;
-use crate::oauth::{discovery, health, jwks, token};
+use crate::oauth::{authorize, discovery, health, jwks, token, userinfo};
 use crate::pages;
 use crate::paths;
+use crate::session::SessionStores;
 use crate::store::Store;
 
 /// Everything a handler may need, cheap to clone.
@@ -19,24 +20,40 @@ pub struct AppState {
     pub store: Store,
     pub keys: KeyManager,
     pub discovery: Arc<discovery::Documents>,
+    /// Browser sessions (SSO), on the same database.
+    pub sessions: SessionStores,
 }
 
 impl AppState {
     /// Builds the state from loaded parts.
-    pub fn new(config: Config, store: Store, keys: KeyManager) -> Self {
+    pub fn new(config: Config, store: Store, keys: KeyManager, sessions: SessionStores) -> Self {
         let discovery = Arc::new(discovery::Documents::build(&config, &keys));
         Self {
             config: Arc::new(config),
             store,
             keys,
             discovery,
+            sessions,
         }
     }
 }
 
 /// The route table. Middleware (request ids, tracing, limits, timeouts) is added in `server`.
 pub fn router(state: AppState) -> Router {
+    // Only the pages a browser visits carry the session cookie layer.
+    let browser = Router::new()
+        .route(paths::AUTHORIZE, get(authorize::get).post(authorize::post))
+        .route(
+            paths::LOGIN,
+            get(pages::login::show).post(pages::login::submit),
+        )
+        .route(
+            paths::CONSENT,
+            get(pages::consent::show).post(pages::consent::submit),
+        );
+    let browser = state.sessions.apply(browser, &state.config);
     Router::new()
+        .merge(browser)
         .route(paths::HEALTHZ, get(health::healthz))
         .route(paths::READYZ, get(health::readyz))
         .route(
@@ -50,7 +67,9 @@ pub fn router(state: AppState) -> Router {
         .route(paths::JWKS, get(jwks::jwks))
         .route(paths::JWKS_WELL_KNOWN, get(jwks::jwks))
         .route(paths::TOKEN, post(token::token))
+        .route(paths::USERINFO, get(userinfo::get).post(userinfo::post))
         .route(paths::STYLESHEET, get(pages::stylesheet))
+        .route(paths::FORM_POST_SCRIPT, get(pages::form_post_script))
         .fallback(pages::not_found)
         .with_state(state)
 }

@@ -16,5 +16,6 @@ pub mod oauth;
 pub mod pages;
 pub mod paths;
 pub mod server;
+pub mod session;
 pub mod store;
 pub mod tokens;

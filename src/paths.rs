@@ -16,3 +16,4 @@ pub const END_SESSION: &str = "/logout";
 pub const LOGIN: &str = "/login";
 pub const CONSENT: &str = "/consent";
 pub const STYLESHEET: &str = "/assets/style.css";
+pub const FORM_POST_SCRIPT: &str = "/assets/form_post.js";

@@ -31,7 +31,8 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let keys = KeyManager::open(&store, &config)
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the signing keys: {e}"))?;
-    Ok(AppState::new(config, store, keys))
+    let sessions = crate::session::open(&store).await?;
+    Ok(AppState::new(config, store, keys, sessions))
 }
 
 /// The route table wrapped in the middleware every request passes through.

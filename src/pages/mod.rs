@@ -1,6 +1,9 @@
 //! Server-rendered pages for people (askama templates live in `templates/`). Every page goes
 //! through [`html`], which sets the security headers once.
 
+pub mod consent;
+pub mod login;
+
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -83,6 +86,29 @@ pub async fn stylesheet() -> Response {
             ),
         ],
         STYLE_CSS,
+    )
+        .into_response()
+}
+
+/// `GET /assets/form_post.js`: submits the form_post response page (served, not inline, so
+/// the CSP can forbid inline scripts).
+pub async fn form_post_script() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        include_str!("../../templates/form_post.js"),
     )
         .into_response()
 }

@@ -3,6 +3,8 @@
 //! backends pass the same tests. One file per concern.
 
 mod clients;
+mod codes;
+mod consents;
 mod keys;
 mod purge;
 mod refresh;
@@ -11,6 +13,7 @@ mod roles;
 mod users;
 
 pub use clients::{ClientRow, NewClient};
+pub use codes::{CodeRow, NewCode, Redemption};
 pub use keys::{KeyRow, Rotation};
 pub use purge::Purged;
 pub use refresh::NewRefreshFamily;

@@ -1,6 +1,8 @@
 //! The tokens Tessera issues: JWT access tokens (RFC 9068) and ID tokens (OIDC Core §2). Claims
 //! are typed here; signing goes through [`crate::keys`].
 
+pub mod id_token;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};

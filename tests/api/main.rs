@@ -4,12 +4,17 @@
 
 mod common;
 
+mod authorize;
+mod browser;
 mod cli;
+mod code_grant;
 mod config;
 mod discovery;
 mod health;
 mod keys;
+mod oidc_rp;
 mod purge;
 mod rbac;
 mod resource_server;
 mod token;
+mod userinfo;

@@ -2,6 +2,7 @@
 //! `grant_type`, answer JSON with `Cache-Control: no-store` (RFC 6749 §5.1).
 //! One file per grant.
 
+mod authorization_code;
 mod client_credentials;
 
 use axum::Json;
@@ -52,6 +53,7 @@ pub async fn token(
     let client = authenticate(&state, &headers, &params).await?;
     match grant_type {
         "client_credentials" => client_credentials::handle(&state, &client, &params).await,
+        "authorization_code" => authorization_code::handle(&state, &client, &params).await,
         other => Err(OAuthError::new(
             ErrorCode::UnsupportedGrantType,
             format!(

@@ -2,7 +2,9 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod db;
+pub mod flow;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

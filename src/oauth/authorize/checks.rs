@@ -1,0 +1,206 @@
+//! The authorization request, one rule-set per function, in the order they run (see
+//! [`super::validate`]). The first two fail with a page; the rest are redirected to the client.
+
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::config::Config;
+use crate::domain::Scope;
+use crate::error::{ErrorCode, OAuthError, PageError};
+use crate::oauth::form::Params;
+use crate::store::ClientRow;
+
+use super::reply::ResponseMode;
+
+/// The `prompt` values asked for (OIDC Core §3.1.2.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prompt {
+    pub none: bool,
+    /// `login`, or `select_account` (treated as login: one account per session).
+    pub login: bool,
+    pub consent: bool,
+}
+
+/// client_id names a registered client. Unknown → page (there is nowhere safe to redirect).
+pub async fn check_client(state: &AppState, params: &Params) -> Result<ClientRow, PageError> {
+    let Some(id) = params.get("client_id") else {
+        return Err(PageError::bad_request(
+            "The application did not say who it is (client_id is missing).",
+        ));
+    };
+    state
+        .store
+        .client(id)
+        .await?
+        .ok_or_else(|| PageError::bad_request("The application is not registered here."))
+}
+
+/// redirect_uri is one the client registered, compared as exact strings, query included
+/// (RFC 9700 §4.1.3). It may be left out only when exactly one is registered (OIDC Core
+/// requires it; RFC 6749 §3.1.2.3 allows the omission).
+pub fn check_redirect_uri(client: &ClientRow, params: &Params) -> Result<String, PageError> {
+    match params.get("redirect_uri") {
+        Some(uri) if client.redirect_uris.iter().any(|r| r == uri) => Ok(uri.to_string()),
+        Some(_) => Err(PageError::bad_request(
+            "The application asked to return to an address it has not registered.",
+        )),
+        None if client.redirect_uris.len() == 1 => Ok(client.redirect_uris[0].clone()),
+        None => Err(PageError::bad_request(
+            "The application did not say where to return (redirect_uri is missing).",
+        )),
+    }
+}
+
+/// response_mode: `query` (default for code) or `form_post`; `fragment` would put the code where
+/// scripts and history can read it, so it is refused for `code`.
+pub fn check_response_mode(params: &Params) -> Result<ResponseMode, OAuthError> {
+    match params.get("response_mode") {
+        None | Some("query") => Ok(ResponseMode::Query),
+        Some("form_post") => Ok(ResponseMode::FormPost),
+        Some("fragment") => Err(OAuthError::invalid_request(
+            "response_mode fragment is not allowed for response_type code",
+        )),
+        Some(_) => Err(OAuthError::invalid_request("unsupported response_mode")),
+    }
+}
+
+/// Request objects are not supported (OIDC Core §6.1, §6.2): refused, never silently ignored.
+pub fn check_request_object(params: &Params) -> Result<(), OAuthError> {
+    if params.get("request").is_some() {
+        return Err(OAuthError::new(
+            ErrorCode::RequestNotSupported,
+            "the request parameter is not supported",
+        ));
+    }
+    if params.get("request_uri").is_some() {
+        return Err(OAuthError::new(
+            ErrorCode::RequestUriNotSupported,
+            "the request_uri parameter is not supported",
+        ));
+    }
+    Ok(())
+}
+
+/// response_type is `code`, and the client is registered for the code grant.
+pub fn check_response_type(params: &Params, client: &ClientRow) -> Result<(), OAuthError> {
+    match params.get("response_type") {
+        None => Err(OAuthError::invalid_request(
+            "missing parameter `response_type`",
+        )),
+        Some("code") => {
+            if client.grant_types.iter().any(|g| g == "authorization_code") {
+                Ok(())
+            } else {
+                Err(OAuthError::unauthorized_client(
+                    "the client is not registered for the authorization_code grant",
+                ))
+            }
+        }
+        Some(_) => Err(OAuthError::new(
+            ErrorCode::UnsupportedResponseType,
+            "only response_type code is supported",
+        )),
+    }
+}
+
+/// scope is present and every value is one the client may request (RFC 6749 §3.3).
+pub fn check_scope(params: &Params, client: &ClientRow) -> Result<Scope, OAuthError> {
+    let requested =
+        Scope::parse(params.get("scope").unwrap_or_default()).map_err(OAuthError::invalid_scope)?;
+    if requested.is_empty() {
+        return Err(OAuthError::invalid_scope(
+            "scope is required (include openid)",
+        ));
+    }
+    let allowed = Scope::parse(&client.scopes).unwrap_or_default();
+    if !requested.is_subset(&allowed) {
+        return Err(OAuthError::invalid_scope(format!(
+            "scope not allowed for this client: {}",
+            requested.difference(&allowed).join(" ")
+        )));
+    }
+    Ok(requested)
+}
+
+/// PKCE (RFC 7636, RFC 9700 §2.1.1): only S256; required for public clients and, by default
+/// (`authorization.require_pkce_for_confidential`), for every client.
+pub fn check_pkce(
+    params: &Params,
+    client: &ClientRow,
+    config: &Config,
+) -> Result<Option<String>, OAuthError> {
+    let method = params.get("code_challenge_method");
+    let Some(challenge) = params.get("code_challenge") else {
+        if method.is_some() {
+            return Err(OAuthError::invalid_request(
+                "code_challenge_method without code_challenge",
+            ));
+        }
+        let public = client.auth_method == "none";
+        if public || config.authorization.require_pkce_for_confidential {
+            return Err(OAuthError::invalid_request(
+                "PKCE is required: send code_challenge with code_challenge_method S256",
+            ));
+        }
+        return Ok(None);
+    };
+    // RFC 7636 §4.3: a missing method means `plain`, which is not accepted.
+    if method != Some("S256") {
+        return Err(OAuthError::invalid_request(
+            "code_challenge_method must be S256",
+        ));
+    }
+    // The S256 challenge is base64url(SHA-256) without padding: 43 characters.
+    let well_formed = challenge.len() == 43
+        && challenge
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !well_formed {
+        return Err(OAuthError::invalid_request("malformed code_challenge"));
+    }
+    Ok(Some(challenge.to_string()))
+}
+
+/// prompt: known values only; `none` alone (OIDC Core §3.1.2.1).
+pub fn check_prompt(params: &Params) -> Result<Prompt, OAuthError> {
+    let mut p = Prompt::default();
+    let Some(raw) = params.get("prompt") else {
+        return Ok(p);
+    };
+    let mut count = 0;
+    for v in raw.split(' ').filter(|v| !v.is_empty()) {
+        count += 1;
+        match v {
+            "none" => p.none = true,
+            "login" | "select_account" => p.login = true,
+            "consent" => p.consent = true,
+            _ => return Err(OAuthError::invalid_request("unsupported prompt value")),
+        }
+    }
+    if p.none && count > 1 {
+        return Err(OAuthError::invalid_request(
+            "prompt none cannot be combined with other values",
+        ));
+    }
+    Ok(p)
+}
+
+/// max_age: a non-negative number of seconds (OIDC Core §3.1.2.1).
+pub fn check_max_age(params: &Params) -> Result<Option<i64>, OAuthError> {
+    params
+        .get("max_age")
+        .map(|v| {
+            v.parse::<u32>()
+                .map(i64::from)
+                .map_err(|_| OAuthError::invalid_request("max_age must be a number of seconds"))
+        })
+        .transpose()
+}
+
+/// nonce: passed through to the ID token; bounded so it cannot bloat stored rows.
+pub fn check_nonce(params: &Params) -> Result<Option<String>, OAuthError> {
+    match params.get("nonce") {
+        Some(n) if n.len() > 512 => Err(OAuthError::invalid_request("nonce is too long")),
+        n => Ok(n.map(str::to_string)),
+    }
+}

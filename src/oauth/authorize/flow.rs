@@ -1,0 +1,149 @@
+//! What happens to a checked request: sign in, consent, or issue the code
+//! (OIDC Core §3.1.2.3–§3.1.2.5). Login and consent pages come back here when they are done.
+
+use axum::response::{IntoResponse, Response};
+
+use crate::app::AppState;
+use crate::crypto::{random_token, sha256_hex};
+use crate::domain::Scope;
+use crate::error::{ErrorCode, OAuthError, PageError};
+use crate::paths;
+use crate::session::{BrowserSession, SessionUser};
+use crate::store::{ClientRow, NewCode, unix_now};
+
+use super::{AuthzError, Pending, see_other};
+
+/// Moves the request on: to the login page, to the consent page, or back to the client.
+pub async fn proceed(state: &AppState, session: &BrowserSession, pending: Pending) -> Response {
+    match step(state, session, pending).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn step(
+    state: &AppState,
+    session: &BrowserSession,
+    pending: Pending,
+) -> Result<Response, AuthzError> {
+    let now = unix_now();
+    let to = pending.reply_to(&state.config.issuer);
+    let client = state
+        .store
+        .client(&pending.client_id)
+        .await
+        .map_err(PageError::from)?
+        .ok_or_else(|| PageError::bad_request("The application is not registered here."))?;
+    let Some(user) = signed_in_user(state, session, &pending, now).await? else {
+        if pending.prompt.none {
+            session.clear_pending().await?;
+            return Err(AuthzError::Redirect(
+                to,
+                OAuthError::new(ErrorCode::LoginRequired, "the user is not signed in"),
+            ));
+        }
+        session.set_pending(&pending).await?;
+        return Ok(see_other(paths::LOGIN));
+    };
+    if needs_consent(state, &client, &user, &pending).await? {
+        if pending.prompt.none {
+            session.clear_pending().await?;
+            return Err(AuthzError::Redirect(
+                to,
+                OAuthError::new(
+                    ErrorCode::ConsentRequired,
+                    "the user has not consented to this request",
+                ),
+            ));
+        }
+        session.set_pending(&pending).await?;
+        return Ok(see_other(paths::CONSENT));
+    }
+    session.clear_pending().await?;
+    let code = issue_code(state, &pending, &user, now).await?;
+    tracing::info!(target: "audit", event = "code_issued", client_id = %pending.client_id, sub = %user.user_id, scope = %pending.scope);
+    Ok(to.success(&code))
+}
+
+/// The session's user, if signing in again is not needed: none for `prompt=login` or an
+/// exceeded `max_age` (OIDC Core §3.1.2.1) unless the password was just entered for this
+/// request; none when the account was disabled or deleted since.
+async fn signed_in_user(
+    state: &AppState,
+    session: &BrowserSession,
+    pending: &Pending,
+    now: i64,
+) -> Result<Option<SessionUser>, PageError> {
+    let Some(user) = session
+        .user(now, state.config.session.absolute_timeout)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if !pending.signed_in {
+        let too_old = pending.max_age.is_some_and(|m| now - user.auth_time > m);
+        if pending.prompt.login || too_old {
+            return Ok(None);
+        }
+    }
+    match state.store.user_by_id(&user.user_id).await? {
+        Some(row) if !row.disabled => Ok(Some(user)),
+        _ => {
+            session.sign_out().await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Consent is needed unless the client is first-party, it was just given, or a remembered
+/// consent covers every requested scope; `prompt=consent` always asks.
+async fn needs_consent(
+    state: &AppState,
+    client: &ClientRow,
+    user: &SessionUser,
+    pending: &Pending,
+) -> Result<bool, PageError> {
+    if client.first_party || pending.consented {
+        return Ok(false);
+    }
+    if pending.prompt.consent {
+        return Ok(true);
+    }
+    let remembered = state
+        .store
+        .consent(&user.user_id, &client.client_id)
+        .await?;
+    let remembered = Scope::parse(remembered.as_deref().unwrap_or_default()).unwrap_or_default();
+    let requested = Scope::parse(&pending.scope).unwrap_or_default();
+    Ok(!requested.is_subset(&remembered))
+}
+
+/// Stores a new code (256 random bits, kept only as a hash) bound to everything the token
+/// endpoint must check, and returns it.
+async fn issue_code(
+    state: &AppState,
+    pending: &Pending,
+    user: &SessionUser,
+    now: i64,
+) -> Result<String, PageError> {
+    let code = random_token(32);
+    let ttl = state.config.tokens.code_ttl.as_secs() as i64;
+    state
+        .store
+        .create_code(&NewCode {
+            code_hash: &sha256_hex(&code),
+            client_id: &pending.client_id,
+            user_id: &user.user_id,
+            redirect_uri: &pending.redirect_uri,
+            scope: &pending.scope,
+            nonce: pending.nonce.as_deref(),
+            code_challenge: pending.code_challenge.as_deref(),
+            code_challenge_method: pending.code_challenge.as_ref().map(|_| "S256"),
+            auth_time: user.auth_time,
+            session_id: Some(&user.sid),
+            now,
+            expires_at: now + ttl,
+        })
+        .await?;
+    Ok(code)
+}

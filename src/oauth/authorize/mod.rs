@@ -1,0 +1,136 @@
+//! The authorization endpoint (`GET` and `POST /authorize`; OIDC Core §3.1.2, RFC 6749 §4.1,
+//! RFC 7636, RFC 9700). [`validate`] is the request pipeline, read top to bottom like a
+//! checklist; [`proceed`] decides between sign-in, consent and issuing the code, and is where the
+//! login and consent pages return to.
+
+mod checks;
+mod flow;
+mod reply;
+
+pub use checks::Prompt;
+pub use flow::proceed;
+pub use reply::{AuthzError, ReplyTo, ResponseMode, see_other};
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::error::{OAuthError, PageError};
+use crate::oauth::form::Params;
+use crate::oauth::token::require_form;
+use crate::session::BrowserSession;
+
+/// A checked authorization request, parked in the session while the person signs in and
+/// consents.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pending {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub response_mode: ResponseMode,
+    pub state: Option<String>,
+    /// The requested scope, space-separated.
+    pub scope: String,
+    pub nonce: Option<String>,
+    /// S256 PKCE challenge.
+    pub code_challenge: Option<String>,
+    pub prompt: Prompt,
+    pub max_age: Option<i64>,
+    /// Pre-fills the username on the login page.
+    pub login_hint: Option<String>,
+    /// The person entered their password for this request (prompt=login / max_age satisfied).
+    pub signed_in: bool,
+    /// The person allowed this request on the consent page.
+    pub consented: bool,
+}
+
+impl Pending {
+    /// Where answers to this request go.
+    pub fn reply_to(&self, issuer: &str) -> ReplyTo {
+        ReplyTo {
+            redirect_uri: self.redirect_uri.clone(),
+            mode: self.response_mode,
+            state: self.state.clone(),
+            iss: issuer.to_string(),
+        }
+    }
+}
+
+/// `GET /authorize`.
+pub async fn get(
+    State(state): State<AppState>,
+    session: BrowserSession,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = Params::parse(query.unwrap_or_default().as_bytes());
+    handle(&state, &session, params).await
+}
+
+/// `POST /authorize`: a form post works like a GET (OIDC Core §3.1.2.1).
+pub async fn post(
+    State(state): State<AppState>,
+    session: BrowserSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let params = require_form(&headers).and_then(|()| Params::parse(&body));
+    handle(&state, &session, params).await
+}
+
+async fn handle(
+    state: &AppState,
+    session: &BrowserSession,
+    params: Result<Params, OAuthError>,
+) -> Response {
+    match validate(state, params).await {
+        Ok(pending) => proceed(state, session, pending).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The request pipeline. Until the client and its redirect URI are known, errors are pages;
+/// after that, every error goes back to the client with `state` and `iss`.
+async fn validate(
+    state: &AppState,
+    params: Result<Params, OAuthError>,
+) -> Result<Pending, AuthzError> {
+    let params = params.map_err(|e| PageError::bad_request(e.description))?;
+    let client = checks::check_client(state, &params).await?;
+    let redirect_uri = checks::check_redirect_uri(&client, &params)?;
+    let mut to = ReplyTo {
+        redirect_uri,
+        mode: ResponseMode::Query,
+        state: params.get("state").map(str::to_string),
+        iss: state.config.issuer.clone(),
+    };
+    to.mode =
+        checks::check_response_mode(&params).map_err(|e| AuthzError::Redirect(to.clone(), e))?;
+    let back = |e: OAuthError| AuthzError::Redirect(to.clone(), e);
+    checks::check_request_object(&params).map_err(back)?;
+    checks::check_response_type(&params, &client).map_err(back)?;
+    let scope = checks::check_scope(&params, &client).map_err(back)?;
+    let code_challenge = checks::check_pkce(&params, &client, &state.config).map_err(back)?;
+    let prompt = checks::check_prompt(&params).map_err(back)?;
+    let max_age = checks::check_max_age(&params).map_err(back)?;
+    let nonce = checks::check_nonce(&params).map_err(back)?;
+    // display, ui_locales, claims_locales, acr_values, claims and unknown parameters are
+    // accepted and ignored (claims_parameter_supported is false).
+    Ok(Pending {
+        client_id: client.client_id,
+        redirect_uri: to.redirect_uri.clone(),
+        response_mode: to.mode,
+        state: to.state.clone(),
+        scope: scope.to_string(),
+        nonce,
+        code_challenge,
+        prompt,
+        max_age,
+        login_hint: params
+            .get("login_hint")
+            .map(|h| h.chars().take(64).collect()),
+        signed_in: false,
+        consented: false,
+    })
+}

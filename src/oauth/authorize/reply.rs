@@ -1,0 +1,119 @@
+//! How the authorization endpoint answers the client: a redirect with query parameters, or an
+//! auto-submitting form (OAuth 2.0 Form Post Response Mode), always carrying `state` and `iss`
+//! (RFC 9207). Errors before the redirect URI is trusted are pages, never redirects
+//! (RFC 6749 §4.1.2.1).
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{OAuthError, PageError};
+use crate::pages::render;
+
+/// How the response parameters travel back (OAuth 2.0 Multiple Response Types §2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResponseMode {
+    Query,
+    FormPost,
+}
+
+/// Where and how to answer the client: known only once client and redirect URI are checked.
+#[derive(Debug, Clone)]
+pub struct ReplyTo {
+    pub redirect_uri: String,
+    pub mode: ResponseMode,
+    pub state: Option<String>,
+    /// The issuer, sent as `iss` (RFC 9207 §2).
+    pub iss: String,
+}
+
+/// Why an authorization request stopped.
+#[derive(Debug)]
+pub enum AuthzError {
+    /// Client or redirect URI cannot be trusted: tell the person, not the client.
+    Page(PageError),
+    /// Anything else: redirect the error to the client.
+    Redirect(ReplyTo, OAuthError),
+}
+
+impl From<PageError> for AuthzError {
+    fn from(e: PageError) -> Self {
+        AuthzError::Page(e)
+    }
+}
+
+impl IntoResponse for AuthzError {
+    fn into_response(self) -> Response {
+        match self {
+            AuthzError::Page(p) => p.into_response(),
+            AuthzError::Redirect(to, e) => to.error(&e),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "form_post.html")]
+struct FormPostPage<'a> {
+    action: &'a str,
+    fields: Vec<(&'a str, &'a str)>,
+}
+
+impl ReplyTo {
+    /// The successful response (RFC 6749 §4.1.2).
+    pub fn success(&self, code: &str) -> Response {
+        self.send(vec![("code", code)])
+    }
+
+    /// An error response (RFC 6749 §4.1.2.1).
+    pub fn error(&self, e: &OAuthError) -> Response {
+        tracing::info!(error = e.code.as_str(), "authorization request refused");
+        self.send(vec![
+            ("error", e.code.as_str()),
+            ("error_description", &e.description),
+        ])
+    }
+
+    fn send<'a>(&'a self, mut fields: Vec<(&'a str, &'a str)>) -> Response {
+        if let Some(s) = &self.state {
+            fields.push(("state", s));
+        }
+        fields.push(("iss", &self.iss));
+        match self.mode {
+            ResponseMode::Query => {
+                // Appended to the registered URI as is: its own query is kept (RFC 6749 §3.1.2).
+                let query = form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(&fields)
+                    .finish();
+                let sep = if self.redirect_uri.contains('?') {
+                    '&'
+                } else {
+                    '?'
+                };
+                see_other(&format!("{}{sep}{query}", self.redirect_uri))
+            }
+            ResponseMode::FormPost => render(
+                StatusCode::OK,
+                &FormPostPage {
+                    action: &self.redirect_uri,
+                    fields,
+                },
+            ),
+        }
+    }
+}
+
+/// A 303 to `location` (turns a POST into a GET), never cached.
+pub fn see_other(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(v) => (
+            StatusCode::SEE_OTHER,
+            [
+                (header::LOCATION, v),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+        )
+            .into_response(),
+        Err(_) => PageError::bad_request("The redirect address is not valid.").into_response(),
+    }
+}

@@ -1,0 +1,197 @@
+//! The authorization_code grant (RFC 6749 §4.1.3, OIDC Core §3.1.3, RFC 7636 §4.6): redeem a
+//! code once, check what it is bound to, and issue an access token, an ID token and, for
+//! `offline_access`, a refresh token (OIDC Core §11).
+
+use crate::app::AppState;
+use crate::crypto::{constant_time_eq, random_token, sha256_b64url, sha256_hex};
+use crate::domain::Scope;
+use crate::error::OAuthError;
+use crate::oauth::client_auth::AuthenticatedClient;
+use crate::oauth::form::Params;
+use crate::store::{CodeRow, NewRefreshFamily, Redemption, unix_now};
+use crate::tokens::id_token::{IdTokenInput, mint_id_token};
+use crate::tokens::{AccessGrant, MintedAccessToken, mint_access_token, user_entitlements};
+
+use super::TokenResponse;
+
+/// Exchanges a code for tokens.
+#[tracing::instrument(skip_all, fields(client_id = %client.client.client_id))]
+pub async fn handle(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    params: &Params,
+) -> Result<TokenResponse, OAuthError> {
+    client.require_grant("authorization_code")?;
+    let code_hash = sha256_hex(params.require("code")?);
+    let now = unix_now();
+    let code = match state.store.redeem_code(&code_hash, now).await? {
+        Redemption::Redeemed(code) => code,
+        Redemption::Reused(code) => {
+            revoke_issued(state, &code, now).await?;
+            tracing::warn!(target: "audit", event = "code_reused", client_id = %client.client.client_id, sub = %code.user_id);
+            return Err(OAuthError::invalid_grant("the code has already been used"));
+        }
+        Redemption::Unknown => return Err(OAuthError::invalid_grant("the code is not valid")),
+    };
+    check_binding(client, &code, params, now)?;
+    check_pkce(&code, params.get("code_verifier"))?;
+    let user = state
+        .store
+        .user_by_id(&code.user_id)
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or_else(|| OAuthError::invalid_grant("the user can no longer sign in"))?;
+    let scope = Scope::parse(&code.scope).unwrap_or_default();
+    let client_id = &client.client.client_id;
+    let entitlements = user_entitlements(state, &user.id, &scope).await?;
+    let access = mint_access_token(
+        state,
+        &AccessGrant {
+            sub: &user.id,
+            client_id,
+            scope: &code.scope,
+            auth_time: Some(code.auth_time),
+            sid: code.session_id.as_deref(),
+            entitlements: &entitlements,
+        },
+        now,
+    )?;
+    let id_token = if scope.contains("openid") {
+        let input = IdTokenInput {
+            user: &user,
+            client: &client.client,
+            scope: &scope,
+            nonce: code.nonce.as_deref(),
+            auth_time: code.auth_time,
+            sid: code.session_id.as_deref(),
+            access_token: Some(&access.token),
+            entitlements: &entitlements,
+        };
+        Some(mint_id_token(state, &input, now)?)
+    } else {
+        None
+    };
+    let refresh = issue_refresh(state, client, &code, &scope, &access, now).await?;
+    let family = refresh.as_ref().map(|(_, f)| f.as_str());
+    state
+        .store
+        .record_code_tokens(&code_hash, &access.jti, family)
+        .await?;
+    tracing::info!(target: "audit", event = "token_issued", grant = "authorization_code", client_id = %client_id, sub = %user.id, jti = %access.jti, refresh = refresh.is_some());
+    Ok(TokenResponse {
+        access_token: access.token,
+        token_type: "Bearer",
+        expires_in: access.expires_in,
+        refresh_token: refresh.map(|(t, _)| t),
+        id_token,
+        scope: code.scope,
+    })
+}
+
+/// The code belongs to this client, is fresh, and comes with the redirect_uri it was issued for
+/// (RFC 6749 §4.1.3). The URI may be left out only when the client has exactly one.
+fn check_binding(
+    client: &AuthenticatedClient,
+    code: &CodeRow,
+    params: &Params,
+    now: i64,
+) -> Result<(), OAuthError> {
+    if code.client_id != client.client.client_id {
+        return Err(OAuthError::invalid_grant(
+            "the code was issued to another client",
+        ));
+    }
+    if code.expires_at <= now {
+        return Err(OAuthError::invalid_grant("the code has expired"));
+    }
+    let uri_ok = match params.get("redirect_uri") {
+        Some(uri) => uri == code.redirect_uri,
+        None => client.client.redirect_uris.len() == 1,
+    };
+    if !uri_ok {
+        return Err(OAuthError::invalid_grant(
+            "redirect_uri differs from the authorization request",
+        ));
+    }
+    Ok(())
+}
+
+/// RFC 7636 §4.6: BASE64URL(SHA256(verifier)) equals the challenge. A verifier without a
+/// challenge is refused too (RFC 9700 §4.8.2, PKCE downgrade).
+fn check_pkce(code: &CodeRow, verifier: Option<&str>) -> Result<(), OAuthError> {
+    match (&code.code_challenge, verifier) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(OAuthError::invalid_grant(
+            "code_verifier sent, but the authorization request had no code_challenge",
+        )),
+        (Some(_), None) => Err(OAuthError::invalid_grant("code_verifier is required")),
+        (Some(challenge), Some(v)) => {
+            // RFC 7636 §4.1: 43–128 unreserved characters.
+            let well_formed = (43..=128).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+            if well_formed && constant_time_eq(&sha256_b64url(v), challenge) {
+                Ok(())
+            } else {
+                Err(OAuthError::invalid_grant(
+                    "code_verifier does not match the code_challenge",
+                ))
+            }
+        }
+    }
+}
+
+/// A refresh token when the client may refresh and `offline_access` was granted (OIDC Core §11).
+/// Returns (token, family id).
+async fn issue_refresh(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    code: &CodeRow,
+    scope: &Scope,
+    access: &MintedAccessToken,
+    now: i64,
+) -> Result<Option<(String, String)>, OAuthError> {
+    let wanted = scope.contains("offline_access")
+        && client
+            .client
+            .grant_types
+            .iter()
+            .any(|g| g == "refresh_token");
+    if !wanted {
+        return Ok(None);
+    }
+    let tokens = &state.config.tokens;
+    let family_expires_at = now + tokens.refresh_absolute_ttl.as_secs() as i64;
+    let token = random_token(32);
+    let family_id = random_token(16);
+    state
+        .store
+        .create_refresh_family(&NewRefreshFamily {
+            family_id: &family_id,
+            client_id: &client.client.client_id,
+            user_id: &code.user_id,
+            scope: &code.scope,
+            auth_time: code.auth_time,
+            session_id: code.session_id.as_deref(),
+            now,
+            family_expires_at,
+            token_hash: &sha256_hex(&token),
+            token_expires_at: (now + tokens.refresh_idle_ttl.as_secs() as i64)
+                .min(family_expires_at),
+            access_jti: Some(&access.jti),
+        })
+        .await?;
+    Ok(Some((token, family_id)))
+}
+
+/// RFC 6749 §4.1.2: a code used twice revokes the tokens it issued.
+async fn revoke_issued(state: &AppState, code: &CodeRow, now: i64) -> Result<(), OAuthError> {
+    if let Some(jti) = &code.access_jti {
+        let until = now + state.config.tokens.access_token_ttl.as_secs() as i64;
+        state.store.revoke_jti(jti, until, now).await?;
+    }
+    if let Some(family) = &code.refresh_family_id {
+        state.store.revoke_refresh_family(family, now).await?;
+    }
+    Ok(())
+}

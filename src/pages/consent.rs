@@ -1,0 +1,119 @@
+//! The consent page (`GET` and `POST /consent`): the person allows or denies the client the
+//! scopes it asked for. Allowed scopes are remembered per user and client.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::domain::Scope;
+use crate::error::{ErrorCode, OAuthError, PageError};
+use crate::oauth::authorize::{Pending, proceed};
+use crate::pages::render;
+use crate::session::{BrowserSession, SessionUser};
+use crate::store::unix_now;
+
+#[derive(Template)]
+#[template(path = "consent.html")]
+struct ConsentPage<'a> {
+    client_name: &'a str,
+    scopes: Vec<String>,
+    csrf_token: &'a str,
+}
+
+/// What the consent form posts.
+#[derive(Debug, Deserialize)]
+pub struct ConsentForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// A scope in plain words.
+pub fn describe(scope: &str) -> String {
+    match scope {
+        "openid" => "Know who you are on this site".into(),
+        "profile" => "See your name and username".into(),
+        "email" => "Read your email address".into(),
+        "offline_access" => "Keep access while you are away, until you sign out of it".into(),
+        other => format!("Use the permission “{other}”"),
+    }
+}
+
+/// `GET /consent`.
+pub async fn show(
+    State(state): State<AppState>,
+    session: BrowserSession,
+) -> Result<Response, PageError> {
+    let (pending, _) = context(&state, &session).await?;
+    let client = state.store.client(&pending.client_id).await?;
+    let client_name = client.map(|c| c.name).unwrap_or_default();
+    let scope = Scope::parse(&pending.scope).unwrap_or_default();
+    let csrf_token = session.csrf_token().await?;
+    Ok(render(
+        StatusCode::OK,
+        &ConsentPage {
+            client_name: &client_name,
+            scopes: scope.iter().map(describe).collect(),
+            csrf_token: &csrf_token,
+        },
+    ))
+}
+
+/// `POST /consent`: `decision=allow` remembers the scopes and continues; `deny` answers the
+/// client `access_denied` (RFC 6749 §4.1.2.1).
+pub async fn submit(
+    State(state): State<AppState>,
+    session: BrowserSession,
+    Form(form): Form<ConsentForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf_token).await?;
+    let (mut pending, user) = context(&state, &session).await?;
+    match form.decision.as_str() {
+        "allow" => {
+            let before = state
+                .store
+                .consent(&user.user_id, &pending.client_id)
+                .await?;
+            let before = Scope::parse(before.as_deref().unwrap_or_default()).unwrap_or_default();
+            let granted = before.union(&Scope::parse(&pending.scope).unwrap_or_default());
+            let granted = granted.to_string();
+            state
+                .store
+                .save_consent(&user.user_id, &pending.client_id, &granted, unix_now())
+                .await?;
+            tracing::info!(target: "audit", event = "consent_given", sub = %user.user_id, client_id = %pending.client_id, scope = %pending.scope);
+            pending.consented = true;
+            Ok(proceed(&state, &session, pending).await)
+        }
+        "deny" => {
+            session.clear_pending().await?;
+            tracing::info!(target: "audit", event = "consent_denied", sub = %user.user_id, client_id = %pending.client_id);
+            let e = OAuthError::new(ErrorCode::AccessDenied, "the user denied the request");
+            Ok(pending.reply_to(&state.config.issuer).error(&e))
+        }
+        _ => Err(PageError::bad_request("Choose Allow or Deny.")),
+    }
+}
+
+/// The parked request and the signed-in person; consent without either makes no sense.
+async fn context(
+    state: &AppState,
+    session: &BrowserSession,
+) -> Result<(Pending, SessionUser), PageError> {
+    let nothing = || {
+        PageError::bad_request(
+            "No request is waiting for your answer. Go back to the application and start again.",
+        )
+    };
+    let pending = session.pending().await?.ok_or_else(nothing)?;
+    let user = session
+        .user(unix_now(), state.config.session.absolute_timeout)
+        .await?
+        .ok_or_else(nothing)?;
+    Ok((pending, user))
+}

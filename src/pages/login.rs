@@ -1,0 +1,123 @@
+//! The login page (`GET` and `POST /login`): username and password for the authorization
+//! request parked in the session.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::crypto::{random_token, verify_password};
+use crate::error::PageError;
+use crate::oauth::authorize::{Pending, proceed};
+use crate::pages::render;
+use crate::session::{BrowserSession, SessionUser};
+use crate::store::unix_now;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    client_name: &'a str,
+    username: &'a str,
+    csrf_token: &'a str,
+    error: Option<&'a str>,
+}
+
+/// What the login form posts.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// The one failure message: it must not tell whether the username exists.
+const FAILED: &str = "The username or password is incorrect.";
+
+/// `GET /login`.
+pub async fn show(
+    State(state): State<AppState>,
+    session: BrowserSession,
+) -> Result<Response, PageError> {
+    let pending = pending(&session).await?;
+    let hint = pending.login_hint.clone().unwrap_or_default();
+    page(&state, &session, &pending, &hint, None, StatusCode::OK).await
+}
+
+/// `POST /login`: verify the password (constant work for unknown users), start a fresh session
+/// id, and continue the authorization request.
+pub async fn submit(
+    State(state): State<AppState>,
+    session: BrowserSession,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf_token).await?;
+    let mut pending = pending(&session).await?;
+    let user = state.store.user_by_username(form.username.trim()).await?;
+    let password_ok = verify_password(
+        &form.password,
+        user.as_ref().map(|u| u.password_hash.as_str()),
+    );
+    let user = match user {
+        Some(u) if password_ok && !u.disabled => u,
+        _ => {
+            tracing::info!(target: "audit", event = "login_failed", client_id = %pending.client_id);
+            let name = form.username.trim().to_string();
+            return page(
+                &state,
+                &session,
+                &pending,
+                &name,
+                Some(FAILED),
+                StatusCode::UNAUTHORIZED,
+            )
+            .await;
+        }
+    };
+    let signed_in = SessionUser {
+        user_id: user.id.clone(),
+        auth_time: unix_now(),
+        sid: random_token(16),
+    };
+    session.sign_in(&signed_in).await?;
+    tracing::info!(target: "audit", event = "login_succeeded", sub = %user.id, client_id = %pending.client_id);
+    pending.signed_in = true;
+    Ok(proceed(&state, &session, pending).await)
+}
+
+/// The request being signed in for; without one there is nothing to do here.
+async fn pending(session: &BrowserSession) -> Result<Pending, PageError> {
+    session.pending().await?.ok_or_else(|| {
+        PageError::bad_request(
+            "No sign-in is in progress. Go back to the application and start again.",
+        )
+    })
+}
+
+async fn page(
+    state: &AppState,
+    session: &BrowserSession,
+    pending: &Pending,
+    username: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let client = state.store.client(&pending.client_id).await?;
+    let client_name = client.map(|c| c.name).unwrap_or_default();
+    let csrf_token = session.csrf_token().await?;
+    Ok(render(
+        status,
+        &LoginPage {
+            client_name: &client_name,
+            username,
+            csrf_token: &csrf_token,
+            error,
+        },
+    )
+    .into_response())
+}

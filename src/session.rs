@@ -1,0 +1,201 @@
+//! The browser session at the OP (SSO), over tower-sessions with its sqlx store in Tessera's own
+//! database. [`BrowserSession`] is the typed view handlers use: who is signed in, the
+//! authorization request in progress, and the CSRF token of the pages.
+//!
+//! Cookie: HttpOnly, SameSite=Lax (the authorization request is a top-level cross-site GET),
+//! Secure when the issuer is https. A new id at sign-in (no fixation). Idle expiry is enforced by
+//! tower-sessions, the absolute lifetime here from the sign-in time.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::{Deserialize, Serialize};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
+use tower_sessions_sqlx_store::sqlx::postgres::PgPoolOptions;
+use tower_sessions_sqlx_store::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+use crate::app::AppState;
+use crate::config::Config;
+use crate::crypto::{constant_time_eq, random_token};
+use crate::error::PageError;
+use crate::oauth::authorize::Pending;
+use crate::store::{Backend, Store};
+
+/// Name of the session cookie.
+pub const COOKIE_NAME: &str = "tessera_session";
+
+const USER: &str = "user";
+const PENDING: &str = "pending";
+const CSRF: &str = "csrf";
+
+/// The session store on the app's database (the sqlx store needs a concrete pool type).
+#[derive(Clone, Debug)]
+pub enum SessionStores {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+/// Opens a small pool of the concrete type beside the app's `Any` pool and creates the session
+/// table if missing.
+pub async fn open(store: &Store) -> anyhow::Result<SessionStores> {
+    let fail = |e: sqlx::Error| anyhow::anyhow!("cannot open the session store: {e}");
+    Ok(match store.backend() {
+        Backend::Sqlite => {
+            let opts = SqliteConnectOptions::from_str(store.url())
+                .map_err(fail)?
+                .busy_timeout(Duration::from_secs(5));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(opts)
+                .await
+                .map_err(fail)?;
+            let s = SqliteStore::new(pool);
+            s.migrate().await.map_err(fail)?;
+            SessionStores::Sqlite(s)
+        }
+        Backend::Postgres => {
+            let pool = PgPoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect(store.url())
+                .await
+                .map_err(fail)?;
+            let s = PostgresStore::new(pool);
+            s.migrate().await.map_err(fail)?;
+            SessionStores::Postgres(s)
+        }
+    })
+}
+
+impl SessionStores {
+    /// Wraps `routes` (the browser-facing ones only) in the session layer.
+    pub fn apply(&self, routes: Router<AppState>, config: &Config) -> Router<AppState> {
+        match self {
+            SessionStores::Sqlite(s) => routes.layer(layer(s.clone(), config)),
+            SessionStores::Postgres(s) => routes.layer(layer(s.clone(), config)),
+        }
+    }
+}
+
+fn layer<S: SessionStore + Clone>(store: S, config: &Config) -> SessionManagerLayer<S> {
+    let idle = time::Duration::seconds(config.session.idle_timeout.as_secs() as i64);
+    SessionManagerLayer::new(store)
+        .with_name(COOKIE_NAME)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.is_https())
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle))
+}
+
+/// Who is signed in, and since when.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionUser {
+    /// The subject (`users.id`).
+    pub user_id: String,
+    /// When the person last entered their password (`auth_time`, OIDC Core §2).
+    pub auth_time: i64,
+    /// The OP session id given to clients as `sid`.
+    pub sid: String,
+}
+
+/// A session storage failure, shown as a page.
+fn broken(e: tower_sessions::session::Error) -> PageError {
+    tracing::error!(error = %e, "session store failure");
+    PageError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Temporarily unavailable",
+        "The service is temporarily unavailable. Please try again in a moment.",
+    )
+}
+
+/// The typed session handlers use.
+#[derive(Debug, Clone)]
+pub struct BrowserSession(Session);
+
+impl<S: Send + Sync> FromRequestParts<S> for BrowserSession {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Session::from_request_parts(parts, state)
+            .await
+            .map(BrowserSession)
+            .map_err(|_| PageError::bad_request("This page needs cookies enabled."))
+    }
+}
+
+impl BrowserSession {
+    /// The signed-in person, unless the absolute lifetime since sign-in has passed.
+    pub async fn user(
+        &self,
+        now: i64,
+        absolute: Duration,
+    ) -> Result<Option<SessionUser>, PageError> {
+        let user: Option<SessionUser> = self.0.get(USER).await.map_err(broken)?;
+        match user {
+            Some(u) if now - u.auth_time <= absolute.as_secs() as i64 => Ok(Some(u)),
+            Some(_) => {
+                self.sign_out().await?;
+                Ok(None)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Records a sign-in under a new session id (no fixation, OWASP session management).
+    pub async fn sign_in(&self, user: &SessionUser) -> Result<(), PageError> {
+        self.0.cycle_id().await.map_err(broken)?;
+        self.0.insert(USER, user).await.map_err(broken)
+    }
+
+    /// Forgets who is signed in.
+    pub async fn sign_out(&self) -> Result<(), PageError> {
+        self.0.remove::<SessionUser>(USER).await.map_err(broken)?;
+        Ok(())
+    }
+
+    /// The authorization request waiting for sign-in or consent.
+    pub async fn pending(&self) -> Result<Option<Pending>, PageError> {
+        self.0.get(PENDING).await.map_err(broken)
+    }
+
+    /// Parks an authorization request while the person signs in or consents.
+    pub async fn set_pending(&self, pending: &Pending) -> Result<(), PageError> {
+        self.0.insert(PENDING, pending).await.map_err(broken)
+    }
+
+    /// Ends the authorization request in progress.
+    pub async fn clear_pending(&self) -> Result<(), PageError> {
+        self.0.remove::<Pending>(PENDING).await.map_err(broken)?;
+        Ok(())
+    }
+
+    /// The CSRF token of this session's forms, created on first use.
+    pub async fn csrf_token(&self) -> Result<String, PageError> {
+        if let Some(t) = self.0.get::<String>(CSRF).await.map_err(broken)? {
+            return Ok(t);
+        }
+        let t = random_token(32);
+        self.0.insert(CSRF, &t).await.map_err(broken)?;
+        Ok(t)
+    }
+
+    /// Refuses a form whose CSRF token is missing or not this session's (403, nothing changed).
+    pub async fn check_csrf(&self, presented: &str) -> Result<(), PageError> {
+        let expected: Option<String> = self.0.get(CSRF).await.map_err(broken)?;
+        match expected {
+            Some(e) if !presented.is_empty() && constant_time_eq(&e, presented) => Ok(()),
+            _ => Err(PageError::new(
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "The form could not be verified. Go back to the application and start again.",
+            )),
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Authorization codes (RFC 6749 §4.1.2): stored by SHA-256 hash, single use, short-lived.
+//! Redemption is one atomic `UPDATE … WHERE used_at IS NULL`, so two racing redemptions cannot
+//! both succeed.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Store, StoreResult};
+
+/// A code about to be stored; everything the token endpoint must check is bound to it.
+#[derive(Debug, Clone)]
+pub struct NewCode<'a> {
+    /// SHA-256 hex of the code.
+    pub code_hash: &'a str,
+    pub client_id: &'a str,
+    pub user_id: &'a str,
+    pub redirect_uri: &'a str,
+    pub scope: &'a str,
+    pub nonce: Option<&'a str>,
+    pub code_challenge: Option<&'a str>,
+    pub code_challenge_method: Option<&'a str>,
+    pub auth_time: i64,
+    pub session_id: Option<&'a str>,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+/// A stored code, as read back at redemption.
+#[derive(Debug, Clone)]
+pub struct CodeRow {
+    pub client_id: String,
+    pub user_id: String,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub auth_time: i64,
+    pub session_id: Option<String>,
+    pub expires_at: i64,
+    /// Tokens issued from this code, revoked if the code is presented again.
+    pub access_jti: Option<String>,
+    pub refresh_family_id: Option<String>,
+}
+
+/// What happened when a code was presented.
+#[derive(Debug, Clone)]
+pub enum Redemption {
+    /// First use: the code is now spent.
+    Redeemed(CodeRow),
+    /// The code had been used before (RFC 6749 §4.1.2: revoke what it issued).
+    Reused(CodeRow),
+    /// No such code.
+    Unknown,
+}
+
+impl CodeRow {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            client_id: r.try_get("client_id")?,
+            user_id: r.try_get("user_id")?,
+            redirect_uri: r.try_get("redirect_uri")?,
+            scope: r.try_get("scope")?,
+            nonce: r.try_get("nonce")?,
+            code_challenge: r.try_get("code_challenge")?,
+            auth_time: r.try_get("auth_time")?,
+            session_id: r.try_get("session_id")?,
+            expires_at: r.try_get("expires_at")?,
+            access_jti: r.try_get("access_jti")?,
+            refresh_family_id: r.try_get("refresh_family_id")?,
+        })
+    }
+}
+
+impl Store {
+    /// Stores a freshly issued code.
+    pub async fn create_code(&self, c: &NewCode<'_>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO auth_codes (code_hash, client_id, user_id, redirect_uri, scope, nonce, \
+             code_challenge, code_challenge_method, auth_time, session_id, claims, created_at, \
+             expires_at, used_at, access_jti, refresh_family_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12, NULL, NULL, NULL)",
+        )
+        .bind(c.code_hash)
+        .bind(c.client_id)
+        .bind(c.user_id)
+        .bind(c.redirect_uri)
+        .bind(c.scope)
+        .bind(c.nonce)
+        .bind(c.code_challenge)
+        .bind(c.code_challenge_method)
+        .bind(c.auth_time)
+        .bind(c.session_id)
+        .bind(c.now)
+        .bind(c.expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Marks the code used, atomically, and says whether this was its first use.
+    pub async fn redeem_code(&self, code_hash: &str, now: i64) -> StoreResult<Redemption> {
+        let done = sqlx::query(
+            "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(code_hash)
+        .execute(self.pool())
+        .await?;
+        let row = sqlx::query(
+            "SELECT client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, \
+             session_id, expires_at, access_jti, refresh_family_id FROM auth_codes WHERE code_hash = $1",
+        )
+        .bind(code_hash)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else {
+            return Ok(Redemption::Unknown);
+        };
+        let code = CodeRow::from_row(&row)?;
+        Ok(if done.rows_affected() == 1 {
+            Redemption::Redeemed(code)
+        } else {
+            Redemption::Reused(code)
+        })
+    }
+
+    /// Records the tokens issued from a code, so a replay can revoke them.
+    pub async fn record_code_tokens(
+        &self,
+        code_hash: &str,
+        access_jti: &str,
+        refresh_family_id: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE auth_codes SET access_jti = $1, refresh_family_id = $2 WHERE code_hash = $3",
+        )
+        .bind(access_jti)
+        .bind(refresh_family_id)
+        .bind(code_hash)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}

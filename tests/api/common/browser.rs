@@ -1,0 +1,88 @@
+//! A real headless Chromium over WebDriver for the page tests. chromedriver is started on a free
+//! port with a fresh profile and stopped when the [`Browser`] is dropped. Without chromedriver the
+//! tests are skipped with a message, except under `CI=true`, where they fail.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+
+/// A browser session and the chromedriver serving it.
+pub struct Browser {
+    pub client: Client,
+    _driver: tokio::process::Child,
+    _profile: tempfile::TempDir,
+}
+
+fn chromedriver() -> Option<String> {
+    ["/usr/bin/chromedriver", "/usr/local/bin/chromedriver"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map(str::to_string)
+}
+
+/// Starts chromedriver and Chromium, or returns `None` (after saying why) when they are not
+/// installed outside CI.
+pub async fn launch() -> Option<Browser> {
+    let Some(driver_path) = chromedriver() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("chromedriver is not installed, and CI=true requires the browser tests");
+        }
+        eprintln!("skipping browser test: chromedriver is not installed");
+        return None;
+    };
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        l.local_addr().expect("addr").port()
+    };
+    let driver = tokio::process::Command::new(driver_path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start chromedriver");
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let profile = tempfile::tempdir().expect("profile dir");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "args": [
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+                "--window-size=390,844",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }),
+    );
+    let client = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&url)
+        .await
+        .expect("WebDriver session");
+    Some(Browser {
+        client,
+        _driver: driver,
+        _profile: profile,
+    })
+}
+
+impl Browser {
+    /// Ends the browser session (Chromium quits), then chromedriver is killed on drop.
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
