@@ -314,3 +314,199 @@ async fn roles_and_groups_scopes_are_advertised() {
         );
     }
 }
+
+mod user_claims {
+    use crate::common::flow::{AuthRequest, PASSWORD, Pkce, USERNAME, jwt_claims};
+    use crate::common::spawn_app;
+
+    async fn userinfo(app: &crate::common::TestApp, token: &str) -> serde_json::Value {
+        app.http
+            .get(app.url("/userinfo"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn roles_and_groups_scopes_put_claims_in_id_token_access_token_and_userinfo() {
+        let app = spawn_app().await;
+        app.create_user(USERNAME, PASSWORD).await;
+        app.cli_json(
+            &[
+                "role",
+                "create",
+                "--name",
+                "analyst",
+                "--permission",
+                "reports:read",
+                "--json",
+            ],
+            None,
+        )
+        .await;
+        app.cli_json(
+            &[
+                "role",
+                "create",
+                "--name",
+                "auditor",
+                "--permission",
+                "reports:read",
+                "--permission",
+                "audit:read",
+                "--json",
+            ],
+            None,
+        )
+        .await;
+        for role in ["analyst", "auditor"] {
+            app.cli_json(
+                &[
+                    "user",
+                    "add-role",
+                    "--username",
+                    USERNAME,
+                    "--role",
+                    role,
+                    "--json",
+                ],
+                None,
+            )
+            .await;
+        }
+        app.cli_json(
+            &[
+                "user",
+                "add-group",
+                "--username",
+                USERNAME,
+                "--group",
+                "finance",
+                "--json",
+            ],
+            None,
+        )
+        .await;
+        let rp = app
+            .rp(&[
+                "--first-party",
+                "--scope",
+                "openid profile roles groups offline_access",
+            ])
+            .await;
+
+        let pkce = Pkce::new();
+        let req = AuthRequest::new(&rp, &pkce).set("scope", Some("openid roles groups"));
+        let cb = app.code_via_login(&req).await;
+        let (status, tokens) = app.exchange(&rp, &cb["code"], Some(&pkce.verifier)).await;
+        assert_eq!(status, 200, "{tokens}");
+        let id = jwt_claims(tokens["id_token"].as_str().unwrap());
+        let at = jwt_claims(tokens["access_token"].as_str().unwrap());
+        let info = userinfo(&app, tokens["access_token"].as_str().unwrap()).await;
+        for (what, c) in [
+            ("id token", &id),
+            ("access token", &at),
+            ("userinfo", &info),
+        ] {
+            assert_eq!(
+                c["roles"],
+                serde_json::json!(["analyst", "auditor"]),
+                "{what}: {c}"
+            );
+            assert_eq!(
+                c["permissions"],
+                serde_json::json!(["audit:read", "reports:read"]),
+                "{what}: {c}"
+            );
+            assert_eq!(c["groups"], serde_json::json!(["finance"]), "{what}: {c}");
+        }
+
+        // Without the scopes, none of the claims appear.
+        let pkce = Pkce::new();
+        let req = AuthRequest::new(&rp, &pkce).set("scope", Some("openid profile"));
+        let code = app.code_via_login_again(&req).await;
+        let (status, tokens) = app.exchange(&rp, &code, Some(&pkce.verifier)).await;
+        assert_eq!(status, 200, "{tokens}");
+        let id = jwt_claims(tokens["id_token"].as_str().unwrap());
+        let at = jwt_claims(tokens["access_token"].as_str().unwrap());
+        let info = userinfo(&app, tokens["access_token"].as_str().unwrap()).await;
+        for c in [&id, &at, &info] {
+            for claim in ["roles", "permissions", "groups"] {
+                assert!(
+                    c.get(claim).is_none(),
+                    "{claim} leaked without its scope: {c}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_role_change_applies_to_the_next_token() {
+        let app = spawn_app().await;
+        app.create_user(USERNAME, PASSWORD).await;
+        app.cli_json(
+            &[
+                "role",
+                "create",
+                "--name",
+                "analyst",
+                "--permission",
+                "reports:read",
+                "--json",
+            ],
+            None,
+        )
+        .await;
+        app.cli_json(
+            &[
+                "user",
+                "add-role",
+                "--username",
+                USERNAME,
+                "--role",
+                "analyst",
+                "--json",
+            ],
+            None,
+        )
+        .await;
+        let rp = app.rp(&["--first-party", "--scope", "openid roles"]).await;
+        let pkce = Pkce::new();
+        let req = AuthRequest::new(&rp, &pkce).set("scope", Some("openid roles"));
+        let cb = app.code_via_login(&req).await;
+        let (_, tokens) = app.exchange(&rp, &cb["code"], Some(&pkce.verifier)).await;
+        assert_eq!(
+            jwt_claims(tokens["access_token"].as_str().unwrap())["permissions"],
+            serde_json::json!(["reports:read"])
+        );
+
+        app.cli_json(
+            &[
+                "user",
+                "remove-role",
+                "--username",
+                USERNAME,
+                "--role",
+                "analyst",
+                "--json",
+            ],
+            None,
+        )
+        .await;
+        let pkce = Pkce::new();
+        let req = AuthRequest::new(&rp, &pkce).set("scope", Some("openid roles"));
+        let code = app.code_via_login_again(&req).await;
+        let (_, tokens) = app.exchange(&rp, &code, Some(&pkce.verifier)).await;
+        let at = jwt_claims(tokens["access_token"].as_str().unwrap());
+        assert_eq!(at["roles"], serde_json::json!([]));
+        assert_eq!(
+            at["permissions"],
+            serde_json::json!([]),
+            "the removed role is not remembered"
+        );
+    }
+}
