@@ -7,7 +7,9 @@ use axum::routing::{get, post};
 
 use crate::config::Config;
 use crate::keys::KeyManager;
-use crate::oauth::{discovery, health, jwks, token};
+use crate::oauth::client_jwks::ClientJwks;
+use crate::oauth::revocation::RevocationList;
+use crate::oauth::{discovery, health, introspect, jwks, revoke, token};
 use crate::pages;
 use crate::paths;
 use crate::store::Store;
@@ -19,6 +21,10 @@ pub struct AppState {
     pub store: Store,
     pub keys: KeyManager,
     pub discovery: Arc<discovery::Documents>,
+    /// Revoked access-token jtis, refreshed from the database by a background task.
+    pub revocations: RevocationList,
+    /// Clients' JWK Sets fetched from their jwks_uri (private_key_jwt), cached.
+    pub client_jwks: ClientJwks,
 }
 
 impl AppState {
@@ -30,6 +36,8 @@ impl AppState {
             store,
             keys,
             discovery,
+            revocations: RevocationList::default(),
+            client_jwks: ClientJwks::default(),
         }
     }
 }
@@ -50,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .route(paths::JWKS, get(jwks::jwks))
         .route(paths::JWKS_WELL_KNOWN, get(jwks::jwks))
         .route(paths::TOKEN, post(token::token))
+        .route(paths::REVOKE, post(revoke::revoke))
+        .route(paths::INTROSPECT, post(introspect::introspect))
         .route(paths::STYLESHEET, get(pages::stylesheet))
         .fallback(pages::not_found)
         .with_state(state)

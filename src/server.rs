@@ -30,7 +30,16 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let keys = KeyManager::open(&store, &config)
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the signing keys: {e}"))?;
-    Ok(AppState::new(config, store, keys))
+    let state = AppState::new(config, store, keys);
+    if !state.config.tokens.refresh_reuse_grace.is_zero() {
+        // See src/oauth/token/refresh_token.rs for why no grace window is safe here.
+        tracing::warn!(
+            "tokens.refresh_reuse_grace is not honoured: a reused refresh token always revokes its family"
+        );
+    }
+    // Load the revocation list before serving: a revoked token must never look live.
+    state.revocations.refresh(&state.store, true).await?;
+    Ok(state)
 }
 
 /// The route table wrapped in the middleware every request passes through.
@@ -69,11 +78,13 @@ pub async fn run(
             .maintain(state.config.keys.reload_interval),
     );
     let store = state.store.clone();
+    let revocations = tokio::spawn(state.revocations.clone().maintain(store.clone()));
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     maintenance.abort();
+    revocations.abort();
     store.close().await;
     tracing::info!("shut down cleanly");
     Ok(())

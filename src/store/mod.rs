@@ -2,6 +2,7 @@
 //! SQLite or PostgreSQL through one `sqlx::Any` pool, so every query is written once and both
 //! backends pass the same tests. One file per concern.
 
+mod assertions;
 mod clients;
 mod keys;
 mod refresh;
@@ -10,7 +11,7 @@ mod users;
 
 pub use clients::{ClientRow, NewClient};
 pub use keys::{KeyRow, Rotation};
-pub use refresh::NewRefreshFamily;
+pub use refresh::{NewRefreshFamily, RefreshTokenRow, RotateOutcome, RotateRefresh};
 pub use users::UserRow;
 
 use std::time::Duration;

@@ -3,6 +3,7 @@
 //! One file per grant.
 
 mod client_credentials;
+mod refresh_token;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -52,6 +53,7 @@ pub async fn token(
     let client = authenticate(&state, &headers, &params).await?;
     match grant_type {
         "client_credentials" => client_credentials::handle(&state, &client, &params).await,
+        "refresh_token" => refresh_token::handle(&state, &client, &params).await,
         other => Err(OAuthError::new(
             ErrorCode::UnsupportedGrantType,
             format!(

@@ -1,0 +1,145 @@
+//! The refresh_token grant (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2).
+//!
+//! Checks, in order: the token exists and belongs to the authenticated client; it was not used
+//! before (a used token presented again is treated as theft: the whole family and the access
+//! tokens issued in it are revoked); family not revoked, neither idle nor absolute lifetime over;
+//! the user still exists and is enabled; the requested scope narrows the grant's, never widens
+//! it. Then an access token is minted and the token rotated atomically: of many concurrent
+//! refreshes with one token exactly one wins, the others are reuse.
+//!
+//! Grace window (`tokens.refresh_reuse_grace`): not honoured, on purpose. Only hashes are
+//! stored, so a retry cannot be answered with the successor it missed; the alternative — minting
+//! yet another successor for whoever presents the old token within the window — lets a thief
+//! holding the old token take the grant over silently for as long as the window lasts. A client
+//! whose refresh response was lost must start a new authorization. The setting is accepted (so
+//! configurations stay valid) and a warning is logged when it is non-zero.
+
+use crate::app::AppState;
+use crate::crypto::{random_token, sha256_hex};
+use crate::domain::Scope;
+use crate::error::OAuthError;
+use crate::oauth::client_auth::AuthenticatedClient;
+use crate::oauth::form::Params;
+use crate::oauth::revocation::revoke_family;
+use crate::store::{RefreshTokenRow, RotateOutcome, RotateRefresh, unix_now};
+use crate::tokens::{AccessGrant, mint_access_token};
+
+use super::TokenResponse;
+
+/// Exchanges a refresh token for a new access token and a new refresh token.
+#[tracing::instrument(skip_all, fields(client_id = %client.client.client_id))]
+pub async fn handle(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    params: &Params,
+) -> Result<TokenResponse, OAuthError> {
+    client.require_grant("refresh_token")?;
+    let presented = params.require("refresh_token")?;
+    let now = unix_now();
+    let token = live_token(state, client, presented, now).await?;
+    let scope = narrowed_scope(&token, params.get("scope"))?;
+
+    let minted = mint_access_token(
+        state,
+        &AccessGrant {
+            sub: &token.user_id,
+            client_id: &token.client_id,
+            scope: &scope,
+            auth_time: Some(token.auth_time),
+            sid: token.session_id.as_deref(),
+        },
+        now,
+    )?;
+    let new_refresh = random_token(32);
+    let new_hash = sha256_hex(&new_refresh);
+    let idle = state.config.tokens.refresh_idle_ttl.as_secs() as i64;
+    let outcome = state
+        .store
+        .rotate_refresh_token(&RotateRefresh {
+            old_hash: &token.token_hash,
+            family_id: &token.family_id,
+            new_hash: &new_hash,
+            new_expires_at: (now + idle).min(token.family_expires_at),
+            access_jti: &minted.jti,
+            access_expires_at: minted.exp,
+            now,
+        })
+        .await?;
+    if outcome == RotateOutcome::NotLive {
+        // Lost a race with another use of the same token (or a revocation): reuse.
+        return Err(reuse_detected(state, &token).await);
+    }
+    tracing::info!(target: "audit", event = "token_issued", grant = "refresh_token",
+        client_id = %token.client_id, sub = %token.user_id, family = %token.family_id, jti = %minted.jti);
+    // TODO(merge): id_token via tokens::id_token — when `scope` contains `openid`, mint a new ID
+    // token here (OIDC Core §12.2: same iss/sub/aud/auth_time, no nonce) from `token`.
+    Ok(TokenResponse {
+        access_token: minted.token,
+        token_type: "Bearer",
+        expires_in: minted.expires_in,
+        refresh_token: Some(new_refresh),
+        id_token: None,
+        scope,
+    })
+}
+
+/// Finds the presented token and checks it may be used now. Every refusal is `invalid_grant`
+/// (RFC 6749 §5.2), with no hint of which check failed beyond a generic description.
+async fn live_token(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    presented: &str,
+    now: i64,
+) -> Result<RefreshTokenRow, OAuthError> {
+    let invalid = || OAuthError::invalid_grant("the refresh token is invalid or expired");
+    let Some(token) = state.store.refresh_token(&sha256_hex(presented)).await? else {
+        return Err(invalid());
+    };
+    // RFC 6749 §6: the refresh token is bound to the client it was issued to.
+    if token.client_id != client.client.client_id {
+        return Err(invalid());
+    }
+    if token.family_revoked_at.is_some() {
+        return Err(invalid());
+    }
+    if token.used_at.is_some() {
+        return Err(reuse_detected(state, &token).await);
+    }
+    if token.effective_expiry() <= now {
+        return Err(invalid());
+    }
+    if token.user_disabled != Some(false) {
+        // The user was disabled or deleted: the grant ends with them.
+        revoke_family(state, &token.family_id).await?;
+        return Err(invalid());
+    }
+    Ok(token)
+}
+
+/// RFC 6749 §6: the requested scope "MUST NOT include any scope not originally granted";
+/// omitted means the original scope. The grant's own scope is unchanged by narrowing.
+fn narrowed_scope(token: &RefreshTokenRow, requested: Option<&str>) -> Result<String, OAuthError> {
+    let granted = Scope::parse(&token.scope).unwrap_or_default();
+    let Some(requested) = requested else {
+        return Ok(granted.to_string());
+    };
+    let requested = Scope::parse(requested).map_err(OAuthError::invalid_scope)?;
+    if !requested.is_subset(&granted) {
+        return Err(OAuthError::invalid_scope(format!(
+            "scope not granted to this refresh token: {}",
+            requested.difference(&granted).join(" ")
+        )));
+    }
+    Ok(requested.to_string())
+}
+
+/// A used refresh token came back: revoke the family and everything issued in it
+/// (RFC 9700 §4.14.2), and answer `invalid_grant`.
+async fn reuse_detected(state: &AppState, token: &RefreshTokenRow) -> OAuthError {
+    tracing::warn!(target: "audit", event = "refresh_token_reuse", client_id = %token.client_id,
+        sub = %token.user_id, family = %token.family_id);
+    if let Err(e) = revoke_family(state, &token.family_id).await {
+        return e.into();
+    }
+    OAuthError::invalid_grant("the refresh token is invalid or expired")
+}
