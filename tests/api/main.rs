@@ -9,4 +9,5 @@ mod config;
 mod discovery;
 mod health;
 mod keys;
+mod refresh;
 mod token;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod db;
+pub mod grants;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
