@@ -120,7 +120,10 @@ async fn refresh_token(
         iat: row.created_at,
         iss: state.config.issuer.clone(),
         aud: row.client_id.clone(),
-        scope: row.scope,
+        // Normalised (sorted) as access tokens carry it.
+        scope: crate::domain::Scope::parse(&row.scope)
+            .unwrap_or_default()
+            .to_string(),
         client_id: row.client_id,
         sub: row.user_id,
         token_type: "refresh_token",

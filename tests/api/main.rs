@@ -8,6 +8,8 @@ mod cli;
 mod config;
 mod discovery;
 mod health;
+mod introspect;
 mod keys;
 mod refresh;
+mod revoke;
 mod token;
