@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 /// How long a fetched set is used before it is fetched again.
 pub const TTL: Duration = Duration::from_secs(300);
 /// Shortest interval between two fetches of one URI.
-const MIN_REFETCH: Duration = Duration::from_secs(10);
+const MIN_REFETCH: Duration = Duration::from_secs(2);
 /// How long one fetch may take.
 const TIMEOUT: Duration = Duration::from_secs(3);
 /// Largest JWK Set accepted.

@@ -5,6 +5,7 @@
 mod common;
 
 mod cli;
+mod client_auth;
 mod config;
 mod discovery;
 mod health;
@@ -13,3 +14,4 @@ mod keys;
 mod refresh;
 mod revoke;
 mod token;
+mod token_errors;

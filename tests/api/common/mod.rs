@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod assertions;
 pub mod db;
 pub mod grants;
 
