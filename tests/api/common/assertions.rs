@@ -63,7 +63,7 @@ pub fn assertion_claims(client_id: &str, aud: &str) -> Value {
 }
 
 /// The form parameters that carry an assertion.
-pub fn assertion_params<'a>(assertion: &'a str) -> Vec<(&'static str, &'a str)> {
+pub fn assertion_params(assertion: &str) -> Vec<(&'static str, &str)> {
     vec![
         (
             "client_assertion_type",
