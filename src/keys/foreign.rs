@@ -91,3 +91,84 @@ fn read_header(token: &str) -> Result<Header, VerifyError> {
         .map_err(|_| VerifyError::Malformed)?;
     serde_json::from_slice(&raw).map_err(|_| VerifyError::Malformed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use josekit::jws::{ES256, HS256, JwsHeader, RS256};
+    use serde_json::json;
+
+    fn b64(v: &serde_json::Value) -> String {
+        URL_SAFE_NO_PAD.encode(v.to_string())
+    }
+
+    fn es256_set() -> (Jwk, String) {
+        let pair = ES256.generate_key_pair().unwrap();
+        let mut public = pair.to_jwk_public_key();
+        public.set_key_id("k1");
+        public.set_algorithm("ES256");
+        let set = json!({"keys": [serde_json::Value::Object(public.as_ref().clone())]});
+        (pair.to_jwk_private_key(), set.to_string())
+    }
+
+    fn sign_es256(private: &Jwk, header: JwsHeader) -> String {
+        let signer = ES256.signer_from_jwk(private).unwrap();
+        josekit::jws::serialize_compact(br#"{"sub":"c"}"#, &header, &signer).unwrap()
+    }
+
+    #[test]
+    fn a_registered_key_verifies_and_pins_its_algorithm() {
+        let (private, set) = es256_set();
+        let mut h = JwsHeader::new();
+        h.set_key_id("k1");
+        let token = sign_es256(&private, h);
+        let v = verify_with_jwk_set(&token, &set, &Alg::ALL).unwrap();
+        assert_eq!(v.alg, Alg::ES256);
+        // The same key is refused when its algorithm is not allowed.
+        assert_eq!(
+            verify_with_jwk_set(&token, &set, &[Alg::RS256]).unwrap_err(),
+            VerifyError::UnknownKey
+        );
+        // A header claiming another algorithm for the key is refused.
+        let parts: Vec<&str> = token.split('.').collect();
+        let forged = format!(
+            "{}.{}.{}",
+            b64(&json!({"alg": "RS256", "kid": "k1"})),
+            parts[1],
+            parts[2]
+        );
+        assert!(verify_with_jwk_set(&forged, &set, &Alg::ALL).is_err());
+    }
+
+    #[test]
+    fn none_and_hmac_never_verify() {
+        let (_, set) = es256_set();
+        let unsigned = format!(
+            "{}.{}.",
+            b64(&json!({"alg": "none", "kid": "k1"})),
+            b64(&json!({"sub": "c"}))
+        );
+        assert!(verify_with_jwk_set(&unsigned, &set, &Alg::ALL).is_err());
+        // HS256 keyed with a symmetric key placed in the set: no Alg, no verification.
+        let oct = json!({"keys": [{"kty": "oct", "kid": "h", "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC14eA"}]});
+        let key = Jwk::from_map(oct["keys"][0].as_object().unwrap().clone()).unwrap();
+        let signer = HS256.signer_from_jwk(&key).unwrap();
+        let mut h = JwsHeader::new();
+        h.set_key_id("h");
+        let hs = josekit::jws::serialize_compact(br#"{"sub":"c"}"#, &h, &signer).unwrap();
+        assert!(verify_with_jwk_set(&hs, &oct.to_string(), &Alg::ALL).is_err());
+    }
+
+    #[test]
+    fn an_embedded_jwk_header_is_ignored() {
+        let (_, set) = es256_set();
+        // Signed by an attacker's key that it also embeds in the header (`jwk`), with our kid.
+        let pair = RS256.generate_key_pair(2048).unwrap();
+        let mut h = JwsHeader::new();
+        h.set_key_id("k1");
+        h.set_jwk(pair.to_jwk_public_key());
+        let signer = RS256.signer_from_jwk(&pair.to_jwk_private_key()).unwrap();
+        let token = josekit::jws::serialize_compact(br#"{"sub":"c"}"#, &h, &signer).unwrap();
+        assert!(verify_with_jwk_set(&token, &set, &Alg::ALL).is_err());
+    }
+}
