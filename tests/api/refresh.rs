@@ -229,6 +229,16 @@ async fn concurrent_refreshes_of_one_token_have_exactly_one_winner() {
             "{status} {error}"
         );
     }
+    // The losers presented a token that had just been used: by RFC 9700 §4.14.2 that is reuse,
+    // so the family (the winner's new token included) is revoked. This is the documented
+    // price of refresh_reuse_grace = 0.
+    let store = app.store().await;
+    let row = store
+        .refresh_token(&tessera::crypto::sha256_hex(&grant.refresh_token))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.family_revoked_at.is_some());
 }
 
 async fn futures_join(

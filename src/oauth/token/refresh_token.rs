@@ -111,6 +111,8 @@ async fn live_token(
     if token.user_disabled != Some(false) {
         // The user was disabled or deleted: the grant ends with them.
         revoke_family(state, &token.family_id).await?;
+        tracing::info!(target: "audit", event = "refresh_family_revoked", reason = "user_disabled",
+            client_id = %token.client_id, sub = %token.user_id, family = %token.family_id);
         return Err(invalid());
     }
     Ok(token)
