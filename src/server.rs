@@ -31,12 +31,6 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the signing keys: {e}"))?;
     let state = AppState::new(config, store, keys);
-    if !state.config.tokens.refresh_reuse_grace.is_zero() {
-        // See src/oauth/token/refresh_token.rs for why no grace window is safe here.
-        tracing::warn!(
-            "tokens.refresh_reuse_grace is not honoured: a reused refresh token always revokes its family"
-        );
-    }
     // Load the revocation list before serving: a revoked token must never look live.
     state.revocations.refresh(&state.store, true).await?;
     Ok(state)

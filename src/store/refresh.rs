@@ -90,7 +90,7 @@ impl Store {
     /// A refresh token by hash, with its family and the family's user.
     pub async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRow>> {
         let row = sqlx::query(
-            "SELECT t.token_hash, t.family_id, t.created_at, t.expires_at, t.used_at,
+            "SELECT t.token_hash, t.family_id, t.created_at, t.expires_at, t.used_at, t.replaced_by,
                     f.client_id, f.user_id, f.scope, f.auth_time, f.session_id,
                     f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at,
                     u.disabled AS user_disabled
@@ -112,7 +112,7 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         // The write comes first, so SQLite takes its write lock at once (no read→write upgrade).
         let done = sqlx::query(
-            "UPDATE refresh_tokens SET used_at = $1
+            "UPDATE refresh_tokens SET used_at = $1, replaced_by = $4
              WHERE token_hash = $2 AND used_at IS NULL AND family_id = $3
                AND EXISTS (SELECT 1 FROM refresh_families f
                            WHERE f.id = $3 AND f.revoked_at IS NULL AND f.expires_at > $1)",
@@ -120,13 +120,79 @@ impl Store {
         .bind(r.now)
         .bind(r.old_hash)
         .bind(r.family_id)
+        .bind(r.new_hash)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
             tx.rollback().await?;
             return Ok(RotateOutcome::NotLive);
         }
-        sqlx::query(
+        insert_successor(&mut tx, r).await?;
+        tx.commit().await?;
+        Ok(RotateOutcome::Rotated)
+    }
+
+    /// A retry of an already-rotated token within the grace window: the successor `superseded`
+    /// it got last time (never used since) is marked used, the access token issued with it is
+    /// revoked, and a new successor takes its place, atomically. `NotLive` when the successor was used or replaced meanwhile, or the family
+    /// ended; then the retry is reuse after all.
+    pub async fn supersede_successor(
+        &self,
+        r: &RotateRefresh<'_>,
+        superseded: &str,
+    ) -> StoreResult<RotateOutcome> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query(
+            "UPDATE refresh_tokens SET used_at = $1
+             WHERE token_hash = $2 AND used_at IS NULL AND family_id = $3
+               AND EXISTS (SELECT 1 FROM refresh_families f
+                           WHERE f.id = $3 AND f.revoked_at IS NULL AND f.expires_at > $1)",
+        )
+        .bind(r.now)
+        .bind(superseded)
+        .bind(r.family_id)
+        .execute(&mut *tx)
+        .await?;
+        let relinked = if done.rows_affected() == 1 {
+            // The access token that went out with the superseded successor goes with it.
+            sqlx::query(
+                "INSERT INTO revoked_jtis (jti, expires_at, revoked_at)
+                 SELECT access_jti, COALESCE(access_expires_at, expires_at), $2 FROM refresh_tokens
+                 WHERE token_hash = $1 AND access_jti IS NOT NULL
+                 ON CONFLICT (jti) DO NOTHING",
+            )
+            .bind(superseded)
+            .bind(r.now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE refresh_tokens SET replaced_by = $1 WHERE token_hash = $2 AND replaced_by = $3",
+            )
+            .bind(r.new_hash)
+            .bind(r.old_hash)
+            .bind(superseded)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        } else {
+            0
+        };
+        if relinked != 1 {
+            tx.rollback().await?;
+            return Ok(RotateOutcome::NotLive);
+        }
+        insert_successor(&mut tx, r).await?;
+        tx.commit().await?;
+        Ok(RotateOutcome::Rotated)
+    }
+}
+
+/// Stores the successor of a rotation inside the rotation's transaction.
+async fn insert_successor(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    r: &RotateRefresh<'_>,
+) -> StoreResult<()> {
+    sqlx::query(
             "INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at, used_at, access_jti, access_expires_at)
              VALUES ($1, $2, $3, $4, NULL, $5, $6)",
         )
@@ -136,11 +202,9 @@ impl Store {
         .bind(r.new_expires_at)
         .bind(r.access_jti)
         .bind(r.access_expires_at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        tx.commit().await?;
-        Ok(RotateOutcome::Rotated)
-    }
+    Ok(())
 }
 
 /// A refresh token joined with its family (and whether the family's user is disabled).
@@ -158,6 +222,8 @@ pub struct RefreshTokenRow {
     /// Idle expiry of this token.
     pub expires_at: i64,
     pub used_at: Option<i64>,
+    /// Hash of the token that replaced this one, once used.
+    pub replaced_by: Option<String>,
     /// Absolute expiry of the family.
     pub family_expires_at: i64,
     pub family_revoked_at: Option<i64>,
@@ -178,6 +244,7 @@ impl RefreshTokenRow {
             created_at: r.try_get("created_at")?,
             expires_at: r.try_get("expires_at")?,
             used_at: r.try_get("used_at")?,
+            replaced_by: r.try_get("replaced_by")?,
             family_expires_at: r.try_get("family_expires_at")?,
             family_revoked_at: r.try_get("family_revoked_at")?,
             user_disabled: r

@@ -271,3 +271,73 @@ async fn futures_join(
     }
     tasks.join_all().await
 }
+
+#[tokio::test]
+async fn a_retry_within_the_grace_window_supersedes_the_lost_successor() {
+    let app = crate::common::spawn_app_with(crate::common::Options {
+        extra_toml: "[tokens]\nrefresh_reuse_grace = \"30s\"\n".into(),
+    })
+    .await;
+    let (id, secret) = app.refresh_client().await;
+    let grant = app.grant_refresh_token(&id, "api").await;
+    let lost = app.refresh(&id, &secret, &grant.refresh_token).await;
+    assert_eq!(lost.status, 200);
+    let lost_rt = lost.body["refresh_token"].as_str().unwrap();
+    let lost_at = lost.body["access_token"].as_str().unwrap();
+    // The client never saw `lost` and retries with the same token.
+    let retry = app.refresh(&id, &secret, &grant.refresh_token).await;
+    assert_eq!(retry.status, 200, "{}", retry.body);
+    let retry_rt = retry.body["refresh_token"].as_str().unwrap();
+    assert_ne!(retry_rt, lost_rt);
+    assert_eq!(app.introspect(&id, &secret, lost_rt).await, json_inactive());
+    assert_eq!(app.introspect(&id, &secret, lost_at).await, json_inactive());
+    let next = app.refresh(&id, &secret, retry_rt).await;
+    assert_eq!(next.status, 200, "{}", next.body);
+    // Whoever held the superseded successor is caught when they use it: the family ends.
+    let thief = app.refresh(&id, &secret, lost_rt).await;
+    assert_eq!((thief.status, thief.error()), (400, "invalid_grant"));
+    let after = app
+        .refresh(&id, &secret, next.body["refresh_token"].as_str().unwrap())
+        .await;
+    assert_eq!((after.status, after.error()), (400, "invalid_grant"));
+}
+
+#[tokio::test]
+async fn the_grace_window_is_not_for_public_clients_nor_for_used_successors() {
+    let app = crate::common::spawn_app_with(crate::common::Options {
+        extra_toml: "[tokens]\nrefresh_reuse_grace = \"30s\"\n".into(),
+    })
+    .await;
+    let (public, _) = app
+        .create_client(&["--name", "SPA", "--public", "--grant-type", "refresh_token"])
+        .await;
+    let grant = app.grant_refresh_token(&public, "api").await;
+    let public_refresh = async |rt: &str| {
+        app.post_form(
+            "/token",
+            None,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", rt),
+                ("client_id", &public),
+            ],
+        )
+        .await
+    };
+    assert_eq!(public_refresh(&grant.refresh_token).await.status, 200);
+    let a = public_refresh(&grant.refresh_token).await;
+    assert_eq!((a.status, a.error()), (400, "invalid_grant"));
+
+    // Confidential client whose successor was already used: reuse, not a retry.
+    let (id, secret) = app.refresh_client().await;
+    let grant = app.grant_refresh_token(&id, "api").await;
+    let first = app.refresh(&id, &secret, &grant.refresh_token).await;
+    let successor = first.body["refresh_token"].as_str().unwrap();
+    assert_eq!(app.refresh(&id, &secret, successor).await.status, 200);
+    let a = app.refresh(&id, &secret, &grant.refresh_token).await;
+    assert_eq!((a.status, a.error()), (400, "invalid_grant"));
+}
+
+fn json_inactive() -> serde_json::Value {
+    serde_json::json!({"active": false})
+}

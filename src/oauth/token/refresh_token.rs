@@ -7,12 +7,16 @@
 //! it. Then an access token is minted and the token rotated atomically: of many concurrent
 //! refreshes with one token exactly one wins, the others are reuse.
 //!
-//! Grace window (`tokens.refresh_reuse_grace`): not honoured, on purpose. Only hashes are
-//! stored, so a retry cannot be answered with the successor it missed; the alternative — minting
-//! yet another successor for whoever presents the old token within the window — lets a thief
-//! holding the old token take the grant over silently for as long as the window lasts. A client
-//! whose refresh response was lost must start a new authorization. The setting is accepted (so
-//! configurations stay valid) and a warning is logged when it is non-zero.
+//! Grace window (`tokens.refresh_reuse_grace`, default 0 = off). Only hashes are stored, so a
+//! retry cannot be answered with the successor it missed. Instead, a retry with the old token
+//! within the window *supersedes* that successor: the successor is marked used and a new one is
+//! issued. It is allowed only when it stays safe:
+//! - confidential clients only: the old token alone is not enough, the thief also needs the
+//!   client's credentials;
+//! - the successor must never have been used (otherwise both parties hold live tokens);
+//! - the superseded successor counts as used, so if someone else holds it and refreshes, that
+//!   is reuse and the whole family is revoked, so theft is still detected at the next refresh.
+//! Anything else is reuse as without a window.
 
 use crate::app::AppState;
 use crate::crypto::{random_token, sha256_hex};
@@ -36,7 +40,7 @@ pub async fn handle(
     client.require_grant("refresh_token")?;
     let presented = params.require("refresh_token")?;
     let now = unix_now();
-    let token = live_token(state, client, presented, now).await?;
+    let (token, superseded) = live_token(state, client, presented, now).await?;
     let scope = narrowed_scope(&token, params.get("scope"))?;
 
     let minted = mint_access_token(
@@ -53,21 +57,31 @@ pub async fn handle(
     let new_refresh = random_token(32);
     let new_hash = sha256_hex(&new_refresh);
     let idle = state.config.tokens.refresh_idle_ttl.as_secs() as i64;
-    let outcome = state
-        .store
-        .rotate_refresh_token(&RotateRefresh {
-            old_hash: &token.token_hash,
-            family_id: &token.family_id,
-            new_hash: &new_hash,
-            new_expires_at: (now + idle).min(token.family_expires_at),
-            access_jti: &minted.jti,
-            access_expires_at: minted.exp,
-            now,
-        })
-        .await?;
+    let rotation = RotateRefresh {
+        old_hash: &token.token_hash,
+        family_id: &token.family_id,
+        new_hash: &new_hash,
+        new_expires_at: (now + idle).min(token.family_expires_at),
+        access_jti: &minted.jti,
+        access_expires_at: minted.exp,
+        now,
+    };
+    let outcome = match &superseded {
+        None => state.store.rotate_refresh_token(&rotation).await?,
+        Some(successor) => {
+            state
+                .store
+                .supersede_successor(&rotation, successor)
+                .await?
+        }
+    };
     if outcome == RotateOutcome::NotLive {
         // Lost a race with another use of the same token (or a revocation): reuse.
         return Err(reuse_detected(state, &token).await);
+    }
+    if superseded.is_some() {
+        // The superseded successor's access token was revoked: make it show here at once.
+        state.revocations.refresh(&state.store, false).await?;
     }
     tracing::info!(target: "audit", event = "token_issued", grant = "refresh_token",
         client_id = %token.client_id, sub = %token.user_id, family = %token.family_id, jti = %minted.jti);
@@ -83,14 +97,15 @@ pub async fn handle(
     })
 }
 
-/// Finds the presented token and checks it may be used now. Every refusal is `invalid_grant`
+/// Finds the presented token and checks it may be used now; with it, the successor to
+/// supersede when this is a retry within the grace window. Every refusal is `invalid_grant`
 /// (RFC 6749 §5.2), with no hint of which check failed beyond a generic description.
 async fn live_token(
     state: &AppState,
     client: &AuthenticatedClient,
     presented: &str,
     now: i64,
-) -> Result<RefreshTokenRow, OAuthError> {
+) -> Result<(RefreshTokenRow, Option<String>), OAuthError> {
     let invalid = || OAuthError::invalid_grant("the refresh token is invalid or expired");
     let Some(token) = state.store.refresh_token(&sha256_hex(presented)).await? else {
         return Err(invalid());
@@ -102,9 +117,13 @@ async fn live_token(
     if token.family_revoked_at.is_some() {
         return Err(invalid());
     }
-    if token.used_at.is_some() {
-        return Err(reuse_detected(state, &token).await);
-    }
+    let superseded = match token.used_at {
+        None => None,
+        Some(used_at) => match retry_within_grace(state, client, &token, used_at, now) {
+            Some(successor) => Some(successor),
+            None => return Err(reuse_detected(state, &token).await),
+        },
+    };
     if token.effective_expiry() <= now {
         return Err(invalid());
     }
@@ -115,7 +134,25 @@ async fn live_token(
             client_id = %token.client_id, sub = %token.user_id, family = %token.family_id);
         return Err(invalid());
     }
-    Ok(token)
+    Ok((token, superseded))
+}
+
+/// The successor to supersede when a used token comes back within the grace window from a
+/// confidential client (see the module comment); `None` means reuse.
+fn retry_within_grace(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    token: &RefreshTokenRow,
+    used_at: i64,
+    now: i64,
+) -> Option<String> {
+    let grace = state.config.tokens.refresh_reuse_grace.as_secs() as i64;
+    if grace == 0 || !client.is_confidential() || now - used_at > grace {
+        return None;
+    }
+    tracing::info!(target: "audit", event = "refresh_retry_within_grace",
+        client_id = %token.client_id, family = %token.family_id);
+    token.replaced_by.clone()
 }
 
 /// RFC 6749 §6: the requested scope "MUST NOT include any scope not originally granted";

@@ -4,6 +4,9 @@
 -- next to the jti; NULL for rows written before this migration or by code that does not know it
 -- (the revocation then falls back to the refresh token's own expires_at, which is later).
 ALTER TABLE refresh_tokens ADD COLUMN access_expires_at BIGINT;
+-- Hash of the token that replaced this one when it was used: lets a retry within
+-- tokens.refresh_reuse_grace supersede that successor instead of counting as theft.
+ALTER TABLE refresh_tokens ADD COLUMN replaced_by TEXT;
 
 -- The revocation list is re-read by every instance every second by revoked_at (see
 -- src/oauth/revocation.rs); expired rows are purged by expires_at.
