@@ -16,6 +16,7 @@
 //! - the successor must never have been used (otherwise both parties hold live tokens);
 //! - the superseded successor counts as used, so if someone else holds it and refreshes, that
 //!   is reuse and the whole family is revoked, so theft is still detected at the next refresh.
+//!
 //! Anything else is reuse as without a window.
 
 use crate::app::AppState;
