@@ -6,12 +6,14 @@ mod assertions;
 mod clients;
 mod keys;
 mod refresh;
+mod refresh_rotation;
 mod revocations;
 mod users;
 
 pub use clients::{ClientRow, NewClient};
 pub use keys::{KeyRow, Rotation};
-pub use refresh::{NewRefreshFamily, RefreshTokenRow, RotateOutcome, RotateRefresh};
+pub use refresh::{NewRefreshFamily, RefreshTokenRow};
+pub use refresh_rotation::{RotateOutcome, RotateRefresh};
 pub use users::UserRow;
 
 use std::time::Duration;
