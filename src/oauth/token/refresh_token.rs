@@ -27,7 +27,7 @@ use crate::oauth::client_auth::AuthenticatedClient;
 use crate::oauth::form::Params;
 use crate::oauth::revocation::revoke_family;
 use crate::store::{RefreshTokenRow, RotateOutcome, RotateRefresh, unix_now};
-use crate::tokens::{AccessGrant, mint_access_token};
+use crate::tokens::{AccessGrant, MintedAccessToken, mint_access_token};
 
 use super::TokenResponse;
 
@@ -55,35 +55,7 @@ pub async fn handle(
         },
         now,
     )?;
-    let new_refresh = random_token(32);
-    let new_hash = sha256_hex(&new_refresh);
-    let idle = state.config.tokens.refresh_idle_ttl.as_secs() as i64;
-    let rotation = RotateRefresh {
-        old_hash: &token.token_hash,
-        family_id: &token.family_id,
-        new_hash: &new_hash,
-        new_expires_at: (now + idle).min(token.family_expires_at),
-        access_jti: &minted.jti,
-        access_expires_at: minted.exp,
-        now,
-    };
-    let outcome = match &superseded {
-        None => state.store.rotate_refresh_token(&rotation).await?,
-        Some(successor) => {
-            state
-                .store
-                .supersede_successor(&rotation, successor)
-                .await?
-        }
-    };
-    if outcome == RotateOutcome::NotLive {
-        // Lost a race with another use of the same token (or a revocation): reuse.
-        return Err(reuse_detected(state, &token).await);
-    }
-    if superseded.is_some() {
-        // The superseded successor's access token was revoked: make it show here at once.
-        state.revocations.refresh(&state.store, false).await?;
-    }
+    let new_refresh = rotate(state, &token, superseded.as_deref(), &minted, now).await?;
     tracing::info!(target: "audit", event = "token_issued", grant = "refresh_token",
         client_id = %token.client_id, sub = %token.user_id, family = %token.family_id, jti = %minted.jti);
     // TODO(merge): id_token via tokens::id_token — when `scope` contains `openid`, mint a new ID
@@ -96,6 +68,46 @@ pub async fn handle(
         id_token: None,
         scope,
     })
+}
+
+/// Replaces the presented token (or, on a retry within the grace window, the successor it got
+/// last time) with a new one, atomically; returns the new token. Losing a race is reuse.
+async fn rotate(
+    state: &AppState,
+    token: &RefreshTokenRow,
+    superseded: Option<&str>,
+    minted: &MintedAccessToken,
+    now: i64,
+) -> Result<String, OAuthError> {
+    let new_refresh = random_token(32);
+    let new_hash = sha256_hex(&new_refresh);
+    let idle = state.config.tokens.refresh_idle_ttl.as_secs() as i64;
+    let rotation = RotateRefresh {
+        old_hash: &token.token_hash,
+        family_id: &token.family_id,
+        new_hash: &new_hash,
+        new_expires_at: (now + idle).min(token.family_expires_at),
+        access_jti: &minted.jti,
+        access_expires_at: minted.exp,
+        now,
+    };
+    let outcome = match superseded {
+        None => state.store.rotate_refresh_token(&rotation).await?,
+        Some(successor) => {
+            let outcome = state
+                .store
+                .supersede_successor(&rotation, successor)
+                .await?;
+            // The superseded successor's access token was revoked: make it show here at once.
+            state.revocations.refresh(&state.store, false).await?;
+            outcome
+        }
+    };
+    if outcome == RotateOutcome::NotLive {
+        // Lost a race with another use of the same token (or a revocation): reuse.
+        return Err(reuse_detected(state, token).await);
+    }
+    Ok(new_refresh)
 }
 
 /// Finds the presented token and checks it may be used now; with it, the successor to
