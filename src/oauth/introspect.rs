@@ -48,6 +48,7 @@ pub struct Details {
 }
 
 /// `POST /introspect`.
+#[tracing::instrument(skip_all)]
 pub async fn introspect(
     State(state): State<AppState>,
     headers: HeaderMap,
