@@ -161,3 +161,29 @@ async fn a_revocation_on_one_instance_is_seen_by_another_within_seconds() {
     }
     let _ = stop.send(());
 }
+
+#[tokio::test]
+async fn revoking_a_family_revokes_the_access_token_issued_with_its_first_token() {
+    // The authorization_code grant records the first access token's jti with the family but
+    // no access expiry; the cascade must still reach it.
+    let app = spawn_app().await;
+    let (id, secret) = app.refresh_client().await;
+    let access = client_credentials_token(&app, &id, &secret).await;
+    let jti = app.introspect(&id, &secret, &access).await["jti"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let grant = app.grant_refresh_token_issued_with(&id, "api", &jti).await;
+    let r = app
+        .post_form(
+            "/revoke",
+            Some((&id, &secret)),
+            &[("token", &grant.refresh_token)],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        app.introspect(&id, &secret, &access).await,
+        json!({"active": false})
+    );
+}

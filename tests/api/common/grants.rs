@@ -31,6 +31,18 @@ impl TestApp {
             .await
     }
 
+    /// As [`TestApp::grant_refresh_token`], recording `access_jti` as issued with the first
+    /// refresh token — what the authorization_code grant does (without an access expiry).
+    pub async fn grant_refresh_token_issued_with(
+        &self,
+        client_id: &str,
+        scope: &str,
+        access_jti: &str,
+    ) -> StoredGrant {
+        self.insert_grant(client_id, scope, 30 * 86_400, 7 * 86_400, Some(access_jti))
+            .await
+    }
+
     /// As [`TestApp::grant_refresh_token`] with explicit absolute and idle lifetimes (seconds;
     /// negative values make an already-expired grant).
     pub async fn grant_refresh_token_with(
@@ -39,6 +51,18 @@ impl TestApp {
         scope: &str,
         absolute: i64,
         idle: i64,
+    ) -> StoredGrant {
+        self.insert_grant(client_id, scope, absolute, idle, None)
+            .await
+    }
+
+    async fn insert_grant(
+        &self,
+        client_id: &str,
+        scope: &str,
+        absolute: i64,
+        idle: i64,
+        access_jti: Option<&str>,
     ) -> StoredGrant {
         let store = self.store().await;
         let user_id = uuid::Uuid::new_v4().to_string();
@@ -62,7 +86,7 @@ impl TestApp {
                 family_expires_at: now + absolute,
                 token_hash: &sha256_hex(&refresh_token),
                 token_expires_at: now + idle,
-                access_jti: None,
+                access_jti,
             })
             .await
             .expect("create refresh family");
