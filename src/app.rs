@@ -7,7 +7,9 @@ use axum::routing::{get, post};
 
 use crate::config::Config;
 use crate::keys::KeyManager;
-use crate::oauth::{authorize, discovery, health, jwks, token, userinfo};
+use crate::oauth::client_jwks::ClientJwks;
+use crate::oauth::revocation::RevocationList;
+use crate::oauth::{authorize, discovery, health, introspect, jwks, revoke, token, userinfo};
 use crate::pages;
 use crate::paths;
 use crate::session::SessionStores;
@@ -22,6 +24,10 @@ pub struct AppState {
     pub discovery: Arc<discovery::Documents>,
     /// Browser sessions (SSO), on the same database.
     pub sessions: SessionStores,
+    /// Revoked access-token jtis, refreshed from the database by a background task.
+    pub revocations: RevocationList,
+    /// Clients' JWK Sets fetched from their jwks_uri (private_key_jwt), cached.
+    pub client_jwks: ClientJwks,
 }
 
 impl AppState {
@@ -34,6 +40,8 @@ impl AppState {
             keys,
             discovery,
             sessions,
+            revocations: RevocationList::default(),
+            client_jwks: ClientJwks::default(),
         }
     }
 }
@@ -68,6 +76,8 @@ pub fn router(state: AppState) -> Router {
         .route(paths::JWKS_WELL_KNOWN, get(jwks::jwks))
         .route(paths::TOKEN, post(token::token))
         .route(paths::USERINFO, get(userinfo::get).post(userinfo::post))
+        .route(paths::REVOKE, post(revoke::revoke))
+        .route(paths::INTROSPECT, post(introspect::introspect))
         .route(paths::STYLESHEET, get(pages::stylesheet))
         .route(paths::FORM_POST_SCRIPT, get(pages::form_post_script))
         .fallback(pages::not_found)

@@ -32,7 +32,10 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the signing keys: {e}"))?;
     let sessions = crate::session::open(&store).await?;
-    Ok(AppState::new(config, store, keys, sessions))
+    let state = AppState::new(config, store, keys, sessions);
+    // Load the revocation list before serving: a revoked token must never look live.
+    state.revocations.refresh(&state.store, true).await?;
+    Ok(state)
 }
 
 /// The route table wrapped in the middleware every request passes through.
@@ -85,12 +88,14 @@ pub async fn run(
     );
     let purge = tokio::spawn(purge_expired_rows(state.store.clone()));
     let store = state.store.clone();
+    let revocations = tokio::spawn(state.revocations.clone().maintain(store.clone()));
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     maintenance.abort();
     purge.abort();
+    revocations.abort();
     store.close().await;
     tracing::info!("shut down cleanly");
     Ok(())

@@ -6,8 +6,10 @@
 //! restart. Verification looks the key up by `kid` among published keys and pins the algorithm to
 //! that key's own (RFC 8725 §3.1): the token header never chooses it.
 
+mod foreign;
 mod kek;
 
+pub use foreign::verify_with_jwk_set;
 pub use kek::{KEK_FILE, Kek, KekError};
 
 use std::collections::HashMap;

@@ -2,10 +2,14 @@
 
 pub mod authorize;
 pub mod client_auth;
+pub mod client_jwks;
 pub mod discovery;
 pub mod form;
 pub mod health;
+pub mod introspect;
 pub mod jwks;
 pub mod private_key_jwt;
+pub mod revocation;
+pub mod revoke;
 pub mod token;
 pub mod userinfo;

@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::domain::Scope;
 use crate::error::{Challenge, ErrorCode, OAuthError};
 use crate::oauth::form::Params;
+use crate::oauth::revocation;
 use crate::oauth::token::require_form;
 use crate::store::unix_now;
 use crate::tokens::id_token::UserClaims;
@@ -93,7 +94,7 @@ async fn answer(state: &AppState, token: &str) -> Result<Response, OAuthError> {
     let now = unix_now();
     let claims = verify_access_token(state, token, now)
         .map_err(|e| OAuthError::invalid_token(e.to_string()))?;
-    if state.store.is_jti_revoked(&claims.jti).await? {
+    if revocation::is_revoked(state, &claims.jti) {
         return Err(OAuthError::invalid_token("the token has been revoked"));
     }
     let scope = Scope::parse(&claims.scope).unwrap_or_default();

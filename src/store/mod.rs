@@ -2,12 +2,14 @@
 //! SQLite or PostgreSQL through one `sqlx::Any` pool, so every query is written once and both
 //! backends pass the same tests. One file per concern.
 
+mod assertions;
 mod clients;
 mod codes;
 mod consents;
 mod keys;
 mod purge;
 mod refresh;
+mod refresh_rotation;
 mod revocations;
 mod roles;
 mod users;
@@ -16,7 +18,8 @@ pub use clients::{ClientRow, NewClient};
 pub use codes::{CodeRow, NewCode, Redemption};
 pub use keys::{KeyRow, Rotation};
 pub use purge::Purged;
-pub use refresh::NewRefreshFamily;
+pub use refresh::{NewRefreshFamily, RefreshTokenRow};
+pub use refresh_rotation::{RotateOutcome, RotateRefresh};
 pub use roles::{Assignment, Authz, RoleDeletion, RoleRow};
 pub use users::UserRow;
 

@@ -1,6 +1,9 @@
 //! Refresh-token families (RFC 9700 §4.14.2): one row per grant, one row per token ever issued
 //! in it. Tokens are stored by SHA-256 hash only.
 
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
 use super::{Store, StoreResult};
 
 /// A new family and its first token.
@@ -56,15 +59,101 @@ impl Store {
         Ok(())
     }
 
-    /// Revokes a whole family (theft detected, revocation, code reuse); false if unknown.
+    /// Revokes a whole family (theft detected, revocation, code reuse) and, in the same
+    /// transaction, every access token issued in it (RFC 9700 §4.14.2, RFC 7009 §2.1); false if
+    /// unknown or already revoked. Each access jti is kept until the token would have expired.
     pub async fn revoke_refresh_family(&self, family_id: &str, now: i64) -> StoreResult<bool> {
+        let mut tx = self.pool().begin().await?;
         let done = sqlx::query(
             "UPDATE refresh_families SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(family_id)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        // Rows without access_expires_at fall back to the refresh token's expiry, which is later.
+        sqlx::query(
+            "INSERT INTO revoked_jtis (jti, expires_at, revoked_at)
+             SELECT access_jti, COALESCE(access_expires_at, expires_at), $2 FROM refresh_tokens
+             WHERE family_id = $1 AND access_jti IS NOT NULL
+               AND COALESCE(access_expires_at, expires_at) > $2
+             ON CONFLICT (jti) DO NOTHING",
+        )
+        .bind(family_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// A refresh token by hash, with its family and the family's user.
+    pub async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRow>> {
+        let row = sqlx::query(
+            "SELECT t.token_hash, t.family_id, t.created_at, t.expires_at, t.used_at, t.replaced_by,
+                    f.client_id, f.user_id, f.scope, f.auth_time, f.session_id,
+                    f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at,
+                    u.disabled AS user_disabled
+             FROM refresh_tokens t
+             JOIN refresh_families f ON f.id = t.family_id
+             LEFT JOIN users u ON u.id = f.user_id
+             WHERE t.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| RefreshTokenRow::from_row(&r)).transpose()?)
+    }
+}
+
+/// A refresh token joined with its family (and whether the family's user is disabled).
+#[derive(Debug, Clone)]
+pub struct RefreshTokenRow {
+    pub token_hash: String,
+    pub family_id: String,
+    pub client_id: String,
+    pub user_id: String,
+    /// The scope of the grant (refreshes may narrow the access token, never this).
+    pub scope: String,
+    pub auth_time: i64,
+    pub session_id: Option<String>,
+    pub created_at: i64,
+    /// Idle expiry of this token.
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    /// Hash of the token that replaced this one, once used.
+    pub replaced_by: Option<String>,
+    /// Absolute expiry of the family.
+    pub family_expires_at: i64,
+    pub family_revoked_at: Option<i64>,
+    /// `None` when the user no longer exists.
+    pub user_disabled: Option<bool>,
+}
+
+impl RefreshTokenRow {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            token_hash: r.try_get("token_hash")?,
+            family_id: r.try_get("family_id")?,
+            client_id: r.try_get("client_id")?,
+            user_id: r.try_get("user_id")?,
+            scope: r.try_get("scope")?,
+            auth_time: r.try_get("auth_time")?,
+            session_id: r.try_get("session_id")?,
+            created_at: r.try_get("created_at")?,
+            expires_at: r.try_get("expires_at")?,
+            used_at: r.try_get("used_at")?,
+            replaced_by: r.try_get("replaced_by")?,
+            family_expires_at: r.try_get("family_expires_at")?,
+            family_revoked_at: r.try_get("family_revoked_at")?,
+            user_disabled: r
+                .try_get::<Option<i64>, _>("user_disabled")?
+                .map(|d| d != 0),
+        })
+    }
+
+    /// When the token stops working on its own: the earlier of idle and absolute expiry.
+    pub fn effective_expiry(&self) -> i64 {
+        self.expires_at.min(self.family_expires_at)
     }
 }

@@ -8,6 +8,7 @@ use crate::domain::Scope;
 use crate::error::OAuthError;
 use crate::oauth::client_auth::AuthenticatedClient;
 use crate::oauth::form::Params;
+use crate::oauth::revocation;
 use crate::store::{CodeRow, NewRefreshFamily, Redemption, unix_now};
 use crate::tokens::id_token::{IdTokenInput, mint_id_token};
 use crate::tokens::{AccessGrant, MintedAccessToken, mint_access_token, user_entitlements};
@@ -188,10 +189,10 @@ async fn issue_refresh(
 async fn revoke_issued(state: &AppState, code: &CodeRow, now: i64) -> Result<(), OAuthError> {
     if let Some(jti) = &code.access_jti {
         let until = now + state.config.tokens.access_token_ttl.as_secs() as i64;
-        state.store.revoke_jti(jti, until, now).await?;
+        revocation::revoke_access_token(state, jti, until).await?;
     }
     if let Some(family) = &code.refresh_family_id {
-        state.store.revoke_refresh_family(family, now).await?;
+        revocation::revoke_family(state, family).await?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 mod authorization_code;
 mod client_credentials;
+mod refresh_token;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -54,6 +55,7 @@ pub async fn token(
     match grant_type {
         "client_credentials" => client_credentials::handle(&state, &client, &params).await,
         "authorization_code" => authorization_code::handle(&state, &client, &params).await,
+        "refresh_token" => refresh_token::handle(&state, &client, &params).await,
         other => Err(OAuthError::new(
             ErrorCode::UnsupportedGrantType,
             format!(

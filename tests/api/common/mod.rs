@@ -2,9 +2,11 @@
 
 #![allow(dead_code)]
 
+pub mod assertions;
 pub mod browser;
 pub mod db;
 pub mod flow;
+pub mod grants;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

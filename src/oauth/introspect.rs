@@ -1,0 +1,133 @@
+//! Token introspection (`POST /introspect`, RFC 7662).
+//!
+//! Only confidential clients may ask (§2.1: the endpoint must not become a token-scanning
+//! oracle); any of them may introspect any access token (resource servers are registered as
+//! confidential clients). Refresh tokens are only ever meant for the client holding them, so
+//! only that client sees one as active. A token that is unknown, malformed, expired or revoked
+//! is exactly `{"active": false}` (§2.2).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::crypto::sha256_hex;
+use crate::error::{Challenge, OAuthError};
+use crate::oauth::client_auth::{AuthenticatedClient, authenticate};
+use crate::oauth::form::Params;
+use crate::oauth::revocation::is_revoked;
+use crate::oauth::revoke::no_store;
+use crate::oauth::token::require_form;
+use crate::store::unix_now;
+use crate::tokens::verify_access_token;
+
+/// An introspection answer (RFC 7662 §2.2); everything but `active` only when active.
+#[derive(Debug, Serialize, Default)]
+pub struct Introspection {
+    pub active: bool,
+    #[serde(flatten)]
+    pub details: Option<Details>,
+}
+
+/// What is said about an active token.
+#[derive(Debug, Serialize)]
+pub struct Details {
+    pub scope: String,
+    pub client_id: String,
+    pub sub: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub iss: String,
+    pub aud: String,
+    pub token_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
+}
+
+/// `POST /introspect`.
+#[tracing::instrument(skip_all)]
+pub async fn introspect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    require_form(&headers)?;
+    let params = Params::parse(&body)?;
+    let client = authenticate(&state, &headers, &params).await?;
+    if !client.is_confidential() {
+        let e = OAuthError::invalid_client("introspection is for confidential clients only");
+        return Err(if client.used_basic {
+            e.with_challenge(Challenge::Basic)
+        } else {
+            e
+        });
+    }
+    let token = params.require("token")?;
+    let now = unix_now();
+    // §2.1: the hint is only an optimisation; both kinds are tried.
+    let details = match access_token(&state, token, now) {
+        Some(d) => Some(d),
+        None => refresh_token(&state, &client, token, now).await?,
+    };
+    let answer = Introspection {
+        active: details.is_some(),
+        details,
+    };
+    Ok(no_store(Json(answer).into_response()))
+}
+
+/// A valid, unexpired, unrevoked JWT access token signed by this server.
+fn access_token(state: &AppState, token: &str, now: i64) -> Option<Details> {
+    let claims = verify_access_token(state, token, now).ok()?;
+    if is_revoked(state, &claims.jti) {
+        return None;
+    }
+    Some(Details {
+        scope: claims.scope,
+        client_id: claims.client_id,
+        sub: claims.sub,
+        exp: claims.exp,
+        iat: claims.iat,
+        iss: claims.iss,
+        aud: claims.aud,
+        token_type: "Bearer",
+        jti: Some(claims.jti),
+    })
+}
+
+/// A live refresh token of the asking client.
+async fn refresh_token(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    token: &str,
+    now: i64,
+) -> Result<Option<Details>, OAuthError> {
+    let Some(row) = state.store.refresh_token(&sha256_hex(token)).await? else {
+        return Ok(None);
+    };
+    let live = row.client_id == client.client.client_id
+        && row.used_at.is_none()
+        && row.family_revoked_at.is_none()
+        && row.effective_expiry() > now
+        && row.user_disabled == Some(false);
+    if !live {
+        return Ok(None);
+    }
+    Ok(Some(Details {
+        exp: row.effective_expiry(),
+        iat: row.created_at,
+        iss: state.config.issuer.clone(),
+        aud: row.client_id.clone(),
+        // Normalised (sorted) as access tokens carry it.
+        scope: crate::domain::Scope::parse(&row.scope)
+            .unwrap_or_default()
+            .to_string(),
+        client_id: row.client_id,
+        sub: row.user_id,
+        token_type: "refresh_token",
+        jti: None,
+    }))
+}

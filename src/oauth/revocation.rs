@@ -1,0 +1,127 @@
+//! The revocation list of JWT access tokens (issue 5 §8), checked on every introspection and
+//! userinfo call, so it must be cheap: an in-memory set of revoked `jti`s.
+//!
+//! Every instance re-reads `revoked_jtis` every [`REFRESH_EVERY`] (only rows recorded since the
+//! last read, with an overlap for clock skew between instances and slow transactions), so a
+//! revocation made by one instance is seen by the others within about a second. Revocations made
+//! by this instance are added to the set at once. Entries leave the set when the token they
+//! revoke would have expired anyway.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use crate::app::AppState;
+use crate::store::{Store, StoreResult, unix_now};
+
+/// How often the list is re-read from the database.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(1);
+/// Rows recorded this long before the newest one seen are read again (clock skew, late commits).
+const OVERLAP_SECS: i64 = 60;
+/// A full re-read this often, in refresh ticks (heals anything the overlap missed).
+const FULL_RELOAD_TICKS: u32 = 300;
+/// Expired rows are deleted from the database this often, in refresh ticks.
+const PURGE_TICKS: u32 = 60;
+
+/// Whether the access token with this `jti` has been revoked (by any instance, within about a
+/// second). The check for introspection and userinfo.
+pub fn is_revoked(state: &AppState, jti: &str) -> bool {
+    state.revocations.contains(jti, unix_now())
+}
+
+/// The in-memory set of revoked access-token `jti`s. Cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct RevocationList {
+    inner: Arc<RwLock<Inner>>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// jti → the time the revoked token expires.
+    revoked: HashMap<String, i64>,
+    /// The newest `revoked_at` read from the database.
+    watermark: i64,
+}
+
+impl RevocationList {
+    /// Whether `jti` is on the list (and its token has not expired anyway).
+    pub fn contains(&self, jti: &str, now: i64) -> bool {
+        self.read().revoked.get(jti).is_some_and(|&exp| exp > now)
+    }
+
+    /// Adds a revocation this instance just recorded in the database.
+    pub fn insert(&self, jti: &str, expires_at: i64) {
+        self.write().revoked.insert(jti.to_string(), expires_at);
+    }
+
+    /// Reads revocations recorded since the last refresh (everything with `full`) and drops
+    /// expired entries.
+    pub async fn refresh(&self, store: &Store, full: bool) -> StoreResult<()> {
+        let now = unix_now();
+        let since = if full {
+            i64::MIN
+        } else {
+            self.read().watermark - OVERLAP_SECS
+        };
+        let rows = store.revoked_jtis_since(since, now).await?;
+        let mut inner = self.write();
+        inner.revoked.retain(|_, exp| *exp > now);
+        for (jti, exp, revoked_at) in rows {
+            inner.watermark = inner.watermark.max(revoked_at);
+            inner.revoked.insert(jti, exp);
+        }
+        Ok(())
+    }
+
+    /// Runs forever: refreshes every [`REFRESH_EVERY`], purges expired rows now and then.
+    /// Errors are logged; the last good set stays in use.
+    pub async fn maintain(self, store: Store) {
+        let mut tick = tokio::time::interval(REFRESH_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut n: u32 = 0;
+        loop {
+            tick.tick().await;
+            n = n.wrapping_add(1);
+            if let Err(e) = self.refresh(&store, n % FULL_RELOAD_TICKS == 0).await {
+                tracing::warn!(error = %e, "refreshing the revocation list failed");
+            }
+            if n % PURGE_TICKS == 0 {
+                let now = unix_now();
+                if let Err(e) = store.purge_expired_revocations(now).await {
+                    tracing::warn!(error = %e, "purging expired revocations failed");
+                }
+                if let Err(e) = store.purge_expired_assertions(now).await {
+                    tracing::warn!(error = %e, "purging expired assertion ids failed");
+                }
+            }
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Inner> {
+        self.inner.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Inner> {
+        self.inner.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Revokes one access token: records it in the database (seen by every instance) and in this
+/// instance's list at once.
+pub async fn revoke_access_token(state: &AppState, jti: &str, expires_at: i64) -> StoreResult<()> {
+    state.store.revoke_jti(jti, expires_at, unix_now()).await?;
+    state.revocations.insert(jti, expires_at);
+    Ok(())
+}
+
+/// Revokes a refresh-token family and the access tokens issued in it (RFC 9700 §4.14.2,
+/// RFC 7009 §2.1), then re-reads the list so this instance refuses those tokens at once.
+/// Returns false when the family was unknown or already revoked.
+pub async fn revoke_family(state: &AppState, family_id: &str) -> StoreResult<bool> {
+    let revoked = state
+        .store
+        .revoke_refresh_family(family_id, unix_now())
+        .await?;
+    state.revocations.refresh(&state.store, false).await?;
+    Ok(revoked)
+}

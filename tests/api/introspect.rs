@@ -1,0 +1,109 @@
+//! Token introspection (RFC 7662).
+
+use serde_json::json;
+
+use crate::common::{Options, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn an_active_access_token_is_described() {
+    let app = spawn_app().await;
+    let (id, secret) = app.refresh_client().await;
+    let a = app
+        .post_form(
+            "/token",
+            Some((&id, &secret)),
+            &[("grant_type", "client_credentials"), ("scope", "api")],
+        )
+        .await;
+    let token = a.body["access_token"].as_str().unwrap();
+    let (rs, rs_secret) = app.refresh_client().await;
+    // Any confidential client (e.g. a resource server) may introspect an access token.
+    let d = app.introspect(&rs, &rs_secret, token).await;
+    assert_eq!(d["active"], true);
+    assert_eq!(d["scope"], "api");
+    assert_eq!(d["client_id"], id.as_str());
+    assert_eq!(d["sub"], id.as_str());
+    assert_eq!(d["iss"], app.issuer.as_str());
+    assert_eq!(d["aud"], app.issuer.as_str());
+    assert_eq!(d["token_type"], "Bearer");
+    assert!(d["jti"].is_string());
+    let (iat, exp) = (d["iat"].as_i64().unwrap(), d["exp"].as_i64().unwrap());
+    assert!(exp > iat);
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_inactive() {
+    let app = spawn_app_with(Options {
+        extra_toml: "[tokens]\naccess_token_ttl = \"1s\"\n".into(),
+    })
+    .await;
+    let (id, secret) = app.refresh_client().await;
+    let a = app
+        .post_form(
+            "/token",
+            Some((&id, &secret)),
+            &[("grant_type", "client_credentials")],
+        )
+        .await;
+    let token = a.body["access_token"].as_str().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(
+        app.introspect(&id, &secret, token).await,
+        json!({"active": false})
+    );
+}
+
+#[tokio::test]
+async fn refresh_tokens_are_active_only_for_their_client_and_until_used() {
+    let app = spawn_app().await;
+    let (id, secret) = app.refresh_client().await;
+    let (other, other_secret) = app.refresh_client().await;
+    let grant = app.grant_refresh_token(&id, "openid api").await;
+    let d = app.introspect(&id, &secret, &grant.refresh_token).await;
+    assert_eq!(d["active"], true);
+    assert_eq!(d["client_id"], id.as_str());
+    assert_eq!(d["sub"], grant.user_id.as_str());
+    assert_eq!(d["scope"], "api openid");
+    assert_eq!(d["token_type"], "refresh_token");
+    assert!(d["exp"].as_i64().unwrap() > d["iat"].as_i64().unwrap());
+    assert_eq!(
+        app.introspect(&other, &other_secret, &grant.refresh_token)
+            .await,
+        json!({"active": false})
+    );
+    assert_eq!(
+        app.refresh(&id, &secret, &grant.refresh_token).await.status,
+        200
+    );
+    assert_eq!(
+        app.introspect(&id, &secret, &grant.refresh_token).await,
+        json!({"active": false})
+    );
+}
+
+#[tokio::test]
+async fn garbage_is_inactive_and_public_clients_may_not_ask() {
+    let app = spawn_app().await;
+    let (id, secret) = app.refresh_client().await;
+    for t in ["garbage", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."] {
+        assert_eq!(
+            app.introspect(&id, &secret, t).await,
+            json!({"active": false})
+        );
+    }
+    let (public, _) = app
+        .create_client(&["--name", "SPA", "--public", "--grant-type", "refresh_token"])
+        .await;
+    let a = app
+        .post_form(
+            "/introspect",
+            None,
+            &[("token", "x"), ("client_id", &public)],
+        )
+        .await;
+    assert_eq!((a.status, a.error()), (401, "invalid_client"));
+    let a = app
+        .post_form("/introspect", Some((&id, &secret)), &[])
+        .await;
+    assert_eq!((a.status, a.error()), (400, "invalid_request"));
+}
