@@ -69,12 +69,16 @@ pub async fn run(
             .clone()
             .maintain(state.config.keys.reload_interval),
     );
+    let sessions = state
+        .sessions
+        .spawn_cleanup(std::time::Duration::from_secs(300));
     let store = state.store.clone();
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     maintenance.abort();
+    sessions.abort();
     store.close().await;
     tracing::info!("shut down cleanly");
     Ok(())

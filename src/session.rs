@@ -74,6 +74,22 @@ pub async fn open(store: &Store) -> anyhow::Result<SessionStores> {
 }
 
 impl SessionStores {
+    /// Deletes expired session records every `period`, until the task is aborted.
+    pub fn spawn_cleanup(&self, period: Duration) -> tokio::task::JoinHandle<()> {
+        use tower_sessions::ExpiredDeletion;
+        let period = tokio::time::Duration::from_secs(period.as_secs().max(1));
+        let store = self.clone();
+        tokio::spawn(async move {
+            let result = match store {
+                SessionStores::Sqlite(s) => s.continuously_delete_expired(period).await,
+                SessionStores::Postgres(s) => s.continuously_delete_expired(period).await,
+            };
+            if let Err(e) = result {
+                tracing::warn!(error = %e, "expired-session cleanup stopped");
+            }
+        })
+    }
+
     /// Wraps `routes` (the browser-facing ones only) in the session layer.
     pub fn apply(&self, routes: Router<AppState>, config: &Config) -> Router<AppState> {
         match self {

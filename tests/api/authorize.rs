@@ -488,3 +488,33 @@ async fn pages_without_a_request_in_progress_explain_instead_of_failing() {
         assert_eq!(r.status(), 400, "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_sign_in_session_ends_after_its_absolute_lifetime() {
+    let app = crate::common::spawn_app_with(crate::common::Options {
+        extra_toml: "[session]\nabsolute_timeout = \"1s\"\n".into(),
+    })
+    .await;
+    app.create_user(USERNAME, PASSWORD).await;
+    let rp = app.rp(&["--first-party"]).await;
+    let pkce = Pkce::new();
+    app.code_via_login(&AuthRequest::new(&rp, &pkce)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let cb = callback(
+        &app.authorize(&AuthRequest::new(&rp, &pkce).set("prompt", Some("none")))
+            .await,
+    );
+    assert_eq!(cb["error"], "login_required");
+}
+
+#[tokio::test]
+async fn max_age_zero_asks_for_the_password_like_prompt_login() {
+    let (app, rp, pkce) = setup(&["--first-party"]).await;
+    app.code_via_login(&AuthRequest::new(&rp, &pkce)).await;
+    let r = app
+        .authorize(&AuthRequest::new(&rp, &pkce).set("max_age", Some("0")))
+        .await;
+    assert_eq!(location(&r), "/login");
+    let cb = callback(&app.login(USERNAME, PASSWORD).await);
+    assert!(cb.contains_key("code"));
+}

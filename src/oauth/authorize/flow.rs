@@ -81,7 +81,10 @@ async fn signed_in_user(
         return Ok(None);
     };
     if !pending.signed_in {
-        let too_old = pending.max_age.is_some_and(|m| now - user.auth_time > m);
+        // max_age=0 means "sign in now", like prompt=login.
+        let too_old = pending
+            .max_age
+            .is_some_and(|m| m == 0 || now - user.auth_time > m);
         if pending.prompt.login || too_old {
             return Ok(None);
         }
