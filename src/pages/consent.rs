@@ -36,10 +36,10 @@ pub struct ConsentForm {
 /// A scope in plain words.
 pub fn describe(scope: &str) -> String {
     match scope {
-        "openid" => "Know who you are on this site".into(),
+        "openid" => "Confirm who you are when you sign in".into(),
         "profile" => "See your name and username".into(),
         "email" => "Read your email address".into(),
-        "offline_access" => "Keep access while you are away, until you sign out of it".into(),
+        "offline_access" => "Stay connected when you are not using it".into(),
         other => format!("Use the permission “{other}”"),
     }
 }
