@@ -181,6 +181,21 @@ impl BrowserSession {
         self.0.get(PENDING).await.map_err(broken)
     }
 
+    /// The parked request a login or consent form was rendered for (`request_id` is its hidden
+    /// `request` field). Missing, or replaced by a newer request since: a page explains.
+    pub async fn pending_for(&self, request_id: &str) -> Result<Pending, PageError> {
+        match self.pending().await? {
+            Some(p) if constant_time_eq(&p.id, request_id) => Ok(p),
+            Some(_) => Err(PageError::bad_request(
+                "This page belongs to a sign-in that was replaced by a newer one, perhaps in \
+                 another tab. Go back to the application and start again.",
+            )),
+            None => Err(PageError::bad_request(
+                "No sign-in is in progress. Go back to the application and start again.",
+            )),
+        }
+    }
+
     /// Parks an authorization request while the person signs in or consents.
     pub async fn set_pending(&self, pending: &Pending) -> Result<(), PageError> {
         self.0.insert(PENDING, pending).await.map_err(broken)

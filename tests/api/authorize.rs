@@ -518,3 +518,50 @@ async fn max_age_zero_asks_for_the_password_like_prompt_login() {
     let cb = callback(&app.login(USERNAME, PASSWORD).await);
     assert!(cb.contains_key("code"));
 }
+
+#[tokio::test]
+async fn a_consent_page_left_open_cannot_approve_a_newer_request_it_never_showed() {
+    let (app, rp, pkce) = setup(&[]).await;
+    let (client_id, secret) = app
+        .create_client(&["--name", "Other App", "--redirect-uri", REDIRECT])
+        .await;
+    let other = crate::common::flow::Rp {
+        client_id,
+        secret,
+        redirect_uri: REDIRECT.into(),
+    };
+    app.authorize(&AuthRequest::new(&rp, &pkce)).await;
+    app.login(USERNAME, PASSWORD).await;
+    let old_page = app
+        .http
+        .get(app.url("/consent"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // Another tab starts a request for a different client.
+    let r = app.authorize(&AuthRequest::new(&other, &pkce)).await;
+    assert_eq!(location(&r), "/consent");
+    let r = app
+        .http
+        .post(app.url("/consent"))
+        .form(&[
+            ("decision", "allow"),
+            ("csrf_token", &csrf(&old_page)),
+            (
+                "request",
+                &crate::common::flow::hidden(&old_page, "request"),
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let cb = callback(
+        &app.authorize(&AuthRequest::new(&other, &pkce).set("prompt", Some("none")))
+            .await,
+    );
+    assert_eq!(cb["error"], "consent_required", "nothing was consented");
+}
