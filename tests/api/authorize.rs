@@ -379,11 +379,19 @@ async fn new_scopes_and_prompt_consent_ask_again() {
 }
 
 #[tokio::test]
-async fn first_party_client_skips_consent() {
+async fn first_party_client_skips_consent_unless_prompt_consent() {
     let (app, rp, pkce) = setup(&["--first-party"]).await;
     app.authorize(&AuthRequest::new(&rp, &pkce)).await;
     let cb = callback(&app.login(USERNAME, PASSWORD).await);
     assert!(cb.contains_key("code"));
+    let r = app
+        .authorize(&AuthRequest::new(&rp, &pkce).set("prompt", Some("consent")))
+        .await;
+    assert_eq!(
+        location(&r),
+        "/consent",
+        "prompt=consent asks even first-party"
+    );
 }
 
 #[tokio::test]
