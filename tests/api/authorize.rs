@@ -499,8 +499,18 @@ async fn pages_without_a_request_in_progress_explain_instead_of_failing() {
 
 #[tokio::test]
 async fn the_sign_in_session_ends_after_its_absolute_lifetime() {
+    session_ends_after("absolute_timeout").await;
+}
+
+#[tokio::test]
+async fn the_sign_in_session_ends_after_its_idle_lifetime() {
+    session_ends_after("idle_timeout").await;
+}
+
+/// Signs in with `[session] <key> = "1s"`, waits 2 s, and expects `prompt=none` to fail.
+async fn session_ends_after(key: &str) {
     let app = crate::common::spawn_app_with(crate::common::Options {
-        extra_toml: "[session]\nabsolute_timeout = \"1s\"\n".into(),
+        extra_toml: format!("[session]\n{key} = \"1s\"\n"),
     })
     .await;
     app.create_user(USERNAME, PASSWORD).await;
