@@ -87,6 +87,9 @@ pub async fn run(
             .maintain(state.config.keys.reload_interval),
     );
     let purge = tokio::spawn(purge_expired_rows(state.store.clone()));
+    let sessions = state
+        .sessions
+        .spawn_cleanup(std::time::Duration::from_secs(300));
     let store = state.store.clone();
     let revocations = tokio::spawn(state.revocations.clone().maintain(store.clone()));
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -96,6 +99,7 @@ pub async fn run(
     maintenance.abort();
     purge.abort();
     revocations.abort();
+    sessions.abort();
     store.close().await;
     tracing::info!("shut down cleanly");
     Ok(())

@@ -74,6 +74,22 @@ pub async fn open(store: &Store) -> anyhow::Result<SessionStores> {
 }
 
 impl SessionStores {
+    /// Deletes expired session records every `period`, until the task is aborted.
+    pub fn spawn_cleanup(&self, period: Duration) -> tokio::task::JoinHandle<()> {
+        use tower_sessions::ExpiredDeletion;
+        let period = tokio::time::Duration::from_secs(period.as_secs().max(1));
+        let store = self.clone();
+        tokio::spawn(async move {
+            let result = match store {
+                SessionStores::Sqlite(s) => s.continuously_delete_expired(period).await,
+                SessionStores::Postgres(s) => s.continuously_delete_expired(period).await,
+            };
+            if let Err(e) = result {
+                tracing::warn!(error = %e, "expired-session cleanup stopped");
+            }
+        })
+    }
+
     /// Wraps `routes` (the browser-facing ones only) in the session layer.
     pub fn apply(&self, routes: Router<AppState>, config: &Config) -> Router<AppState> {
         match self {
@@ -163,6 +179,21 @@ impl BrowserSession {
     /// The authorization request waiting for sign-in or consent.
     pub async fn pending(&self) -> Result<Option<Pending>, PageError> {
         self.0.get(PENDING).await.map_err(broken)
+    }
+
+    /// The parked request a login or consent form was rendered for (`request_id` is its hidden
+    /// `request` field). Missing, or replaced by a newer request since: a page explains.
+    pub async fn pending_for(&self, request_id: &str) -> Result<Pending, PageError> {
+        match self.pending().await? {
+            Some(p) if constant_time_eq(&p.id, request_id) => Ok(p),
+            Some(_) => Err(PageError::bad_request(
+                "This page belongs to a sign-in that was replaced by a newer one, perhaps in \
+                 another tab. Go back to the application and start again.",
+            )),
+            None => Err(PageError::bad_request(
+                "No sign-in is in progress. Go back to the application and start again.",
+            )),
+        }
     }
 
     /// Parks an authorization request while the person signs in or consents.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::domain::Scope;
 use crate::error::{ErrorCode, OAuthError, PageError};
-use crate::oauth::authorize::{Pending, proceed};
+use crate::oauth::authorize::proceed;
 use crate::pages::render;
 use crate::session::{BrowserSession, SessionUser};
 use crate::store::unix_now;
@@ -22,6 +22,7 @@ struct ConsentPage<'a> {
     client_name: &'a str,
     scopes: Vec<String>,
     csrf_token: &'a str,
+    request_id: &'a str,
 }
 
 /// What the consent form posts.
@@ -31,15 +32,18 @@ pub struct ConsentForm {
     decision: String,
     #[serde(default)]
     csrf_token: String,
+    /// The request the page was shown for.
+    #[serde(default)]
+    request: String,
 }
 
 /// A scope in plain words.
 pub fn describe(scope: &str) -> String {
     match scope {
-        "openid" => "Know who you are on this site".into(),
+        "openid" => "Confirm who you are when you sign in".into(),
         "profile" => "See your name and username".into(),
         "email" => "Read your email address".into(),
-        "offline_access" => "Keep access while you are away, until you sign out of it".into(),
+        "offline_access" => "Stay connected when you are not using it".into(),
         other => format!("Use the permission “{other}”"),
     }
 }
@@ -49,7 +53,8 @@ pub async fn show(
     State(state): State<AppState>,
     session: BrowserSession,
 ) -> Result<Response, PageError> {
-    let (pending, _) = context(&state, &session).await?;
+    let pending = session.pending().await?.ok_or_else(nothing_waiting)?;
+    signed_in(&state, &session).await?;
     let client = state.store.client(&pending.client_id).await?;
     let client_name = client.map(|c| c.name).unwrap_or_default();
     let scope = Scope::parse(&pending.scope).unwrap_or_default();
@@ -60,6 +65,7 @@ pub async fn show(
             client_name: &client_name,
             scopes: scope.iter().map(describe).collect(),
             csrf_token: &csrf_token,
+            request_id: &pending.id,
         },
     ))
 }
@@ -72,7 +78,8 @@ pub async fn submit(
     Form(form): Form<ConsentForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
-    let (mut pending, user) = context(&state, &session).await?;
+    let mut pending = session.pending_for(&form.request).await?;
+    let user = signed_in(&state, &session).await?;
     match form.decision.as_str() {
         "allow" => {
             let before = state
@@ -100,20 +107,16 @@ pub async fn submit(
     }
 }
 
-/// The parked request and the signed-in person; consent without either makes no sense.
-async fn context(
-    state: &AppState,
-    session: &BrowserSession,
-) -> Result<(Pending, SessionUser), PageError> {
-    let nothing = || {
-        PageError::bad_request(
-            "No request is waiting for your answer. Go back to the application and start again.",
-        )
-    };
-    let pending = session.pending().await?.ok_or_else(nothing)?;
-    let user = session
+fn nothing_waiting() -> PageError {
+    PageError::bad_request(
+        "No request is waiting for your answer. Go back to the application and start again.",
+    )
+}
+
+/// The signed-in person: consent without one makes no sense.
+async fn signed_in(state: &AppState, session: &BrowserSession) -> Result<SessionUser, PageError> {
+    session
         .user(unix_now(), state.config.session.absolute_timeout)
         .await?
-        .ok_or_else(nothing)?;
-    Ok((pending, user))
+        .ok_or_else(nothing_waiting)
 }

@@ -22,6 +22,7 @@ struct LoginPage<'a> {
     client_name: &'a str,
     username: &'a str,
     csrf_token: &'a str,
+    request_id: &'a str,
     error: Option<&'a str>,
 }
 
@@ -34,6 +35,9 @@ pub struct LoginForm {
     password: String,
     #[serde(default)]
     csrf_token: String,
+    /// The request the page was shown for.
+    #[serde(default)]
+    request: String,
 }
 
 /// The one failure message: it must not tell whether the username exists.
@@ -57,7 +61,7 @@ pub async fn submit(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
-    let mut pending = pending(&session).await?;
+    let mut pending = session.pending_for(&form.request).await?;
     let user = state.store.user_by_username(form.username.trim()).await?;
     let password_ok = verify_password(
         &form.password,
@@ -116,6 +120,7 @@ async fn page(
             client_name: &client_name,
             username,
             csrf_token: &csrf_token,
+            request_id: &pending.id,
             error,
         },
     )

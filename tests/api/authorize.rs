@@ -379,11 +379,19 @@ async fn new_scopes_and_prompt_consent_ask_again() {
 }
 
 #[tokio::test]
-async fn first_party_client_skips_consent() {
+async fn first_party_client_skips_consent_unless_prompt_consent() {
     let (app, rp, pkce) = setup(&["--first-party"]).await;
     app.authorize(&AuthRequest::new(&rp, &pkce)).await;
     let cb = callback(&app.login(USERNAME, PASSWORD).await);
     assert!(cb.contains_key("code"));
+    let r = app
+        .authorize(&AuthRequest::new(&rp, &pkce).set("prompt", Some("consent")))
+        .await;
+    assert_eq!(
+        location(&r),
+        "/consent",
+        "prompt=consent asks even first-party"
+    );
 }
 
 #[tokio::test]
@@ -487,4 +495,91 @@ async fn pages_without_a_request_in_progress_explain_instead_of_failing() {
         let r = app.http.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status(), 400, "{path}");
     }
+}
+
+#[tokio::test]
+async fn the_sign_in_session_ends_after_its_absolute_lifetime() {
+    session_ends_after("absolute_timeout").await;
+}
+
+#[tokio::test]
+async fn the_sign_in_session_ends_after_its_idle_lifetime() {
+    session_ends_after("idle_timeout").await;
+}
+
+/// Signs in with `[session] <key> = "1s"`, waits 2 s, and expects `prompt=none` to fail.
+async fn session_ends_after(key: &str) {
+    let app = crate::common::spawn_app_with(crate::common::Options {
+        extra_toml: format!("[session]\n{key} = \"1s\"\n"),
+    })
+    .await;
+    app.create_user(USERNAME, PASSWORD).await;
+    let rp = app.rp(&["--first-party"]).await;
+    let pkce = Pkce::new();
+    app.code_via_login(&AuthRequest::new(&rp, &pkce)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let cb = callback(
+        &app.authorize(&AuthRequest::new(&rp, &pkce).set("prompt", Some("none")))
+            .await,
+    );
+    assert_eq!(cb["error"], "login_required");
+}
+
+#[tokio::test]
+async fn max_age_zero_asks_for_the_password_like_prompt_login() {
+    let (app, rp, pkce) = setup(&["--first-party"]).await;
+    app.code_via_login(&AuthRequest::new(&rp, &pkce)).await;
+    let r = app
+        .authorize(&AuthRequest::new(&rp, &pkce).set("max_age", Some("0")))
+        .await;
+    assert_eq!(location(&r), "/login");
+    let cb = callback(&app.login(USERNAME, PASSWORD).await);
+    assert!(cb.contains_key("code"));
+}
+
+#[tokio::test]
+async fn a_consent_page_left_open_cannot_approve_a_newer_request_it_never_showed() {
+    let (app, rp, pkce) = setup(&[]).await;
+    let (client_id, secret) = app
+        .create_client(&["--name", "Other App", "--redirect-uri", REDIRECT])
+        .await;
+    let other = crate::common::flow::Rp {
+        client_id,
+        secret,
+        redirect_uri: REDIRECT.into(),
+    };
+    app.authorize(&AuthRequest::new(&rp, &pkce)).await;
+    app.login(USERNAME, PASSWORD).await;
+    let old_page = app
+        .http
+        .get(app.url("/consent"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // Another tab starts a request for a different client.
+    let r = app.authorize(&AuthRequest::new(&other, &pkce)).await;
+    assert_eq!(location(&r), "/consent");
+    let r = app
+        .http
+        .post(app.url("/consent"))
+        .form(&[
+            ("decision", "allow"),
+            ("csrf_token", &csrf(&old_page)),
+            (
+                "request",
+                &crate::common::flow::hidden(&old_page, "request"),
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let cb = callback(
+        &app.authorize(&AuthRequest::new(&other, &pkce).set("prompt", Some("none")))
+            .await,
+    );
+    assert_eq!(cb["error"], "consent_required", "nothing was consented");
 }

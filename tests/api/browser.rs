@@ -2,6 +2,8 @@
 //! CSP allows what the pages need (the form_post script) and nothing inline.
 //! Kept to a few tests: each one starts a browser.
 
+use std::time::Duration;
+
 use anyhow::{Context, ensure};
 use fantoccini::Locator;
 
@@ -50,6 +52,28 @@ async fn sign_in(b: &Browser, username: &str, password: &str) -> anyhow::Result<
     Ok(())
 }
 
+/// Waits for an element of the page a click is navigating to (clicks do not wait for loads).
+async fn wait_for(b: &Browser, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
+    Ok(b.client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await?)
+}
+
+/// Waits until the address bar shows `path`, and returns the URL.
+async fn wait_for_path(b: &Browser, path: &str) -> anyhow::Result<url::Url> {
+    let mut url = b.client.current_url().await?;
+    for _ in 0..150 {
+        if url.path() == path {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        url = b.client.current_url().await?;
+    }
+    Ok(url)
+}
+
 async fn login_and_consent(app: &TestApp, rp: &Rp, b: &Browser) -> anyhow::Result<()> {
     let c = &b.client;
     let pkce = Pkce::new();
@@ -65,19 +89,17 @@ async fn login_and_consent(app: &TestApp, rp: &Rp, b: &Browser) -> anyhow::Resul
         "login page: {text}"
     );
     sign_in(b, USERNAME, "wrong password").await?;
-    let err = c.find(Locator::Css("[role=alert]")).await?.text().await?;
+    let err = wait_for(b, "[role=alert]").await?.text().await?;
     ensure!(err.contains("incorrect"), "failure message shown: {err}");
     sign_in(b, USERNAME, PASSWORD).await?;
+    let allow = wait_for(b, "button[name=decision][value=allow]").await?;
     let text = c.find(Locator::Css("main")).await?.text().await?;
     ensure!(
         text.contains("Read your email address"),
         "consent page: {text}"
     );
-    c.find(Locator::Css("button[name=decision][value=allow]"))
-        .await?
-        .click()
-        .await?;
-    let landed = c.current_url().await?;
+    allow.click().await?;
+    let landed = wait_for_path(b, "/healthz").await?;
     ensure!(landed.path() == "/healthz", "back at the client: {landed}");
     let q: std::collections::HashMap<_, _> = landed.query_pairs().into_owned().collect();
     ensure!(
@@ -88,7 +110,7 @@ async fn login_and_consent(app: &TestApp, rp: &Rp, b: &Browser) -> anyhow::Resul
     ensure!(status == 200, "token exchange: {body}");
     // SSO: a second request goes straight back without any page.
     c.goto(&url).await?;
-    let again = c.current_url().await?;
+    let again = wait_for_path(b, "/healthz").await?;
     ensure!(
         again.path() == "/healthz",
         "SSO skips login and consent: {again}"
@@ -114,19 +136,12 @@ async fn form_post(app: &TestApp, rp: &Rp, b: &Browser) -> anyhow::Result<()> {
     c.goto(&format!("{}?{}", app.url("/authorize"), req.query()))
         .await?;
     sign_in(b, USERNAME, PASSWORD).await?;
-    c.find(Locator::Css("button[name=decision][value=allow]"))
+    wait_for(b, "button[name=decision][value=allow]")
         .await?
         .click()
         .await?;
     // The script served from /assets (allowed by `script-src 'self'`) posts the form by itself.
-    let mut landed = c.current_url().await?;
-    for _ in 0..40 {
-        if landed.path() == "/healthz" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        landed = c.current_url().await?;
-    }
+    let landed = wait_for_path(b, "/healthz").await?;
     ensure!(
         landed.path() == "/healthz",
         "the form_post page submitted itself: {landed}"

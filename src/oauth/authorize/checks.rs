@@ -204,3 +204,48 @@ pub fn check_nonce(params: &Params) -> Result<Option<String>, OAuthError> {
         n => Ok(n.map(str::to_string)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(q: &str) -> Params {
+        Params::parse(q.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn prompt_none_stands_alone_and_select_account_means_login() {
+        assert!(check_prompt(&params("prompt=none")).unwrap().none);
+        assert!(
+            check_prompt(&params("prompt=select_account"))
+                .unwrap()
+                .login
+        );
+        let p = check_prompt(&params("prompt=login%20consent")).unwrap();
+        assert!(p.login && p.consent && !p.none);
+        assert!(check_prompt(&params("prompt=none%20consent")).is_err());
+        assert!(check_prompt(&params("prompt=create")).is_err());
+    }
+
+    #[test]
+    fn response_mode_refuses_fragment_for_code() {
+        assert_eq!(
+            check_response_mode(&params("")).unwrap(),
+            ResponseMode::Query
+        );
+        assert_eq!(
+            check_response_mode(&params("response_mode=form_post")).unwrap(),
+            ResponseMode::FormPost
+        );
+        assert!(check_response_mode(&params("response_mode=fragment")).is_err());
+        assert!(check_response_mode(&params("response_mode=web_message")).is_err());
+    }
+
+    #[test]
+    fn max_age_is_a_non_negative_number() {
+        assert_eq!(check_max_age(&params("max_age=0")).unwrap(), Some(0));
+        assert_eq!(check_max_age(&params("")).unwrap(), None);
+        assert!(check_max_age(&params("max_age=-1")).is_err());
+        assert!(check_max_age(&params("max_age=soon")).is_err());
+    }
+}

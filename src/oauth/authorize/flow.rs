@@ -81,7 +81,10 @@ async fn signed_in_user(
         return Ok(None);
     };
     if !pending.signed_in {
-        let too_old = pending.max_age.is_some_and(|m| now - user.auth_time > m);
+        // max_age=0 means "sign in now", like prompt=login.
+        let too_old = pending
+            .max_age
+            .is_some_and(|m| m == 0 || now - user.auth_time > m);
         if pending.prompt.login || too_old {
             return Ok(None);
         }
@@ -95,19 +98,22 @@ async fn signed_in_user(
     }
 }
 
-/// Consent is needed unless the client is first-party, it was just given, or a remembered
-/// consent covers every requested scope; `prompt=consent` always asks.
+/// Consent is needed unless it was just given, the client is first-party, or a remembered
+/// consent covers every requested scope; `prompt=consent` always asks (OIDC Core §3.1.2.1).
 async fn needs_consent(
     state: &AppState,
     client: &ClientRow,
     user: &SessionUser,
     pending: &Pending,
 ) -> Result<bool, PageError> {
-    if client.first_party || pending.consented {
+    if pending.consented {
         return Ok(false);
     }
     if pending.prompt.consent {
         return Ok(true);
+    }
+    if client.first_party {
+        return Ok(false);
     }
     let remembered = state
         .store

@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
+use crate::crypto::random_token;
 use crate::error::{OAuthError, PageError};
 use crate::oauth::form::Params;
 use crate::oauth::token::require_form;
@@ -27,6 +28,9 @@ use crate::session::BrowserSession;
 /// consents.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pending {
+    /// Names this request in the login and consent forms, so a page left open in another tab
+    /// cannot answer a newer request it never showed.
+    pub id: String,
     pub client_id: String,
     pub redirect_uri: String,
     pub response_mode: ResponseMode,
@@ -118,6 +122,7 @@ async fn validate(
     // display, ui_locales, claims_locales, acr_values, claims and unknown parameters are
     // accepted and ignored (claims_parameter_supported is false).
     Ok(Pending {
+        id: random_token(12),
         client_id: client.client_id,
         redirect_uri: to.redirect_uri.clone(),
         response_mode: to.mode,

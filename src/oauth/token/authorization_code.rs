@@ -57,21 +57,23 @@ pub async fn handle(
         },
         now,
     )?;
-    let id_token = if scope.contains("openid") {
-        let input = IdTokenInput {
-            user: &user,
-            client: &client.client,
-            scope: &scope,
-            nonce: code.nonce.as_deref(),
-            auth_time: code.auth_time,
-            sid: code.session_id.as_deref(),
-            access_token: Some(&access.token),
-            entitlements: &entitlements,
-        };
-        Some(mint_id_token(state, &input, now)?)
-    } else {
-        None
-    };
+    // OIDC Core §3.1.3.3: an ID token when the request was an OpenID one.
+    let id_token = scope
+        .contains("openid")
+        .then(|| {
+            let input = IdTokenInput {
+                user: &user,
+                client: &client.client,
+                scope: &scope,
+                nonce: code.nonce.as_deref(),
+                auth_time: code.auth_time,
+                sid: code.session_id.as_deref(),
+                access_token: Some(&access.token),
+                entitlements: &entitlements,
+            };
+            mint_id_token(state, &input, now)
+        })
+        .transpose()?;
     let refresh = issue_refresh(state, client, &code, &scope, &access, now).await?;
     let family = refresh.as_ref().map(|(_, f)| f.as_str());
     state

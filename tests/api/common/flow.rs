@@ -113,8 +113,16 @@ pub fn location(resp: &reqwest::Response) -> String {
 
 /// The hidden CSRF token of a page.
 pub fn csrf(html: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).expect("page has a csrf_token") + marker.len();
+    hidden(html, "csrf_token")
+}
+
+/// The value of a page's hidden input `name`.
+pub fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("page has {name}"))
+        + marker.len();
     let end = html[start..].find('"').expect("closing quote");
     html[start..start + end].to_string()
 }
@@ -171,13 +179,15 @@ impl TestApp {
             .await
             .expect("login page");
         assert_eq!(page.status(), 200, "login page");
-        let token = csrf(&page.text().await.expect("html"));
+        let html = page.text().await.expect("html");
+        let (token, request) = (csrf(&html), hidden(&html, "request"));
         self.http
             .post(self.url("/login"))
             .form(&[
                 ("username", username),
                 ("password", password),
                 ("csrf_token", &token),
+                ("request", &request),
             ])
             .send()
             .await
@@ -193,10 +203,15 @@ impl TestApp {
             .await
             .expect("consent page");
         assert_eq!(page.status(), 200, "consent page");
-        let token = csrf(&page.text().await.expect("html"));
+        let html = page.text().await.expect("html");
+        let (token, request) = (csrf(&html), hidden(&html, "request"));
         self.http
             .post(self.url("/consent"))
-            .form(&[("decision", decision), ("csrf_token", &token)])
+            .form(&[
+                ("decision", decision),
+                ("csrf_token", &token),
+                ("request", &request),
+            ])
             .send()
             .await
             .expect("consent post")
