@@ -88,6 +88,10 @@ pub struct KeysConfig {
     /// How often a running server re-reads the key set (to see rotations by others).
     #[serde(default = "d_reload_interval", deserialize_with = "duration")]
     pub reload_interval: Duration,
+    /// Extra time a retired key stays in the JWKS after the last token it may have signed
+    /// expired: room for resource servers whose clocks run behind (their `exp` leeway).
+    #[serde(default = "d_retired_key_grace", deserialize_with = "duration")]
+    pub retired_key_grace: Duration,
 }
 
 /// `[tokens]`: lifetimes of everything Tessera issues.
@@ -159,6 +163,9 @@ fn d_rotation_interval() -> Duration {
 }
 fn d_reload_interval() -> Duration {
     Duration::from_secs(5)
+}
+fn d_retired_key_grace() -> Duration {
+    Duration::from_secs(60)
 }
 fn d_access_ttl() -> Duration {
     Duration::from_secs(15 * 60)
@@ -365,6 +372,12 @@ impl Config {
         }
         if self.keys.rotation_interval < Duration::from_secs(3600) {
             return Err(("keys.rotation_interval", "must be at least 1h".into()));
+        }
+        if self.keys.reload_interval < Duration::from_secs(1)
+            || self.keys.reload_interval > Duration::from_secs(300)
+        {
+            // A rotation elsewhere must be seen within seconds; zero would spin.
+            return Err(("keys.reload_interval", "must be between 1s and 5m".into()));
         }
         Ok(())
     }

@@ -211,18 +211,28 @@ impl fmt::Debug for KeyManager {
     }
 }
 
+/// How long a retired key stays published: until every token it may have signed has expired.
+///
+/// The last token signed with a key is issued at most `2 × reload_interval` after its
+/// retirement (an instance that did not rotate keeps its old snapshot until its next reload;
+/// the second interval covers a slow or failed reload), and lives at most the longest token
+/// lifetime. `retired_key_grace` is the resource servers' clock-skew allowance on `exp`.
+pub fn retire_for(config: &Config) -> Duration {
+    config
+        .tokens
+        .access_token_ttl
+        .max(config.tokens.id_token_ttl)
+        + config.keys.reload_interval * 2
+        + config.keys.retired_key_grace
+}
+
 impl KeyManager {
     /// Opens the key-encryption key, makes sure every enabled algorithm has an active and a next
     /// key, and loads the set. A missing or wrong key-encryption key is an error, never new keys.
     pub async fn open(store: &Store, config: &Config) -> Result<Self, KeyError> {
         let has_keys = store.count_keys().await? > 0;
         let kek = Kek::load_or_create(&config.keys.dir, !has_keys)?;
-        let retire_for = config
-            .tokens
-            .access_token_ttl
-            .max(config.tokens.id_token_ttl)
-            .max(config.keys.reload_interval * 2)
-            + Duration::from_secs(60);
+        let retire_for = retire_for(config);
         let manager = Self {
             inner: Arc::new(Inner {
                 store: store.clone(),
@@ -287,7 +297,12 @@ impl KeyManager {
 
     /// Re-reads the key set; rebuilds the snapshot only when it changed. Returns whether it did.
     pub async fn reload(&self) -> Result<bool, KeyError> {
-        let rows = self.inner.store.published_keys(unix_now()).await?;
+        self.reload_at(unix_now()).await
+    }
+
+    /// [`KeyManager::reload`] as of `now` (Unix seconds): keys expired by then are left out.
+    pub async fn reload_at(&self, now: i64) -> Result<bool, KeyError> {
+        let rows = self.inner.store.published_keys(now).await?;
         let fingerprint = rows
             .iter()
             .map(|r| format!("{}:{}", r.kid, r.state))
@@ -318,7 +333,11 @@ impl KeyManager {
     /// `force`). Safe to run from every instance at once: each rotation is a compare-and-swap in
     /// one transaction, so exactly one caller wins. Returns the algorithms this caller rotated.
     pub async fn rotate(&self, force: bool) -> Result<Vec<Alg>, KeyError> {
-        let now = unix_now();
+        self.rotate_at(force, unix_now()).await
+    }
+
+    /// [`KeyManager::rotate`] as of `now` (Unix seconds).
+    pub async fn rotate_at(&self, force: bool, now: i64) -> Result<Vec<Alg>, KeyError> {
         let rows = self.inner.store.published_keys(now).await?;
         let mut rotated = Vec::new();
         for &alg in &self.inner.algorithms {
@@ -349,7 +368,7 @@ impl KeyManager {
             }
         }
         self.ensure_keys().await?;
-        self.reload().await?;
+        self.reload_at(now).await?;
         Ok(rotated)
     }
 
@@ -542,3 +561,9 @@ impl Jwks {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
+
+mod rate;
+pub use rate::raw_sign_rate;

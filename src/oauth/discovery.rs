@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::config::Config;
-use crate::keys::KeyManager;
+use crate::keys::{Alg, KeyManager};
 use crate::paths;
 
 /// Scopes Tessera understands, advertised in `scopes_supported`.
@@ -52,6 +52,12 @@ pub const AUTH_METHODS_SUPPORTED: &[&str] = &[
     "none",
 ];
 
+/// Algorithms accepted for `private_key_jwt` client assertions (RFC 7523): every asymmetric
+/// algorithm Tessera knows, whatever its own keys use; never `none` or HMAC (RFC 8414 §2).
+pub fn client_assertion_algs() -> Vec<&'static str> {
+    Alg::ALL.iter().map(|a| a.name()).collect()
+}
+
 /// The two pre-serialised discovery documents.
 #[derive(Debug)]
 pub struct Documents {
@@ -65,6 +71,11 @@ impl Documents {
         let issuer = config.issuer.as_str();
         let url = |path: &str| format!("{issuer}{path}");
         let algs: Vec<&str> = keys.algorithms().iter().map(|a| a.name()).collect();
+        let assertion_algs = client_assertion_algs();
+        // OpenID Connect Discovery 1.0 §3; RFC 8414 §2 registers the same names for the shared
+        // fields and allows the rest. Only endpoints and features Tessera serves are listed
+        // (no end_session_endpoint: RP-initiated logout is not built yet; no userinfo signing:
+        // userinfo answers plain JSON, so `userinfo_signing_alg_values_supported` is omitted).
         let doc = json!({
             "issuer": issuer,
             "authorization_endpoint": url(paths::AUTHORIZE),
@@ -73,29 +84,31 @@ impl Documents {
             "jwks_uri": url(paths::JWKS),
             "revocation_endpoint": url(paths::REVOKE),
             "introspection_endpoint": url(paths::INTROSPECT),
-            "end_session_endpoint": url(paths::END_SESSION),
             "scopes_supported": SCOPES_SUPPORTED,
             "response_types_supported": ["code"],
             "response_modes_supported": ["query", "form_post"],
             "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
             "subject_types_supported": ["public"],
+            // Discovery §3: RS256 MUST be listed (config validation keeps it enabled); never none.
             "id_token_signing_alg_values_supported": algs,
-            "userinfo_signing_alg_values_supported": ["none"],
             "token_endpoint_auth_methods_supported": AUTH_METHODS_SUPPORTED,
-            "token_endpoint_auth_signing_alg_values_supported": algs,
+            "token_endpoint_auth_signing_alg_values_supported": assertion_algs,
             "revocation_endpoint_auth_methods_supported": AUTH_METHODS_SUPPORTED,
-            "revocation_endpoint_auth_signing_alg_values_supported": algs,
+            "revocation_endpoint_auth_signing_alg_values_supported": assertion_algs,
             "introspection_endpoint_auth_methods_supported": AUTH_METHODS_SUPPORTED,
-            "introspection_endpoint_auth_signing_alg_values_supported": algs,
+            "introspection_endpoint_auth_signing_alg_values_supported": assertion_algs,
+            // RFC 7636 §4.2; `plain` is refused (RFC 9700 §2.1.1).
             "code_challenge_methods_supported": ["S256"],
             "claims_supported": CLAIMS_SUPPORTED,
+            // Discovery §3: an absent request_uri_parameter_supported means true; all four are
+            // stated so no reader has to remember the defaults.
             "claims_parameter_supported": false,
             "request_parameter_supported": false,
             "request_uri_parameter_supported": false,
             "require_request_uri_registration": false,
             "prompt_values_supported": ["none", "login", "consent", "select_account"],
+            // RFC 9207 §3.
             "authorization_response_iss_parameter_supported": true,
-            "frontchannel_logout_supported": false,
         });
         let bytes = bytes::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
         Self {
@@ -104,6 +117,9 @@ impl Documents {
         }
     }
 }
+
+/// Discovery changes only with the configuration (a restart), so an hour of caching is safe.
+const DISCOVERY_CACHE_CONTROL: &str = "public, max-age=3600";
 
 fn json_response(body: bytes::Bytes) -> Response {
     (
@@ -114,7 +130,7 @@ fn json_response(body: bytes::Bytes) -> Response {
             ),
             (
                 header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
+                HeaderValue::from_static(DISCOVERY_CACHE_CONTROL),
             ),
         ],
         body,

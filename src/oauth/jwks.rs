@@ -7,21 +7,25 @@ use axum::response::{IntoResponse, Response};
 use crate::app::AppState;
 
 /// How long clients may cache the JWKS. A next key is published for a whole rotation interval
-/// (days) before it signs, so five minutes is far below that.
+/// (at least an hour, 30 days by default) before it signs, so five minutes is far below that.
 pub const JWKS_MAX_AGE_SECS: u64 = 300;
+
+/// The `Cache-Control` value; must say [`JWKS_MAX_AGE_SECS`] (checked by a test below).
+const JWKS_CACHE_CONTROL: &str = "public, max-age=300";
 
 /// Serves the JWKS; `If-None-Match` with the current ETag gets 304.
 pub async fn jwks(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let jwks = state.keys.jwks();
     let etag = HeaderValue::from_str(&jwks.etag).unwrap_or(HeaderValue::from_static("\"0\""));
-    let cache = HeaderValue::from_static("public, max-age=300");
+    let cache = HeaderValue::from_static(JWKS_CACHE_CONTROL);
+    // RFC 9110 §13.1.2: If-None-Match uses the weak comparison, so `W/"x"` matches `"x"`.
     let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == jwks.etag || t.trim() == "*")
-        });
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim())
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == jwks.etag);
     if matches {
         return (
             StatusCode::NOT_MODIFIED,
@@ -41,4 +45,15 @@ pub async fn jwks(State(state): State<AppState>, headers: HeaderMap) -> Response
         jwks.body.clone(),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cache_control_says_the_max_age_constant() {
+        assert_eq!(
+            super::JWKS_CACHE_CONTROL,
+            format!("public, max-age={}", super::JWKS_MAX_AGE_SECS)
+        );
+    }
 }

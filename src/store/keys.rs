@@ -75,18 +75,10 @@ impl Store {
     /// Inserts the missing `active` and/or `next` keys of one algorithm, in one transaction.
     /// Another instance doing the same at the same moment makes this a no-op (`Lost`).
     pub async fn insert_keys(&self, keys: &[KeyRow]) -> StoreResult<Rotation> {
+        // No read before the first write: on SQLite a read-then-write transaction can fail with
+        // SQLITE_BUSY when another writer commits in between; the unique index decides instead.
         let mut tx = self.pool().begin().await?;
         for k in keys {
-            let taken: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM signing_keys WHERE alg = $1 AND state = $2",
-            )
-            .bind(&k.alg)
-            .bind(&k.state)
-            .fetch_one(&mut *tx)
-            .await?;
-            if taken > 0 {
-                return Ok(Rotation::Lost);
-            }
             if let Err(e) = insert(&mut tx, k).await {
                 // The unique index on (alg, state) lost us a race with another instance.
                 return match StoreError::from(e) {

@@ -86,3 +86,78 @@ async fn every_advertised_endpoint_exists() {
         assert_ne!(r.status(), 404, "{k} = {url} is advertised but not served");
     }
 }
+
+/// Every field, by name and value. A field added or removed must be added or removed here too,
+/// so the document never advertises something by accident.
+#[tokio::test]
+async fn discovery_document_field_by_field() {
+    use serde_json::json;
+    let app = crate::common::spawn_app_with(crate::common::Options {
+        extra_toml: "algorithms = [\"RS256\", \"PS256\", \"EdDSA\"]\n".into(),
+    })
+    .await;
+    let d = fetch(&app, "/.well-known/openid-configuration").await;
+    let i = &app.issuer;
+    let auth_methods = json!([
+        "client_secret_basic",
+        "client_secret_post",
+        "private_key_jwt",
+        "none"
+    ]);
+    let assertion_algs = json!(["RS256", "PS256", "ES256", "EdDSA"]);
+    let expected = json!({
+        // OpenID Connect Discovery 1.0 §3 (REQUIRED: issuer, authorization_endpoint,
+        // token_endpoint, jwks_uri, response_types_supported, subject_types_supported,
+        // id_token_signing_alg_values_supported).
+        "issuer": i,
+        "authorization_endpoint": format!("{i}/authorize"),
+        "token_endpoint": format!("{i}/token"),
+        "userinfo_endpoint": format!("{i}/userinfo"),
+        "jwks_uri": format!("{i}/jwks"),
+        "scopes_supported": ["openid", "profile", "email", "offline_access", "roles", "groups"],
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query", "form_post"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256", "PS256", "EdDSA"],
+        "token_endpoint_auth_methods_supported": auth_methods,
+        "token_endpoint_auth_signing_alg_values_supported": assertion_algs,
+        "claims_supported": [
+            "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "azp", "sid",
+            "amr", "name", "preferred_username", "email", "email_verified", "roles", "permissions",
+            "groups"
+        ],
+        "claims_parameter_supported": false,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "require_request_uri_registration": false,
+        "prompt_values_supported": ["none", "login", "consent", "select_account"],
+        // RFC 8414 §2.
+        "revocation_endpoint": format!("{i}/revoke"),
+        "revocation_endpoint_auth_methods_supported": auth_methods,
+        "revocation_endpoint_auth_signing_alg_values_supported": assertion_algs,
+        "introspection_endpoint": format!("{i}/introspect"),
+        "introspection_endpoint_auth_methods_supported": auth_methods,
+        "introspection_endpoint_auth_signing_alg_values_supported": assertion_algs,
+        "code_challenge_methods_supported": ["S256"],
+        // RFC 9207 §3.
+        "authorization_response_iss_parameter_supported": true,
+    });
+    let got = d.as_object().unwrap();
+    for (k, v) in expected.as_object().unwrap() {
+        assert_eq!(got.get(k), Some(v), "field {k}");
+    }
+    for k in got.keys() {
+        assert!(expected.get(k).is_some(), "unexpected field {k}");
+    }
+    // Not built this session: RP-initiated logout and front-channel logout; userinfo is JSON.
+    for absent in [
+        "end_session_endpoint",
+        "frontchannel_logout_supported",
+        "userinfo_signing_alg_values_supported",
+    ] {
+        assert!(d.get(absent).is_none(), "{absent} must not be advertised");
+    }
+    let oauth = fetch(&app, "/.well-known/oauth-authorization-server").await;
+    assert_eq!(oauth, d, "RFC 8414 metadata carries the same fields");
+}

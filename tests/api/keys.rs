@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use crate::common::spawn_app;
+use crate::common::cluster::{backdate_active_keys, spawn_peer};
+use crate::common::{Options, TestApp, spawn_app, spawn_app_with};
 
 async fn jwks(app: &crate::common::TestApp) -> serde_json::Value {
     app.http
@@ -94,8 +95,20 @@ async fn jwks_etag_gives_304() {
 async fn kids_are_stable_across_restarts() {
     let app = spawn_app().await;
     let before = kids(&jwks(&app).await);
+    let (id, secret) = service_client(&app).await;
+    let token = client_credentials(&app, &id, &secret).await;
+    // The restarted server listens on a new port, so its issuer differs: check against the old.
+    let issuer = app.issuer.clone();
     let app = app.restart().await;
     assert_eq!(kids(&jwks(&app).await), before);
+    let jwks = jwks(&app).await;
+    resource_server_verify(&issuer, &jwks, &token).expect("a token from before the restart");
+    let after = client_credentials(&app, &id, &secret).await;
+    assert_eq!(
+        kid_of(&after),
+        kid_of(&token),
+        "still signing with the same key"
+    );
 }
 
 #[tokio::test]
@@ -197,4 +210,327 @@ async fn key_encryption_key_is_private_to_its_owner() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
+}
+
+// --- A resource server's view: tokens checked with an independent JOSE library (jsonwebtoken)
+// --- using nothing but the JWKS fetched over HTTP.
+
+/// Registers a client_credentials client; returns (client_id, secret).
+async fn service_client(app: &TestApp) -> (String, String) {
+    let (id, secret) = app
+        .create_client(&["--name", "Svc", "--grant-type", "client_credentials"])
+        .await;
+    (id, secret.expect("confidential client"))
+}
+
+/// Gets an access token with client_credentials and client_secret_basic.
+async fn client_credentials(app: &TestApp, id: &str, secret: &str) -> String {
+    let r = app
+        .http
+        .post(app.url("/token"))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_string()
+}
+
+fn claims_of(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let part = token.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+fn kid_of(token: &str) -> String {
+    jsonwebtoken::decode_header(token).unwrap().kid.unwrap()
+}
+
+/// Verifies `token` as an RFC 9068 resource server would: the key is looked up by `kid` in
+/// `jwks`, the algorithm is the key's own, and `iss`, `aud` and `exp` are checked.
+fn resource_server_verify(
+    issuer: &str,
+    jwks: &serde_json::Value,
+    token: &str,
+) -> Result<serde_json::Value, String> {
+    use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, jwk::Jwk};
+    let kid = kid_of(token);
+    let raw = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == kid.as_str())
+        .ok_or_else(|| format!("kid {kid} is not in the JWKS"))?;
+    let jwk: Jwk = serde_json::from_value(raw.clone()).map_err(|e| e.to_string())?;
+    let alg: Algorithm = raw["alg"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .map_err(|e| format!("{e}"))?;
+    let key = DecodingKey::from_jwk(&jwk).map_err(|e| e.to_string())?;
+    let mut validation = Validation::new(alg);
+    validation.set_issuer(&[issuer]);
+    validation.set_audience(&[issuer]);
+    validation.leeway = 0;
+    let data = decode::<serde_json::Value>(token, &key, &validation).map_err(|e| e.to_string())?;
+    if data.header.typ.as_deref() != Some("at+jwt") {
+        return Err(format!("typ is {:?}", data.header.typ));
+    }
+    Ok(data.claims)
+}
+
+/// Polls `f` every 100 ms for up to `secs` seconds until it returns `Some`.
+async fn eventually<T, F, Fut>(secs: u64, mut f: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..secs * 10 {
+        if let Some(v) = f().await {
+            return Some(v);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
+fn unix_now() -> i64 {
+    tessera::store::unix_now()
+}
+
+#[tokio::test]
+async fn every_algorithm_signs_access_tokens_a_resource_server_accepts() {
+    for alg in ["RS256", "PS256", "ES256", "EdDSA"] {
+        let app = spawn_app_with(Options {
+            extra_toml: format!(
+                "algorithms = [\"RS256\", \"PS256\", \"ES256\", \"EdDSA\"]\n\
+                 access_token_alg = \"{alg}\"\n"
+            ),
+        })
+        .await;
+        let jwks = jwks(&app).await;
+        assert_eq!(jwks["keys"].as_array().unwrap().len(), 8);
+        let (id, secret) = service_client(&app).await;
+        let token = client_credentials(&app, &id, &secret).await;
+        assert_eq!(
+            format!("{:?}", jsonwebtoken::decode_header(&token).unwrap().alg),
+            alg
+        );
+        let claims = resource_server_verify(&app.issuer, &jwks, &token).unwrap();
+        assert_eq!(claims["client_id"], id.as_str());
+    }
+}
+
+#[tokio::test]
+async fn a_token_signed_before_rotation_verifies_after_and_new_tokens_use_the_new_key() {
+    let app = spawn_app().await;
+    let (id, secret) = service_client(&app).await;
+    let cached_jwks = jwks(&app).await;
+    let old = client_credentials(&app, &id, &secret).await;
+    resource_server_verify(&app.issuer, &cached_jwks, &old).unwrap();
+
+    app.cli_json(&["keys", "rotate", "--json"], None).await;
+    // The running server signs with the promoted key within its reload interval (1 s).
+    let (a, id, secret, old_kid) = (&app, &id, &secret, kid_of(&old));
+    let old_kid = &old_kid;
+    let new = eventually(5, || async move {
+        let t = client_credentials(a, id, secret).await;
+        (kid_of(&t) != *old_kid).then_some(t)
+    })
+    .await
+    .expect("new tokens carry the new kid");
+
+    // The new key was the published `next` key: a JWKS cached before the rotation knows it.
+    resource_server_verify(&app.issuer, &cached_jwks, &new).expect("next key was pre-published");
+    let fresh_jwks = jwks(&app).await;
+    resource_server_verify(&app.issuer, &fresh_jwks, &old).expect("retired key still published");
+    resource_server_verify(&app.issuer, &fresh_jwks, &new).unwrap();
+}
+
+#[tokio::test]
+async fn a_retired_key_leaves_the_jwks_only_after_its_tokens_expired() {
+    // retire_for = max(2 s, 2 s) + 2 × 1 s reload + 0 s grace = 4 s.
+    let app = spawn_app_with(Options {
+        extra_toml: "retired_key_grace = \"0s\"\n\
+                     [tokens]\naccess_token_ttl = \"2s\"\nid_token_ttl = \"2s\"\n"
+            .into(),
+    })
+    .await;
+    let (id, secret) = service_client(&app).await;
+    let old = client_credentials(&app, &id, &secret).await;
+    let old_kid = kid_of(&old);
+    let rotated_at = unix_now();
+    let list = app.cli_json(&["keys", "rotate", "--json"], None).await;
+    let retired = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == old_kid.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(retired["state"], "retired");
+    let expires_at = retired["expires_at"].as_i64().unwrap();
+    assert!(expires_at >= rotated_at + 4, "{expires_at} vs {rotated_at}");
+    let old_exp = claims_of(&old)["exp"].as_i64().unwrap();
+    assert!(old_exp < expires_at, "the key outlives its tokens");
+
+    // Watch the JWKS: present every time before expires_at, gone soon after.
+    let (a, old_kid_ref) = (&app, &old_kid);
+    let gone_at = eventually(10, || async move {
+        let now = unix_now();
+        let present = kids(&jwks(a).await).contains(old_kid_ref);
+        if now < expires_at {
+            assert!(present, "key left at {now}, before {expires_at}");
+        }
+        (!present).then_some(now)
+    })
+    .await
+    .expect("the retired key is removed");
+    assert!(
+        gone_at >= expires_at && gone_at <= expires_at + 3,
+        "{gone_at} vs {expires_at}"
+    );
+    // And it stays gone (purged from the database by the maintenance task).
+    let list = app.cli_json(&["keys", "list", "--json"], None).await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|k| k["kid"] != old_kid.as_str())
+    );
+}
+
+/// Counts keys per state for one algorithm in `keys list --json` output.
+fn count(list: &serde_json::Value, alg: &str, state: &str) -> usize {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["alg"] == alg && k["state"] == state)
+        .count()
+}
+
+#[tokio::test]
+async fn two_instances_rotate_once_on_schedule_and_serve_the_same_jwks() {
+    let app = spawn_app().await;
+    if !app.db.is_postgres() {
+        eprintln!("note: also runs on SQLite (two servers on one WAL file); meant for PostgreSQL");
+    }
+    let peer = spawn_peer(&app, "").await;
+    let before = app.cli_json(&["keys", "list", "--json"], None).await;
+    let next_before: Vec<String> = before
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["state"] == "next")
+        .map(|k| k["kid"].as_str().unwrap().to_string())
+        .collect();
+
+    // Make the scheduled rotation due on both instances at once (31 days > rotation_interval).
+    backdate_active_keys(&app.db.url, 31 * 86_400).await;
+
+    let etag = |http: reqwest::Client, url: String| async move {
+        let r = http.get(url).send().await.unwrap();
+        let etag = r.headers()["etag"].to_str().unwrap().to_string();
+        let body: serde_json::Value = r.json().await.unwrap();
+        (etag, body)
+    };
+    let (first, second, etag_ref) = (&app, &peer, &etag);
+    let (etag_a, body_a) = eventually(10, || async move {
+        let a = etag_ref(first.http.clone(), first.url("/jwks")).await;
+        let b = etag_ref(second.http.clone(), second.url("/jwks")).await;
+        (a.1["keys"].as_array().unwrap().len() == 6 && a == b).then_some(a)
+    })
+    .await
+    .expect("both instances publish the rotated key set");
+
+    // A few more maintenance ticks on both: nothing else may rotate.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let list = app.cli_json(&["keys", "list", "--json"], None).await;
+    for alg in ["RS256", "ES256"] {
+        assert_eq!(
+            count(&list, alg, "retired"),
+            1,
+            "{alg} rotated exactly once"
+        );
+        assert_eq!(count(&list, alg, "active"), 1, "{alg}");
+        assert_eq!(count(&list, alg, "next"), 1, "{alg}");
+    }
+    for kid in &next_before {
+        let k = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kid"] == kid.as_str());
+        assert_eq!(
+            k.unwrap()["state"],
+            "active",
+            "the published next key took over"
+        );
+    }
+    let (etag_b, body_b) = etag(peer.http.clone(), peer.url("/jwks")).await;
+    assert_eq!(
+        (&etag_a, &body_a),
+        (&etag_b, &body_b),
+        "same JWKS, byte for byte"
+    );
+
+    // A token from one instance verifies with the other's JWKS.
+    let (id, secret) = service_client(&app).await;
+    let r = peer
+        .http
+        .post(peer.url("/token"))
+        .basic_auth(&id, Some(&secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    let token: serde_json::Value = r.json().await.unwrap();
+    let token = token["access_token"].as_str().unwrap();
+    assert!(next_before.contains(&kid_of(token)));
+    resource_server_verify(&app.issuer, &jwks(&app).await, token).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_rotations_on_one_database_rotate_once() {
+    use tessera::keys::KeyManager;
+    let app = spawn_app().await;
+    let config =
+        tessera::config::Config::load_with_env(&app.config_path, &Default::default()).unwrap();
+    let due = unix_now() + config.keys.rotation_interval.as_secs() as i64;
+    // Four "instances", each with its own connection pool, all finding the rotation due.
+    let mut managers = Vec::new();
+    for _ in 0..4 {
+        let store = tessera::store::Store::connect(&app.db.url, 2, Duration::from_secs(10))
+            .await
+            .unwrap();
+        managers.push(KeyManager::open(&store, &config).await.unwrap());
+    }
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(managers.len()));
+    let tasks: Vec<_> = managers
+        .into_iter()
+        .map(|m| {
+            let barrier = barrier.clone();
+            tokio::spawn(async move {
+                barrier.wait().await;
+                m.rotate_at(false, due).await.unwrap()
+            })
+        })
+        .collect();
+    let mut rotated = Vec::new();
+    for t in tasks {
+        rotated.extend(t.await.unwrap().into_iter().map(|a| a.name().to_string()));
+    }
+    rotated.sort();
+    assert_eq!(rotated, ["ES256", "RS256"], "one winner per algorithm");
+    let list = app.cli_json(&["keys", "list", "--json"], None).await;
+    for alg in ["RS256", "ES256"] {
+        assert_eq!(count(&list, alg, "retired"), 1, "{alg}");
+        assert_eq!(count(&list, alg, "active"), 1, "{alg}");
+        assert_eq!(count(&list, alg, "next"), 1, "{alg}");
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod assertions;
 pub mod browser;
+pub mod cluster;
 pub mod db;
 pub mod flow;
 pub mod grants;

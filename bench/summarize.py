@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Turns a bench/results/<time>/ folder into a Markdown summary: medians of the runs, ratios."""
+
+import csv
+import statistics
+import sys
+from pathlib import Path
+
+out = Path(sys.argv[1])
+rows = list(csv.DictReader((out / "results.tsv").open(), delimiter="\t"))
+by = {}
+for r in rows:
+    by.setdefault((r["server"], r["scenario"]), []).append(r)
+
+
+def med(key, field):
+    runs = by.get(key)
+    return statistics.median(float(r[field]) for r in runs) if runs else None
+
+
+sign = {}
+for line in (out / "sign_rate.tsv").read_text().split("\n"):
+    if line.strip():
+        alg, _run, rate = line.split("\t")
+        sign.setdefault(alg, []).append(float(rate))
+sign = {alg: statistics.median(v) for alg, v in sign.items()}
+
+print((out / "machine.txt").read_text().strip().replace("\n", "  \n"))
+print()
+print("| server | scenario | req/s (median) | p50 ms | p99 ms | runs | errors |")
+print("|---|---|---:|---:|---:|---:|---:|")
+for (server, scenario), runs in by.items():
+    errors = sum(int(r["errors"]) for r in runs)
+    print(f"| {server} | {scenario} | {med((server, scenario), 'rps'):,.0f} | "
+          f"{med((server, scenario), 'p50_ms'):.2f} | {med((server, scenario), 'p99_ms'):.2f} | "
+          f"{len(runs)} | {errors} |")
+print()
+print("| raw josekit signing, one core | signs/s (median) |")
+print("|---|---:|")
+for alg, rate in sign.items():
+    print(f"| {alg} | {rate:,.0f} |")
+print()
+print("| ratio | value |")
+print("|---|---:|")
+for alg in ("RS256", "ES256"):
+    t = med(("tessera", f"client_credentials_{alg}"), "rps")
+    if t and alg in sign:
+        print(f"| tessera client_credentials {alg} / raw josekit {alg} signing | {100 * t / sign[alg]:.0f} % |")
+for scenario in ("client_credentials_RS256", "client_credentials_ES256", "jwks", "discovery"):
+    t, n = med(("tessera", scenario), "rps"), med(("node", scenario), "rps")
+    if t and n:
+        print(f"| tessera / node-oidc-provider, {scenario} | {t / n:.1f}x |")
