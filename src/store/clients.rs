@@ -127,7 +127,7 @@ impl Store {
 
     /// Deletes a client and everything issued to it, in one transaction; false when unknown.
     pub async fn delete_client(&self, client_id: &str) -> StoreResult<bool> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for sql in [
             "DELETE FROM auth_codes WHERE client_id = $1",
             "DELETE FROM refresh_families WHERE client_id = $1",

@@ -77,7 +77,7 @@ impl Store {
     pub async fn insert_keys(&self, keys: &[KeyRow]) -> StoreResult<Rotation> {
         // No read before the first write: on SQLite a read-then-write transaction can fail with
         // SQLITE_BUSY when another writer commits in between; the unique index decides instead.
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for k in keys {
             if let Err(e) = insert(&mut tx, k).await {
                 // The unique index on (alg, state) lost us a race with another instance.
@@ -105,7 +105,7 @@ impl Store {
         now: i64,
         retired_expires_at: i64,
     ) -> StoreResult<Rotation> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let retired = sqlx::query(
             "UPDATE signing_keys SET state = 'retired', retired_at = $1, expires_at = $2
              WHERE kid = $3 AND state = 'active'",

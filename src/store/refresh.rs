@@ -29,7 +29,7 @@ pub struct NewRefreshFamily<'a> {
 impl Store {
     /// Starts a family with its first token, in one transaction.
     pub async fn create_refresh_family(&self, f: &NewRefreshFamily<'_>) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO refresh_families (id, client_id, user_id, scope, auth_time, session_id, created_at, expires_at, revoked_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)",
@@ -63,7 +63,7 @@ impl Store {
     /// transaction, every access token issued in it (RFC 9700 §4.14.2, RFC 7009 §2.1); false if
     /// unknown or already revoked. Each access jti is kept until the token would have expired.
     pub async fn revoke_refresh_family(&self, family_id: &str, now: i64) -> StoreResult<bool> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE refresh_families SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
         )

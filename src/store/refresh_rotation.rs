@@ -8,7 +8,7 @@ impl Store {
     /// with one token exactly one gets `Rotated` (the `used_at IS NULL` guard plus the row lock
     /// or SQLite's single writer). The family must still be live.
     pub async fn rotate_refresh_token(&self, r: &RotateRefresh<'_>) -> StoreResult<RotateOutcome> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // The write comes first, so SQLite takes its write lock at once (no read→write upgrade).
         let done = sqlx::query(
             "UPDATE refresh_tokens SET used_at = $1, replaced_by = $4
@@ -40,7 +40,7 @@ impl Store {
         r: &RotateRefresh<'_>,
         superseded: &str,
     ) -> StoreResult<RotateOutcome> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE refresh_tokens SET used_at = $1
              WHERE token_hash = $2 AND used_at IS NULL AND family_id = $3

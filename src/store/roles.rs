@@ -48,7 +48,7 @@ impl Store {
         description: Option<&str>,
         permissions: &[(String, String, String)],
     ) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO roles (name, description, created_at) VALUES ($1, $2, $3)")
             .bind(name)
             .bind(description)
@@ -71,7 +71,7 @@ impl Store {
         resource: &str,
         action: &str,
     ) -> StoreResult<bool> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if !role_exists(&mut tx, role).await? {
             return Ok(false);
         }
@@ -117,7 +117,7 @@ impl Store {
 
     /// Deletes a role; one still held is refused unless `force`.
     pub async fn delete_role(&self, name: &str, force: bool) -> StoreResult<RoleDeletion> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if !role_exists(&mut tx, name).await? {
             return Ok(RoleDeletion::NotFound);
         }
@@ -144,7 +144,7 @@ impl Store {
 
     /// Gives a user a role (idempotent).
     pub async fn add_user_role(&self, username: &str, role: &str) -> StoreResult<Assignment> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if !role_exists(&mut tx, role).await? {
             return Ok(Assignment::NoSuchRole);
         }
@@ -176,7 +176,7 @@ impl Store {
 
     /// Gives a client a role (service accounts; idempotent).
     pub async fn add_client_role(&self, client_id: &str, role: &str) -> StoreResult<Assignment> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if !role_exists(&mut tx, role).await? {
             return Ok(Assignment::NoSuchRole);
         }

@@ -1,31 +1,7 @@
 //! Roles and permissions (issue 8): CLI round trips and the claims tokens carry.
 
-use crate::common::{TestApp, spawn_app};
-
-fn claims_of(token: &str) -> serde_json::Value {
-    use base64::Engine;
-    let payload = token.split('.').nth(1).expect("JWT payload");
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap()
-}
-
-async fn client_credentials_token(app: &TestApp, id: &str, secret: &str) -> serde_json::Value {
-    let r = app
-        .http
-        .post(app.url("/token"))
-        .basic_auth(id, Some(secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let body: serde_json::Value = r.json().await.unwrap();
-    claims_of(body["access_token"].as_str().unwrap())
-}
+use crate::common::flow::jwt_claims;
+use crate::common::spawn_app;
 
 #[tokio::test]
 async fn roles_and_permissions_round_trip_through_the_cli() {
@@ -192,7 +168,7 @@ async fn client_credentials_tokens_carry_the_clients_roles_and_permissions() {
         ])
         .await;
     let secret = secret.unwrap();
-    let before = client_credentials_token(&app, &id, &secret).await;
+    let before = jwt_claims(&app.client_credentials_token(&id, &secret).await);
     assert!(
         before.get("roles").is_none() && before.get("permissions").is_none(),
         "{before}"
@@ -252,7 +228,7 @@ async fn client_credentials_tokens_carry_the_clients_roles_and_permissions() {
         None,
     )
     .await;
-    let with = client_credentials_token(&app, &id, &secret).await;
+    let with = jwt_claims(&app.client_credentials_token(&id, &secret).await);
     assert_eq!(with["roles"], serde_json::json!(["reader", "reporter"]));
     assert_eq!(
         with["permissions"],
@@ -274,7 +250,7 @@ async fn client_credentials_tokens_carry_the_clients_roles_and_permissions() {
         None,
     )
     .await;
-    let after = client_credentials_token(&app, &id, &secret).await;
+    let after = jwt_claims(&app.client_credentials_token(&id, &secret).await);
     assert_eq!(after["roles"], serde_json::json!(["reader"]));
     assert_eq!(
         after["permissions"],

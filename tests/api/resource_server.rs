@@ -15,21 +15,6 @@ async fn start_resource_server(app: &TestApp) -> String {
     format!("http://{addr}")
 }
 
-async fn service_token(app: &TestApp, id: &str, secret: &str) -> String {
-    let body: serde_json::Value = app
-        .http
-        .post(app.url("/token"))
-        .basic_auth(id, Some(secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["access_token"].as_str().unwrap().to_string()
-}
-
 async fn service_client(app: &TestApp, role: Option<&str>) -> (String, String) {
     let (id, secret) = app
         .create_client(&[
@@ -79,7 +64,7 @@ async fn resource_server_allows_and_refuses_by_permission() {
     let http = reqwest::Client::new();
 
     let (id, secret) = service_client(&app, Some("reader")).await;
-    let token = service_token(&app, &id, &secret).await;
+    let token = app.client_credentials_token(&id, &secret).await;
     let r = http
         .get(format!("{rs}/reports"))
         .bearer_auth(&token)
@@ -105,7 +90,7 @@ async fn resource_server_allows_and_refuses_by_permission() {
     );
 
     let (id, secret) = service_client(&app, None).await;
-    let token = service_token(&app, &id, &secret).await;
+    let token = app.client_credentials_token(&id, &secret).await;
     let r = http
         .get(format!("{rs}/reports"))
         .bearer_auth(&token)
@@ -146,7 +131,7 @@ async fn resource_server_refuses_missing_tampered_and_foreign_tokens() {
     assert_eq!(r.headers()["www-authenticate"], "Bearer realm=\"example\"");
 
     let (id, secret) = service_client(&app, Some("reader")).await;
-    let token = service_token(&app, &id, &secret).await;
+    let token = app.client_credentials_token(&id, &secret).await;
     // Flip a character of the signature.
     let mut tampered = token.clone().into_bytes();
     let last = tampered.len() - 2;
@@ -200,7 +185,7 @@ async fn resource_server_learns_a_rotated_key_from_the_jwks() {
     let http = reqwest::Client::new();
     let (id, secret) = service_client(&app, Some("reader")).await;
 
-    let before = service_token(&app, &id, &secret).await;
+    let before = app.client_credentials_token(&id, &secret).await;
     assert_eq!(
         http.get(format!("{rs}/reports"))
             .bearer_auth(&before)
@@ -217,7 +202,7 @@ async fn resource_server_learns_a_rotated_key_from_the_jwks() {
     app.cli_json(&["keys", "rotate", "--json"], None).await;
     app.cli_json(&["keys", "rotate", "--json"], None).await;
     tokio::time::sleep(Duration::from_secs(11)).await;
-    let after = service_token(&app, &id, &secret).await;
+    let after = app.client_credentials_token(&id, &secret).await;
     let kid = |t: &str| jsonwebtoken_kid(t);
     assert_ne!(kid(&before), kid(&after), "a new key signs after rotation");
     assert_eq!(

@@ -3,20 +3,8 @@
 
 use serde_json::json;
 
-use crate::common::grants::spawn_second_instance;
+use crate::common::cluster::spawn_peer;
 use crate::common::spawn_app;
-
-async fn client_credentials_token(app: &crate::common::TestApp, id: &str, secret: &str) -> String {
-    let a = app
-        .post_form(
-            "/token",
-            Some((id, secret)),
-            &[("grant_type", "client_credentials")],
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.body);
-    a.body["access_token"].as_str().unwrap().to_string()
-}
 
 #[tokio::test]
 async fn revoking_a_refresh_token_revokes_its_family_and_access_tokens() {
@@ -55,8 +43,8 @@ async fn revoking_an_access_token_leaves_the_others_alone() {
     // (The oauth2 crate refuses a non-https revocation URL, so this one is a plain form post.)
     let app = spawn_app().await;
     let (id, secret) = app.refresh_client().await;
-    let access = client_credentials_token(&app, &id, &secret).await;
-    let other = client_credentials_token(&app, &id, &secret).await;
+    let access = app.client_credentials_token(&id, &secret).await;
+    let other = app.client_credentials_token(&id, &secret).await;
     let r = app
         .post_form(
             "/revoke",
@@ -106,7 +94,7 @@ async fn a_client_cannot_revoke_another_clients_tokens() {
     let app = spawn_app().await;
     let (id, secret) = app.refresh_client().await;
     let (thief, thief_secret) = app.refresh_client().await;
-    let access = client_credentials_token(&app, &id, &secret).await;
+    let access = app.client_credentials_token(&id, &secret).await;
     let grant = app.grant_refresh_token(&id, "api").await;
     for token in [access.as_str(), grant.refresh_token.as_str()] {
         let r = app
@@ -129,11 +117,12 @@ async fn a_client_cannot_revoke_another_clients_tokens() {
 async fn a_revocation_on_one_instance_is_seen_by_another_within_seconds() {
     let app = spawn_app().await;
     let (id, secret) = app.refresh_client().await;
-    let access = client_credentials_token(&app, &id, &secret).await;
-    let (other, stop, _dir) = spawn_second_instance(&app).await;
-    let http = reqwest::Client::new();
+    let access = app.client_credentials_token(&id, &secret).await;
+    let other = spawn_peer(&app, "").await;
     let introspect_on_b = || async {
-        http.post(format!("{other}/introspect"))
+        other
+            .http
+            .post(other.url("/introspect"))
             .basic_auth(&id, Some(&secret))
             .form(&[("token", access.as_str())])
             .send()
@@ -159,7 +148,6 @@ async fn a_revocation_on_one_instance_is_seen_by_another_within_seconds() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let _ = stop.send(());
 }
 
 #[tokio::test]
@@ -168,7 +156,7 @@ async fn revoking_a_family_revokes_the_access_token_issued_with_its_first_token(
     // no access expiry; the cascade must still reach it.
     let app = spawn_app().await;
     let (id, secret) = app.refresh_client().await;
-    let access = client_credentials_token(&app, &id, &secret).await;
+    let access = app.client_credentials_token(&id, &secret).await;
     let jti = app.introspect(&id, &secret, &access).await["jti"]
         .as_str()
         .unwrap()

@@ -149,6 +149,22 @@ impl TestApp {
     }
 
     /// A refresh-token grant with client_secret_basic.
+    /// A client_credentials access token for a confidential client (asserts success).
+    pub async fn client_credentials_token(&self, id: &str, secret: &str) -> String {
+        let a = self
+            .post_form(
+                "/token",
+                Some((id, secret)),
+                &[("grant_type", "client_credentials")],
+            )
+            .await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        a.body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string()
+    }
+
     pub async fn refresh(&self, id: &str, secret: &str, refresh_token: &str) -> Answer {
         self.post_form(
             "/token",
@@ -187,36 +203,4 @@ impl TestApp {
             .await;
         (id, secret.expect("secret"))
     }
-}
-
-/// Starts a second Tessera instance on `app`'s database and key folder; returns its base URL
-/// and a sender that stops it.
-pub async fn spawn_second_instance(
-    app: &TestApp,
-) -> (String, tokio::sync::oneshot::Sender<()>, tempfile::TempDir) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("config.toml");
-    // Same issuer (tokens must verify on both), same database and key-encryption key.
-    let text = format!(
-        "issuer = \"{issuer}\"\n[server]\nbind = \"{addr}\"\n[database]\nurl = \"{db}\"\n\
-         [keys]\ndir = \"{keys}\"\nreload_interval = \"1s\"\n",
-        issuer = app.issuer,
-        db = app.db.url,
-        keys = app.dir.path().join("keys").display(),
-    );
-    std::fs::write(&path, text).expect("write config");
-    let config =
-        tessera::config::Config::load_with_env(&path, &Default::default()).expect("second config");
-    let state = tessera::server::prepare(config)
-        .await
-        .expect("second start");
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(tessera::server::run(state, listener, async {
-        let _ = rx.await;
-    }));
-    (format!("http://{addr}"), tx, dir)
 }
