@@ -460,6 +460,18 @@ dir = "keys"
     }
 
     #[test]
+    fn key_reload_interval_is_bounded_and_grace_defaults_to_a_minute() {
+        let c = load(MINIMAL, &[]).unwrap();
+        assert_eq!(c.keys.retired_key_grace, Duration::from_secs(60));
+        for bad in ["0s", "10m"] {
+            let e = load(MINIMAL, &[("TESSERA_KEYS_RELOAD_INTERVAL", bad)])
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("keys.reload_interval"), "{e}");
+        }
+    }
+
+    #[test]
     fn errors_name_the_key() {
         let e = load(&format!("{MINIMAL}bogus = 1\n"), &[])
             .unwrap_err()

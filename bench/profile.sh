@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Profiles one scenario with perf while wrk loads it, the same way run.sh does (server on core
+# $SERVER_CPU, wrk on core $LOAD_CPU, 127.0.0.1 only, temp dir, everything killed on exit).
+#
+#   bench/profile.sh [client_credentials|jwks] [RS256|ES256]
+#
+# Prints the hottest symbols (self time); the full profile stays in bench/results/perf-*.data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SCENARIO=${1:-client_credentials}
+ALG=${2:-RS256}
+SERVER_CPU=${SERVER_CPU:-1}
+LOAD_CPU=${LOAD_CPU:-0}
+WORK=$(mktemp -d /tmp/tessera-profile.XXXXXX)
+SERVER_PID=""
+cleanup() {
+  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Same target set as run.sh, so the build is shared (examples unify dev-dependency features).
+cargo build --release --quiet --bin tessera --example sign_rate
+BIN=$ROOT/target/release/tessera
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+URL=http://127.0.0.1:$PORT
+cat >"$WORK/tessera.toml" <<EOF
+issuer = "$URL"
+[server]
+bind = "127.0.0.1:$PORT"
+[database]
+url = "sqlite://$WORK/tessera.db?mode=rwc"
+[keys]
+dir = "$WORK/keys"
+algorithms = ["RS256", "ES256"]
+access_token_alg = "$ALG"
+EOF
+"$BIN" --config "$WORK/tessera.toml" migrate >/dev/null
+CLIENT=$("$BIN" --config "$WORK/tessera.toml" client create --json --name p --grant-type client_credentials --scope api:read)
+ID=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["client_id"])' <<<"$CLIENT")
+SECRET=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["client_secret"])' <<<"$CLIENT")
+taskset -c "$SERVER_CPU" "$BIN" --config "$WORK/tessera.toml" serve 2>"$WORK/server.log" &
+SERVER_PID=$!
+for _ in $(seq 1 120); do curl -s -o /dev/null "$URL/readyz" && break; sleep 0.5; done
+
+mkdir -p bench/results
+DATA=bench/results/perf-$SCENARIO-$ALG.data
+if [[ "$SCENARIO" == jwks ]]; then
+  TARGET=$URL/jwks SCRIPT=get.lua
+else
+  TARGET=$URL/token SCRIPT=post_form.lua
+fi
+BENCH_LUA_DIR=$ROOT/bench/lua BENCH_BODY="grant_type=client_credentials&scope=api:read" \
+  BENCH_BASIC=$(printf '%s:%s' "$ID" "$SECRET" | base64 -w0) \
+  taskset -c "$LOAD_CPU" wrk -t1 -c32 -d12s -s "bench/lua/$SCRIPT" "$TARGET" | grep RESULT &
+WRK=$!
+sleep 2
+perf record -q -F 499 -g -p "$SERVER_PID" -o "$DATA" -- sleep 8 2>/dev/null
+wait "$WRK"
+perf report -i "$DATA" --no-children --sort sym --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -40
