@@ -450,15 +450,21 @@ mod user_claims {
             None,
         )
         .await;
-        let rp = app.rp(&["--first-party", "--scope", "openid roles"]).await;
+        let rp = app
+            .rp(&["--first-party", "--scope", "openid roles offline_access"])
+            .await;
         let pkce = Pkce::new();
-        let req = AuthRequest::new(&rp, &pkce).set("scope", Some("openid roles"));
+        let req = AuthRequest::new(&rp, &pkce).set("scope", Some("openid roles offline_access"));
         let cb = app.code_via_login(&req).await;
         let (_, tokens) = app.exchange(&rp, &cb["code"], Some(&pkce.verifier)).await;
         assert_eq!(
             jwt_claims(tokens["access_token"].as_str().unwrap())["permissions"],
             serde_json::json!(["reports:read"])
         );
+        let refresh_token = tokens["refresh_token"]
+            .as_str()
+            .expect("refresh token")
+            .to_string();
 
         app.cli_json(
             &[
@@ -484,5 +490,17 @@ mod user_claims {
             serde_json::json!([]),
             "the removed role is not remembered"
         );
+
+        // The refresh grant re-reads roles: the token issued before the removal does not
+        // carry its permissions into the refreshed tokens.
+        let refreshed = app
+            .refresh(&rp.client_id, rp.secret.as_deref().unwrap(), &refresh_token)
+            .await;
+        assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+        for token in ["access_token", "id_token"] {
+            let c = jwt_claims(refreshed.body[token].as_str().unwrap());
+            assert_eq!(c["roles"], serde_json::json!([]), "{token}: {c}");
+            assert_eq!(c["permissions"], serde_json::json!([]), "{token}: {c}");
+        }
     }
 }
