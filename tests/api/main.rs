@@ -14,6 +14,7 @@ mod discovery;
 mod health;
 mod introspect;
 mod keys;
+mod logout;
 mod oidc_rp;
 mod purge;
 mod rbac;
