@@ -21,6 +21,7 @@ mod rbac;
 mod refresh;
 mod resource_server;
 mod revoke;
+mod throttle;
 mod token;
 mod token_errors;
 mod userinfo;
