@@ -12,6 +12,7 @@ mod code_grant;
 mod config;
 mod discovery;
 mod health;
+mod hostile;
 mod introspect;
 mod keys;
 mod logout;
