@@ -21,6 +21,7 @@ use crate::store::unix_now;
 pub struct LoginAttempt {
     user_key: String,
     ip_key: String,
+    ip: IpAddr,
 }
 
 impl LoginAttempt {
@@ -30,6 +31,7 @@ impl LoginAttempt {
         Self {
             user_key: format!("user:{name}"),
             ip_key: format!("ip:{ip}"),
+            ip,
         }
     }
 
@@ -38,7 +40,7 @@ impl LoginAttempt {
         let now = unix_now();
         for key in [&self.user_key, &self.ip_key] {
             if state.store.throttle_blocked_until(key).await? > now {
-                tracing::info!(target: "audit", event = "login_throttled");
+                tracing::info!(target: "audit", event = "login_throttled", ip = %self.ip);
                 return Err(too_many());
             }
         }
@@ -68,6 +70,21 @@ impl LoginAttempt {
     /// Forgets the username's failures after a successful sign-in.
     pub async fn succeeded(&self, state: &AppState) -> Result<(), PageError> {
         Ok(state.store.throttle_reset(&self.user_key).await?)
+    }
+}
+
+/// Runs forever: every minute, deletes counters that are past their window and block nothing,
+/// so names an attacker tried do not pile up. Errors are logged.
+pub async fn purge_stale(store: crate::store::Store, window: std::time::Duration) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = unix_now();
+        let before = now - window.as_secs() as i64;
+        if let Err(e) = store.purge_login_throttle(before, now).await {
+            tracing::warn!(error = %e, "purging login-throttle counters failed");
+        }
     }
 }
 

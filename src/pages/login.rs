@@ -77,7 +77,7 @@ pub async fn submit(
     let user = match user {
         Some(u) if password_ok && !u.disabled => u,
         _ => {
-            tracing::info!(target: "audit", event = "login_failed", client_id = %pending.client_id);
+            tracing::info!(target: "audit", event = "login_failed", client_id = %pending.client_id, ip = %peer.ip());
             attempt.failed(&state).await?;
             let name = form.username.trim().to_string();
             return page(
@@ -98,7 +98,7 @@ pub async fn submit(
     };
     attempt.succeeded(&state).await?;
     session.sign_in(&signed_in).await?;
-    tracing::info!(target: "audit", event = "login_succeeded", sub = %user.id, client_id = %pending.client_id);
+    tracing::info!(target: "audit", event = "login_succeeded", sub = %user.id, client_id = %pending.client_id, ip = %peer.ip());
     pending.signed_in = true;
     Ok(proceed(&state, &session, pending).await)
 }

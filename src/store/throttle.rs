@@ -63,4 +63,21 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Deletes counters whose window began before `window_start_before` and that block nothing
+    /// any more; returns how many. Idempotent, safe on every instance at once.
+    pub async fn purge_login_throttle(
+        &self,
+        window_start_before: i64,
+        now: i64,
+    ) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "DELETE FROM login_throttle WHERE window_start < $1 AND blocked_until < $2",
+        )
+        .bind(window_start_before)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
 }

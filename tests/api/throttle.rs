@@ -107,3 +107,31 @@ async fn the_exponential_delay_grows_with_further_failures() {
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_throttled(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
 }
+
+#[tokio::test]
+async fn stale_counters_are_purged_and_blocking_ones_kept() {
+    let (app, _) = setup("").await;
+    let store = app.store().await;
+    let now = tessera::store::unix_now();
+    store
+        .throttle_record_failure("user:old", now - 1000, now - 2000)
+        .await
+        .unwrap();
+    store
+        .throttle_record_failure("user:blocked", now - 1000, now - 2000)
+        .await
+        .unwrap();
+    store
+        .throttle_block("user:blocked", now + 60)
+        .await
+        .unwrap();
+    store
+        .throttle_record_failure("user:fresh", now, now - 900)
+        .await
+        .unwrap();
+    assert_eq!(store.purge_login_throttle(now - 900, now).await.unwrap(), 1);
+    assert_eq!(
+        store.throttle_blocked_until("user:blocked").await.unwrap(),
+        now + 60
+    );
+}
