@@ -146,7 +146,8 @@ pub struct ThrottleConfig {
     /// Failures of one username within `window` before it is throttled.
     #[serde(default = "d_max_failures_per_user")]
     pub max_failures_per_user: i64,
-    /// Failures from one IP address within `window` before it is throttled.
+    /// Failures from one IP address within `window` before it is throttled; 0 turns the per-IP
+    /// limit off (behind a reverse proxy every request comes from the proxy's address).
     #[serde(default = "d_max_failures_per_ip")]
     pub max_failures_per_ip: i64,
     /// Failures are counted in windows of this length.
@@ -419,8 +420,17 @@ impl Config {
                 "must be one of keys.algorithms".into(),
             ));
         }
-        if self.throttle.max_failures_per_user < 1 || self.throttle.max_failures_per_ip < 1 {
-            return Err(("throttle", "max_failures_per_* must be at least 1".into()));
+        if self.throttle.max_failures_per_user < 1 {
+            return Err((
+                "throttle.max_failures_per_user",
+                "must be at least 1".into(),
+            ));
+        }
+        if self.throttle.max_failures_per_ip < 0 {
+            return Err((
+                "throttle.max_failures_per_ip",
+                "must be 0 (off) or more".into(),
+            ));
         }
         if self.keys.rotation_interval < Duration::from_secs(3600) {
             return Err(("keys.rotation_interval", "must be at least 1h".into()));

@@ -38,7 +38,7 @@ impl LoginAttempt {
     /// Refuses the attempt (429) while either counter is blocked.
     pub async fn check(&self, state: &AppState) -> Result<(), PageError> {
         let now = unix_now();
-        for key in [&self.user_key, &self.ip_key] {
+        for key in self.keys(&state.config.throttle) {
             if state.store.throttle_blocked_until(key).await? > now {
                 tracing::info!(target: "audit", event = "login_throttled", ip = %self.ip);
                 return Err(too_many());
@@ -52,10 +52,12 @@ impl LoginAttempt {
         let cfg = &state.config.throttle;
         let now = unix_now();
         let window_start_before = now - cfg.window.as_secs() as i64;
-        for (key, max) in [
-            (&self.user_key, cfg.max_failures_per_user),
-            (&self.ip_key, cfg.max_failures_per_ip),
-        ] {
+        for key in self.keys(cfg) {
+            let max = if key == &self.ip_key {
+                cfg.max_failures_per_ip
+            } else {
+                cfg.max_failures_per_user
+            };
             let failures = state
                 .store
                 .throttle_record_failure(key, now, window_start_before)
@@ -65,6 +67,15 @@ impl LoginAttempt {
             }
         }
         Ok(())
+    }
+
+    /// The counters in force: the IP's only when its limit is on.
+    fn keys(&self, cfg: &ThrottleConfig) -> Vec<&String> {
+        let mut keys = vec![&self.user_key];
+        if cfg.max_failures_per_ip > 0 {
+            keys.push(&self.ip_key);
+        }
+        keys
     }
 
     /// Forgets the username's failures after a successful sign-in.

@@ -135,3 +135,13 @@ async fn stale_counters_are_purged_and_blocking_ones_kept() {
         now + 60
     );
 }
+
+#[tokio::test]
+async fn the_per_ip_limit_can_be_turned_off_for_deployments_behind_a_proxy() {
+    let (app, rp) = setup("max_failures_per_user = 100\nmax_failures_per_ip = 0\n").await;
+    for i in 0..6 {
+        let name = format!("guess{i}");
+        assert_eq!(attempt(&app, &rp, &name, "wrong").await.status(), 401);
+    }
+    assert_signed_in(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
+}
