@@ -287,3 +287,40 @@ async fn non_utf8_and_control_characters_are_invalid_request() {
         .unwrap();
     assert_eq!(r.status(), 400);
 }
+
+#[tokio::test]
+async fn hostile_login_form_values_are_a_failed_sign_in_not_a_crash() {
+    use crate::common::flow::{AuthRequest, PASSWORD, Pkce, USERNAME, csrf, hidden};
+    let app = spawn_app().await;
+    app.create_user(USERNAME, PASSWORD).await;
+    let rp = app.rp(&["--first-party"]).await;
+    app.authorize(&AuthRequest::new(&rp, &Pkce::new())).await;
+    let html = app
+        .http
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let (token, request) = (csrf(&html), hidden(&html, "request"));
+    for (user, pass) in [
+        ("alice%00", "x%FF%FE"),
+        ("%1B%5B2J", "%00"),
+        (&*"a".repeat(10_000), "b"),
+    ] {
+        let body = format!("username={user}&password={pass}&csrf_token={token}&request={request}");
+        let r = app
+            .http
+            .post(app.url("/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "{user}");
+    }
+    let r = app.http.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
