@@ -66,6 +66,7 @@ pub async fn submit(
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
     let mut pending = session.pending_for(&form.request).await?;
+    refuse_control_characters(&form)?;
     // Throttled before the password is looked at (issue 6 §4).
     let attempt = LoginAttempt::new(&form.username, peer.ip());
     attempt.check(&state).await?;
@@ -101,6 +102,22 @@ pub async fn submit(
     tracing::info!(target: "audit", event = "login_succeeded", sub = %user.id, client_id = %pending.client_id, ip = %peer.ip());
     pending.signed_in = true;
     Ok(proceed(&state, &session, pending).await)
+}
+
+/// No username or password has control characters; a NUL would not even reach PostgreSQL
+/// (issue 6 §7: a clear 400, not a storage error).
+fn refuse_control_characters(form: &LoginForm) -> Result<(), PageError> {
+    if form
+        .username
+        .chars()
+        .chain(form.password.chars())
+        .any(char::is_control)
+    {
+        return Err(PageError::bad_request(
+            "The username or password contains characters that are not allowed.",
+        ));
+    }
+    Ok(())
 }
 
 /// The request being signed in for; without one there is nothing to do here.
