@@ -328,3 +328,19 @@ async fn hostile_login_form_values_are_refused_cleanly() {
     let r = app.http.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), 200);
 }
+
+#[tokio::test]
+async fn control_characters_in_basic_credentials_are_invalid_client() {
+    let app = spawn_app().await;
+    for path in ["/token", "/introspect", "/revoke"] {
+        let r = app
+            .http
+            .post(app.url(path))
+            .basic_auth("a\u{0}b", Some("secret\u{0}"))
+            .form(&[("grant_type", "client_credentials"), ("token", "t")])
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_client_error(), "{path}: {}", r.status());
+    }
+}
