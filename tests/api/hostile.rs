@@ -344,3 +344,18 @@ async fn control_characters_in_basic_credentials_are_invalid_client() {
         assert!(r.status().is_client_error(), "{path}: {}", r.status());
     }
 }
+
+#[tokio::test]
+async fn a_nul_in_a_client_assertions_subject_is_invalid_client() {
+    use crate::common::assertions::{assertion_claims, assertion_params};
+    let app = spawn_app().await;
+    let key = ClientKey::generate("k1");
+    let mut c = assertion_claims("a\u{0}b", &app.url("/token"));
+    c["sub"] = json!("a\u{0}b");
+    let assertion = key.sign(&c);
+    let mut form = assertion_params(&assertion);
+    form.push(("grant_type", "client_credentials"));
+    let a = app.post_form("/token", None, &form).await;
+    assert_eq!(a.status, 401, "{}", a.body);
+    assert_eq!(a.error(), "invalid_client");
+}
