@@ -58,6 +58,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             paths::CONSENT,
             get(pages::consent::show).post(pages::consent::submit),
+        )
+        .route(
+            paths::END_SESSION,
+            get(pages::logout::get).post(pages::logout::post),
         );
     let browser = state.sessions.apply(browser, &state.config);
     Router::new()

@@ -25,6 +25,8 @@ pub struct Config {
     pub authorization: AuthorizationConfig,
     #[serde(default)]
     pub session: SessionConfig,
+    #[serde(default)]
+    pub throttle: ThrottleConfig,
 }
 
 /// `[server]`: the HTTP listener.
@@ -135,6 +137,32 @@ pub struct SessionConfig {
     /// A session ends this long after sign-in, used or not.
     #[serde(default = "d_session_absolute", deserialize_with = "duration")]
     pub absolute_timeout: Duration,
+    /// Logout also revokes the refresh tokens (and their access tokens) issued in the session.
+    #[serde(default)]
+    pub revoke_refresh_tokens_on_logout: bool,
+}
+
+/// `[throttle]`: failed sign-ins allowed per username and per client IP before an exponential
+/// delay (counters live in the database, so instances sharing it share the limits).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThrottleConfig {
+    /// Failures of one username within `window` before it is throttled.
+    #[serde(default = "d_max_failures_per_user")]
+    pub max_failures_per_user: i64,
+    /// Failures from one IP address within `window` before it is throttled; 0 turns the per-IP
+    /// limit off (behind a reverse proxy every request comes from the proxy's address).
+    #[serde(default = "d_max_failures_per_ip")]
+    pub max_failures_per_ip: i64,
+    /// Failures are counted in windows of this length.
+    #[serde(default = "d_throttle_window", deserialize_with = "duration")]
+    pub window: Duration,
+    /// Delay after the limit is reached; doubled with each further failure.
+    #[serde(default = "d_throttle_base_delay", deserialize_with = "duration")]
+    pub base_delay: Duration,
+    /// Longest delay.
+    #[serde(default = "d_throttle_max_delay", deserialize_with = "duration")]
+    pub max_delay: Duration,
 }
 
 fn d_request_timeout() -> Duration {
@@ -188,6 +216,21 @@ fn d_session_idle() -> Duration {
 fn d_session_absolute() -> Duration {
     Duration::from_secs(12 * 60 * 60)
 }
+fn d_max_failures_per_user() -> i64 {
+    5
+}
+fn d_max_failures_per_ip() -> i64 {
+    50
+}
+fn d_throttle_window() -> Duration {
+    Duration::from_secs(15 * 60)
+}
+fn d_throttle_base_delay() -> Duration {
+    Duration::from_secs(30)
+}
+fn d_throttle_max_delay() -> Duration {
+    Duration::from_secs(15 * 60)
+}
 fn d_true() -> bool {
     true
 }
@@ -219,6 +262,19 @@ impl Default for SessionConfig {
         Self {
             idle_timeout: d_session_idle(),
             absolute_timeout: d_session_absolute(),
+            revoke_refresh_tokens_on_logout: false,
+        }
+    }
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        Self {
+            max_failures_per_user: d_max_failures_per_user(),
+            max_failures_per_ip: d_max_failures_per_ip(),
+            window: d_throttle_window(),
+            base_delay: d_throttle_base_delay(),
+            max_delay: d_throttle_max_delay(),
         }
     }
 }
@@ -246,6 +302,7 @@ const SECTIONS: &[&str] = &[
     "tokens",
     "authorization",
     "session",
+    "throttle",
 ];
 
 /// Environment variables that start with `TESSERA_` but are not config keys.
@@ -368,6 +425,18 @@ impl Config {
             return Err((
                 "keys.access_token_alg",
                 "must be one of keys.algorithms".into(),
+            ));
+        }
+        if self.throttle.max_failures_per_user < 1 {
+            return Err((
+                "throttle.max_failures_per_user",
+                "must be at least 1".into(),
+            ));
+        }
+        if self.throttle.max_failures_per_ip < 0 {
+            return Err((
+                "throttle.max_failures_per_ip",
+                "must be 0 (off) or more".into(),
             ));
         }
         if self.keys.rotation_interval < Duration::from_secs(3600) {

@@ -18,4 +18,5 @@ pub mod paths;
 pub mod server;
 pub mod session;
 pub mod store;
+pub mod throttle;
 pub mod tokens;

@@ -87,6 +87,10 @@ pub async fn run(
             .maintain(state.config.keys.reload_interval),
     );
     let purge = tokio::spawn(purge_expired_rows(state.store.clone()));
+    let throttle = tokio::spawn(crate::throttle::purge_stale(
+        state.store.clone(),
+        state.config.throttle.window,
+    ));
     let sessions = state
         .sessions
         .spawn_cleanup(std::time::Duration::from_secs(300));
@@ -98,6 +102,7 @@ pub async fn run(
         .await?;
     maintenance.abort();
     purge.abort();
+    throttle.abort();
     revocations.abort();
     sessions.abort();
     store.close().await;

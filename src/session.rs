@@ -176,6 +176,11 @@ impl BrowserSession {
         Ok(())
     }
 
+    /// Ends the whole session: deletes its record and the cookie (RP-Initiated Logout 1.0 §2).
+    pub async fn end(&self) -> Result<(), PageError> {
+        self.0.flush().await.map_err(broken)
+    }
+
     /// The authorization request waiting for sign-in or consent.
     pub async fn pending(&self) -> Result<Option<Pending>, PageError> {
         self.0.get(PENDING).await.map_err(broken)

@@ -184,7 +184,9 @@ fn decode_basic(b64: &str) -> Option<(String, String)> {
     };
     let id = dec(id)?;
     let secret = dec(secret)?;
-    (!id.is_empty()).then_some((id, secret))
+    // As in form parameters, control characters are refused (a NUL cannot reach PostgreSQL).
+    let clean = |s: &str| !s.chars().any(char::is_control);
+    (!id.is_empty() && clean(&id) && clean(&secret)).then_some((id, secret))
 }
 
 #[cfg(test)]
@@ -198,5 +200,7 @@ mod tests {
         use base64::Engine;
         assert_eq!(decode_basic(&b64), Some(("a:b".into(), "s+c".into())));
         assert_eq!(decode_basic("!!!"), None);
+        let nul = base64::engine::general_purpose::STANDARD.encode("a%00:b");
+        assert_eq!(decode_basic(&nul), None);
     }
 }

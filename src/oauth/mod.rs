@@ -8,6 +8,7 @@ pub mod form;
 pub mod health;
 pub mod introspect;
 pub mod jwks;
+pub mod logout;
 pub mod private_key_jwt;
 pub mod revocation;
 pub mod revoke;

@@ -1,9 +1,11 @@
 //! The login page (`GET` and `POST /login`): username and password for the authorization
 //! request parked in the session.
 
+use std::net::SocketAddr;
+
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -15,6 +17,7 @@ use crate::oauth::authorize::{Pending, proceed};
 use crate::pages::render;
 use crate::session::{BrowserSession, SessionUser};
 use crate::store::unix_now;
+use crate::throttle::LoginAttempt;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -57,11 +60,16 @@ pub async fn show(
 /// id, and continue the authorization request.
 pub async fn submit(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: BrowserSession,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
     let mut pending = session.pending_for(&form.request).await?;
+    refuse_control_characters(&form)?;
+    // Throttled before the password is looked at (issue 6 §4).
+    let attempt = LoginAttempt::new(&form.username, peer.ip());
+    attempt.check(&state).await?;
     let user = state.store.user_by_username(form.username.trim()).await?;
     let password_ok = verify_password(
         &form.password,
@@ -70,7 +78,8 @@ pub async fn submit(
     let user = match user {
         Some(u) if password_ok && !u.disabled => u,
         _ => {
-            tracing::info!(target: "audit", event = "login_failed", client_id = %pending.client_id);
+            tracing::info!(target: "audit", event = "login_failed", client_id = %pending.client_id, ip = %peer.ip());
+            attempt.failed(&state).await?;
             let name = form.username.trim().to_string();
             return page(
                 &state,
@@ -88,10 +97,27 @@ pub async fn submit(
         auth_time: unix_now(),
         sid: random_token(16),
     };
+    attempt.succeeded(&state).await?;
     session.sign_in(&signed_in).await?;
-    tracing::info!(target: "audit", event = "login_succeeded", sub = %user.id, client_id = %pending.client_id);
+    tracing::info!(target: "audit", event = "login_succeeded", sub = %user.id, client_id = %pending.client_id, ip = %peer.ip());
     pending.signed_in = true;
     Ok(proceed(&state, &session, pending).await)
+}
+
+/// No username or password has control characters; a NUL would not even reach PostgreSQL
+/// (issue 6 §7: a clear 400, not a storage error).
+fn refuse_control_characters(form: &LoginForm) -> Result<(), PageError> {
+    if form
+        .username
+        .chars()
+        .chain(form.password.chars())
+        .any(char::is_control)
+    {
+        return Err(PageError::bad_request(
+            "The username or password contains characters that are not allowed.",
+        ));
+    }
+    Ok(())
 }
 
 /// The request being signed in for; without one there is nothing to do here.

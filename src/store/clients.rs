@@ -103,6 +103,11 @@ impl Store {
 
     /// Looks a client up by id.
     pub async fn client(&self, client_id: &str) -> StoreResult<Option<ClientRow>> {
+        // PostgreSQL TEXT cannot hold NUL, so the query would fail: such an id names no client
+        // (it can arrive inside a client assertion's JSON).
+        if client_id.contains('\0') {
+            return Ok(None);
+        }
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM clients WHERE client_id = $1"
         ))

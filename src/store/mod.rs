@@ -12,6 +12,7 @@ mod refresh;
 mod refresh_rotation;
 mod revocations;
 mod roles;
+mod throttle;
 mod users;
 
 pub use clients::{ClientRow, NewClient};

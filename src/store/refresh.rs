@@ -87,6 +87,21 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// The families still in force that were issued in the browser session `session_id` (the
+    /// `sid`), for revocation at logout.
+    pub async fn live_families_of_session(&self, session_id: &str) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT id FROM refresh_families WHERE session_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(session_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<sqlx::Result<_>>()?)
+    }
+
     /// A refresh token by hash, with its family and the family's user.
     pub async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRow>> {
         let row = sqlx::query(

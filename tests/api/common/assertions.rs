@@ -28,6 +28,11 @@ impl ClientKey {
         }
     }
 
+    /// The private half (for tests that build JWS by hand).
+    pub fn private_jwk(&self) -> Jwk {
+        self.private.clone()
+    }
+
     /// A JWK Set document of these keys' public halves.
     pub fn jwks(keys: &[&ClientKey]) -> String {
         json!({"keys": keys.iter().map(|k| Value::Object(k.public.as_ref().clone())).collect::<Vec<_>>()})

@@ -1,0 +1,104 @@
+//! The logout pages (`GET` and `POST /logout`, RP-Initiated Logout 1.0): a confirmation page
+//! ("Sign out of Tessera?") with a CSRF token, unless the `id_token_hint` names the person signed
+//! in; then the redirect to the client or the signed-out page. The checks live in
+//! `oauth::logout`.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use crate::app::AppState;
+use crate::error::PageError;
+use crate::oauth::authorize::see_other;
+use crate::oauth::form::Params;
+use crate::oauth::logout::{self, LogoutRequest};
+use crate::oauth::token::require_form;
+use crate::pages::render;
+use crate::session::BrowserSession;
+use crate::store::unix_now;
+
+#[derive(Template)]
+#[template(path = "logout.html")]
+struct LogoutPage<'a> {
+    /// `Some` on the confirmation page, `None` once signed out.
+    csrf_token: Option<&'a str>,
+    carried: &'a [(&'static str, String)],
+}
+
+/// `GET /logout`.
+pub async fn get(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    session: BrowserSession,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    let params = Params::parse(query.unwrap_or_default().as_bytes())
+        .map_err(|e| PageError::bad_request(e.description))?;
+    handle(&state, peer, &session, &params).await
+}
+
+/// `POST /logout`: the RP's form post (§2 allows it) or the confirmation form.
+pub async fn post(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    session: BrowserSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let params = require_form(&headers)
+        .and_then(|()| Params::parse(&body))
+        .map_err(|e| PageError::bad_request(e.description))?;
+    handle(&state, peer, &session, &params).await
+}
+
+async fn handle(
+    state: &AppState,
+    peer: SocketAddr,
+    session: &BrowserSession,
+    params: &Params,
+) -> Result<Response, PageError> {
+    let req = logout::validate(state, params).await?;
+    let absolute = state.config.session.absolute_timeout;
+    let Some(user) = session.user(unix_now(), absolute).await? else {
+        // Nobody is signed in: nothing to confirm.
+        return Ok(finish(&req));
+    };
+    let confirmed = if params.get("confirm").is_some() {
+        // The confirmation form: its CSRF token must be this session's (403, nothing changes).
+        session
+            .check_csrf(params.get("csrf_token").unwrap_or_default())
+            .await?;
+        true
+    } else {
+        // §2: a hint naming the signed-in person is the RP's proof; no question needed.
+        req.hint_sub.as_deref() == Some(user.user_id.as_str())
+    };
+    if !confirmed {
+        let csrf = session.csrf_token().await?;
+        return Ok(page(Some(&csrf), &req));
+    }
+    logout::end_session(state, session, &user, &req, peer.ip()).await?;
+    Ok(finish(&req))
+}
+
+/// §3: to the registered post-logout redirect URI, or the signed-out page.
+fn finish(req: &LogoutRequest) -> Response {
+    match &req.redirect {
+        Some(uri) => see_other(uri),
+        None => page(None, req),
+    }
+}
+
+fn page(csrf_token: Option<&str>, req: &LogoutRequest) -> Response {
+    render(
+        StatusCode::OK,
+        &LogoutPage {
+            csrf_token,
+            carried: &req.carried,
+        },
+    )
+}

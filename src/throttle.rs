@@ -1,0 +1,141 @@
+//! Login throttling (issue 6 §4): failed sign-ins are counted per username and per client IP in
+//! the database, so instances sharing PostgreSQL share the limits. After `max_failures_*`
+//! failures within `window`, the key is refused for `base_delay`, doubled with each further
+//! failure up to `max_delay` (OWASP Authentication Cheat Sheet, "Login Throttling").
+//!
+//! A throttled attempt is refused before the password is checked, so a correct password does not
+//! get through, and the answer is the same whether or not the username exists (unknown names are
+//! counted too). A successful sign-in forgets the username's failures; the IP's stay.
+
+use std::net::IpAddr;
+
+use axum::http::StatusCode;
+
+use crate::app::AppState;
+use crate::config::ThrottleConfig;
+use crate::error::PageError;
+use crate::store::unix_now;
+
+/// The two counters one attempt touches.
+#[derive(Debug, Clone)]
+pub struct LoginAttempt {
+    user_key: String,
+    ip_key: String,
+    ip: IpAddr,
+}
+
+impl LoginAttempt {
+    /// Names the counters of `username` (case-folded, bounded) and `ip`.
+    pub fn new(username: &str, ip: IpAddr) -> Self {
+        let name: String = username.trim().to_lowercase().chars().take(128).collect();
+        Self {
+            user_key: format!("user:{name}"),
+            ip_key: format!("ip:{ip}"),
+            ip,
+        }
+    }
+
+    /// Refuses the attempt (429) while either counter is blocked.
+    pub async fn check(&self, state: &AppState) -> Result<(), PageError> {
+        let now = unix_now();
+        for key in self.keys(&state.config.throttle) {
+            if state.store.throttle_blocked_until(key).await? > now {
+                tracing::info!(target: "audit", event = "login_throttled", ip = %self.ip);
+                return Err(too_many());
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts a failure on both counters, blocking those over their limit.
+    pub async fn failed(&self, state: &AppState) -> Result<(), PageError> {
+        let cfg = &state.config.throttle;
+        let now = unix_now();
+        let window_start_before = now - cfg.window.as_secs() as i64;
+        for key in self.keys(cfg) {
+            let max = if key == &self.ip_key {
+                cfg.max_failures_per_ip
+            } else {
+                cfg.max_failures_per_user
+            };
+            let failures = state
+                .store
+                .throttle_record_failure(key, now, window_start_before)
+                .await?;
+            if let Some(delay) = delay(cfg, failures, max) {
+                state.store.throttle_block(key, now + delay).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The counters in force: the IP's only when its limit is on.
+    fn keys(&self, cfg: &ThrottleConfig) -> Vec<&String> {
+        let mut keys = vec![&self.user_key];
+        if cfg.max_failures_per_ip > 0 {
+            keys.push(&self.ip_key);
+        }
+        keys
+    }
+
+    /// Forgets the username's failures after a successful sign-in.
+    pub async fn succeeded(&self, state: &AppState) -> Result<(), PageError> {
+        Ok(state.store.throttle_reset(&self.user_key).await?)
+    }
+}
+
+/// Runs forever: every minute, deletes counters that are past their window and block nothing,
+/// so names an attacker tried do not pile up. Errors are logged.
+pub async fn purge_stale(store: crate::store::Store, window: std::time::Duration) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = unix_now();
+        let before = now - window.as_secs() as i64;
+        if let Err(e) = store.purge_login_throttle(before, now).await {
+            tracing::warn!(error = %e, "purging login-throttle counters failed");
+        }
+    }
+}
+
+/// Seconds to block after `failures` in the window: none below `max`, then `base_delay`
+/// doubling per further failure, at most `max_delay`.
+fn delay(cfg: &ThrottleConfig, failures: i64, max: i64) -> Option<i64> {
+    if failures < max {
+        return None;
+    }
+    let doublings = (failures - max).clamp(0, 30) as u32;
+    let base = cfg.base_delay.as_secs().max(1) as i64;
+    let cap = cfg.max_delay.as_secs().max(1) as i64;
+    Some(base.saturating_mul(1_i64 << doublings).min(cap))
+}
+
+/// The page of a throttled attempt: the same for every username.
+fn too_many() -> PageError {
+    PageError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many attempts",
+        "Too many attempts, try again later.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn delay_doubles_up_to_the_cap() {
+        let cfg = ThrottleConfig {
+            base_delay: Duration::from_secs(30),
+            max_delay: Duration::from_secs(100),
+            ..ThrottleConfig::default()
+        };
+        assert_eq!(delay(&cfg, 4, 5), None);
+        assert_eq!(delay(&cfg, 5, 5), Some(30));
+        assert_eq!(delay(&cfg, 6, 5), Some(60));
+        assert_eq!(delay(&cfg, 7, 5), Some(100));
+        assert_eq!(delay(&cfg, 500, 5), Some(100));
+    }
+}

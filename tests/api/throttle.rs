@@ -1,0 +1,147 @@
+//! Login throttling (issue 6 §4): per username and per client IP, a 429 page that does not tell
+//! whether the account exists, a correct password refused while throttled, and the resets.
+
+use std::time::Duration;
+
+use crate::common::flow::{AuthRequest, PASSWORD, Pkce, Rp, USERNAME, location};
+use crate::common::{Options, TestApp, spawn_app_with};
+
+const TOO_MANY: &str = "Too many attempts, try again later";
+
+async fn setup(throttle: &str) -> (TestApp, Rp) {
+    let app = spawn_app_with(Options {
+        extra_toml: format!("[throttle]\n{throttle}"),
+    })
+    .await;
+    app.create_user(USERNAME, PASSWORD).await;
+    let rp = app.rp(&["--first-party"]).await;
+    (app, rp)
+}
+
+/// Starts a fresh sign-in (prompt=login) and submits the login form.
+async fn attempt(app: &TestApp, rp: &Rp, username: &str, password: &str) -> reqwest::Response {
+    let req = AuthRequest::new(rp, &Pkce::new()).set("prompt", Some("login"));
+    let r = app.authorize(&req).await;
+    assert_eq!(location(&r), "/login");
+    app.login(username, password).await
+}
+
+async fn assert_throttled(r: reqwest::Response) -> String {
+    assert_eq!(r.status(), 429);
+    let body = r.text().await.unwrap();
+    assert!(body.contains(TOO_MANY), "{body}");
+    body
+}
+
+async fn assert_signed_in(r: reqwest::Response) {
+    assert_eq!(r.status(), 303, "signed in and sent on");
+    assert!(location(&r).starts_with("https://rp.example.com/"));
+}
+
+#[tokio::test]
+async fn a_username_is_throttled_even_with_the_right_password_and_unknown_names_look_the_same() {
+    let (app, rp) = setup("max_failures_per_user = 3\nbase_delay = \"60s\"\n").await;
+    for _ in 0..3 {
+        assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
+    }
+    let known = assert_throttled(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
+    // Other spellings of the name share the counter.
+    assert_throttled(attempt(&app, &rp, " ALICE ", PASSWORD).await).await;
+
+    for _ in 0..3 {
+        assert_eq!(attempt(&app, &rp, "nobody", "wrong").await.status(), 401);
+    }
+    let unknown = assert_throttled(attempt(&app, &rp, "nobody", "wrong").await).await;
+    let strip = |s: &str| s.replace(&rp.client_id, "");
+    assert_eq!(strip(&known), strip(&unknown), "same page for both");
+}
+
+#[tokio::test]
+async fn the_block_ends_and_the_count_restarts_after_the_window() {
+    let (app, rp) =
+        setup("max_failures_per_user = 2\nwindow = \"2s\"\nbase_delay = \"1s\"\n").await;
+    for _ in 0..2 {
+        assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
+    }
+    assert_throttled(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // A new window: one failure does not block, and the right password gets in.
+    assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
+    assert_signed_in(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_resets_the_username_counter() {
+    let (app, rp) = setup("max_failures_per_user = 3\nbase_delay = \"60s\"\n").await;
+    for _ in 0..2 {
+        assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
+    }
+    assert_signed_in(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
+    for _ in 0..2 {
+        assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
+    }
+    assert_signed_in(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
+}
+
+#[tokio::test]
+async fn one_ip_failing_across_many_usernames_is_throttled() {
+    let (app, rp) =
+        setup("max_failures_per_user = 100\nmax_failures_per_ip = 4\nbase_delay = \"60s\"\n").await;
+    for i in 0..4 {
+        let name = format!("guess{i}");
+        assert_eq!(attempt(&app, &rp, &name, "wrong").await.status(), 401);
+    }
+    // A username this IP never tried, with the right password: still refused.
+    assert_throttled(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
+}
+
+#[tokio::test]
+async fn the_exponential_delay_grows_with_further_failures() {
+    let (app, rp) =
+        setup("max_failures_per_user = 1\nwindow = \"1h\"\nbase_delay = \"2s\"\n").await;
+    assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    // The 2s block is over (times are whole seconds); this second failure blocks for 4s, so
+    // 2.5s later the right password is still refused (a flat 2s delay would have let it in).
+    assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_throttled(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
+}
+
+#[tokio::test]
+async fn stale_counters_are_purged_and_blocking_ones_kept() {
+    let (app, _) = setup("").await;
+    let store = app.store().await;
+    let now = tessera::store::unix_now();
+    store
+        .throttle_record_failure("user:old", now - 1000, now - 2000)
+        .await
+        .unwrap();
+    store
+        .throttle_record_failure("user:blocked", now - 1000, now - 2000)
+        .await
+        .unwrap();
+    store
+        .throttle_block("user:blocked", now + 60)
+        .await
+        .unwrap();
+    store
+        .throttle_record_failure("user:fresh", now, now - 900)
+        .await
+        .unwrap();
+    assert_eq!(store.purge_login_throttle(now - 900, now).await.unwrap(), 1);
+    assert_eq!(
+        store.throttle_blocked_until("user:blocked").await.unwrap(),
+        now + 60
+    );
+}
+
+#[tokio::test]
+async fn the_per_ip_limit_can_be_turned_off_for_deployments_behind_a_proxy() {
+    let (app, rp) = setup("max_failures_per_user = 100\nmax_failures_per_ip = 0\n").await;
+    for i in 0..6 {
+        let name = format!("guess{i}");
+        assert_eq!(attempt(&app, &rp, &name, "wrong").await.status(), 401);
+    }
+    assert_signed_in(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
+}
