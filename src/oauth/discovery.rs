@@ -74,8 +74,8 @@ impl Documents {
         let assertion_algs = client_assertion_algs();
         // OpenID Connect Discovery 1.0 §3; RFC 8414 §2 registers the same names for the shared
         // fields and allows the rest. Only endpoints and features Tessera serves are listed
-        // (no end_session_endpoint: RP-initiated logout is not built yet; no userinfo signing:
-        // userinfo answers plain JSON, so `userinfo_signing_alg_values_supported` is omitted).
+        // (no front-channel logout; no userinfo signing: userinfo answers plain JSON, so
+        // `userinfo_signing_alg_values_supported` is omitted).
         let doc = json!({
             "issuer": issuer,
             "authorization_endpoint": url(paths::AUTHORIZE),
@@ -84,6 +84,8 @@ impl Documents {
             "jwks_uri": url(paths::JWKS),
             "revocation_endpoint": url(paths::REVOKE),
             "introspection_endpoint": url(paths::INTROSPECT),
+            // RP-Initiated Logout 1.0 §2.1.
+            "end_session_endpoint": url(paths::END_SESSION),
             "scopes_supported": SCOPES_SUPPORTED,
             "response_types_supported": ["code"],
             "response_modes_supported": ["query", "form_post"],

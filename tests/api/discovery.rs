@@ -137,6 +137,8 @@ async fn discovery_document_field_by_field() {
         "revocation_endpoint_auth_methods_supported": auth_methods,
         "revocation_endpoint_auth_signing_alg_values_supported": assertion_algs,
         "introspection_endpoint": format!("{i}/introspect"),
+        // RP-Initiated Logout 1.0 §2.1.
+        "end_session_endpoint": format!("{i}/logout"),
         "introspection_endpoint_auth_methods_supported": auth_methods,
         "introspection_endpoint_auth_signing_alg_values_supported": assertion_algs,
         "code_challenge_methods_supported": ["S256"],
@@ -150,9 +152,8 @@ async fn discovery_document_field_by_field() {
     for k in got.keys() {
         assert!(expected.get(k).is_some(), "unexpected field {k}");
     }
-    // Not built this session: RP-initiated logout and front-channel logout; userinfo is JSON.
+    // Not built: front-channel logout; userinfo is plain JSON.
     for absent in [
-        "end_session_endpoint",
         "frontchannel_logout_supported",
         "userinfo_signing_alg_values_supported",
     ] {
