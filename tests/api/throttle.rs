@@ -59,12 +59,13 @@ async fn a_username_is_throttled_even_with_the_right_password_and_unknown_names_
 #[tokio::test]
 async fn the_block_ends_and_the_count_restarts_after_the_window() {
     let (app, rp) =
-        setup("max_failures_per_user = 2\nwindow = \"2s\"\nbase_delay = \"1s\"\n").await;
+        setup("max_failures_per_user = 2\nwindow = \"8s\"\nbase_delay = \"1s\"\n").await;
     for _ in 0..2 {
         assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
     }
     assert_throttled(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // The window is wide enough that the three attempts above fit in it on a loaded machine.
+    tokio::time::sleep(Duration::from_millis(8500)).await;
     // A new window: one failure does not block, and the right password gets in.
     assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
     assert_signed_in(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
@@ -98,13 +99,14 @@ async fn one_ip_failing_across_many_usernames_is_throttled() {
 #[tokio::test]
 async fn the_exponential_delay_grows_with_further_failures() {
     let (app, rp) =
-        setup("max_failures_per_user = 1\nwindow = \"1h\"\nbase_delay = \"2s\"\n").await;
+        setup("max_failures_per_user = 1\nwindow = \"1h\"\nbase_delay = \"4s\"\n").await;
     assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
-    tokio::time::sleep(Duration::from_millis(3000)).await;
-    // The 2s block is over (times are whole seconds); this second failure blocks for 4s, so
-    // 2.5s later the right password is still refused (a flat 2s delay would have let it in).
+    tokio::time::sleep(Duration::from_millis(5000)).await;
+    // The 4s block is over (times are whole seconds); this second failure blocks for 8s, so
+    // 4.5s later the right password is still refused (a flat 4s delay would have let it in).
+    // The margins leave room for a loaded machine.
     assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    tokio::time::sleep(Duration::from_millis(4500)).await;
     assert_throttled(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
 }
 
