@@ -63,6 +63,19 @@ enum Presented<'a> {
     },
 }
 
+/// Reads a form-encoded, client-authenticated request (revocation, introspection): its
+/// parameters and the client that sent it.
+pub async fn authenticated_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(Params, AuthenticatedClient), OAuthError> {
+    crate::oauth::token::require_form(headers)?;
+    let params = Params::parse(body)?;
+    let client = authenticate(state, headers, &params).await?;
+    Ok((params, client))
+}
+
 /// Authenticates the client of a token/revocation/introspection request.
 pub async fn authenticate(
     state: &AppState,

@@ -16,11 +16,9 @@ use serde::Serialize;
 use crate::app::AppState;
 use crate::crypto::sha256_hex;
 use crate::error::{Challenge, OAuthError};
-use crate::oauth::client_auth::{AuthenticatedClient, authenticate};
-use crate::oauth::form::Params;
+use crate::oauth::client_auth::{AuthenticatedClient, authenticated_form};
 use crate::oauth::revocation::is_revoked;
 use crate::oauth::revoke::no_store;
-use crate::oauth::token::require_form;
 use crate::store::unix_now;
 use crate::tokens::verify_access_token;
 
@@ -54,9 +52,7 @@ pub async fn introspect(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    require_form(&headers)?;
-    let params = Params::parse(&body)?;
-    let client = authenticate(&state, &headers, &params).await?;
+    let (params, client) = authenticated_form(&state, &headers, &body).await?;
     if !client.is_confidential() {
         let e = OAuthError::invalid_client("introspection is for confidential clients only");
         return Err(if client.used_basic {

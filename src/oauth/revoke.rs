@@ -13,10 +13,8 @@ use axum::response::{IntoResponse, Response};
 use crate::app::AppState;
 use crate::crypto::sha256_hex;
 use crate::error::OAuthError;
-use crate::oauth::client_auth::{AuthenticatedClient, authenticate};
-use crate::oauth::form::Params;
+use crate::oauth::client_auth::{AuthenticatedClient, authenticated_form};
 use crate::oauth::revocation::{revoke_access_token, revoke_family};
-use crate::oauth::token::require_form;
 use crate::store::unix_now;
 use crate::tokens::verify_access_token;
 
@@ -27,9 +25,7 @@ pub async fn revoke(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    require_form(&headers)?;
-    let params = Params::parse(&body)?;
-    let client = authenticate(&state, &headers, &params).await?;
+    let (params, client) = authenticated_form(&state, &headers, &body).await?;
     let token = params.require("token")?;
     // §2.1: the hint only decides which lookup goes first; an unknown hint is ignored.
     if params.get("token_type_hint") == Some("refresh_token") {
