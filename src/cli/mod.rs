@@ -87,39 +87,23 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
-    match command {
-        Command::Serve => crate::server::serve(config).await,
+    if let Command::Serve = command {
+        return crate::server::serve(config).await;
+    }
+    let store = open_store(&config).await?;
+    let result = match command {
+        Command::Serve => Ok(()), // handled above, before a store is opened
         Command::Migrate => {
-            let store = open_store(&config).await?;
             println!("migrations applied");
-            store.close().await;
             Ok(())
         }
-        Command::User(cmd) => {
-            let store = open_store(&config).await?;
-            let r = user::run(cmd, &store).await;
-            store.close().await;
-            r
-        }
-        Command::Client(cmd) => {
-            let store = open_store(&config).await?;
-            let r = client::run(cmd, &store, &config).await;
-            store.close().await;
-            r
-        }
-        Command::Role(cmd) => {
-            let store = open_store(&config).await?;
-            let r = role::run(cmd, &store).await;
-            store.close().await;
-            r
-        }
-        Command::Keys(cmd) => {
-            let store = open_store(&config).await?;
-            let r = keys::run(cmd, &store, &config).await;
-            store.close().await;
-            r
-        }
-    }
+        Command::User(cmd) => user::run(cmd, &store).await,
+        Command::Client(cmd) => client::run(cmd, &store, &config).await,
+        Command::Role(cmd) => role::run(cmd, &store).await,
+        Command::Keys(cmd) => keys::run(cmd, &store, &config).await,
+    };
+    store.close().await;
+    result
 }
 
 /// Opens the configured database and brings its schema up to date.

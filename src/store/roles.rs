@@ -233,19 +233,13 @@ impl Store {
 
     /// What a user holds right now (read at every issuance, so changes apply at the next token).
     pub async fn user_authz(&self, user_id: &str) -> StoreResult<Authz> {
-        let roles = names(
-            self,
-            "SELECT role_name FROM user_roles WHERE user_id = $1 ORDER BY role_name",
-            user_id,
-        )
-        .await?;
-        let permissions = names(
-            self,
-            "SELECT DISTINCT rp.permission_name FROM user_roles ur JOIN role_permissions rp ON rp.role_name = ur.role_name
-             WHERE ur.user_id = $1 ORDER BY rp.permission_name",
-            user_id,
-        )
-        .await?;
+        let (roles, permissions) = self
+            .roles_with_permissions(
+                "SELECT h.role_name, rp.permission_name FROM user_roles h
+                 LEFT JOIN role_permissions rp ON rp.role_name = h.role_name WHERE h.user_id = $1",
+                user_id,
+            )
+            .await?;
         let groups = names(
             self,
             "SELECT group_name FROM user_groups WHERE user_id = $1 ORDER BY group_name",
@@ -259,26 +253,42 @@ impl Store {
         })
     }
 
-    /// What a client holds right now (client_credentials).
+    /// What a client holds right now (client_credentials, on the token endpoint's hot path:
+    /// one round trip).
     pub async fn client_authz(&self, client_id: &str) -> StoreResult<Authz> {
-        let roles = names(
-            self,
-            "SELECT role_name FROM client_roles WHERE client_id = $1 ORDER BY role_name",
-            client_id,
-        )
-        .await?;
-        let permissions = names(
-            self,
-            "SELECT DISTINCT rp.permission_name FROM client_roles cr JOIN role_permissions rp ON rp.role_name = cr.role_name
-             WHERE cr.client_id = $1 ORDER BY rp.permission_name",
-            client_id,
-        )
-        .await?;
+        let (roles, permissions) = self
+            .roles_with_permissions(
+                "SELECT h.role_name, rp.permission_name FROM client_roles h
+                 LEFT JOIN role_permissions rp ON rp.role_name = h.role_name WHERE h.client_id = $1",
+                client_id,
+            )
+            .await?;
         Ok(Authz {
             roles,
             permissions,
             groups: Vec::new(),
         })
+    }
+
+    /// Runs a (role_name, permission_name) query for one holder and returns both lists sorted
+    /// and without duplicates, in a single round trip.
+    async fn roles_with_permissions(
+        &self,
+        sql: &str,
+        key: &str,
+    ) -> StoreResult<(Vec<String>, Vec<String>)> {
+        let rows: Vec<(String, Option<String>)> =
+            sqlx::query_as(sql).bind(key).fetch_all(self.pool()).await?;
+        let mut roles = std::collections::BTreeSet::new();
+        let mut permissions = std::collections::BTreeSet::new();
+        for (role, permission) in rows {
+            roles.insert(role);
+            permissions.extend(permission);
+        }
+        Ok((
+            roles.into_iter().collect(),
+            permissions.into_iter().collect(),
+        ))
     }
 }
 
