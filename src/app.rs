@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 
+use crate::client_cache::ClientCache;
 use crate::config::Config;
 use crate::keys::KeyManager;
 use crate::oauth::client_jwks::ClientJwks;
@@ -28,12 +29,16 @@ pub struct AppState {
     pub revocations: RevocationList,
     /// Clients' JWK Sets fetched from their jwks_uri (private_key_jwt), cached.
     pub client_jwks: ClientJwks,
+    /// Client registrations and client roles, cached (see `client_cache` for how staleness is
+    /// bounded).
+    pub clients: ClientCache,
 }
 
 impl AppState {
     /// Builds the state from loaded parts.
     pub fn new(config: Config, store: Store, keys: KeyManager, sessions: SessionStores) -> Self {
         let discovery = Arc::new(discovery::Documents::build(&config, &keys));
+        let clients = ClientCache::new(config.cache.client_ttl);
         Self {
             config: Arc::new(config),
             store,
@@ -42,6 +47,7 @@ impl AppState {
             sessions,
             revocations: RevocationList::default(),
             client_jwks: ClientJwks::default(),
+            clients,
         }
     }
 }

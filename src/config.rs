@@ -27,6 +27,8 @@ pub struct Config {
     pub session: SessionConfig,
     #[serde(default)]
     pub throttle: ThrottleConfig,
+    #[serde(default)]
+    pub cache: CacheConfig,
 }
 
 /// `[server]`: the HTTP listener.
@@ -165,6 +167,21 @@ pub struct ThrottleConfig {
     pub max_delay: Duration,
 }
 
+/// `[cache]`: the in-memory cache of client registrations (and a client's roles) that keeps the
+/// token endpoint off the database. Changes made elsewhere (the CLI, another instance) are noticed
+/// through a change counter the database bumps (`change_epochs`), read every `refresh_interval`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheConfig {
+    /// Longest time a cached client is used without reading it again; `0s` turns the cache off.
+    #[serde(default = "d_client_cache_ttl", deserialize_with = "duration")]
+    pub client_ttl: Duration,
+    /// How often the change counter is read: the longest a changed client (rotated secret,
+    /// deletion, role change) can still be served from the cache.
+    #[serde(default = "d_cache_refresh_interval", deserialize_with = "duration")]
+    pub refresh_interval: Duration,
+}
+
 fn d_request_timeout() -> Duration {
     Duration::from_secs(30)
 }
@@ -231,6 +248,12 @@ fn d_throttle_base_delay() -> Duration {
 fn d_throttle_max_delay() -> Duration {
     Duration::from_secs(15 * 60)
 }
+fn d_client_cache_ttl() -> Duration {
+    Duration::from_secs(60)
+}
+fn d_cache_refresh_interval() -> Duration {
+    Duration::from_secs(1)
+}
 fn d_true() -> bool {
     true
 }
@@ -279,6 +302,15 @@ impl Default for ThrottleConfig {
     }
 }
 
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            client_ttl: d_client_cache_ttl(),
+            refresh_interval: d_cache_refresh_interval(),
+        }
+    }
+}
+
 /// Durations are written the human way: `60s`, `15m`, `7d`.
 fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     let s = String::deserialize(d)?;
@@ -303,6 +335,7 @@ const SECTIONS: &[&str] = &[
     "authorization",
     "session",
     "throttle",
+    "cache",
 ];
 
 /// Environment variables that start with `TESSERA_` but are not config keys.
@@ -447,6 +480,15 @@ impl Config {
         {
             // A rotation elsewhere must be seen within seconds; zero would spin.
             return Err(("keys.reload_interval", "must be between 1s and 5m".into()));
+        }
+        if self.cache.refresh_interval < Duration::from_millis(100)
+            || self.cache.refresh_interval > Duration::from_secs(60)
+        {
+            // It bounds how long a revoked client secret keeps working; zero would spin.
+            return Err((
+                "cache.refresh_interval",
+                "must be between 100ms and 1m".into(),
+            ));
         }
         Ok(())
     }

@@ -35,6 +35,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let state = AppState::new(config, store, keys, sessions);
     // Load the revocation list before serving: a revoked token must never look live.
     state.revocations.refresh(&state.store, true).await?;
+    state.clients.check_for_changes(&state.store).await?;
     Ok(state)
 }
 
@@ -96,6 +97,12 @@ pub async fn run(
         .spawn_cleanup(std::time::Duration::from_secs(300));
     let store = state.store.clone();
     let revocations = tokio::spawn(state.revocations.clone().maintain(store.clone()));
+    let clients = tokio::spawn(
+        state
+            .clients
+            .clone()
+            .follow_changes(store.clone(), state.config.cache.refresh_interval),
+    );
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
@@ -104,6 +111,7 @@ pub async fn run(
     purge.abort();
     throttle.abort();
     revocations.abort();
+    clients.abort();
     sessions.abort();
     store.close().await;
     tracing::info!("shut down cleanly");

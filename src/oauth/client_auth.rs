@@ -1,6 +1,8 @@
 //! Client authentication at the token, revocation and introspection endpoints
 //! (RFC 6749 §2.3, OIDC Core §9). A client may use only the method it registered.
 
+use std::sync::Arc;
+
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use base64::Engine;
@@ -16,7 +18,7 @@ use crate::store::ClientRow;
 /// A client whose identity has been proven (or, for public clients, asserted by client_id).
 #[derive(Debug, Clone)]
 pub struct AuthenticatedClient {
-    pub client: ClientRow,
+    pub client: Arc<ClientRow>,
     /// Whether credentials came in the `Authorization: Basic` header.
     pub used_basic: bool,
 }
@@ -103,23 +105,45 @@ pub async fn authenticate(
         } => crate::oauth::private_key_jwt::unverified_subject(assertion)
             .ok_or_else(|| fail("client authentication failed"))?,
     };
-    let Some(client) = state.store.client(&id).await? else {
-        return Err(fail("client authentication failed"));
+    // A cached registration that does not match may be stale (a secret rotated a moment ago):
+    // read it again before refusing.
+    let cached = state.clients.cached(&id);
+    let mut client = match &cached {
+        Some(row) => Some(row.clone()),
+        None => state.clients.load(&state.store, &id).await?,
     };
-    let method_ok = match (&presented, client.auth_method.as_str()) {
-        (Presented::Basic { secret, .. }, "client_secret_basic") => secret_matches(&client, secret),
-        (Presented::Post { secret, .. }, "client_secret_post") => secret_matches(&client, secret),
+    for attempt in 0..2 {
+        let Some(row) = client else { break };
+        if method_matches(state, &presented, &row).await? {
+            return Ok(AuthenticatedClient {
+                client: row,
+                used_basic,
+            });
+        }
+        if attempt == 1 || cached.is_none() {
+            break;
+        }
+        client = state.clients.load(&state.store, &id).await?;
+    }
+    Err(fail("client authentication failed"))
+}
+
+/// Whether the presented credentials are the client's registered method and prove it.
+async fn method_matches(
+    state: &AppState,
+    presented: &Presented<'_>,
+    client: &ClientRow,
+) -> Result<bool, OAuthError> {
+    Ok(match (presented, client.auth_method.as_str()) {
+        (Presented::Basic { secret, .. }, "client_secret_basic") => secret_matches(client, secret),
+        (Presented::Post { secret, .. }, "client_secret_post") => secret_matches(client, secret),
         (Presented::Assertion { assertion, .. }, "private_key_jwt") => {
-            crate::oauth::private_key_jwt::verify(state, &client, assertion).await?;
+            crate::oauth::private_key_jwt::verify(state, client, assertion).await?;
             true
         }
         (Presented::None { .. }, "none") => true,
         _ => false,
-    };
-    if !method_ok {
-        return Err(fail("client authentication failed"));
-    }
-    Ok(AuthenticatedClient { client, used_basic })
+    })
 }
 
 /// Compares a presented secret with the stored hash in constant time.

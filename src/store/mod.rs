@@ -6,6 +6,7 @@ mod assertions;
 mod clients;
 mod codes;
 mod consents;
+mod epochs;
 mod keys;
 mod purge;
 mod refresh;

@@ -174,13 +174,13 @@ pub struct Entitlements {
 
 impl Entitlements {
     /// A service account's roles and permissions (client_credentials carries them always).
-    pub fn of_client(authz: Authz) -> Self {
+    pub fn of_client(authz: &Authz) -> Self {
         if authz.roles.is_empty() {
             return Self::default();
         }
         Self {
-            roles: Some(authz.roles),
-            permissions: Some(authz.permissions),
+            roles: Some(authz.roles.clone()),
+            permissions: Some(authz.permissions.clone()),
             groups: None,
         }
     }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::common::cluster::{backdate_active_keys, spawn_peer};
-use crate::common::{Options, TestApp, spawn_app, spawn_app_with};
+use crate::common::{Options, TestApp, eventually, spawn_app, spawn_app_with};
 
 async fn jwks(app: &crate::common::TestApp) -> serde_json::Value {
     app.http
@@ -282,21 +282,6 @@ fn resource_server_verify(
         return Err(format!("typ is {:?}", data.header.typ));
     }
     Ok(data.claims)
-}
-
-/// Polls `f` every 100 ms for up to `secs` seconds until it returns `Some`.
-async fn eventually<T, F, Fut>(secs: u64, mut f: F) -> Option<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    for _ in 0..secs * 10 {
-        if let Some(v) = f().await {
-            return Some(v);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    None
 }
 
 fn unix_now() -> i64 {

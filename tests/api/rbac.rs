@@ -1,7 +1,26 @@
 //! Roles and permissions (issue 8): CLI round trips and the claims tokens carry.
 
 use crate::common::flow::jwt_claims;
-use crate::common::spawn_app;
+use crate::common::{TestApp, spawn_app};
+
+/// The claims of a client_credentials token once they satisfy `done`: a role change reaches the
+/// client cache within `cache.refresh_interval` (1 s by default), so the test waits up to 10 s.
+async fn claims_once(
+    app: &TestApp,
+    id: &str,
+    secret: &str,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let mut last = serde_json::Value::Null;
+    for _ in 0..100 {
+        last = jwt_claims(&app.client_credentials_token(id, secret).await);
+        if done(&last) {
+            return last;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the change never reached the token: {last}")
+}
 
 #[tokio::test]
 async fn roles_and_permissions_round_trip_through_the_cli() {
@@ -228,7 +247,10 @@ async fn client_credentials_tokens_carry_the_clients_roles_and_permissions() {
         None,
     )
     .await;
-    let with = jwt_claims(&app.client_credentials_token(&id, &secret).await);
+    let with = claims_once(&app, &id, &secret, |c| {
+        c["roles"].as_array().is_some_and(|r| r.len() == 2)
+    })
+    .await;
     assert_eq!(with["roles"], serde_json::json!(["reader", "reporter"]));
     assert_eq!(
         with["permissions"],
@@ -250,12 +272,15 @@ async fn client_credentials_tokens_carry_the_clients_roles_and_permissions() {
         None,
     )
     .await;
-    let after = jwt_claims(&app.client_credentials_token(&id, &secret).await);
+    let after = claims_once(&app, &id, &secret, |c| {
+        c["roles"].as_array().is_some_and(|r| r.len() == 1)
+    })
+    .await;
     assert_eq!(after["roles"], serde_json::json!(["reader"]));
     assert_eq!(
         after["permissions"],
         serde_json::json!(["reports:read"]),
-        "a removed role's permissions are gone at once"
+        "a removed role's permissions are gone with it"
     );
 }
 

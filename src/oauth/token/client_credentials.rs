@@ -39,7 +39,8 @@ pub async fn handle(
     let scope = scope.to_string();
     let client_id = &client.client.client_id;
     // Issue 8: a service account's token carries its roles and permissions.
-    let entitlements = Entitlements::of_client(state.store.client_authz(client_id).await?);
+    let authz = state.clients.client_authz(&state.store, client_id).await?;
+    let entitlements = Entitlements::of_client(&authz);
     let minted = mint_access_token(
         state,
         &AccessGrant {

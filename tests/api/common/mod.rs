@@ -199,3 +199,18 @@ pub async fn run_cli(config: &Path, args: &[&str], stdin: Option<&str>) -> Outpu
     drop(input);
     child.wait_with_output().await.expect("tessera output")
 }
+
+/// Polls `f` every 100 ms for up to `secs` seconds until it returns `Some`.
+pub async fn eventually<T, F, Fut>(secs: u64, mut f: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..secs * 10 {
+        if let Some(v) = f().await {
+            return Some(v);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    None
+}

@@ -1,0 +1,176 @@
+//! An in-memory cache of client registrations and of the roles a client holds, so the token
+//! endpoint does not read the database on every request (bench/README.md: one SQLite round trip
+//! through sqlx costs several times an ES256 signature).
+//!
+//! Staleness is bounded two ways. Each entry expires after `cache.client_ttl`. And a background
+//! task reads the database's change counter (`change_epochs`, bumped by triggers on every write to
+//! clients, client roles and role permissions, whoever makes it) every `cache.refresh_interval`
+//! and empties the cache when it moved: a rotated secret, a deleted client or a role change reaches
+//! every instance within that interval (1 s by default). Unknown client_ids are never cached, so a
+//! new client works at once, and a cached client whose credentials do not match is read again
+//! before the request is refused, so a new secret works at once too.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+
+use moka::sync::Cache;
+
+use crate::store::{Authz, ClientRow, Store, StoreResult};
+
+/// Upper bound on cached clients (a row is well under a kilobyte).
+const MAX_CLIENTS: u64 = 10_000;
+
+/// The change counter this cache follows.
+const EPOCH: &str = "clients";
+
+/// Cached client rows and client roles, shared by all handlers of one instance.
+#[derive(Clone)]
+pub struct ClientCache {
+    /// `None` when `cache.client_ttl` is zero: every lookup reads the database.
+    inner: Option<Arc<Inner>>,
+}
+
+struct Inner {
+    rows: Cache<String, Arc<ClientRow>>,
+    authz: Cache<String, Arc<Authz>>,
+    /// The database's change counter when last read.
+    epoch: AtomicI64,
+    /// Bumped on every invalidation; a read that raced one is not cached.
+    generation: AtomicU64,
+}
+
+impl std::fmt::Debug for ClientCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientCache")
+            .field("enabled", &self.inner.is_some())
+            .finish()
+    }
+}
+
+impl ClientCache {
+    /// A cache whose entries live at most `ttl`; a zero `ttl` turns caching off.
+    pub fn new(ttl: Duration) -> Self {
+        if ttl.is_zero() {
+            return Self { inner: None };
+        }
+        Self {
+            inner: Some(Arc::new(Inner {
+                rows: bounded(ttl),
+                authz: bounded(ttl),
+                epoch: AtomicI64::new(i64::MIN),
+                generation: AtomicU64::new(0),
+            })),
+        }
+    }
+
+    /// The client as cached, if it is.
+    pub fn cached(&self, client_id: &str) -> Option<Arc<ClientRow>> {
+        self.inner.as_ref()?.rows.get(client_id)
+    }
+
+    /// Reads the client from the database and caches it (unknown clients are not cached).
+    pub async fn load(
+        &self,
+        store: &Store,
+        client_id: &str,
+    ) -> StoreResult<Option<Arc<ClientRow>>> {
+        let generation = self.generation();
+        let row = store.client(client_id).await?.map(Arc::new);
+        if let (Some(inner), Some(row)) = (&self.inner, &row) {
+            inner.insert_if_current(generation, &inner.rows, client_id, row.clone());
+        }
+        Ok(row)
+    }
+
+    /// The client, from the cache or else the database.
+    pub async fn client(
+        &self,
+        store: &Store,
+        client_id: &str,
+    ) -> StoreResult<Option<Arc<ClientRow>>> {
+        match self.cached(client_id) {
+            Some(row) => Ok(Some(row)),
+            None => self.load(store, client_id).await,
+        }
+    }
+
+    /// The roles and permissions a client holds (client_credentials tokens carry them).
+    pub async fn client_authz(&self, store: &Store, client_id: &str) -> StoreResult<Arc<Authz>> {
+        if let Some(hit) = self.inner.as_ref().and_then(|i| i.authz.get(client_id)) {
+            return Ok(hit);
+        }
+        let generation = self.generation();
+        let authz = Arc::new(store.client_authz(client_id).await?);
+        if let Some(inner) = &self.inner {
+            inner.insert_if_current(generation, &inner.authz, client_id, authz.clone());
+        }
+        Ok(authz)
+    }
+
+    /// Empties the cache when the database's change counter moved; run every
+    /// `cache.refresh_interval` by [`ClientCache::follow_changes`].
+    pub async fn check_for_changes(&self, store: &Store) -> StoreResult<()> {
+        let Some(inner) = &self.inner else {
+            return Ok(());
+        };
+        let epoch = store.change_epoch(EPOCH).await?;
+        if inner.epoch.swap(epoch, Ordering::SeqCst) != epoch {
+            inner.generation.fetch_add(1, Ordering::SeqCst);
+            inner.rows.invalidate_all();
+            inner.authz.invalidate_all();
+        }
+        Ok(())
+    }
+
+    /// Background task: follows the change counter until the process stops. While the database
+    /// is unreachable the cache keeps serving what it has, up to `cache.client_ttl`.
+    pub async fn follow_changes(self, store: Store, interval: Duration) {
+        if self.inner.is_none() {
+            return;
+        }
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = self.check_for_changes(&store).await {
+                tracing::warn!(error = %e, "could not read the client change counter");
+            }
+        }
+    }
+
+    fn generation(&self) -> u64 {
+        self.inner
+            .as_ref()
+            .map_or(0, |i| i.generation.load(Ordering::SeqCst))
+    }
+}
+
+/// A cache of at most [`MAX_CLIENTS`] entries, each kept at most `ttl`.
+fn bounded<V: Clone + Send + Sync + 'static>(ttl: Duration) -> Cache<String, V> {
+    Cache::builder()
+        .max_capacity(MAX_CLIENTS)
+        .time_to_live(ttl)
+        .build()
+}
+
+impl Inner {
+    /// Caches a value read under `generation` unless an invalidation happened meanwhile (the
+    /// value may predate the change that caused it).
+    fn insert_if_current<V: Clone + Send + Sync + 'static>(
+        &self,
+        generation: u64,
+        cache: &Cache<String, V>,
+        key: &str,
+        value: V,
+    ) {
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
+        cache.insert(key.to_string(), value);
+        // An invalidation between the check and the insert must not leave the entry behind.
+        if self.generation.load(Ordering::SeqCst) != generation {
+            cache.invalidate(key);
+        }
+    }
+}
