@@ -12,6 +12,7 @@ mod refresh;
 mod refresh_rotation;
 mod revocations;
 mod roles;
+mod session_clients;
 mod throttle;
 mod users;
 
