@@ -7,6 +7,7 @@ use axum::routing::{get, post};
 
 use crate::config::Config;
 use crate::keys::KeyManager;
+use crate::oauth::backchannel::Notifier;
 use crate::oauth::client_jwks::ClientJwks;
 use crate::oauth::revocation::RevocationList;
 use crate::oauth::{authorize, discovery, health, introspect, jwks, revoke, token, userinfo};
@@ -28,12 +29,15 @@ pub struct AppState {
     pub revocations: RevocationList,
     /// Clients' JWK Sets fetched from their jwks_uri (private_key_jwt), cached.
     pub client_jwks: ClientJwks,
+    /// Delivers Back-Channel Logout tokens to clients.
+    pub backchannel: Notifier,
 }
 
 impl AppState {
     /// Builds the state from loaded parts.
     pub fn new(config: Config, store: Store, keys: KeyManager, sessions: SessionStores) -> Self {
         let discovery = Arc::new(discovery::Documents::build(&config, &keys));
+        let backchannel = Notifier::new(config.session.backchannel_logout_timeout);
         Self {
             config: Arc::new(config),
             store,
@@ -42,6 +46,7 @@ impl AppState {
             sessions,
             revocations: RevocationList::default(),
             client_jwks: ClientJwks::default(),
+            backchannel,
         }
     }
 }
