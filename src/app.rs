@@ -8,6 +8,7 @@ use axum::routing::{get, post};
 use crate::client_cache::ClientCache;
 use crate::config::Config;
 use crate::keys::KeyManager;
+use crate::oauth::backchannel::Notifier;
 use crate::oauth::client_jwks::ClientJwks;
 use crate::oauth::revocation::RevocationList;
 use crate::oauth::{authorize, discovery, health, introspect, jwks, revoke, token, userinfo};
@@ -32,6 +33,8 @@ pub struct AppState {
     /// Client registrations and client roles, cached (see `client_cache` for how staleness is
     /// bounded).
     pub clients: ClientCache,
+    /// Delivers Back-Channel Logout tokens to clients.
+    pub backchannel: Notifier,
 }
 
 impl AppState {
@@ -39,6 +42,7 @@ impl AppState {
     pub fn new(config: Config, store: Store, keys: KeyManager, sessions: SessionStores) -> Self {
         let discovery = Arc::new(discovery::Documents::build(&config, &keys));
         let clients = ClientCache::new(config.cache.client_ttl);
+        let backchannel = Notifier::new(config.session.backchannel_logout_timeout);
         Self {
             config: Arc::new(config),
             store,
@@ -48,6 +52,7 @@ impl AppState {
             revocations: RevocationList::default(),
             client_jwks: ClientJwks::default(),
             clients,
+            backchannel,
         }
     }
 }

@@ -142,6 +142,13 @@ pub struct SessionConfig {
     /// Logout also revokes the refresh tokens (and their access tokens) issued in the session.
     #[serde(default)]
     pub revoke_refresh_tokens_on_logout: bool,
+    /// How long one Back-Channel Logout request to a client may take (connect and answer)
+    /// before it counts as failed and is retried.
+    #[serde(
+        default = "d_backchannel_logout_timeout",
+        deserialize_with = "duration"
+    )]
+    pub backchannel_logout_timeout: Duration,
 }
 
 /// `[throttle]`: failed sign-ins allowed per username and per client IP before an exponential
@@ -233,6 +240,9 @@ fn d_session_idle() -> Duration {
 fn d_session_absolute() -> Duration {
     Duration::from_secs(12 * 60 * 60)
 }
+fn d_backchannel_logout_timeout() -> Duration {
+    Duration::from_secs(5)
+}
 fn d_max_failures_per_user() -> i64 {
     5
 }
@@ -286,6 +296,7 @@ impl Default for SessionConfig {
             idle_timeout: d_session_idle(),
             absolute_timeout: d_session_absolute(),
             revoke_refresh_tokens_on_logout: false,
+            backchannel_logout_timeout: d_backchannel_logout_timeout(),
         }
     }
 }
@@ -490,6 +501,15 @@ impl Config {
                 "must be between 100ms and 1m".into(),
             ));
         }
+        if self.session.backchannel_logout_timeout < Duration::from_secs(1)
+            || self.session.backchannel_logout_timeout > Duration::from_secs(60)
+        {
+            // Zero would fail every notification; a long one only keeps dead clients' tasks.
+            return Err((
+                "session.backchannel_logout_timeout",
+                "must be between 1s and 60s".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -579,6 +599,27 @@ dir = "keys"
                 .unwrap_err()
                 .to_string();
             assert!(e.contains("keys.reload_interval"), "{e}");
+        }
+    }
+
+    #[test]
+    fn backchannel_logout_timeout_defaults_to_five_seconds_and_is_bounded() {
+        let c = load(MINIMAL, &[]).unwrap();
+        assert_eq!(c.session.backchannel_logout_timeout, Duration::from_secs(5));
+        let c = load(
+            MINIMAL,
+            &[("TESSERA_SESSION_BACKCHANNEL_LOGOUT_TIMEOUT", "2s")],
+        )
+        .unwrap();
+        assert_eq!(c.session.backchannel_logout_timeout, Duration::from_secs(2));
+        for bad in ["0s", "2m"] {
+            let e = load(
+                MINIMAL,
+                &[("TESSERA_SESSION_BACKCHANNEL_LOGOUT_TIMEOUT", bad)],
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains("session.backchannel_logout_timeout"), "{e}");
         }
     }
 

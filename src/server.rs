@@ -118,8 +118,8 @@ pub async fn run(
     Ok(())
 }
 
-/// Every minute, removes expired codes, refresh families, revocation entries and used
-/// assertions. Safe on every instance: each statement is an idempotent DELETE.
+/// Every minute, removes expired codes, refresh families, revocation entries, used assertions
+/// and remembered session clients. Safe on every instance: each statement is an idempotent DELETE.
 async fn purge_expired_rows(store: Store) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -131,6 +131,7 @@ async fn purge_expired_rows(store: Store) {
                 refresh_families = p.refresh_families,
                 revoked_jtis = p.revoked_jtis,
                 assertions = p.assertions,
+                session_clients = p.session_clients,
                 "purged expired rows"
             ),
             Ok(_) => {}

@@ -86,6 +86,9 @@ impl Documents {
             "introspection_endpoint": url(paths::INTROSPECT),
             // RP-Initiated Logout 1.0 §2.1.
             "end_session_endpoint": url(paths::END_SESSION),
+            // Back-Channel Logout 1.0 §2.1: logout tokens always carry `sid`.
+            "backchannel_logout_supported": true,
+            "backchannel_logout_session_supported": true,
             "scopes_supported": SCOPES_SUPPORTED,
             "response_types_supported": ["code"],
             "response_modes_supported": ["query", "form_post"],

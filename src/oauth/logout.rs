@@ -13,6 +13,7 @@ use std::net::IpAddr;
 
 use crate::app::AppState;
 use crate::error::PageError;
+use crate::oauth::backchannel;
 use crate::oauth::form::Params;
 use crate::oauth::revocation::revoke_family;
 use crate::session::{BrowserSession, SessionUser};
@@ -119,7 +120,8 @@ async fn registered_redirect(
 }
 
 /// Ends the person's session: optionally revokes the refresh tokens issued in it (config
-/// `session.revoke_refresh_tokens_on_logout`), deletes the session, and records the event.
+/// `session.revoke_refresh_tokens_on_logout`), deletes the session, records the event, and
+/// starts the Back-Channel Logout notifications (which the response does not wait for).
 pub async fn end_session(
     state: &AppState,
     session: &BrowserSession,
@@ -133,6 +135,7 @@ pub async fn end_session(
         }
     }
     session.end().await?;
+    backchannel::notify_session_end(state, user);
     tracing::info!(
         target: "audit",
         event = "logout",

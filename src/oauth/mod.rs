@@ -1,6 +1,7 @@
 //! Protocol endpoints, one module per endpoint.
 
 pub mod authorize;
+pub mod backchannel;
 pub mod client_auth;
 pub mod client_jwks;
 pub mod discovery;

@@ -138,6 +138,7 @@ impl Store {
             "DELETE FROM refresh_families WHERE client_id = $1",
             "DELETE FROM consents WHERE client_id = $1",
             "DELETE FROM used_assertions WHERE client_id = $1",
+            "DELETE FROM session_clients WHERE client_id = $1",
         ] {
             sqlx::query(sql).bind(client_id).execute(&mut *tx).await?;
         }

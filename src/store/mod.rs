@@ -13,6 +13,7 @@ mod refresh;
 mod refresh_rotation;
 mod revocations;
 mod roles;
+mod session_clients;
 mod throttle;
 mod users;
 

@@ -10,18 +10,25 @@ pub struct Purged {
     pub refresh_families: u64,
     pub revoked_jtis: u64,
     pub assertions: u64,
+    /// Remembered session clients (Back-Channel Logout) of sessions that are over.
+    pub session_clients: u64,
 }
 
 impl Purged {
     /// Total rows removed.
     pub fn total(&self) -> u64 {
-        self.codes + self.refresh_families + self.revoked_jtis + self.assertions
+        self.codes
+            + self.refresh_families
+            + self.revoked_jtis
+            + self.assertions
+            + self.session_clients
     }
 }
 
 impl Store {
     /// Deletes expired codes, refresh families (their tokens go with them), revocation entries
-    /// of tokens that have expired anyway, and replay-protection entries of expired assertions.
+    /// of tokens that have expired anyway, replay-protection entries of expired assertions, and the
+    /// remembered clients of sessions that are over.
     /// Used codes are kept until they expire, so a replay within their lifetime is still caught.
     pub async fn purge_expired(&self, now: i64) -> StoreResult<Purged> {
         let run = |sql: &'static str| async move {
@@ -38,6 +45,7 @@ impl Store {
             refresh_families: run("DELETE FROM refresh_families WHERE expires_at < $1").await?,
             revoked_jtis: run("DELETE FROM revoked_jtis WHERE expires_at < $1").await?,
             assertions: run("DELETE FROM used_assertions WHERE expires_at < $1").await?,
+            session_clients: run("DELETE FROM session_clients WHERE expires_at < $1").await?,
         })
     }
 }

@@ -139,6 +139,9 @@ async fn discovery_document_field_by_field() {
         "introspection_endpoint": format!("{i}/introspect"),
         // RP-Initiated Logout 1.0 §2.1.
         "end_session_endpoint": format!("{i}/logout"),
+        // Back-Channel Logout 1.0 §2.1.
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
         "introspection_endpoint_auth_methods_supported": auth_methods,
         "introspection_endpoint_auth_signing_alg_values_supported": assertion_algs,
         "code_challenge_methods_supported": ["S256"],

@@ -5,6 +5,7 @@
 mod common;
 
 mod authorize;
+mod backchannel;
 mod browser;
 mod cli;
 mod client_auth;

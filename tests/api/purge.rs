@@ -61,3 +61,39 @@ async fn purge_removes_only_expired_rows() {
     );
     store.close().await;
 }
+
+#[tokio::test]
+async fn purge_forgets_the_clients_of_sessions_that_are_over() {
+    let app = spawn_app().await;
+    let store = Store::connect(&app.db.url, 2, Duration::from_secs(5))
+        .await
+        .unwrap();
+    // Purged as of a later time, so the server's own purge (at the real time) touches neither.
+    let now = unix_now() + 1000;
+    store
+        .remember_session_client("over", "client-a", now - 100, now - 10)
+        .await
+        .unwrap();
+    store
+        .remember_session_client("live", "client-a", now, now + 3600)
+        .await
+        .unwrap();
+    // A later code in a session moves its expiry instead of adding a row.
+    store
+        .remember_session_client("live", "client-a", now, now + 7200)
+        .await
+        .unwrap();
+
+    let purged = store.purge_expired(now).await.unwrap();
+    assert_eq!(purged.session_clients, 1);
+    assert!(store.take_session_clients("over").await.unwrap().is_empty());
+    assert_eq!(
+        store.take_session_clients("live").await.unwrap(),
+        vec!["client-a".to_string()]
+    );
+    assert!(
+        store.take_session_clients("live").await.unwrap().is_empty(),
+        "taken once"
+    );
+    store.close().await;
+}

@@ -125,7 +125,7 @@ async fn needs_consent(
 }
 
 /// Stores a new code (256 random bits, kept only as a hash) bound to everything the token
-/// endpoint must check, and returns it.
+/// endpoint must check, records the client as signed in to the session, and returns the code.
 async fn issue_code(
     state: &AppState,
     pending: &Pending,
@@ -150,6 +150,13 @@ async fn issue_code(
             now,
             expires_at: now + ttl,
         })
+        .await?;
+    // Back-Channel Logout 1.0 §2.3: remember whom to notify when this session ends, for as
+    // long as the session can last.
+    let session_ends = user.auth_time + state.config.session.absolute_timeout.as_secs() as i64;
+    state
+        .store
+        .remember_session_client(&user.sid, &pending.client_id, now, session_ends)
         .await?;
     Ok(code)
 }

@@ -1,0 +1,147 @@
+//! OpenID Connect Back-Channel Logout 1.0: when a session ends at `/logout`, every client the
+//! session signed in to (§2.3, table `session_clients`) that registered a
+//! `backchannel_logout_uri` is sent a logout token (§2.4) in a direct POST (§2.5).
+//!
+//! Delivery never holds up the person signing out: it runs in a spawned task, one request per
+//! client in parallel, each bounded by `session.backchannel_logout_timeout`. A timeout, network
+//! error or 5xx answer is retried after [`RETRY_DELAYS`]; any other non-2xx answer is final
+//! (§2.8: 400 means the RP could not use the token, and the same token will not fare better).
+//! Outcomes are audit-logged by client_id; the token itself never is.
+
+use std::time::Duration;
+
+use crate::app::AppState;
+use crate::session::SessionUser;
+use crate::store::{ClientRow, StoreResult, unix_now};
+use crate::tokens::logout_token::mint_logout_token;
+
+/// Pauses before the second and third attempt.
+pub const RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(4)];
+
+/// The HTTP client that delivers logout tokens. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Notifier {
+    http: reqwest::Client,
+}
+
+impl Notifier {
+    /// A client whose every request (connect and answer) ends after `timeout`. Redirects are
+    /// not followed: the token goes to the registered URI or nowhere.
+    pub fn new(timeout: Duration) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        Self { http }
+    }
+}
+
+/// What one POST of a logout token came to.
+#[derive(Debug)]
+enum Attempt {
+    /// 2xx (§2.8: 200, or 204 without content).
+    Delivered(u16),
+    /// Another answer the RP meant: final.
+    Refused(u16),
+    /// No answer, or a 5xx: worth another try.
+    Failed(String),
+}
+
+/// Notifies, in the background, the clients session `user.sid` signed in to. Returns at once;
+/// nothing that happens during delivery reaches the caller.
+pub fn notify_session_end(state: &AppState, user: &SessionUser) {
+    let state = state.clone();
+    let user = user.clone();
+    tokio::spawn(async move {
+        let clients = match clients_to_notify(&state, &user.sid).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(target: "audit", event = "backchannel_logout_failed", error = %e,
+                    "cannot read the clients of the ended session");
+                return;
+            }
+        };
+        for client in clients {
+            tokio::spawn(notify(state.clone(), client, user.clone()));
+        }
+    });
+}
+
+/// §2.3: the session's remembered clients (taken, so a second logout does not repeat them)
+/// that registered a back-channel logout URI.
+async fn clients_to_notify(state: &AppState, sid: &str) -> StoreResult<Vec<ClientRow>> {
+    let mut clients = Vec::new();
+    for client_id in state.store.take_session_clients(sid).await? {
+        if let Some(client) = state.store.client(&client_id).await?
+            && client.backchannel_logout_uri.is_some()
+        {
+            clients.push(client);
+        }
+    }
+    Ok(clients)
+}
+
+/// Signs one logout token for `client` and delivers it, retrying as the module doc says.
+async fn notify(state: AppState, client: ClientRow, user: SessionUser) {
+    let Some(uri) = client.backchannel_logout_uri.as_deref() else {
+        return;
+    };
+    let client_id = client.client_id.as_str();
+    let token = match mint_logout_token(&state, &client, &user.user_id, &user.sid, unix_now()) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!(target: "audit", event = "backchannel_logout_failed", client_id,
+                error = %e, "cannot sign the logout token");
+            return;
+        }
+    };
+    let mut attempts = 0;
+    let outcome = loop {
+        attempts += 1;
+        let outcome = post(&state.backchannel, uri, &token).await;
+        let retry = match &outcome {
+            Attempt::Failed(_) => RETRY_DELAYS.get(attempts - 1),
+            _ => None,
+        };
+        match retry {
+            Some(delay) => tokio::time::sleep(*delay).await,
+            None => break outcome,
+        }
+    };
+    match outcome {
+        Attempt::Delivered(status) => {
+            tracing::info!(target: "audit", event = "backchannel_logout", client_id, sub = %user.user_id,
+                status, attempts);
+        }
+        Attempt::Refused(status) => {
+            tracing::warn!(target: "audit", event = "backchannel_logout_failed", client_id,
+                sub = %user.user_id, status, attempts, "the client refused the logout token");
+        }
+        Attempt::Failed(error) => {
+            tracing::warn!(target: "audit", event = "backchannel_logout_failed", client_id,
+                sub = %user.user_id, error, attempts, "the client could not be reached");
+        }
+    }
+}
+
+/// §2.5: `POST` with `logout_token` as an `application/x-www-form-urlencoded` body.
+async fn post(notifier: &Notifier, uri: &str, token: &str) -> Attempt {
+    let sent = notifier
+        .http
+        .post(uri)
+        .form(&[("logout_token", token)])
+        .send()
+        .await;
+    match sent {
+        Ok(r) if r.status().is_success() => Attempt::Delivered(r.status().as_u16()),
+        Ok(r) if r.status().is_server_error() => {
+            Attempt::Failed(format!("status {}", r.status().as_u16()))
+        }
+        Ok(r) => Attempt::Refused(r.status().as_u16()),
+        // The URL is registered data, not a secret, but the error is logged without it anyway:
+        // client_id names the target.
+        Err(e) => Attempt::Failed(e.without_url().to_string()),
+    }
+}
