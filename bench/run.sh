@@ -104,7 +104,7 @@ echo "== machine"
 echo "== raw josekit signing rate on core $SERVER_CPU"
 : >"$OUT/sign_rate.tsv"
 for run in $(seq 1 "$RUNS"); do
-  taskset -c "$SERVER_CPU" "$ROOT/target/release/examples/sign_rate" "$SIGN_SECONDS" RS256 ES256 |
+  taskset -c "$SERVER_CPU" "$ROOT/target/release/examples/sign_rate" "$SIGN_SECONDS" RS256 ES256 EdDSA |
     while read -r alg rate; do printf '%s\t%s\t%s\n' "$alg" "$run" "$rate"; done | tee -a "$OUT/sign_rate.tsv"
 done
 
@@ -119,7 +119,7 @@ bind = "127.0.0.1:$PORT"
 url = "sqlite://$WORK/tessera.db?mode=rwc"
 [keys]
 dir = "$WORK/keys"
-algorithms = ["RS256", "ES256"]
+algorithms = ["RS256", "ES256", "EdDSA"]
 EOF
 tessera() { "$BIN" --config "$WORK/tessera.toml" "$@"; }
 tessera migrate >/dev/null
@@ -191,6 +191,12 @@ BENCH_BODY="grant_type=client_credentials&scope=api:read" BENCH_BASIC=$BASIC \
   measure tessera client_credentials_ES256 "$TURL/token" post_form.lua
 stop_server
 
+echo "== tessera, EdDSA access tokens"
+start_tessera EdDSA
+BENCH_BODY="grant_type=client_credentials&scope=api:read" BENCH_BASIC=$BASIC \
+  measure tessera client_credentials_EdDSA "$TURL/token" post_form.lua
+stop_server
+
 # --- node-oidc-provider ----------------------------------------------------------------------
 if [[ "$NODE_COMPARE" == 1 ]]; then
   if [[ ! -d "$BENCH/node_modules/oidc-provider" ]]; then
@@ -219,6 +225,11 @@ if [[ "$NODE_COMPARE" == 1 ]]; then
   start_node ES256
   BENCH_BODY="grant_type=client_credentials&scope=api:read" BENCH_BASIC=$NBASIC \
     measure node client_credentials_ES256 "$NURL/token" post_form.lua
+  stop_server
+  echo "== node-oidc-provider, EdDSA"
+  start_node EdDSA
+  BENCH_BODY="grant_type=client_credentials&scope=api:read" BENCH_BASIC=$NBASIC \
+    measure node client_credentials_EdDSA "$NURL/token" post_form.lua
   stop_server
 fi
 

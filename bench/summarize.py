@@ -42,11 +42,13 @@ for alg, rate in sign.items():
 print()
 print("| ratio | value |")
 print("|---|---:|")
-for alg in ("RS256", "ES256"):
+for alg in ("RS256", "ES256", "EdDSA"):
     t = med(("tessera", f"client_credentials_{alg}"), "rps")
     if t and alg in sign:
         print(f"| tessera client_credentials {alg} / raw josekit {alg} signing | {100 * t / sign[alg]:.0f} % |")
-for scenario in ("client_credentials_RS256", "client_credentials_ES256", "jwks", "discovery"):
+for scenario in (
+    "client_credentials_RS256", "client_credentials_ES256", "client_credentials_EdDSA", "jwks", "discovery",
+):
     t, n = med(("tessera", scenario), "rps"), med(("node", scenario), "rps")
     if t and n:
         print(f"| tessera / node-oidc-provider, {scenario} | {t / n:.1f}x |")

@@ -1,6 +1,6 @@
 // node-oidc-provider configured like Tessera for bench/run.sh: one confidential client with
 // client_secret_basic and client_credentials, JWT access tokens (RFC 9068 shape, through the
-// resourceIndicators feature) signed with ALG (RS256 or ES256), introspection on.
+// resourceIndicators feature) signed with ALG (RS256, ES256 or EdDSA), introspection on.
 // Env: PORT, ALG, CLIENT_ID, CLIENT_SECRET. Listens on 127.0.0.1 only.
 import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
@@ -12,6 +12,7 @@ const resource = 'urn:tessera-bench:api';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+const ed = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
 
 const provider = new Provider(issuer, {
   scopes: ['openid', 'offline_access', 'api:read'],
@@ -28,6 +29,7 @@ const provider = new Provider(issuer, {
     keys: [
       { ...rsa, kid: 'bench-rs256', alg: 'RS256', use: 'sig' },
       { ...ec, kid: 'bench-es256', alg: 'ES256', use: 'sig' },
+      { ...ed, kid: 'bench-eddsa', alg: 'EdDSA', use: 'sig' },
     ],
   },
   features: {
