@@ -119,6 +119,7 @@ client py-rp client_secret_basic --scope "$rp_scope" \
     --redirect-uri "http://127.0.0.1:$py_cb/cb" \
     --post-logout-redirect-uri "http://127.0.0.1:$py_cb/post_logout_redirect"
 client py-rp2 client_secret_post --scope "$rp_scope" --redirect-uri "http://127.0.0.1:$py_cb/cb"
+client py-rp-query client_secret_basic --scope "$rp_scope" --redirect-uri "http://127.0.0.1:$py_cb/cb?foo=bar"
 client py-svc client_secret_basic --grant-type client_credentials --scope "interop:read"
 client node-rp client_secret_post --scope "$rp_scope" \
     --redirect-uri "http://127.0.0.1:$node_cb/cb" \
@@ -138,7 +139,7 @@ curl -fsS "$issuer/readyz" >/dev/null || die "the server did not become ready in
 
 export INTEROP_ISSUER="$issuer" INTEROP_USERNAME="$username" INTEROP_PASSWORD="$password"
 export INTEROP_CLIENTS="$clients_json" INTEROP_PY_CALLBACK_PORT="$py_cb" INTEROP_NODE_CALLBACK_PORT="$node_cb"
-export INTEROP_RESULTS_DIR="$work"
+export INTEROP_TESSERA="$BIN" INTEROP_CONFIG="$work/config.toml"  # for oidcc-server-rotate-keys
 
 status=0
 log "Python suite (Authlib + selenium/Chromium)"

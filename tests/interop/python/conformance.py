@@ -9,6 +9,8 @@ unsigned request object) are made by editing the URL it built.
 """
 
 import json
+import os
+import subprocess
 import time
 import urllib.parse
 
@@ -21,6 +23,7 @@ from flows import (
     expect_redirect,
     expect_stays_at_op,
     finish,
+    jose_header,
     login,
     start,
     unverified_claims,
@@ -308,6 +311,67 @@ def oidcc_refresh_token(ctx):
         check(e.error in {"invalid_grant", "unauthorized_client"}, f"cross-client refresh answered {e.error}")
 
 
+@module("oidcc-ensure-post-request-succeeds", "the authorization request sent as a form POST works like a GET (OIDC Core §3.1.2.1)")
+def oidcc_ensure_post_request_succeeds(ctx):
+    client = oidc_client("py-rp")
+    request = client.create_authorization_url(redirect_uri=REDIRECT_URI)
+    endpoint, _, query = request["url"].partition("?")
+    out = ctx.browser.post(endpoint, dict(urllib.parse.parse_qsl(query)))
+    finish(client, request, out)
+
+
+@module("oidcc-ensure-request-with-acr-values-succeeds", "acr_values (not supported) is accepted and ignored")
+def oidcc_ensure_request_with_acr_values_succeeds(ctx):
+    login(ctx, acr_values="1 2")
+
+
+@module("oidcc-ensure-request-with-valid-pkce-succeeds", "a request with an S256 code_challenge succeeds and the verifier redeems the code")
+def oidcc_ensure_request_with_valid_pkce_succeeds(ctx):
+    flow = login(ctx)
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(flow.request["url"]).query))
+    check(query.get("code_challenge_method") == "S256", "Authlib sent no S256 challenge")
+
+
+@module("oidcc-id-token-rs256", "the ID token is signed RS256 (the default, OIDC Core §15.1) with a key published in the JWKS")
+def oidcc_id_token_rs256(ctx):
+    flow = login(ctx)
+    header = jose_header(flow.id_token)
+    check(header["alg"] == "RS256", f"alg {header['alg']}")
+    kids = [k["kid"] for k in flow.client.fetch_jwk_set(force=True)["keys"]]
+    check(header.get("kid") in kids, "the signing key is not in the JWKS")
+
+
+@module("oidcc-id-token-signature", "the ID token signature verifies (Authlib) and 'none' is never offered")
+def oidcc_id_token_signature(ctx):
+    flow = login(ctx)
+    algs = flow.client.load_server_metadata()["id_token_signing_alg_values_supported"]
+    check("none" not in algs, "alg none advertised")
+    check(jose_header(flow.id_token)["alg"] in algs, "ID token alg not advertised")
+
+
+QUERY_REDIRECT_URI = REDIRECT_URI + "?foo=bar"
+
+
+@module("oidcc-redirect-uri-query-ok", "a redirect_uri registered with a query, sent identically: success, the query kept")
+def oidcc_redirect_uri_query_ok(ctx):
+    flow = login(ctx, client_name="py-rp-query", redirect_uri=QUERY_REDIRECT_URI)
+    check(flow.outcome.params.get("foo") == "bar", "the registered query was not kept")
+
+
+@module("oidcc-redirect-uri-query-mismatch", "a redirect_uri registered with ?foo=bar, sent with ?foo=baz: error page, no redirect")
+def oidcc_redirect_uri_query_mismatch(ctx):
+    client = oidc_client("py-rp-query")
+    request = client.create_authorization_url(redirect_uri=REDIRECT_URI + "?foo=baz")
+    expect_stays_at_op(ctx.browser.visit(request["url"]))
+
+
+@module("oidcc-redirect-uri-query-added", "a query added to a registered redirect_uri: error page, no redirect")
+def oidcc_redirect_uri_query_added(ctx):
+    client = oidc_client("py-rp")
+    request = client.create_authorization_url(redirect_uri=REDIRECT_URI + "?foo=bar")
+    expect_stays_at_op(ctx.browser.visit(request["url"]))
+
+
 # --- Config OP -----------------------------------------------------------------------------
 
 
@@ -451,3 +515,29 @@ def oidcc_rp_initiated_logout_only_state(ctx):
     check("signed out" in out.page_text.lower(), f"no signed-out page: {out.page_title!r}")
     _signed_out(ctx)
 
+
+
+# --- last: changes the server's keys -------------------------------------------------------
+
+
+@module("oidcc-server-rotate-keys", "after `tessera keys rotate` the same Authlib client validates ID tokens signed by the new key; the old key stays published")
+def oidcc_server_rotate_keys(ctx):
+    client = oidc_client("py-rp")
+    first = login(ctx, client=client)
+    old_kid = jose_header(first.id_token)["kid"]
+    # The suite asks the operator to rotate; here the operator is the CLI.
+    subprocess.run(
+        [os.environ["INTEROP_TESSERA"], "--config", os.environ["INTEROP_CONFIG"], "keys", "rotate"],
+        check=True, stdin=subprocess.DEVNULL, capture_output=True, timeout=60,
+    )
+    deadline = time.monotonic() + 30  # the server re-reads keys every keys.reload_interval (5 s)
+    while True:
+        flow = login(ctx, client=client)
+        new_kid = jose_header(flow.id_token)["kid"]
+        if new_kid != old_kid:
+            break
+        check(time.monotonic() < deadline, "still signing with the old key 30 s after rotating")
+        time.sleep(1)
+    kids = [k["kid"] for k in requests.get(flow.client.load_server_metadata()["jwks_uri"], timeout=10).json()["keys"]]
+    check(old_kid in kids, "the retired key left the JWKS while its tokens are valid")
+    check(new_kid in kids, "the new key is not published")

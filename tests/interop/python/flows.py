@@ -34,11 +34,13 @@ class Flow:
         return self.token["access_token"]
 
 
-def start(ctx, client_name="py-rp", scope="openid profile email", sign_in=True, **params):
+def start(ctx, client_name="py-rp", scope="openid profile email", sign_in=True, redirect_uri=REDIRECT_URI, client=None, **params):
     """Builds the authorization request with Authlib (PKCE S256, state, and a nonce when
-    `openid` is asked for) and plays the browser through it. Returns (client, request, outcome)."""
-    client = oidc_client(client_name, scope)
-    request = client.create_authorization_url(redirect_uri=REDIRECT_URI, **params)
+    `openid` is asked for) and plays the browser through it. Returns (client, request, outcome).
+    Pass `client` to reuse one Authlib client (and its cached JWKS) across requests."""
+    client = client or oidc_client(client_name, scope)
+    request = client.create_authorization_url(redirect_uri=redirect_uri, **params)
+    request["redirect_uri"] = redirect_uri
     outcome = ctx.browser.visit(request["url"], sign_in=sign_in)
     return client, request, outcome
 
@@ -72,7 +74,7 @@ def finish(client, request, outcome):
     # RFC 9207: the iss response parameter is the issuer.
     check(params.get("iss") == ISSUER, f"iss {params.get('iss')!r} in the authorization response")
     token = client.fetch_access_token(
-        redirect_uri=REDIRECT_URI,
+        redirect_uri=request.get("redirect_uri", REDIRECT_URI),
         authorization_response=outcome.url(),
         state=request["state"],
         code_verifier=request["code_verifier"],
@@ -89,8 +91,17 @@ def login(ctx, client_name="py-rp", scope="openid profile email", **params):
 
 def unverified_claims(jwt):
     """The payload of a JWT, for comparing claims Authlib already validated."""
-    payload = jwt.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return _json_part(jwt, 1)
+
+
+def jose_header(jwt):
+    """The protected header of a JWT."""
+    return _json_part(jwt, 0)
+
+
+def _json_part(jwt, i):
+    part = jwt.split(".")[i]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
 
 
 def b64url(data):

@@ -196,12 +196,37 @@ class Browser:
         except NoSuchElementException:
             return None
 
-    def visit(self, url, sign_in=True, consent=True, confirm_logout=False, timeout=20):
-        """Opens `url` and plays the person until the OP redirects to the relying party or
-        leaves the browser on a page it has nothing to do on. Returns an [`Outcome`]."""
+    def visit(self, url, **person):
+        """Opens `url` and plays the person (see `_play`). Returns an [`Outcome`]."""
         self.callbacks.clear()
-        out = Outcome()
         self.driver.get(url)
+        return self._play(**person)
+
+    def post(self, url, params, **person):
+        """Sends the browser to `url` by an auto-submitted form POST, as an RP page would."""
+        self.callbacks.clear()
+        self.driver.get("about:blank")
+        self.driver.execute_script(
+            """const [action, params] = arguments;
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = action;
+            for (const [k, v] of Object.entries(params)) {
+              const input = document.createElement('input');
+              input.type = 'hidden'; input.name = k; input.value = v;
+              form.appendChild(input);
+            }
+            document.body.appendChild(form);
+            form.submit();""",
+            url,
+            params,
+        )
+        return self._play(**person)
+
+    def _play(self, sign_in=True, consent=True, confirm_logout=False, timeout=20):
+        """Signs in, consents and confirms sign-out when the OP asks (each at most once), until
+        the OP redirects to the relying party or leaves the browser on a page with nothing to do."""
+        out = Outcome()
         deadline = time.monotonic() + timeout
         acted = set()
         while time.monotonic() < deadline:
@@ -251,14 +276,9 @@ class Browser:
         raise CheckFailed(f"browser still busy after {timeout}s at {self.driver.current_url}")
 
     def _busy(self, acted):
-        """True while a form we submitted may still be navigating."""
-        state = self.driver.execute_script("return document.readyState")
-        if state != "complete":
+        """True while the page loads, or while a form we submitted is still showing."""
+        if self.driver.execute_script("return document.readyState") != "complete":
             return True
-        # After a submit the old page can still be showing for a moment.
-        return bool(acted) and self._find("form") is not None and self._stale_form(acted)
-
-    def _stale_form(self, acted):
         return (
             ("login" in acted and self._find("input#password") is not None)
             or ("consent" in acted and self._find("button[name=decision]") is not None)
