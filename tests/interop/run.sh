@@ -124,6 +124,7 @@ client py-svc client_secret_basic --grant-type client_credentials --scope "inter
 client node-rp client_secret_post --scope "$rp_scope" \
     --redirect-uri "http://127.0.0.1:$node_cb/cb" \
     --post-logout-redirect-uri "http://127.0.0.1:$node_cb/logged-out"
+client node-spa none --public --scope "openid profile email" --redirect-uri "http://127.0.0.1:$node_cb/cb"
 client node-svc client_secret_basic --grant-type client_credentials --scope "interop:read"
 (IFS=,; printf '{%s}\n' "${members[*]}") >"$clients_json"
 

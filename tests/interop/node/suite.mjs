@@ -34,9 +34,11 @@ function check(condition, message) {
 /** openid-client configured by discovery for the registered client `name` (see run.sh). */
 async function configFor(name) {
   const c = CLIENTS[name];
-  const auth = c.auth_method === 'client_secret_post'
-    ? client.ClientSecretPost(c.client_secret)
-    : client.ClientSecretBasic(c.client_secret);
+  const auth = {
+    client_secret_post: () => client.ClientSecretPost(c.client_secret),
+    client_secret_basic: () => client.ClientSecretBasic(c.client_secret),
+    none: () => client.None(),
+  }[c.auth_method]();
   // The issuer is http://127.0.0.1; openid-client refuses plain HTTP unless told.
   return client.discovery(new URL(ISSUER), c.client_id, undefined, auth, {
     execute: [client.allowInsecureRequests],
@@ -178,6 +180,12 @@ module('openid-client-code-pkce-nonce', 'authorizationCodeGrant with PKCE, state
   check(claims.aud === CLIENTS['node-rp'].client_id, 'aud');
   check(claims.iss === ISSUER, 'iss');
   check(tokens.token_type.toLowerCase() === 'bearer', 'token_type');
+});
+
+module('openid-client-public-client', 'a public client (token_endpoint_auth_method none): PKCE alone redeems the code; the ID token validates', async (person) => {
+  const config = await configFor('node-spa');
+  const { claims } = await signIn(person, config);
+  check(claims.aud === CLIENTS['node-spa'].client_id, 'aud');
 });
 
 module('openid-client-userinfo', 'fetchUserInfo with the expected subject', async (person) => {
