@@ -470,6 +470,19 @@ def oidcc_rp_initiated_logout_modified_id_token_hint(ctx):
     _never_redirected(out)
 
 
+@module("oidcc-rp-initiated-logout-bad-id-token-hint", "an id_token_hint with the right claims signed by a key the OP never had: an error page, no redirect")
+def oidcc_rp_initiated_logout_bad_id_token_hint(ctx):
+    from joserfc import jwt as jose_jwt
+    from joserfc.jwk import RSAKey
+
+    flow = login(ctx)
+    claims = {k: flow.claims[k] for k in ("iss", "sub", "aud", "exp", "iat")}
+    fake = jose_jwt.encode({"alg": "RS256", "kid": "not-ours"}, claims, RSAKey.generate_key(2048))
+    _, out = _logout(ctx, flow, hint=fake, confirm=False)
+    _never_redirected(out)
+    check(not out.confirm_shown, "a forged hint led to the sign-out question instead of an error")
+
+
 @module("oidcc-rp-initiated-logout-no-id-token-hint", "post_logout_redirect_uri without id_token_hint: no redirect (the person is asked; confirming still does not redirect)")
 def oidcc_rp_initiated_logout_no_id_token_hint(ctx):
     flow = login(ctx)
@@ -503,6 +516,15 @@ def oidcc_rp_initiated_logout_query_added_to_post_logout_redirect_uri(ctx):
     flow = login(ctx)
     _, out = _logout(ctx, flow, plr=POST_LOGOUT_REDIRECT_URI + "?foo=bar")
     _never_redirected(out)
+
+
+@module("oidcc-rp-initiated-logout-no-params", "the end_session_endpoint without parameters: the person confirms and is signed out on the OP's page; prompt=none then fails")
+def oidcc_rp_initiated_logout_no_params(ctx):
+    login(ctx)
+    out = ctx.browser.visit(oidc_client("py-rp").load_server_metadata()["end_session_endpoint"], confirm_logout=True)
+    _never_redirected(out)
+    check("signed out" in out.page_text.lower(), f"no signed-out page: {out.page_title!r}")
+    _signed_out(ctx)
 
 
 @module("oidcc-rp-initiated-logout-only-state", "only state: the person confirms, is signed out on the OP's page, no redirect; prompt=none then fails")

@@ -277,7 +277,10 @@ class Browser:
 
     def _busy(self, acted):
         """True while the page loads, or while a form we submitted is still showing."""
-        if self.driver.execute_script("return document.readyState") != "complete":
+        try:
+            if self.driver.execute_script("return document.readyState") != "complete":
+                return True
+        except WebDriverException:  # navigating away as we asked
             return True
         return (
             ("login" in acted and self._find("input#password") is not None)
