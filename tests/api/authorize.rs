@@ -74,10 +74,21 @@ async fn unregistered_redirect_uri_gets_an_error_page_even_with_an_added_query()
 }
 
 #[tokio::test]
-async fn redirect_uri_may_be_omitted_when_exactly_one_is_registered() {
+async fn redirect_uri_is_required_for_openid_and_may_be_omitted_for_plain_oauth() {
     let (app, rp, pkce) = setup(&[]).await;
+    // OIDC Core §3.1.2.1: an OpenID request without redirect_uri gets the error page.
     let r = app
         .authorize(&AuthRequest::new(&rp, &pkce).set("redirect_uri", None))
+        .await;
+    assert_eq!(r.status(), 400);
+    assert!(r.headers().get("location").is_none());
+    // RFC 6749 §3.1.2.3: a plain OAuth request may omit it when exactly one is registered.
+    let r = app
+        .authorize(
+            &AuthRequest::new(&rp, &pkce)
+                .set("redirect_uri", None)
+                .set("scope", Some("profile")),
+        )
         .await;
     assert_eq!(location(&r), "/login");
 }

@@ -36,15 +36,19 @@ pub async fn check_client(state: &AppState, params: &Params) -> Result<ClientRow
 }
 
 /// redirect_uri is one the client registered, compared as exact strings, query included
-/// (RFC 9700 §4.1.3). It may be left out only when exactly one is registered (OIDC Core
-/// requires it; RFC 6749 §3.1.2.3 allows the omission).
+/// (RFC 9700 §4.1.3). OpenID requests must send it (OIDC Core §3.1.2.1: REQUIRED; the
+/// conformance suite's oidcc-ensure-redirect-uri-in-authorization-request); a plain OAuth request
+/// may leave it out when exactly one is registered (RFC 6749 §3.1.2.3).
 pub fn check_redirect_uri(client: &ClientRow, params: &Params) -> Result<String, PageError> {
+    let openid = params
+        .get("scope")
+        .is_some_and(|s| s.split(' ').any(|v| v == "openid"));
     match params.get("redirect_uri") {
         Some(uri) if client.redirect_uris.iter().any(|r| r == uri) => Ok(uri.to_string()),
         Some(_) => Err(PageError::bad_request(
             "The application asked to return to an address it has not registered.",
         )),
-        None if client.redirect_uris.len() == 1 => Ok(client.redirect_uris[0].clone()),
+        None if !openid && client.redirect_uris.len() == 1 => Ok(client.redirect_uris[0].clone()),
         None => Err(PageError::bad_request(
             "The application did not say where to return (redirect_uri is missing).",
         )),

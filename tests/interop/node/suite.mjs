@@ -1,0 +1,304 @@
+// The Node half of the interop suite: openid-client (v6, an OpenID-certified relying-party
+// library) as the RP and headless Chromium (playwright-core, the system browser) as the person.
+// openid-client does every protocol check itself: discovery, PKCE, state, nonce, iss (RFC 9207),
+// ID-token signature and claims, userinfo subject. Prints one PASS/FAIL line per module and a
+// closing "N passed, N failed" line; exits non-zero when anything failed.
+//
+//   node suite.mjs [NAME_FILTER ...]     (settings come from run.sh through INTEROP_* variables)
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as client from 'openid-client';
+import { chromium } from 'playwright-core';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (run tests/interop/run.sh)`);
+  return v;
+};
+const ISSUER = env('INTEROP_ISSUER');
+const USERNAME = env('INTEROP_USERNAME');
+const PASSWORD = env('INTEROP_PASSWORD');
+const CLIENTS = JSON.parse(readFileSync(env('INTEROP_CLIENTS'), 'utf8'));
+const CALLBACK_PORT = Number(env('INTEROP_NODE_CALLBACK_PORT'));
+const CALLBACK_BASE = `http://127.0.0.1:${CALLBACK_PORT}`;
+const REDIRECT_URI = `${CALLBACK_BASE}/cb`;
+const POST_LOGOUT_REDIRECT_URI = `${CALLBACK_BASE}/logged-out`;
+
+class CheckFailed extends Error {}
+function check(condition, message) {
+  if (!condition) throw new CheckFailed(message);
+}
+
+/** openid-client configured by discovery for the registered client `name` (see run.sh). */
+async function configFor(name) {
+  const c = CLIENTS[name];
+  const auth = {
+    client_secret_post: () => client.ClientSecretPost(c.client_secret),
+    client_secret_basic: () => client.ClientSecretBasic(c.client_secret),
+    none: () => client.None(),
+  }[c.auth_method]();
+  // The issuer is http://127.0.0.1; openid-client refuses plain HTTP unless told.
+  return client.discovery(new URL(ISSUER), c.client_id, undefined, auth, {
+    execute: [client.allowInsecureRequests],
+  });
+}
+
+// --- the person at the browser ---------------------------------------------------------------
+
+/** The relying party's redirect and post-logout redirect URIs: answers and remembers visits. */
+const hits = [];
+const callbackServer = createServer((req, res) => {
+  if (req.url === '/favicon.ico') {
+    res.writeHead(404).end(); // the browser's own request, not the OP's redirect
+    return;
+  }
+  hits.push(new URL(req.url, CALLBACK_BASE));
+  res.writeHead(200, { 'Content-Type': 'text/html' }).end('<title>callback</title>callback received');
+});
+
+/** A fresh browser profile (no cookies) per module. */
+class Person {
+  constructor(browser) {
+    this.browser = browser;
+  }
+
+  async fresh() {
+    if (this.context) await this.context.close();
+    this.context = await this.browser.newContext();
+    this.page = await this.context.newPage();
+  }
+
+  async count(selector) {
+    try {
+      return await this.page.locator(selector).count();
+    } catch {
+      return -1; // the page is navigating
+    }
+  }
+
+  /**
+   * Opens `url` and signs in / consents / confirms sign-out when the OP asks, until the OP sends
+   * the browser to the RP. Returns { callback: URL | null, loginShown, title }.
+   */
+  async visit(url, { signIn = true, confirmLogout = false, timeoutMs = 20000 } = {}) {
+    hits.length = 0;
+    const out = { callback: null, loginShown: false, confirmShown: false, title: null };
+    await this.page.goto(url.toString());
+    const acted = new Set();
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (hits.length) {
+        out.callback = hits[0];
+        return out;
+      }
+      const password = await this.count('input#password');
+      const allow = await this.count('button[name=decision][value=allow]');
+      const confirm = await this.count('button[name=confirm]');
+      if (password > 0 && !acted.has('login')) {
+        out.loginShown = true;
+        if (!signIn) return this.stayed(out);
+        acted.add('login');
+        await this.page.fill('input#username', USERNAME);
+        await this.page.fill('input#password', PASSWORD);
+        await this.page.click('form button[type=submit]');
+      } else if (allow > 0 && !acted.has('consent')) {
+        acted.add('consent');
+        await this.page.click('button[name=decision][value=allow]');
+      } else if (confirm > 0 && !acted.has('confirm')) {
+        out.confirmShown = true;
+        if (!confirmLogout) return this.stayed(out);
+        acted.add('confirm');
+        await this.page.click('button[name=confirm]');
+      } else if (password === 0 && allow === 0 && confirm === 0) {
+        // An OP page with nothing to do on it: allow a late redirect a moment, then stop.
+        await sleep(500);
+        if (hits.length) continue;
+        return this.stayed(out);
+      }
+      await sleep(100);
+    }
+    throw new CheckFailed(`browser still busy after ${timeoutMs} ms at ${this.page.url()}`);
+  }
+
+  async stayed(out) {
+    out.title = await this.page.title();
+    out.text = await this.page.locator('body').innerText();
+    check(this.page.url().startsWith(ISSUER), `browser left the OP for ${this.page.url()}`);
+    return out;
+  }
+}
+
+// --- one authorization-code round trip -------------------------------------------------------
+
+/** Authorization request built by openid-client, played in the browser. */
+async function start(person, config, params = {}, opts = {}) {
+  const verifier = client.randomPKCECodeVerifier();
+  const checks = {
+    pkceCodeVerifier: verifier,
+    expectedState: client.randomState(),
+    expectedNonce: client.randomNonce(),
+  };
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid profile email',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state: checks.expectedState,
+    nonce: checks.expectedNonce,
+    ...params,
+  });
+  const out = await person.visit(url, opts);
+  check(out.callback, `OP did not redirect back; page ${JSON.stringify(out.title)}`);
+  return { checks, callback: out.callback, out };
+}
+
+/** A complete sign-in: openid-client redeems the code and validates the ID token. */
+async function signIn(person, config, params = {}) {
+  const { checks, callback } = await start(person, config, params);
+  const tokens = await client.authorizationCodeGrant(config, callback, { ...checks, idTokenExpected: true });
+  return { tokens, claims: tokens.claims() };
+}
+
+// --- modules -----------------------------------------------------------------------------------
+
+const modules = [];
+const module = (name, checks, fn) => modules.push({ name, checks, fn });
+
+module('openid-client-discovery', 'discovery() reads the document; issuer and endpoints as published', async () => {
+  const config = await configFor('node-rp');
+  const meta = config.serverMetadata();
+  check(meta.issuer === ISSUER, `issuer ${meta.issuer}`);
+  check(meta.authorization_response_iss_parameter_supported === true, 'RFC 9207 iss not advertised');
+  check(meta.code_challenge_methods_supported?.includes('S256'), 'S256 not advertised');
+});
+
+module('openid-client-code-pkce-nonce', 'authorizationCodeGrant with PKCE, state, nonce; the library validates iss (RFC 9207), the ID token and at_hash', async (person) => {
+  const config = await configFor('node-rp');
+  const { tokens, claims } = await signIn(person, config);
+  check(claims.aud === CLIENTS['node-rp'].client_id, 'aud');
+  check(claims.iss === ISSUER, 'iss');
+  check(tokens.token_type.toLowerCase() === 'bearer', 'token_type');
+});
+
+module('openid-client-public-client', 'a public client (token_endpoint_auth_method none): PKCE alone redeems the code; the ID token validates', async (person) => {
+  const config = await configFor('node-spa');
+  const { claims } = await signIn(person, config);
+  check(claims.aud === CLIENTS['node-spa'].client_id, 'aud');
+});
+
+module('openid-client-userinfo', 'fetchUserInfo with the expected subject', async (person) => {
+  const config = await configFor('node-rp');
+  const { tokens, claims } = await signIn(person, config);
+  const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+  check(info.preferred_username === USERNAME, 'preferred_username');
+  check(info.email === 'alice@example.com', 'email');
+});
+
+module('openid-client-refresh', 'refreshTokenGrant: new tokens, ID token for the same sub, the old refresh token refused', async (person) => {
+  const config = await configFor('node-rp');
+  const { tokens, claims } = await signIn(person, config, { scope: 'openid offline_access' });
+  const fresh = await client.refreshTokenGrant(config, tokens.refresh_token);
+  check(fresh.refresh_token && fresh.refresh_token !== tokens.refresh_token, 'not rotated');
+  check(fresh.claims()?.sub === claims.sub, 'refreshed ID token sub');
+  let error;
+  try {
+    await client.refreshTokenGrant(config, tokens.refresh_token);
+  } catch (e) {
+    error = e;
+  }
+  check(error?.error === 'invalid_grant', `reused refresh token answered ${error?.error ?? 'success'}`);
+});
+
+module('openid-client-client-credentials', 'clientCredentialsGrant for a service client', async () => {
+  const config = await configFor('node-svc');
+  const tokens = await client.clientCredentialsGrant(config, { scope: 'interop:read' });
+  check(tokens.access_token && !tokens.refresh_token && !tokens.id_token, 'unexpected token set');
+  check(tokens.scope === 'interop:read', `scope ${tokens.scope}`);
+});
+
+module('openid-client-introspection', 'tokenIntrospection: the access token is active and described', async (person) => {
+  const config = await configFor('node-rp');
+  const { tokens, claims } = await signIn(person, config);
+  const info = await client.tokenIntrospection(config, tokens.access_token);
+  check(info.active === true && info.sub === claims.sub, `introspection ${JSON.stringify(info)}`);
+  check(info.client_id === CLIENTS['node-rp'].client_id, 'client_id');
+  const none = await client.tokenIntrospection(config, 'not-a-token');
+  check(none.active === false, 'garbage is active');
+});
+
+module('openid-client-revocation', 'tokenRevocation of the refresh token: refresh refused, access token inactive soon after', async (person) => {
+  const config = await configFor('node-rp');
+  const { tokens } = await signIn(person, config, { scope: 'openid offline_access' });
+  await client.tokenRevocation(config, tokens.refresh_token, { token_type_hint: 'refresh_token' });
+  let error;
+  try {
+    await client.refreshTokenGrant(config, tokens.refresh_token);
+  } catch (e) {
+    error = e;
+  }
+  check(error?.error === 'invalid_grant', `revoked refresh token answered ${error?.error ?? 'success'}`);
+  const deadline = Date.now() + 10000;
+  while ((await client.tokenIntrospection(config, tokens.access_token)).active) {
+    check(Date.now() < deadline, 'access token still active 10 s after revocation');
+    await sleep(300);
+  }
+});
+
+module('openid-client-logout', 'buildEndSessionUrl: signed out, redirected with state; prompt=none then gets login_required', async (person) => {
+  const config = await configFor('node-rp');
+  const { tokens } = await signIn(person, config);
+  const state = client.randomState();
+  const url = client.buildEndSessionUrl(config, {
+    id_token_hint: tokens.id_token,
+    post_logout_redirect_uri: POST_LOGOUT_REDIRECT_URI,
+    state,
+  });
+  const out = await person.visit(url);
+  check(out.callback?.pathname === '/logged-out', `no post-logout redirect; page ${out.title}`);
+  check(out.callback.searchParams.get('state') === state, 'state not echoed');
+  const again = await start(person, config, { prompt: 'none' }, { signIn: false });
+  let error;
+  try {
+    await client.authorizationCodeGrant(config, again.callback, again.checks);
+  } catch (e) {
+    error = e;
+  }
+  check(error?.error === 'login_required', `prompt=none after logout: ${error?.error ?? 'success'}`);
+});
+
+// --- runner ----------------------------------------------------------------------------------
+
+const only = process.argv.slice(2);
+await new Promise((resolve) => callbackServer.listen(CALLBACK_PORT, '127.0.0.1', resolve));
+const browser = await chromium.launch({
+  executablePath: env('INTEROP_CHROMIUM'),
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+});
+const person = new Person(browser);
+const results = [];
+try {
+  for (const m of modules) {
+    if (only.length && !only.some((o) => m.name.includes(o))) continue;
+    await person.fresh();
+    const started = Date.now();
+    try {
+      await m.fn(person);
+      results.push({ module: m.name, checks: m.checks, ok: true, note: '' });
+      console.log(`PASS ${m.name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    } catch (e) {
+      const note = `${e.name}: ${e.message}${e.error ? ` (${e.error})` : ''}`;
+      results.push({ module: m.name, checks: m.checks, ok: false, note });
+      console.log(`FAIL ${m.name}: ${note}`);
+      if (process.env.INTEROP_VERBOSE) console.error(e);
+    }
+  }
+} finally {
+  await browser.close();
+  callbackServer.close();
+}
+if (process.env.INTEROP_RESULTS) writeFileSync(process.env.INTEROP_RESULTS, JSON.stringify(results, null, 1));
+const failed = results.filter((r) => !r.ok).length;
+console.log(`node: ${results.length - failed} passed, ${failed} failed`);
+process.exitCode = failed || (!results.length && !only.length) ? 1 : 0;
