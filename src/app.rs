@@ -7,7 +7,9 @@ use axum::routing::{get, post};
 
 use crate::config::Config;
 use crate::keys::KeyManager;
+use crate::metrics::{self, Metrics};
 use crate::oauth::client_jwks::ClientJwks;
+use crate::oauth::rate_limit::RateLimits;
 use crate::oauth::revocation::RevocationList;
 use crate::oauth::{authorize, discovery, health, introspect, jwks, revoke, token, userinfo};
 use crate::pages;
@@ -28,12 +30,18 @@ pub struct AppState {
     pub revocations: RevocationList,
     /// Clients' JWK Sets fetched from their jwks_uri (private_key_jwt), cached.
     pub client_jwks: ClientJwks,
+    /// This instance's Prometheus registry.
+    pub metrics: Metrics,
+    /// Per-client request rates at the token and introspection endpoints (in memory).
+    pub rate_limits: RateLimits,
 }
 
 impl AppState {
     /// Builds the state from loaded parts.
     pub fn new(config: Config, store: Store, keys: KeyManager, sessions: SessionStores) -> Self {
         let discovery = Arc::new(discovery::Documents::build(&config, &keys));
+        let metrics = Metrics::new(keys.clone());
+        let rate_limits = RateLimits::new(&config.rate_limit);
         Self {
             config: Arc::new(config),
             store,
@@ -42,6 +50,8 @@ impl AppState {
             sessions,
             revocations: RevocationList::default(),
             client_jwks: ClientJwks::default(),
+            metrics,
+            rate_limits,
         }
     }
 }
@@ -64,8 +74,14 @@ pub fn router(state: AppState) -> Router {
             get(pages::logout::get).post(pages::logout::post),
         );
     let browser = state.sessions.apply(browser, &state.config);
-    Router::new()
-        .merge(browser)
+    // `/metrics` on the main port only when no separate bind is configured.
+    let metrics = state.config.metrics.enabled && state.config.metrics.bind.is_none();
+    let main = if metrics {
+        Router::new().route(paths::METRICS, get(metrics::serve))
+    } else {
+        Router::new()
+    };
+    main.merge(browser)
         .route(paths::HEALTHZ, get(health::healthz))
         .route(paths::READYZ, get(health::readyz))
         .route(
@@ -85,5 +101,12 @@ pub fn router(state: AppState) -> Router {
         .route(paths::STYLESHEET, get(pages::stylesheet))
         .route(paths::FORM_POST_SCRIPT, get(pages::form_post_script))
         .fallback(pages::not_found)
+        .with_state(state)
+}
+
+/// The route table of the separate metrics listener (`metrics.bind`): `/metrics` only.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route(paths::METRICS, get(metrics::serve))
         .with_state(state)
 }

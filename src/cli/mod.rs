@@ -120,21 +120,27 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
 
 /// Logs go to stderr (stdout is reserved for command output such as `--json`). The server
 /// logs at `info` by default, the admin commands only warnings; `RUST_LOG` overrides both.
+///
+/// The filter applies to the log output only: the metrics layer sees every audit event whatever
+/// `RUST_LOG` says, so counters do not depend on the log level.
 fn init_tracing(format: LogFormat, serving: bool) {
-    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::prelude::*;
+    use tracing_subscriber::{EnvFilter, Layer};
     let default = if serving { "info" } else { "warn" };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Json => builder
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let fmt = match format {
+        LogFormat::Json => fmt
             .json()
             .flatten_event(true)
             .with_current_span(true)
-            .try_init(),
-        LogFormat::Text => builder.try_init(),
+            .boxed(),
+        LogFormat::Text => fmt.boxed(),
     };
+    let _ = tracing_subscriber::registry()
+        .with(fmt.with_filter(filter))
+        .with(crate::metrics::audit_layer())
+        .try_init();
 }
 
 /// Reads one line (the password) from standard input, without its line ending.

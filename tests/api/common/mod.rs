@@ -50,8 +50,21 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     start_on(db, dir, &opts).await
 }
 
+/// Installs, once per test process, the subscriber the server expects: the audit-metrics layer
+/// (the audit events feed `/metrics`), without log output.
+pub fn init_tracing() {
+    use tracing_subscriber::prelude::*;
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = tracing_subscriber::registry()
+            .with(tessera::metrics::audit_layer())
+            .try_init();
+    });
+}
+
 /// Writes a config file for `db` in `dir` and starts a server on a fresh port.
 async fn start_on(db: TestDb, dir: tempfile::TempDir, opts: &Options) -> TestApp {
+    init_tracing();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
