@@ -646,6 +646,41 @@ dir = "keys"
     }
 
     #[test]
+    fn metrics_and_rate_limits_have_defaults_env_overrides_and_bounds() {
+        let c = load(MINIMAL, &[]).unwrap();
+        assert!(c.metrics.enabled && c.metrics.bind.is_none());
+        assert_eq!(c.rate_limit.token_per_second, 200.0);
+        let c = load(
+            MINIMAL,
+            &[
+                ("TESSERA_RATE_LIMIT_TOKEN_PER_SECOND", "0.5"),
+                ("TESSERA_RATE_LIMIT_INTROSPECT_BURST", "7"),
+                ("TESSERA_METRICS_BIND", "127.0.0.1:9090"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.rate_limit.token_per_second, 0.5);
+        assert_eq!(c.rate_limit.introspect_burst, 7);
+        assert_eq!(c.metrics.bind.as_deref(), Some("127.0.0.1:9090"));
+        for (var, value, key) in [
+            (
+                "TESSERA_RATE_LIMIT_TOKEN_PER_SECOND",
+                "-1",
+                "rate_limit.token_per_second",
+            ),
+            (
+                "TESSERA_RATE_LIMIT_TOKEN_BURST",
+                "0",
+                "rate_limit.token_burst",
+            ),
+            ("TESSERA_METRICS_BIND", "localhost", "metrics.bind"),
+        ] {
+            let e = load(MINIMAL, &[(var, value)]).unwrap_err().to_string();
+            assert!(e.contains(key), "{e}");
+        }
+    }
+
+    #[test]
     fn errors_name_the_key() {
         let e = load(&format!("{MINIMAL}bogus = 1\n"), &[])
             .unwrap_err()

@@ -124,10 +124,23 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
 /// The filter applies to the log output only: the metrics layer sees every audit event whatever
 /// `RUST_LOG` says, so counters do not depend on the log level.
 fn init_tracing(format: LogFormat, serving: bool) {
-    use tracing_subscriber::prelude::*;
-    use tracing_subscriber::{EnvFilter, Layer};
     let default = if serving { "info" } else { "warn" };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    install_tracing(format, filter);
+}
+
+/// Installs the process-wide subscriber: log lines on stderr filtered by `filter`, and the
+/// audit-metrics layer. Does nothing when one is installed already. The test suite installs
+/// the same stack.
+///
+/// The `log`-crate bridge (`tracing_log::LogTracer`, which `try_init` would add) is deliberately
+/// not installed: with it and per-layer filters, audit events were lost on PostgreSQL (sqlx runs
+/// a `log_enabled!` check for every server notice, which goes through the bridge into the
+/// filters). Tessera's dependencies that log anything worth reading use `tracing` directly.
+pub fn install_tracing(format: LogFormat, filter: tracing_subscriber::EnvFilter) {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::prelude::*;
     let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
     let fmt = match format {
         LogFormat::Json => fmt
@@ -137,10 +150,10 @@ fn init_tracing(format: LogFormat, serving: bool) {
             .boxed(),
         LogFormat::Text => fmt.boxed(),
     };
-    let _ = tracing_subscriber::registry()
+    let subscriber = tracing_subscriber::registry()
         .with(fmt.with_filter(filter))
-        .with(crate::metrics::audit_layer())
-        .try_init();
+        .with(crate::metrics::audit_layer());
+    let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
 /// Reads one line (the password) from standard input, without its line ending.

@@ -232,3 +232,33 @@ async fn metrics_can_be_turned_off() {
     let r = app.http.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(r.status(), 404);
 }
+
+#[tokio::test]
+async fn a_scheduled_rotation_is_counted_and_moves_the_key_gauge() {
+    let app = spawn_app().await;
+    // Make the rotation due; the maintenance task (reload every second) performs it.
+    crate::common::cluster::backdate_active_keys(&app.db.url, 31 * 86_400).await;
+    let url = app.url("/metrics");
+    let mut text = String::new();
+    for _ in 0..40 {
+        text = scrape(&url).await;
+        if sample(&text, "tessera_key_rotations_total", &[]) >= 2.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    // RS256 and ES256, once each.
+    assert_eq!(
+        sample(&text, "tessera_key_rotations_total", &[]),
+        2.0,
+        "{text}"
+    );
+    for alg in ["RS256", "ES256"] {
+        let retired = [("alg", alg), ("state", "retired")];
+        assert_eq!(
+            sample(&text, "tessera_signing_keys", &retired),
+            1.0,
+            "{text}"
+        );
+    }
+}

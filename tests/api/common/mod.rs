@@ -45,20 +45,22 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server; `opts.extra_toml` is appended to the config file.
 pub async fn spawn_app_with(opts: Options) -> TestApp {
+    init_tracing();
     let db = TestDb::create().await;
     let dir = tempfile::tempdir().expect("tempdir");
     start_on(db, dir, &opts).await
 }
 
-/// Installs, once per test process, the subscriber the server expects: the audit-metrics layer
-/// (the audit events feed `/metrics`), without log output.
+/// Installs, once per test process, the subscriber `tessera serve` installs (the audit events
+/// feed `/metrics`); log lines only with `TEST_LOG` set (its value is the filter, e.g. `info`).
 pub fn init_tracing() {
-    use tracing_subscriber::prelude::*;
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let _ = tracing_subscriber::registry()
-            .with(tessera::metrics::audit_layer())
-            .try_init();
+        let filter = std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into());
+        tessera::cli::install_tracing(
+            tessera::config::LogFormat::Text,
+            tracing_subscriber::EnvFilter::new(filter),
+        );
     });
 }
 
