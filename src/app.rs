@@ -8,8 +8,10 @@ use axum::routing::{get, post};
 use crate::client_cache::ClientCache;
 use crate::config::Config;
 use crate::keys::KeyManager;
+use crate::metrics::{self, Metrics};
 use crate::oauth::backchannel::Notifier;
 use crate::oauth::client_jwks::ClientJwks;
+use crate::oauth::rate_limit::RateLimits;
 use crate::oauth::revocation::RevocationList;
 use crate::oauth::{authorize, discovery, health, introspect, jwks, revoke, token, userinfo};
 use crate::pages;
@@ -35,6 +37,10 @@ pub struct AppState {
     pub clients: ClientCache,
     /// Delivers Back-Channel Logout tokens to clients.
     pub backchannel: Notifier,
+    /// This instance's Prometheus registry.
+    pub metrics: Metrics,
+    /// Per-client request rates at the token and introspection endpoints (in memory).
+    pub rate_limits: RateLimits,
 }
 
 impl AppState {
@@ -43,6 +49,8 @@ impl AppState {
         let discovery = Arc::new(discovery::Documents::build(&config, &keys));
         let clients = ClientCache::new(config.cache.client_ttl);
         let backchannel = Notifier::new(config.session.backchannel_logout_timeout);
+        let metrics = Metrics::new(keys.clone());
+        let rate_limits = RateLimits::new(&config.rate_limit);
         Self {
             config: Arc::new(config),
             store,
@@ -53,6 +61,8 @@ impl AppState {
             client_jwks: ClientJwks::default(),
             clients,
             backchannel,
+            metrics,
+            rate_limits,
         }
     }
 }
@@ -75,8 +85,14 @@ pub fn router(state: AppState) -> Router {
             get(pages::logout::get).post(pages::logout::post),
         );
     let browser = state.sessions.apply(browser, &state.config);
-    Router::new()
-        .merge(browser)
+    // `/metrics` on the main port only when no separate bind is configured.
+    let metrics = state.config.metrics.enabled && state.config.metrics.bind.is_none();
+    let main = if metrics {
+        Router::new().route(paths::METRICS, get(metrics::serve))
+    } else {
+        Router::new()
+    };
+    main.merge(browser)
         .route(paths::HEALTHZ, get(health::healthz))
         .route(paths::READYZ, get(health::readyz))
         .route(
@@ -96,5 +112,12 @@ pub fn router(state: AppState) -> Router {
         .route(paths::STYLESHEET, get(pages::stylesheet))
         .route(paths::FORM_POST_SCRIPT, get(pages::form_post_script))
         .fallback(pages::not_found)
+        .with_state(state)
+}
+
+/// The route table of the separate metrics listener (`metrics.bind`): `/metrics` only.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route(paths::METRICS, get(metrics::serve))
         .with_state(state)
 }

@@ -29,6 +29,10 @@ pub struct Config {
     pub throttle: ThrottleConfig,
     #[serde(default)]
     pub cache: CacheConfig,
+    #[serde(default)]
+    pub metrics: MetricsConfig,
+    #[serde(default)]
+    pub rate_limit: RateLimitConfig,
 }
 
 /// `[server]`: the HTTP listener.
@@ -189,6 +193,38 @@ pub struct CacheConfig {
     pub refresh_interval: Duration,
 }
 
+/// `[metrics]`: the Prometheus endpoint `GET /metrics`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Serve `/metrics` at all.
+    #[serde(default = "d_true")]
+    pub enabled: bool,
+    /// A separate listen address for `/metrics` (e.g. `127.0.0.1:9090`); when set, the main
+    /// port does not serve it. Metrics reveal traffic volumes: keep them off the public side.
+    #[serde(default)]
+    pub bind: Option<String>,
+}
+
+/// `[rate_limit]`: per-client request rates at the token and introspection endpoints, counted
+/// in memory by each instance (the hot path does no database write).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitConfig {
+    /// Sustained `POST /token` requests per second and client; 0 turns the limit off.
+    #[serde(default = "d_token_per_second")]
+    pub token_per_second: f64,
+    /// Requests a client may make at once above the sustained rate.
+    #[serde(default = "d_token_burst")]
+    pub token_burst: u32,
+    /// Sustained `POST /introspect` requests per second and client; 0 turns the limit off.
+    #[serde(default = "d_introspect_per_second")]
+    pub introspect_per_second: f64,
+    /// Introspection requests a client may make at once above the sustained rate.
+    #[serde(default = "d_introspect_burst")]
+    pub introspect_burst: u32,
+}
+
 fn d_request_timeout() -> Duration {
     Duration::from_secs(30)
 }
@@ -264,6 +300,18 @@ fn d_client_cache_ttl() -> Duration {
 fn d_cache_refresh_interval() -> Duration {
     Duration::from_secs(1)
 }
+fn d_token_per_second() -> f64 {
+    200.0
+}
+fn d_token_burst() -> u32 {
+    400
+}
+fn d_introspect_per_second() -> f64 {
+    1000.0
+}
+fn d_introspect_burst() -> u32 {
+    2000
+}
 fn d_true() -> bool {
     true
 }
@@ -322,6 +370,26 @@ impl Default for CacheConfig {
     }
 }
 
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            bind: None,
+        }
+    }
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self {
+            token_per_second: d_token_per_second(),
+            token_burst: d_token_burst(),
+            introspect_per_second: d_introspect_per_second(),
+            introspect_burst: d_introspect_burst(),
+        }
+    }
+}
+
 /// Durations are written the human way: `60s`, `15m`, `7d`.
 fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     let s = String::deserialize(d)?;
@@ -347,6 +415,8 @@ const SECTIONS: &[&str] = &[
     "session",
     "throttle",
     "cache",
+    "metrics",
+    "rate_limit",
 ];
 
 /// Environment variables that start with `TESSERA_` but are not config keys.
@@ -483,6 +553,28 @@ impl Config {
                 "must be 0 (off) or more".into(),
             ));
         }
+        if let Some(bind) = &self.metrics.bind
+            && bind.parse::<std::net::SocketAddr>().is_err()
+        {
+            return Err((
+                "metrics.bind",
+                format!("`{bind}` is not an address like 127.0.0.1:9090"),
+            ));
+        }
+        validate_rate(
+            "rate_limit.token_per_second",
+            self.rate_limit.token_per_second,
+        )?;
+        validate_rate(
+            "rate_limit.introspect_per_second",
+            self.rate_limit.introspect_per_second,
+        )?;
+        if self.rate_limit.token_burst < 1 {
+            return Err(("rate_limit.token_burst", "must be at least 1".into()));
+        }
+        if self.rate_limit.introspect_burst < 1 {
+            return Err(("rate_limit.introspect_burst", "must be at least 1".into()));
+        }
         if self.keys.rotation_interval < Duration::from_secs(3600) {
             return Err(("keys.rotation_interval", "must be at least 1h".into()));
         }
@@ -516,6 +608,19 @@ impl Config {
     /// Whether cookies must carry `Secure` (the issuer is served over https).
     pub fn is_https(&self) -> bool {
         self.issuer.starts_with("https://")
+    }
+}
+
+/// A rate is 0 (off) or a positive number of requests per second up to a million (so that one
+/// request's interval stays representable).
+fn validate_rate(key: &'static str, rate: f64) -> Result<(), (&'static str, String)> {
+    if rate.is_finite() && (rate == 0.0 || (0.000_001..=1_000_000.0).contains(&rate)) {
+        Ok(())
+    } else {
+        Err((
+            key,
+            format!("`{rate}` must be 0 (off) or between 0.000001 and 1000000"),
+        ))
     }
 }
 
@@ -620,6 +725,41 @@ dir = "keys"
             .unwrap_err()
             .to_string();
             assert!(e.contains("session.backchannel_logout_timeout"), "{e}");
+        }
+    }
+
+    #[test]
+    fn metrics_and_rate_limits_have_defaults_env_overrides_and_bounds() {
+        let c = load(MINIMAL, &[]).unwrap();
+        assert!(c.metrics.enabled && c.metrics.bind.is_none());
+        assert_eq!(c.rate_limit.token_per_second, 200.0);
+        let c = load(
+            MINIMAL,
+            &[
+                ("TESSERA_RATE_LIMIT_TOKEN_PER_SECOND", "0.5"),
+                ("TESSERA_RATE_LIMIT_INTROSPECT_BURST", "7"),
+                ("TESSERA_METRICS_BIND", "127.0.0.1:9090"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.rate_limit.token_per_second, 0.5);
+        assert_eq!(c.rate_limit.introspect_burst, 7);
+        assert_eq!(c.metrics.bind.as_deref(), Some("127.0.0.1:9090"));
+        for (var, value, key) in [
+            (
+                "TESSERA_RATE_LIMIT_TOKEN_PER_SECOND",
+                "-1",
+                "rate_limit.token_per_second",
+            ),
+            (
+                "TESSERA_RATE_LIMIT_TOKEN_BURST",
+                "0",
+                "rate_limit.token_burst",
+            ),
+            ("TESSERA_METRICS_BIND", "localhost", "metrics.bind"),
+        ] {
+            let e = load(MINIMAL, &[(var, value)]).unwrap_err().to_string();
+            assert!(e.contains(key), "{e}");
         }
     }
 

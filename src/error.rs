@@ -118,6 +118,22 @@ impl OAuthError {
         )
     }
 
+    /// HTTP 429 for a client over its request rate, with `Retry-After` in whole seconds (at
+    /// least 1). RFC 6749 has no code for this; `slow_down` is the token-endpoint error the IANA
+    /// OAuth Extensions Error registry holds for "too many requests, wait" (RFC 8628 §3.5). Tessera
+    /// has no device flow, so the code cannot be mistaken for a polling hint, and clients that
+    /// only read the HTTP status still see 429 (RFC 6585 §4).
+    pub fn rate_limited(retry_after: std::time::Duration) -> Self {
+        let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+        Self {
+            retry_after: Some(secs.max(1)),
+            ..Self::new(
+                ErrorCode::SlowDown,
+                "too many requests from this client, retry later",
+            )
+        }
+    }
+
     /// Adds the `WWW-Authenticate` challenge.
     pub fn with_challenge(mut self, c: Challenge) -> Self {
         self.challenge = Some(c);

@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod domain;
 pub mod error;
 pub mod keys;
+pub mod metrics;
 pub mod oauth;
 pub mod pages;
 pub mod paths;

@@ -17,3 +17,5 @@ pub const LOGIN: &str = "/login";
 pub const CONSENT: &str = "/consent";
 pub const STYLESHEET: &str = "/assets/style.css";
 pub const FORM_POST_SCRIPT: &str = "/assets/form_post.js";
+/// Prometheus metrics, on the main port or on `metrics.bind`.
+pub const METRICS: &str = "/metrics";

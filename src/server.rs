@@ -12,7 +12,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::app::{AppState, router};
+use crate::app::{AppState, metrics_router, router};
 use crate::config::Config;
 use crate::keys::KeyManager;
 use crate::store::Store;
@@ -42,6 +42,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
 /// The route table wrapped in the middleware every request passes through.
 pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
+    let metrics = state.metrics.clone();
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
         let id = req
             .headers()
@@ -72,6 +73,12 @@ pub fn app(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        // Outermost, so the status counted is the one sent (408 and 413 included); applied
+        // with `Router::layer`, it runs after routing and sees the matched route.
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::track,
+        ))
 }
 
 /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish, stops
@@ -81,12 +88,17 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let metrics_server = serve_metrics(&state).await?.map(tokio::spawn);
+    // In the metrics scope, so the key rotations it performs are counted.
     let maintenance = tokio::spawn(
-        state
-            .keys
-            .clone()
-            .maintain(state.config.keys.reload_interval),
+        state.metrics.scope(
+            state
+                .keys
+                .clone()
+                .maintain(state.config.keys.reload_interval),
+        ),
     );
+    let rate_limits = tokio::spawn(forget_idle_clients(state.rate_limits.clone()));
     let purge = tokio::spawn(purge_expired_rows(state.store.clone()));
     let throttle = tokio::spawn(crate::throttle::purge_stale(
         state.store.clone(),
@@ -108,6 +120,10 @@ pub async fn run(
         .with_graceful_shutdown(shutdown)
         .await?;
     maintenance.abort();
+    rate_limits.abort();
+    if let Some(server) = metrics_server {
+        server.abort();
+    }
     purge.abort();
     throttle.abort();
     revocations.abort();
@@ -116,6 +132,43 @@ pub async fn run(
     store.close().await;
     tracing::info!("shut down cleanly");
     Ok(())
+}
+
+/// With `metrics.bind` set, binds that address and returns the server of `/metrics` alone
+/// (stopped by aborting it: scrapes need no graceful end).
+async fn serve_metrics(
+    state: &AppState,
+) -> anyhow::Result<Option<impl Future<Output = ()> + Send + 'static>> {
+    let Some(bind) = state
+        .config
+        .metrics
+        .bind
+        .as_ref()
+        .filter(|_| state.config.metrics.enabled)
+    else {
+        return Ok(None);
+    };
+    let listener = TcpListener::bind(bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {bind} (metrics.bind): {e}"))?;
+    tracing::info!(address = %listener.local_addr()?, "metrics are served on their own address");
+    let app = metrics_router(state.clone());
+    Ok(Some(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the metrics listener failed");
+        }
+    }))
+}
+
+/// Every minute, drops rate-limit state of clients whose budget has refilled, so memory follows
+/// the clients active lately rather than every client ever seen.
+async fn forget_idle_clients(limits: crate::oauth::rate_limit::RateLimits) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        limits.forget_idle();
+    }
 }
 
 /// Every minute, removes expired codes, refresh families, revocation entries, used assertions

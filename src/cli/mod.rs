@@ -120,21 +120,40 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
 
 /// Logs go to stderr (stdout is reserved for command output such as `--json`). The server
 /// logs at `info` by default, the admin commands only warnings; `RUST_LOG` overrides both.
+///
+/// The filter applies to the log output only: the metrics layer sees every audit event whatever
+/// `RUST_LOG` says, so counters do not depend on the log level.
 fn init_tracing(format: LogFormat, serving: bool) {
-    use tracing_subscriber::EnvFilter;
     let default = if serving { "info" } else { "warn" };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Json => builder
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    install_tracing(format, filter);
+}
+
+/// Installs the process-wide subscriber: log lines on stderr filtered by `filter`, and the
+/// audit-metrics layer. Does nothing when one is installed already. The test suite installs
+/// the same stack.
+///
+/// The `log`-crate bridge (`tracing_log::LogTracer`, which `try_init` would add) is deliberately
+/// not installed: with it and per-layer filters, audit events were lost on PostgreSQL (sqlx runs
+/// a `log_enabled!` check for every server notice, which goes through the bridge into the
+/// filters). Tessera's dependencies that log anything worth reading use `tracing` directly.
+pub fn install_tracing(format: LogFormat, filter: tracing_subscriber::EnvFilter) {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::prelude::*;
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let fmt = match format {
+        LogFormat::Json => fmt
             .json()
             .flatten_event(true)
             .with_current_span(true)
-            .try_init(),
-        LogFormat::Text => builder.try_init(),
+            .boxed(),
+        LogFormat::Text => fmt.boxed(),
     };
+    let subscriber = tracing_subscriber::registry()
+        .with(fmt.with_filter(filter))
+        .with(crate::metrics::audit_layer());
+    let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
 /// Reads one line (the password) from standard input, without its line ending.

@@ -117,7 +117,8 @@ impl KeyState {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    /// The state as stored and shown (`next`, `active`, `retired`).
+    pub fn as_str(self) -> &'static str {
         match self {
             KeyState::Next => "next",
             KeyState::Active => "active",

@@ -17,6 +17,7 @@ use crate::app::AppState;
 use crate::crypto::sha256_hex;
 use crate::error::{Challenge, OAuthError};
 use crate::oauth::client_auth::{AuthenticatedClient, authenticated_form};
+use crate::oauth::rate_limit::Limited;
 use crate::oauth::revocation::is_revoked;
 use crate::oauth::revoke::no_store;
 use crate::store::unix_now;
@@ -53,6 +54,9 @@ pub async fn introspect(
     body: Bytes,
 ) -> Result<Response, OAuthError> {
     let (params, client) = authenticated_form(&state, &headers, &body).await?;
+    state
+        .rate_limits
+        .check(Limited::Introspect, &client.client.client_id)?;
     if !client.is_confidential() {
         let e = OAuthError::invalid_client("introspection is for confidential clients only");
         return Err(if client.used_basic {

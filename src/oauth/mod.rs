@@ -11,6 +11,7 @@ pub mod introspect;
 pub mod jwks;
 pub mod logout;
 pub mod private_key_jwt;
+pub mod rate_limit;
 pub mod revocation;
 pub mod revoke;
 pub mod token;

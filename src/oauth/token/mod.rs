@@ -17,6 +17,7 @@ use crate::app::AppState;
 use crate::error::{ErrorCode, OAuthError};
 use crate::oauth::client_auth::authenticate;
 use crate::oauth::form::Params;
+use crate::oauth::rate_limit::Limited;
 
 /// A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
 #[derive(Debug, Serialize)]
@@ -52,6 +53,9 @@ pub async fn token(
     let params = Params::parse(&body)?;
     let grant_type = params.require("grant_type")?;
     let client = authenticate(&state, &headers, &params).await?;
+    state
+        .rate_limits
+        .check(Limited::Token, &client.client.client_id)?;
     match grant_type {
         "client_credentials" => client_credentials::handle(&state, &client, &params).await,
         "authorization_code" => authorization_code::handle(&state, &client, &params).await,

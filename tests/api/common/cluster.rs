@@ -25,6 +25,7 @@ impl Peer {
 /// Starts a second instance of `app`: same issuer, database and `keys/` folder, its own port.
 /// `extra_toml` is appended to its `[keys]` section, as with [`super::Options`].
 pub async fn spawn_peer(app: &TestApp, extra_toml: &str) -> Peer {
+    super::init_tracing();
     let dir = tempfile::tempdir().expect("tempdir");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

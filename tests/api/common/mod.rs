@@ -45,13 +45,28 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server; `opts.extra_toml` is appended to the config file.
 pub async fn spawn_app_with(opts: Options) -> TestApp {
+    init_tracing();
     let db = TestDb::create().await;
     let dir = tempfile::tempdir().expect("tempdir");
     start_on(db, dir, &opts).await
 }
 
+/// Installs, once per test process, the subscriber `tessera serve` installs (the audit events
+/// feed `/metrics`); log lines only with `TEST_LOG` set (its value is the filter, e.g. `info`).
+pub fn init_tracing() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let filter = std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into());
+        tessera::cli::install_tracing(
+            tessera::config::LogFormat::Text,
+            tracing_subscriber::EnvFilter::new(filter),
+        );
+    });
+}
+
 /// Writes a config file for `db` in `dir` and starts a server on a fresh port.
 async fn start_on(db: TestDb, dir: tempfile::TempDir, opts: &Options) -> TestApp {
+    init_tracing();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
