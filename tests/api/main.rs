@@ -20,6 +20,7 @@ mod oidc_rp;
 mod purge;
 mod rbac;
 mod refresh;
+mod resilience;
 mod resource_server;
 mod revoke;
 mod throttle;

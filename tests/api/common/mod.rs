@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod db;
 pub mod flow;
 pub mod grants;
+pub mod process;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
