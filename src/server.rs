@@ -21,12 +21,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Opens the database (running migrations) and the signing keys: everything `serve` needs.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
-    let store = Store::connect(
-        &config.database.url,
-        config.database.max_connections,
-        config.database.acquire_timeout,
-    )
-    .await?;
+    let store = Store::connect_with(&config.database.url, config.database.pool_options()).await?;
     store.migrate().await?;
     let keys = KeyManager::open(&store, &config)
         .await
