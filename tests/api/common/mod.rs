@@ -9,6 +9,7 @@ pub mod db;
 pub mod flow;
 pub mod grants;
 pub mod process;
+pub mod proxy;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

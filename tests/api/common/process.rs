@@ -17,12 +17,14 @@ pub struct ServeProcess {
 
 /// Writes a config for an instance listening on `bind` with the given issuer, database and
 /// key folder (instances of one cluster share all three, and differ only in `bind`).
+/// `database_toml` goes into the `[database]` section, `extra_toml` after `[keys]`.
 pub fn write_serve_config(
     dir: &Path,
     issuer: &str,
     bind: &str,
     db_url: &str,
     keys_dir: &Path,
+    database_toml: &str,
     extra_toml: &str,
 ) -> PathBuf {
     std::fs::create_dir_all(dir).expect("config dir");
@@ -30,7 +32,7 @@ pub fn write_serve_config(
     let text = format!(
         "issuer = \"{issuer}\"\n\
          [server]\nbind = \"{bind}\"\n\
-         [database]\nurl = \"{db_url}\"\n\
+         [database]\nurl = \"{db_url}\"\n{database_toml}\
          [keys]\ndir = \"{keys}\"\nreload_interval = \"1s\"\n{extra_toml}",
         keys = keys_dir.display(),
     );

@@ -294,6 +294,7 @@ async fn sigkill_mid_load_loses_nothing() {
         &a_bind,
         &app.db.url,
         &keys,
+        "",
         extra,
     );
     let b_cfg = write_serve_config(
@@ -302,6 +303,7 @@ async fn sigkill_mid_load_loses_nothing() {
         &b_bind,
         &app.db.url,
         &keys,
+        "",
         extra,
     );
     let a = ServeProcess::start(&a_cfg, &a_bind).await;
