@@ -68,7 +68,7 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(ref db) if db.is_unique_violation() => {
                 StoreError::Conflict("row")
             }
-            sqlx::Error::Database(ref db) if db.code().is_some_and(|c| is_transient(&c)) => {
+            sqlx::Error::Database(ref db) if is_transient(db.as_ref()) => {
                 StoreError::Unavailable(e)
             }
             _ => StoreError::Other(e),
@@ -76,19 +76,31 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-/// Database error codes that mean "not now" rather than "never": the request may succeed
-/// when retried, so it is answered 503, not 500.
-fn is_transient(code: &str) -> bool {
-    // PostgreSQL SQLSTATEs (Appendix A): class 08 connection exception; 53300 too many
-    // connections; 57014 query canceled (our `statement_timeout`); 57P01..57P03 the server is
-    // shutting down, crashed or still starting (a restart or failover).
-    code.starts_with("08")
-        || matches!(code, "53300" | "57014" | "57P01" | "57P02" | "57P03")
-        // SQLite primary result codes 5 (SQLITE_BUSY: the write lock stayed taken past
-        // `busy_timeout`) and 6 (SQLITE_LOCKED); extended codes keep the primary in the low byte.
-        || code
-            .parse::<u32>()
-            .is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+/// Database errors that mean "not now" rather than "never": the request may succeed when
+/// retried, so it is answered 503, not 500.
+fn is_transient(db: &dyn sqlx::error::DatabaseError) -> bool {
+    let Some(code) = db.code() else {
+        return false;
+    };
+    if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        sqlite_transient(&code)
+    } else {
+        postgres_transient(&code)
+    }
+}
+
+/// PostgreSQL SQLSTATEs (Appendix A): class 08 connection exception; 53300 too many
+/// connections; 57014 query canceled (our `statement_timeout`); 57P01..57P03 the server is
+/// shutting down, crashed or still starting (a restart or failover).
+fn postgres_transient(sqlstate: &str) -> bool {
+    sqlstate.starts_with("08")
+        || matches!(sqlstate, "53300" | "57014" | "57P01" | "57P02" | "57P03")
+}
+
+/// SQLite result codes 5 (SQLITE_BUSY: the write lock stayed taken past `busy_timeout`) and
+/// 6 (SQLITE_LOCKED); extended codes keep the primary code in their low byte.
+fn sqlite_transient(code: &str) -> bool {
+    code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
 }
 
 /// How one instance's pool is sized and bounded (`[database]` in the configuration).
@@ -276,17 +288,43 @@ pub fn unix_now() -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::is_transient;
+    use super::{StoreError, postgres_transient, sqlite_transient};
+    use sqlx::Executor;
+
+    #[tokio::test]
+    async fn sqlite_busy_through_the_any_driver_is_unavailable() {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let pool = sqlx::AnyPool::connect(&url).await.expect("open");
+        let mut holder = pool.acquire().await.expect("conn");
+        let mut other = pool.acquire().await.expect("conn");
+        holder
+            .execute("BEGIN IMMEDIATE")
+            .await
+            .expect("take the write lock");
+        other
+            .execute("PRAGMA busy_timeout = 0")
+            .await
+            .expect("pragma");
+        let err = other.execute("BEGIN IMMEDIATE").await.expect_err("busy");
+        assert!(matches!(StoreError::from(err), StoreError::Unavailable(_)));
+    }
 
     #[test]
     fn transient_codes_are_503_material() {
-        for code in [
-            "08006", "08001", "57014", "57P01", "57P03", "53300", "5", "517", "6",
-        ] {
-            assert!(is_transient(code), "{code}");
+        for code in ["08006", "08001", "57014", "57P01", "57P03", "53300"] {
+            assert!(postgres_transient(code), "{code}");
         }
-        for code in ["23505", "42P01", "40001", "1", "19", "2067"] {
-            assert!(!is_transient(code), "{code}");
+        // 42501 (insufficient privilege) has 5 in its low byte read as a number: not SQLite.
+        for code in ["23505", "42P01", "40001", "42501"] {
+            assert!(!postgres_transient(code), "{code}");
+        }
+        for code in ["5", "517", "6", "262"] {
+            assert!(sqlite_transient(code), "{code}");
+        }
+        for code in ["1", "19", "2067", "11"] {
+            assert!(!sqlite_transient(code), "{code}");
         }
     }
 }
