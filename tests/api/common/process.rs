@@ -11,6 +11,8 @@ pub struct ServeProcess {
     child: Option<tokio::process::Child>,
     config: PathBuf,
     log: PathBuf,
+    /// How many times the binary was started (the log is shared across restarts).
+    starts: usize,
     /// `http://<bind address>`.
     pub base: String,
 }
@@ -55,6 +57,7 @@ impl ServeProcess {
             child: None,
             config: config.to_path_buf(),
             log,
+            starts: 0,
             base: format!("http://{bind}"),
         };
         p.spawn().await;
@@ -78,15 +81,25 @@ impl ServeProcess {
             .spawn()
             .expect("spawn tessera serve");
         self.child = Some(child);
+        self.starts += 1;
         self.wait_ready(Duration::from_secs(60)).await;
     }
 
-    /// Waits until `/readyz` answers 200, panicking with the server's log after `limit`.
-    pub async fn wait_ready(&self, limit: Duration) {
+    /// Waits until this child has bound its port and `/readyz` answers 200, panicking with
+    /// the server's log after `limit` or when the child exits (a port taken by someone else
+    /// must fail here, not let the test talk to another test's server).
+    pub async fn wait_ready(&mut self, limit: Duration) {
         let http = reqwest::Client::new();
         let start = Instant::now();
         while start.elapsed() < limit {
-            if let Ok(r) = http.get(self.url("/readyz")).send().await
+            if let Some(child) = self.child.as_mut()
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                panic!("{} exited ({status}); log:\n{}", self.base, self.log_text());
+            }
+            let serving = self.log_text().matches("tessera is serving").count() >= self.starts;
+            if serving
+                && let Ok(r) = http.get(self.url("/readyz")).send().await
                 && r.status() == 200
             {
                 return;

@@ -268,8 +268,9 @@ async fn wait_for_progress(tallies: &[Arc<Tally>], n: usize, pick: fn(&Tally) ->
 
 #[tokio::test]
 async fn sigkill_mid_load_loses_nothing() {
-    // Set-up through the in-process server (CLI, sign-in), which then steps aside for A.
-    let mut app = spawn_app().await;
+    // Set-up through the in-process server (CLI, sign-in). It stays up as the issuer's address
+    // (a load balancer's, say) but takes no load: A and B are the real processes under test.
+    let app = spawn_app().await;
     app.create_user(USERNAME, PASSWORD).await;
     let rp = app.rp(&["--first-party"]).await;
     let (id, secret) = app.refresh_client().await;
@@ -282,11 +283,10 @@ async fn sigkill_mid_load_loses_nothing() {
         );
     }
     let doomed = app.grant_refresh_token(&id, "api offline_access").await;
-    app.stop().await;
 
     let keys = app.dir.path().join("keys");
     let extra = "[tokens]\ncode_ttl = \"10m\"\n";
-    let a_bind = app.addr.to_string();
+    let a_bind = format!("127.0.0.1:{}", free_port());
     let b_bind = format!("127.0.0.1:{}", free_port());
     let a_cfg = write_serve_config(
         &app.dir.path().join("a"),
@@ -309,7 +309,8 @@ async fn sigkill_mid_load_loses_nothing() {
     let a = ServeProcess::start(&a_cfg, &a_bind).await;
     let mut b = ServeProcess::start(&b_cfg, &b_bind).await;
 
-    // The code worker's browser signs in once on A (the issuer's address).
+    // The code worker's browser signs in once (on the issuer's address: the session lives in
+    // the shared database, so A and B honour its cookie).
     let first = AuthRequest::new(&rp, &Pkce::new());
     app.code_via_login(&first).await;
 
