@@ -26,7 +26,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let keys = KeyManager::open(&store, &config)
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the signing keys: {e}"))?;
-    let sessions = crate::session::open(&store).await?;
+    let sessions = crate::session::open(&store, config.database.acquire_timeout).await?;
     let state = AppState::new(config, store, keys, sessions);
     // Load the revocation list before serving: a revoked token must never look live.
     state.revocations.refresh(&state.store, true).await?;
