@@ -73,6 +73,21 @@ pub struct DatabaseConfig {
     /// How long a request waits for a free connection before it gets 503.
     #[serde(default = "d_acquire_timeout", deserialize_with = "duration")]
     pub acquire_timeout: Duration,
+    /// Longest a single PostgreSQL statement may run before the database cancels it and the
+    /// request gets 503 (PostgreSQL `statement_timeout`; SQLite has no equivalent).
+    #[serde(default = "d_statement_timeout", deserialize_with = "duration")]
+    pub statement_timeout: Duration,
+}
+
+impl DatabaseConfig {
+    /// The pool settings this section describes.
+    pub fn pool_options(&self) -> crate::store::PoolOptions {
+        crate::store::PoolOptions {
+            max_connections: self.max_connections,
+            acquire_timeout: self.acquire_timeout,
+            statement_timeout: self.statement_timeout,
+        }
+    }
 }
 
 /// `[keys]`: signing keys and the key-encryption key that protects them at rest.
@@ -236,6 +251,9 @@ fn d_max_connections() -> u32 {
 }
 fn d_acquire_timeout() -> Duration {
     Duration::from_secs(5)
+}
+fn d_statement_timeout() -> Duration {
+    Duration::from_secs(10)
 }
 fn d_algorithms() -> Vec<Alg> {
     vec![Alg::RS256, Alg::ES256]
@@ -520,6 +538,13 @@ impl Config {
             return Err((
                 "database.url",
                 "must start with sqlite: or postgres:".into(),
+            ));
+        }
+        if self.database.statement_timeout < Duration::from_millis(100) {
+            // PostgreSQL reads 0 as "no limit": a stuck query would hold a connection forever.
+            return Err((
+                "database.statement_timeout",
+                "must be at least 100ms".into(),
             ));
         }
         if self.keys.algorithms.is_empty() {

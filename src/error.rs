@@ -71,7 +71,7 @@ pub struct OAuthError {
     /// Set when the client authenticated with the `Authorization: Basic` header (RFC 6749 §5.2),
     /// or for bearer-token errors (RFC 6750 §3).
     pub challenge: Option<Challenge>,
-    /// Seconds, for 429 responses.
+    /// Seconds, for 429 and 503 responses (`Retry-After`).
     pub retry_after: Option<u64>,
 }
 
@@ -153,15 +153,22 @@ impl OAuthError {
     }
 }
 
+/// Seconds a client is told to wait (`Retry-After`, RFC 9110 §10.2.3) when the database is
+/// unavailable: long enough not to hammer a recovering database, short enough for a restart
+/// or failover.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
 impl From<StoreError> for OAuthError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Unavailable(_) => {
-                tracing::warn!(error = %e, "database unavailable");
-                OAuthError::new(
+            StoreError::Unavailable(ref cause) => {
+                tracing::warn!(error = %e, cause = %cause, "database unavailable");
+                let mut err = OAuthError::new(
                     ErrorCode::TemporarilyUnavailable,
                     "the database is unavailable, retry shortly",
-                )
+                );
+                err.retry_after = Some(UNAVAILABLE_RETRY_AFTER_SECS);
+                err
             }
             other => {
                 tracing::error!(error = %other, "storage failure");
@@ -258,11 +265,14 @@ impl PageError {
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Unavailable(_) => PageError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Temporarily unavailable",
-                "The service is temporarily unavailable. Please try again in a moment.",
-            ),
+            StoreError::Unavailable(ref cause) => {
+                tracing::warn!(error = %e, cause = %cause, "database unavailable");
+                PageError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Temporarily unavailable",
+                    "The service is temporarily unavailable. Please try again in a moment.",
+                )
+            }
             other => {
                 tracing::error!(error = %other, "storage failure");
                 PageError::new(
@@ -277,6 +287,13 @@ impl From<StoreError> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        crate::pages::error_page(self.status, &self.title, &self.message)
+        let mut resp = crate::pages::error_page(self.status, &self.title, &self.message);
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECS),
+            );
+        }
+        resp
     }
 }

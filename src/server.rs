@@ -21,17 +21,12 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Opens the database (running migrations) and the signing keys: everything `serve` needs.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
-    let store = Store::connect(
-        &config.database.url,
-        config.database.max_connections,
-        config.database.acquire_timeout,
-    )
-    .await?;
+    let store = Store::connect_with(&config.database.url, config.database.pool_options()).await?;
     store.migrate().await?;
     let keys = KeyManager::open(&store, &config)
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the signing keys: {e}"))?;
-    let sessions = crate::session::open(&store).await?;
+    let sessions = crate::session::open(&store, config.database.acquire_timeout).await?;
     let state = AppState::new(config, store, keys, sessions);
     // Load the revocation list before serving: a revoked token must never look live.
     state.revocations.refresh(&state.store, true).await?;

@@ -42,8 +42,9 @@ pub enum SessionStores {
 }
 
 /// Opens a small pool of the concrete type beside the app's `Any` pool and creates the session
-/// table if missing.
-pub async fn open(store: &Store) -> anyhow::Result<SessionStores> {
+/// table if missing. `acquire_timeout` is `database.acquire_timeout`, so a page waits no longer
+/// for a session connection than for any other before it is answered 503.
+pub async fn open(store: &Store, acquire_timeout: Duration) -> anyhow::Result<SessionStores> {
     let fail = |e: sqlx::Error| anyhow::anyhow!("cannot open the session store: {e}");
     Ok(match store.backend() {
         Backend::Sqlite => {
@@ -52,6 +53,7 @@ pub async fn open(store: &Store) -> anyhow::Result<SessionStores> {
                 .busy_timeout(Duration::from_secs(5));
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
+                .acquire_timeout(acquire_timeout)
                 .connect_with(opts)
                 .await
                 .map_err(fail)?;
@@ -62,7 +64,7 @@ pub async fn open(store: &Store) -> anyhow::Result<SessionStores> {
         Backend::Postgres => {
             let pool = PgPoolOptions::new()
                 .max_connections(4)
-                .acquire_timeout(Duration::from_secs(5))
+                .acquire_timeout(acquire_timeout)
                 .connect(store.url())
                 .await
                 .map_err(fail)?;

@@ -108,12 +108,11 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
 
 /// Opens the configured database and brings its schema up to date.
 async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    let store = Store::connect(
-        &config.database.url,
-        config.database.max_connections.min(2),
-        config.database.acquire_timeout,
-    )
-    .await?;
+    let options = crate::store::PoolOptions {
+        max_connections: config.database.max_connections.min(2),
+        ..config.database.pool_options()
+    };
+    let store = Store::connect_with(&config.database.url, options).await?;
     store.migrate().await?;
     Ok(store)
 }

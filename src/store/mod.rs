@@ -63,15 +63,57 @@ pub enum StoreError {
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                StoreError::Unavailable(e)
-            }
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e),
             sqlx::Error::Database(ref db) if db.is_unique_violation() => {
                 StoreError::Conflict("row")
+            }
+            sqlx::Error::Database(ref db) if is_transient(db.as_ref()) => {
+                StoreError::Unavailable(e)
             }
             _ => StoreError::Other(e),
         }
     }
+}
+
+/// Database errors that mean "not now" rather than "never": the request may succeed when
+/// retried, so it is answered 503, not 500.
+fn is_transient(db: &dyn sqlx::error::DatabaseError) -> bool {
+    let Some(code) = db.code() else {
+        return false;
+    };
+    if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        sqlite_transient(&code)
+    } else {
+        postgres_transient(&code)
+    }
+}
+
+/// PostgreSQL SQLSTATEs (Appendix A): class 08 connection exception; 53300 too many
+/// connections; 57014 query canceled (our `statement_timeout`); 57P01..57P03 the server is
+/// shutting down, crashed or still starting (a restart or failover).
+fn postgres_transient(sqlstate: &str) -> bool {
+    sqlstate.starts_with("08")
+        || matches!(sqlstate, "53300" | "57014" | "57P01" | "57P02" | "57P03")
+}
+
+/// SQLite result codes 5 (SQLITE_BUSY: the write lock stayed taken past `busy_timeout`) and
+/// 6 (SQLITE_LOCKED); extended codes keep the primary code in their low byte.
+fn sqlite_transient(code: &str) -> bool {
+    code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+}
+
+/// How one instance's pool is sized and bounded (`[database]` in the configuration).
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    /// Most connections open at once.
+    pub max_connections: u32,
+    /// How long a query waits for a free connection before failing as unavailable.
+    pub acquire_timeout: Duration,
+    /// PostgreSQL `statement_timeout` of every connection.
+    pub statement_timeout: Duration,
 }
 
 /// Result of a storage call.
@@ -89,12 +131,23 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/s
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 impl Store {
-    /// Opens a pool for `url`. A SQLite file and its folder are created when missing.
+    /// Opens a pool for `url` with a 10 s statement timeout. A SQLite file and its folder are
+    /// created when missing.
     pub async fn connect(
         url: &str,
         max_connections: u32,
         acquire_timeout: Duration,
     ) -> anyhow::Result<Self> {
+        let options = PoolOptions {
+            max_connections,
+            acquire_timeout,
+            statement_timeout: Duration::from_secs(10),
+        };
+        Self::connect_with(url, options).await
+    }
+
+    /// Opens a pool for `url` sized and bounded by `options`.
+    pub async fn connect_with(url: &str, options: PoolOptions) -> anyhow::Result<Self> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -104,18 +157,27 @@ impl Store {
         if backend == Backend::Sqlite {
             create_sqlite_parent(url)?;
         }
+        // A whole number of milliseconds, formatted by us: nothing user-supplied reaches SQL.
+        let statement_timeout = format!(
+            "SET statement_timeout = '{}ms'",
+            options.statement_timeout.as_millis()
+        );
         let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
+            .max_connections(options.max_connections)
             .min_connections(0)
-            .acquire_timeout(acquire_timeout)
+            .acquire_timeout(options.acquire_timeout)
+            // A pooled connection whose server went away (restart, failover) is found dead by
+            // a ping and replaced, instead of failing the request that drew it.
+            .test_before_acquire(true)
             .after_connect(move |conn, _| {
+                let statement_timeout = statement_timeout.clone();
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         conn.execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
                             .await?;
                     } else {
                         // A stuck query must not hold a connection forever.
-                        conn.execute("SET statement_timeout = '10s'").await?;
+                        conn.execute(statement_timeout.as_str()).await?;
                     }
                     Ok(())
                 })
@@ -224,4 +286,47 @@ pub fn unix_now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{StoreError, postgres_transient, sqlite_transient};
+    use sqlx::Executor;
+
+    #[tokio::test]
+    async fn sqlite_busy_through_the_any_driver_is_unavailable() {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let pool = sqlx::AnyPool::connect(&url).await.expect("open");
+        let mut holder = pool.acquire().await.expect("conn");
+        let mut other = pool.acquire().await.expect("conn");
+        holder
+            .execute("BEGIN IMMEDIATE")
+            .await
+            .expect("take the write lock");
+        other
+            .execute("PRAGMA busy_timeout = 0")
+            .await
+            .expect("pragma");
+        let err = other.execute("BEGIN IMMEDIATE").await.expect_err("busy");
+        assert!(matches!(StoreError::from(err), StoreError::Unavailable(_)));
+    }
+
+    #[test]
+    fn transient_codes_are_503_material() {
+        for code in ["08006", "08001", "57014", "57P01", "57P03", "53300"] {
+            assert!(postgres_transient(code), "{code}");
+        }
+        // 42501 (insufficient privilege) has 5 in its low byte read as a number: not SQLite.
+        for code in ["23505", "42P01", "40001", "42501"] {
+            assert!(!postgres_transient(code), "{code}");
+        }
+        for code in ["5", "517", "6", "262"] {
+            assert!(sqlite_transient(code), "{code}");
+        }
+        for code in ["1", "19", "2067", "11"] {
+            assert!(!sqlite_transient(code), "{code}");
+        }
+    }
 }

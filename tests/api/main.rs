@@ -24,6 +24,7 @@ mod purge;
 mod rate_limit;
 mod rbac;
 mod refresh;
+mod resilience;
 mod resource_server;
 mod revoke;
 mod throttle;

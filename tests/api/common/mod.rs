@@ -8,6 +8,8 @@ pub mod cluster;
 pub mod db;
 pub mod flow;
 pub mod grants;
+pub mod process;
+pub mod proxy;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
