@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
+use crate::client_ip::TrustedProxies;
 use crate::keys::Alg;
 
 /// The whole configuration. Only `issuer`, `server.bind`, `database.url` and `keys.dir` are
@@ -44,6 +45,10 @@ pub struct ServerConfig {
     /// Largest request body accepted, in bytes.
     #[serde(default = "d_max_body_bytes")]
     pub max_body_bytes: usize,
+    /// Reverse proxies (IPs or CIDR networks) whose `X-Forwarded-For` names the client; empty
+    /// trusts no forwarding header and the client is the TCP peer.
+    #[serde(default)]
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// Log line format.
@@ -538,6 +543,34 @@ dir = "keys"
                 .to_string();
             assert!(e.contains("keys.reload_interval"), "{e}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_default_to_none_and_name_the_bad_entry() {
+        let c = load(MINIMAL, &[]).unwrap();
+        assert_eq!(c.server.trusted_proxies, TrustedProxies::default());
+        let c = load(
+            MINIMAL,
+            &[("TESSERA_SERVER_TRUSTED_PROXIES", r#"["10.0.0.0/8", "::1"]"#)],
+        )
+        .unwrap();
+        assert!(
+            c.server
+                .trusted_proxies
+                .contains("10.2.3.4".parse().unwrap())
+        );
+        assert!(
+            !c.server
+                .trusted_proxies
+                .contains("11.0.0.1".parse().unwrap())
+        );
+        let e = load(MINIMAL, &[("TESSERA_SERVER_TRUSTED_PROXIES", r#"["lb"]"#)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("server.trusted_proxies") && e.contains("`lb`"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod authorize;
 mod browser;
 mod cli;
 mod client_auth;
+mod client_ip;
 mod code_grant;
 mod config;
 mod discovery;
