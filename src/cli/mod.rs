@@ -132,6 +132,9 @@ fn init_tracing(format: LogFormat, serving: bool) {
             .json()
             .flatten_event(true)
             .with_current_span(true)
+            // Every enclosing span: the request span (request_id, ip) is not always the
+            // innermost one (grant handlers open their own).
+            .with_span_list(true)
             .try_init(),
         LogFormat::Text => builder.try_init(),
     };

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod audit;
 mod authorize;
 mod browser;
 mod cli;
