@@ -388,6 +388,14 @@ impl Config {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(("issuer", "must be an http or https URL".into()));
         }
+        if url.scheme() == "http" && !is_loopback(&url) {
+            // OIDC Discovery §3: the issuer is an https URL. Plain http only for development on
+            // this machine; in production TLS terminates at a proxy and the issuer is https.
+            return Err((
+                "issuer",
+                "must be an https URL (http only for 127.0.0.1, ::1 or localhost)".into(),
+            ));
+        }
         if self.issuer.ends_with('/') {
             return Err(("issuer", "must not end with a slash".into()));
         }
@@ -459,6 +467,16 @@ impl Config {
     /// Whether cookies must carry `Secure` (the issuer is served over https).
     pub fn is_https(&self) -> bool {
         self.issuer.starts_with("https://")
+    }
+}
+
+/// Whether `url` names this machine (a loopback address or `localhost`).
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
     }
 }
 
@@ -543,6 +561,21 @@ dir = "keys"
                 .to_string();
             assert!(e.contains("keys.reload_interval"), "{e}");
         }
+    }
+
+    #[test]
+    fn the_issuer_is_https_except_on_this_machine() {
+        for ok in [
+            "https://id.example.com",
+            "http://localhost:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(load(MINIMAL, &[("TESSERA_ISSUER", ok)]).is_ok(), "{ok}");
+        }
+        let e = load(MINIMAL, &[("TESSERA_ISSUER", "http://id.example.com")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`issuer`") && e.contains("https"), "{e}");
     }
 
     #[test]
