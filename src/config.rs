@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
+use crate::client_ip::TrustedProxies;
 use crate::keys::Alg;
 
 /// The whole configuration. Only `issuer`, `server.bind`, `database.url` and `keys.dir` are
@@ -50,6 +51,10 @@ pub struct ServerConfig {
     /// Largest request body accepted, in bytes.
     #[serde(default = "d_max_body_bytes")]
     pub max_body_bytes: usize,
+    /// Reverse proxies (IPs or CIDR networks) whose `X-Forwarded-For` names the client; empty
+    /// trusts no forwarding header and the client is the TCP peer.
+    #[serde(default)]
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// Log line format.
@@ -515,6 +520,14 @@ impl Config {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(("issuer", "must be an http or https URL".into()));
         }
+        if url.scheme() == "http" && !is_loopback(&url) {
+            // OIDC Discovery §3: the issuer is an https URL. Plain http only for development on
+            // this machine; in production TLS terminates at a proxy and the issuer is https.
+            return Err((
+                "issuer",
+                "must be an https URL (http only for 127.0.0.1, ::1 or localhost)".into(),
+            ));
+        }
         if self.issuer.ends_with('/') {
             return Err(("issuer", "must not end with a slash".into()));
         }
@@ -646,6 +659,16 @@ fn validate_rate(key: &'static str, rate: f64) -> Result<(), (&'static str, Stri
             key,
             format!("`{rate}` must be 0 (off) or between 0.000001 and 1000000"),
         ))
+    }
+}
+
+/// Whether `url` names this machine (a loopback address or `localhost`).
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
     }
 }
 
@@ -786,6 +809,49 @@ dir = "keys"
             let e = load(MINIMAL, &[(var, value)]).unwrap_err().to_string();
             assert!(e.contains(key), "{e}");
         }
+    }
+
+    #[test]
+    fn the_issuer_is_https_except_on_this_machine() {
+        for ok in [
+            "https://id.example.com",
+            "http://localhost:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(load(MINIMAL, &[("TESSERA_ISSUER", ok)]).is_ok(), "{ok}");
+        }
+        let e = load(MINIMAL, &[("TESSERA_ISSUER", "http://id.example.com")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`issuer`") && e.contains("https"), "{e}");
+    }
+
+    #[test]
+    fn trusted_proxies_default_to_none_and_name_the_bad_entry() {
+        let c = load(MINIMAL, &[]).unwrap();
+        assert_eq!(c.server.trusted_proxies, TrustedProxies::default());
+        let c = load(
+            MINIMAL,
+            &[("TESSERA_SERVER_TRUSTED_PROXIES", r#"["10.0.0.0/8", "::1"]"#)],
+        )
+        .unwrap();
+        assert!(
+            c.server
+                .trusted_proxies
+                .contains("10.2.3.4".parse().unwrap())
+        );
+        assert!(
+            !c.server
+                .trusted_proxies
+                .contains("11.0.0.1".parse().unwrap())
+        );
+        let e = load(MINIMAL, &[("TESSERA_SERVER_TRUSTED_PROXIES", r#"["lb"]"#)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("server.trusted_proxies") && e.contains("`lb`"),
+            "{e}"
+        );
     }
 
     #[test]

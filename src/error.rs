@@ -242,6 +242,8 @@ pub struct PageError {
     pub status: StatusCode,
     pub title: String,
     pub message: String,
+    /// Seconds for a `Retry-After` header (RFC 9110 §10.2.3), e.g. on a throttled sign-in.
+    pub retry_after: Option<u64>,
 }
 
 impl PageError {
@@ -250,7 +252,14 @@ impl PageError {
             status,
             title: title.into(),
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// The same error, telling the client to wait `secs` seconds before trying again.
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -272,6 +281,7 @@ impl From<StoreError> for PageError {
                     "Temporarily unavailable",
                     "The service is temporarily unavailable. Please try again in a moment.",
                 )
+                .with_retry_after(UNAVAILABLE_RETRY_AFTER_SECS)
             }
             other => {
                 tracing::error!(error = %other, "storage failure");
@@ -288,11 +298,9 @@ impl From<StoreError> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let mut resp = crate::pages::error_page(self.status, &self.title, &self.message);
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            resp.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECS),
-            );
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         resp
     }

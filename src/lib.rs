@@ -8,6 +8,7 @@
 pub mod app;
 pub mod cli;
 pub mod client_cache;
+pub mod client_ip;
 pub mod config;
 pub mod crypto;
 pub mod domain;

@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
@@ -13,6 +14,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::{AppState, metrics_router, router};
+use crate::client_ip::ClientIp;
 use crate::config::Config;
 use crate::keys::KeyManager;
 use crate::store::Store;
@@ -44,8 +46,16 @@ pub fn app(state: AppState) -> Router {
             .get(REQUEST_ID)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");
-        tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+        // The client's address, resolved by the `client_ip` layer outside this one: every event
+        // in the request (the audit trail included) carries it with the request id.
+        let ip = req
+            .extensions()
+            .get::<ClientIp>()
+            .map(|ip| ip.to_string())
+            .unwrap_or_else(|| "-".into());
+        tracing::info_span!("request", request_id = %id, ip = %ip, method = %req.method(), path = %req.uri().path())
     });
+    let proxies = Arc::new(config.server.trusted_proxies.clone());
     // HSTS only when the issuer is https: on plain http it would be ignored or, worse, pin a
     // development host (RFC 6797 §7.2).
     let hsts = config
@@ -67,6 +77,10 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
+        .layer(axum::middleware::from_fn_with_state(
+            proxies,
+            crate::client_ip::resolve,
+        ))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         // Outermost, so the status counted is the one sent (408 and 413 included); applied
         // with `Router::layer`, it runs after routing and sees the matched route.

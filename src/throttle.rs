@@ -35,14 +35,18 @@ impl LoginAttempt {
         }
     }
 
-    /// Refuses the attempt (429) while either counter is blocked.
-    pub async fn check(&self, state: &AppState) -> Result<(), PageError> {
+    /// Refuses the attempt (429) while either counter is blocked, with `Retry-After` saying
+    /// when the later of the two blocks ends. Both counters are always read, so the answer
+    /// depends only on the counters, never on whether the account exists.
+    pub async fn check(&self, state: &AppState, client_id: &str) -> Result<(), PageError> {
         let now = unix_now();
+        let mut blocked_until = 0;
         for key in self.keys(&state.config.throttle) {
-            if state.store.throttle_blocked_until(key).await? > now {
-                tracing::info!(target: "audit", event = "login_throttled", ip = %self.ip);
-                return Err(too_many());
-            }
+            blocked_until = blocked_until.max(state.store.throttle_blocked_until(key).await?);
+        }
+        if blocked_until > now {
+            tracing::info!(target: "audit", event = "login_throttled", client_id = %client_id, ip = %self.ip);
+            return Err(too_many(blocked_until - now));
         }
         Ok(())
     }
@@ -111,13 +115,15 @@ fn delay(cfg: &ThrottleConfig, failures: i64, max: i64) -> Option<i64> {
     Some(base.saturating_mul(1_i64 << doublings).min(cap))
 }
 
-/// The page of a throttled attempt: the same for every username.
-fn too_many() -> PageError {
+/// The page of a throttled attempt: the same for every username; `Retry-After` is the
+/// remaining block in whole seconds, at least 1 (RFC 6585 §4, RFC 9110 §10.2.3).
+fn too_many(remaining: i64) -> PageError {
     PageError::new(
         StatusCode::TOO_MANY_REQUESTS,
         "Too many attempts",
         "Too many attempts, try again later.",
     )
+    .with_retry_after(remaining.max(1) as u64)
 }
 
 #[cfg(test)]

@@ -146,6 +146,9 @@ pub fn install_tracing(format: LogFormat, filter: tracing_subscriber::EnvFilter)
             .json()
             .flatten_event(true)
             .with_current_span(true)
+            // Every enclosing span: the request span (request_id, ip) is not always the
+            // innermost one (grant handlers open their own).
+            .with_span_list(true)
             .boxed(),
         LogFormat::Text => fmt.boxed(),
     };

@@ -131,7 +131,10 @@ pub async fn end_session(
 ) -> Result<(), PageError> {
     if state.config.session.revoke_refresh_tokens_on_logout {
         for family in state.store.live_families_of_session(&user.sid).await? {
-            revoke_family(state, &family).await?;
+            if revoke_family(state, &family).await? {
+                tracing::info!(target: "audit", event = "refresh_family_revoked", reason = "logout",
+                    sub = %user.user_id, family = %family);
+            }
         }
     }
     session.end().await?;

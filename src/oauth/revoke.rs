@@ -51,7 +51,7 @@ async fn revoke_access(
     if claims.client_id == client.client.client_id {
         revoke_access_token(state, &claims.jti, claims.exp).await?;
         tracing::info!(target: "audit", event = "token_revoked", kind = "access_token",
-            client_id = %claims.client_id, jti = %claims.jti);
+            client_id = %claims.client_id, sub = %claims.sub, jti = %claims.jti);
     }
     Ok(true)
 }
@@ -68,7 +68,7 @@ async fn revoke_refresh(
     };
     if row.client_id == client.client.client_id && revoke_family(state, &row.family_id).await? {
         tracing::info!(target: "audit", event = "token_revoked", kind = "refresh_token",
-            client_id = %row.client_id, family = %row.family_id);
+            client_id = %row.client_id, sub = %row.user_id, family = %row.family_id);
     }
     Ok(true)
 }

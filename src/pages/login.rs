@@ -1,16 +1,15 @@
 //! The login page (`GET` and `POST /login`): username and password for the authorization
 //! request parked in the session.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::client_ip::ClientIp;
 use crate::crypto::{random_token, verify_password};
 use crate::error::PageError;
 use crate::oauth::authorize::{Pending, proceed};
@@ -60,7 +59,7 @@ pub async fn show(
 /// id, and continue the authorization request.
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     session: BrowserSession,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
@@ -68,8 +67,8 @@ pub async fn submit(
     let mut pending = session.pending_for(&form.request).await?;
     refuse_control_characters(&form)?;
     // Throttled before the password is looked at (issue 6 §4).
-    let attempt = LoginAttempt::new(&form.username, peer.ip());
-    attempt.check(&state).await?;
+    let attempt = LoginAttempt::new(&form.username, ip);
+    attempt.check(&state, &pending.client_id).await?;
     let user = state.store.user_by_username(form.username.trim()).await?;
     let password_ok = verify_password(
         &form.password,
@@ -78,7 +77,7 @@ pub async fn submit(
     let user = match user {
         Some(u) if password_ok && !u.disabled => u,
         _ => {
-            tracing::info!(target: "audit", event = "login_failed", client_id = %pending.client_id, ip = %peer.ip());
+            tracing::info!(target: "audit", event = "login_failed", client_id = %pending.client_id, ip = %ip);
             attempt.failed(&state).await?;
             let name = form.username.trim().to_string();
             return page(
@@ -99,7 +98,7 @@ pub async fn submit(
     };
     attempt.succeeded(&state).await?;
     session.sign_in(&signed_in).await?;
-    tracing::info!(target: "audit", event = "login_succeeded", sub = %user.id, client_id = %pending.client_id, ip = %peer.ip());
+    tracing::info!(target: "audit", event = "login_succeeded", sub = %user.id, client_id = %pending.client_id, ip = %ip);
     pending.signed_in = true;
     Ok(proceed(&state, &session, pending).await)
 }

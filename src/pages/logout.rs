@@ -3,15 +3,16 @@
 //! in; then the redirect to the client or the signed-out page. The checks live in
 //! `oauth::logout`.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use crate::app::AppState;
+use crate::client_ip::ClientIp;
 use crate::error::PageError;
 use crate::oauth::authorize::see_other;
 use crate::oauth::form::Params;
@@ -32,19 +33,19 @@ struct LogoutPage<'a> {
 /// `GET /logout`.
 pub async fn get(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     session: BrowserSession,
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     let params = Params::parse(query.unwrap_or_default().as_bytes())
         .map_err(|e| PageError::bad_request(e.description))?;
-    handle(&state, peer, &session, &params).await
+    handle(&state, ip, &session, &params).await
 }
 
 /// `POST /logout`: the RP's form post (§2 allows it) or the confirmation form.
 pub async fn post(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     session: BrowserSession,
     headers: HeaderMap,
     body: Bytes,
@@ -52,12 +53,12 @@ pub async fn post(
     let params = require_form(&headers)
         .and_then(|()| Params::parse(&body))
         .map_err(|e| PageError::bad_request(e.description))?;
-    handle(&state, peer, &session, &params).await
+    handle(&state, ip, &session, &params).await
 }
 
 async fn handle(
     state: &AppState,
-    peer: SocketAddr,
+    ip: IpAddr,
     session: &BrowserSession,
     params: &Params,
 ) -> Result<Response, PageError> {
@@ -81,7 +82,7 @@ async fn handle(
         let csrf = session.csrf_token().await?;
         return Ok(page(Some(&csrf), &req));
     }
-    logout::end_session(state, session, &user, &req, peer.ip()).await?;
+    logout::end_session(state, session, &user, &req, ip).await?;
     Ok(finish(&req))
 }
 

@@ -4,12 +4,14 @@
 
 mod common;
 
+mod audit;
 mod authorize;
 mod backchannel;
 mod browser;
 mod cli;
 mod client_auth;
 mod client_cache;
+mod client_ip;
 mod code_grant;
 mod config;
 mod discovery;

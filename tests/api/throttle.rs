@@ -147,3 +147,37 @@ async fn the_per_ip_limit_can_be_turned_off_for_deployments_behind_a_proxy() {
     }
     assert_signed_in(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
 }
+
+/// The `Retry-After` of a throttled attempt, in seconds.
+fn retry_after(r: &reqwest::Response) -> u64 {
+    r.headers()
+        .get("retry-after")
+        .expect("Retry-After on the 429")
+        .to_str()
+        .unwrap()
+        .parse()
+        .expect("Retry-After in seconds")
+}
+
+#[tokio::test]
+async fn a_throttled_attempt_says_when_to_retry_the_same_for_known_and_unknown_names() {
+    let (app, rp) =
+        setup("max_failures_per_user = 2\nmax_failures_per_ip = 0\nbase_delay = \"600s\"\n").await;
+    for _ in 0..2 {
+        assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
+    }
+    let r = attempt(&app, &rp, USERNAME, PASSWORD).await;
+    let known = retry_after(&r);
+    assert_throttled(r).await;
+    for _ in 0..2 {
+        assert_eq!(attempt(&app, &rp, "nobody", "wrong").await.status(), 401);
+    }
+    let r = attempt(&app, &rp, "nobody", "wrong").await;
+    let unknown = retry_after(&r);
+    assert_throttled(r).await;
+    // The remaining block: 600 s less the few seconds these attempts took on a loaded machine.
+    for secs in [known, unknown] {
+        assert!((500..=600).contains(&secs), "Retry-After {secs}");
+    }
+    assert!(known.abs_diff(unknown) <= 30, "{known} vs {unknown}");
+}

@@ -211,7 +211,7 @@ fn retry_within_grace(
         return None;
     }
     tracing::info!(target: "audit", event = "refresh_retry_within_grace",
-        client_id = %token.client_id, family = %token.family_id);
+        client_id = %token.client_id, sub = %token.user_id, family = %token.family_id);
     token.replaced_by.clone()
 }
 

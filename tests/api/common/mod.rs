@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod db;
 pub mod flow;
 pub mod grants;
+pub mod logged;
 pub mod process;
 pub mod proxy;
 
@@ -47,7 +48,6 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server; `opts.extra_toml` is appended to the config file.
 pub async fn spawn_app_with(opts: Options) -> TestApp {
-    init_tracing();
     let db = TestDb::create().await;
     let dir = tempfile::tempdir().expect("tempdir");
     start_on(db, dir, &opts).await
@@ -66,8 +66,30 @@ pub fn init_tracing() {
     });
 }
 
+/// Starts a server whose configuration also takes `env` as `TESSERA_*` environment overrides
+/// (the way to set `[server]` keys: the test config's `[server]` section cannot be reopened).
+pub async fn spawn_app_with_env(opts: Options, env: &[(&str, &str)]) -> TestApp {
+    let db = TestDb::create().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    start_with_env(db, dir, &opts, &env).await
+}
+
 /// Writes a config file for `db` in `dir` and starts a server on a fresh port.
 async fn start_on(db: TestDb, dir: tempfile::TempDir, opts: &Options) -> TestApp {
+    start_with_env(db, dir, opts, &Default::default()).await
+}
+
+/// As [`start_on`], with environment overrides.
+async fn start_with_env(
+    db: TestDb,
+    dir: tempfile::TempDir,
+    opts: &Options,
+    env: &std::collections::BTreeMap<String, String>,
+) -> TestApp {
     init_tracing();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -75,8 +97,7 @@ async fn start_on(db: TestDb, dir: tempfile::TempDir, opts: &Options) -> TestApp
     let addr = listener.local_addr().expect("addr");
     let issuer = format!("http://{addr}");
     let config_path = write_config(dir.path(), &issuer, &db.url, opts);
-    let config = tessera::config::Config::load_with_env(&config_path, &Default::default())
-        .expect("test config");
+    let config = tessera::config::Config::load_with_env(&config_path, env).expect("test config");
     let state = tessera::server::prepare(config)
         .await
         .expect("server start");
