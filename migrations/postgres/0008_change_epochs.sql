@@ -1,6 +1,6 @@
 -- Change counters that let each instance keep short-lived in-memory caches of hot rows and drop
 -- them when another process (the CLI, another instance) changes the rows behind them.
--- Keep identical in meaning to ../sqlite/0011_change_epochs.sql.
+-- Keep identical in meaning to ../sqlite/0008_change_epochs.sql.
 --
 -- `clients` counts changes to anything the client cache holds: the client row (secret, grants,
 -- scopes, keys), the roles a client holds and the permissions of those roles. The triggers make
