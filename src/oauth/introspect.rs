@@ -47,7 +47,7 @@ pub struct Details {
 }
 
 /// `POST /introspect`.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn introspect(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -19,7 +19,7 @@ use crate::store::unix_now;
 use crate::tokens::verify_access_token;
 
 /// `POST /revoke`.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke(
     State(state): State<AppState>,
     headers: HeaderMap,

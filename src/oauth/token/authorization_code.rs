@@ -16,7 +16,7 @@ use crate::tokens::{AccessGrant, MintedAccessToken, mint_access_token, user_enti
 use super::TokenResponse;
 
 /// Exchanges a code for tokens.
-#[tracing::instrument(skip_all, fields(client_id = %client.client.client_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client.client_id))]
 pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,

@@ -12,7 +12,7 @@ use crate::tokens::{AccessGrant, Entitlements, mint_access_token};
 use super::TokenResponse;
 
 /// Issues an access token for the client itself.
-#[tracing::instrument(skip_all, fields(client_id = %client.client.client_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client.client_id))]
 pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,

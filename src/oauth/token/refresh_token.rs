@@ -35,7 +35,7 @@ use crate::tokens::{
 use super::TokenResponse;
 
 /// Exchanges a refresh token for a new access token and a new refresh token.
-#[tracing::instrument(skip_all, fields(client_id = %client.client.client_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client.client_id))]
 pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,

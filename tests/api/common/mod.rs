@@ -56,13 +56,15 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
 /// Installs, once per test process, the subscriber `tessera serve` installs (the audit events
 /// feed `/metrics`); log lines only with `TEST_LOG` set (its value is the filter, e.g. `info`).
 pub fn init_tracing() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
+    // The guard keeps the log writer's thread alive for the whole test process.
+    static GUARD: std::sync::OnceLock<Option<tessera::cli::LogFlushGuard>> =
+        std::sync::OnceLock::new();
+    GUARD.get_or_init(|| {
         let filter = std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into());
         tessera::cli::install_tracing(
             tessera::config::LogFormat::Text,
             tracing_subscriber::EnvFilter::new(filter),
-        );
+        )
     });
 }
 
