@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::response::IntoResponse;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -62,6 +64,10 @@ pub fn app(state: AppState) -> Router {
         .is_https()
         .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     router(state)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics.clone(),
+            run_to_completion,
+        ))
         .layer(RequestBodyLimitLayer::new(config.server.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -88,6 +94,31 @@ pub fn app(state: AppState) -> Router {
             metrics,
             crate::metrics::track,
         ))
+}
+
+/// Runs each handler in its own task, so a client that disconnects or a request that times out
+/// no longer cancels it half-way. Cancelling a future that holds a database transaction can hand
+/// the connection back to the pool inside an open transaction (sqlx cannot roll back from a
+/// dropped `begin`): the next request on it then fails with "there is already a transaction in
+/// progress" and waits on the locks it still holds until the statement timeout (seen under
+/// `bench/cluster.sh` when wrk closed its connections). The task keeps the request's span and
+/// metrics scope; its answer is simply dropped when nobody waits for it.
+async fn run_to_completion(
+    State(metrics): State<crate::metrics::Metrics>,
+    req: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use tracing::Instrument;
+    let task = metrics
+        .scope(next.run(req))
+        .instrument(tracing::Span::current());
+    match tokio::spawn(task).await {
+        Ok(resp) => resp,
+        Err(e) => {
+            tracing::error!(error = %e, "request handler failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish, stops
