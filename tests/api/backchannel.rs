@@ -175,15 +175,7 @@ async fn logout(app: &TestApp, id_token: &str) -> reqwest::Response {
 /// `aud`, `exp`, `typ`, `events`, and no `nonce`. Returns the claims.
 async fn rp_verify(app: &TestApp, client_id: &str, token: &str) -> serde_json::Value {
     use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, jwk::Jwk};
-    let jwks: serde_json::Value = app
-        .http
-        .get(app.url("/jwks"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks: serde_json::Value = app.get_json("/jwks").await;
     let header = jsonwebtoken::decode_header(token).unwrap();
     let kid = header.kid.expect("kid");
     let raw = jwks["keys"]
@@ -363,15 +355,7 @@ async fn a_hanging_receiver_does_not_delay_the_logout() {
 #[tokio::test]
 async fn discovery_advertises_back_channel_logout_with_sid() {
     let app = spawn_app().await;
-    let d: serde_json::Value = app
-        .http
-        .get(app.url("/.well-known/openid-configuration"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let d: serde_json::Value = app.get_json("/.well-known/openid-configuration").await;
     assert_eq!(d["backchannel_logout_supported"], true);
     assert_eq!(d["backchannel_logout_session_supported"], true);
 }

@@ -56,15 +56,7 @@ fn attacker_signed(key: &ClientKey, extra: Value, claims: &Value) -> String {
 
 /// The server's published RS256 key (as JSON) and its kid.
 async fn published_rsa(app: &TestApp) -> (String, String) {
-    let jwks: Value = app
-        .http
-        .get(app.url("/jwks"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks: Value = app.get_json("/jwks").await;
     let key = jwks["keys"]
         .as_array()
         .unwrap()

@@ -7,14 +7,7 @@ use crate::common::cluster::{backdate_active_keys, spawn_peer};
 use crate::common::{Options, TestApp, eventually, spawn_app, spawn_app_with};
 
 async fn jwks(app: &crate::common::TestApp) -> serde_json::Value {
-    app.http
-        .get(app.url("/jwks"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    app.get_json("/jwks").await
 }
 
 fn kids(jwks: &serde_json::Value) -> Vec<String> {
@@ -56,15 +49,7 @@ async fn jwks_publishes_public_keys_only_with_unique_kids() {
     let mut ks = kids(&body);
     ks.dedup();
     assert_eq!(ks.len(), 4);
-    let same: serde_json::Value = app
-        .http
-        .get(app.url("/.well-known/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let same: serde_json::Value = app.get_json("/.well-known/jwks.json").await;
     assert_eq!(same, body);
 }
 

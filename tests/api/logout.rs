@@ -200,14 +200,6 @@ async fn the_switch_revokes_the_sessions_refresh_and_access_tokens() {
 #[tokio::test]
 async fn discovery_names_the_end_session_endpoint() {
     let (app, _) = setup("").await;
-    let doc: serde_json::Value = app
-        .http
-        .get(app.url("/.well-known/openid-configuration"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: serde_json::Value = app.get_json("/.well-known/openid-configuration").await;
     assert_eq!(doc["end_session_endpoint"], app.url("/logout"));
 }

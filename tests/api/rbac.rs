@@ -287,15 +287,7 @@ async fn client_credentials_tokens_carry_the_clients_roles_and_permissions() {
 #[tokio::test]
 async fn roles_and_groups_scopes_are_advertised() {
     let app = spawn_app().await;
-    let d: serde_json::Value = app
-        .http
-        .get(app.url("/.well-known/openid-configuration"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let d: serde_json::Value = app.get_json("/.well-known/openid-configuration").await;
     for s in ["roles", "groups"] {
         assert!(
             d["scopes_supported"]

@@ -151,6 +151,18 @@ impl TestApp {
         format!("{}{}", self.issuer, path)
     }
 
+    /// `GET path`, read as JSON (discovery, JWKS).
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
     /// Runs the `tessera` binary against this app's config, feeding `stdin` if given.
     pub async fn cli(&self, args: &[&str], stdin: Option<&str>) -> Output {
         run_cli(&self.config_path, args, stdin).await
