@@ -120,6 +120,26 @@ async fn client_credentials(server: &ServeProcess, client: &Client) -> reqwest::
         .expect("the server answers (no reset)")
 }
 
+/// `POST /token` redeeming a code nobody issued: the client is authenticated from the cache,
+/// but the code can only be looked up in the database (400 `invalid_grant` when it answers).
+async fn code_exchange(server: &ServeProcess, client: &Client) -> reqwest::Response {
+    http_client()
+        .post(server.url("/token"))
+        .basic_auth(&client.0, Some(&client.1))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", "no-such-code-0123456789"),
+            ("redirect_uri", "https://rp.example.com/cb"),
+            (
+                "code_verifier",
+                "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            ),
+        ])
+        .send()
+        .await
+        .expect("the server answers (no reset)")
+}
+
 /// Asserts an RFC 6749 §5.2 `temporarily_unavailable` answer a client can act on.
 async fn assert_unavailable_json(r: reqwest::Response) {
     assert_eq!(r.status(), 503);
@@ -159,11 +179,15 @@ async fn database_outage_answers_503_and_recovers_by_itself() {
     let server = start_server(dir.path(), &proxied, "acquire_timeout = \"1s\"\n").await;
     let client = create_client(dir.path()).await;
     assert_eq!(client_credentials(&server, &client).await.status(), 200);
+    assert_eq!(code_exchange(&server, &client).await.status(), 400);
 
     proxy.cut().await;
 
     // Protocol endpoint: a JSON error a client can act on.
-    assert_unavailable_json(client_credentials(&server, &client).await).await;
+    assert_unavailable_json(code_exchange(&server, &client).await).await;
+    // What needs no database keeps working: the client is in the client cache and a
+    // client_credentials token is only signed.
+    assert_eq!(client_credentials(&server, &client).await.status(), 200);
     // A page for people: readable HTML, not an empty 500.
     let r = get(&authorize_url(&server, &client)).await;
     assert_eq!(r.status(), 503);
@@ -188,8 +212,8 @@ async fn database_outage_answers_503_and_recovers_by_itself() {
     // Service resumes without a restart.
     let start = Instant::now();
     loop {
-        let r = client_credentials(&server, &client).await;
-        if r.status() == 200 {
+        let r = code_exchange(&server, &client).await;
+        if r.status() == 400 {
             break;
         }
         assert_eq!(r.status(), 503, "only 503 while recovering");
@@ -222,20 +246,20 @@ async fn a_statement_past_the_timeout_answers_503() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = start_server(dir.path(), &db.url, "statement_timeout = \"1s\"\n").await;
     let client = create_client(dir.path()).await;
-    assert_eq!(client_credentials(&server, &client).await.status(), 200);
+    assert_eq!(code_exchange(&server, &client).await.status(), 400);
 
-    // Another session holds a lock the client lookup must wait for, past the timeout.
+    // Another session holds a lock the code lookup must wait for, past the timeout.
     let mut blocker = sqlx::PgConnection::connect(&db.url).await.expect("connect");
     sqlx::query("BEGIN")
         .execute(&mut blocker)
         .await
         .expect("begin");
-    sqlx::query("LOCK TABLE clients IN ACCESS EXCLUSIVE MODE")
+    sqlx::query("LOCK TABLE auth_codes IN ACCESS EXCLUSIVE MODE")
         .execute(&mut blocker)
         .await
         .expect("lock");
     let started = Instant::now();
-    assert_unavailable_json(client_credentials(&server, &client).await).await;
+    assert_unavailable_json(code_exchange(&server, &client).await).await;
     assert!(
         started.elapsed() < Duration::from_secs(20),
         "cancelled by the 1 s statement timeout, not the 30 s request timeout"
@@ -244,7 +268,7 @@ async fn a_statement_past_the_timeout_answers_503() {
         .execute(&mut blocker)
         .await
         .expect("rollback");
-    assert_eq!(client_credentials(&server, &client).await.status(), 200);
+    assert_eq!(code_exchange(&server, &client).await.status(), 400);
     let log = server.log_text();
     assert!(!log.contains("panicked"), "{log}");
 }
