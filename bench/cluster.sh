@@ -63,9 +63,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 
 wait_ready() { # URL: wait up to 60 s for /readyz to answer 200
   for _ in $(seq 1 120); do
@@ -75,8 +74,6 @@ wait_ready() { # URL: wait up to 60 s for /readyz to answer 200
   echo "bench: $1 is not ready" >&2
   return 1
 }
-
-json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
 # One line of the database's cumulative counters: transactions, rows touched, ms executing SQL.
 # PostgreSQL backends report their counters when idle, at most once a second: wait before reading.

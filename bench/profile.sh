@@ -24,7 +24,9 @@ trap 'exit 130' INT TERM
 # Same target set as run.sh, so the build is shared (examples unify dev-dependency features).
 cargo build --release --quiet --bin tessera --example sign_rate
 BIN=$ROOT/target/release/tessera
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+PORT=$(free_port)
 URL=http://127.0.0.1:$PORT
 cat >"$WORK/tessera.toml" <<EOF
 issuer = "$URL"
@@ -43,11 +45,11 @@ introspect_per_second = 0
 EOF
 "$BIN" --config "$WORK/tessera.toml" migrate >/dev/null
 CLIENT=$("$BIN" --config "$WORK/tessera.toml" client create --json --name p --grant-type client_credentials --scope api:read)
-ID=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["client_id"])' <<<"$CLIENT")
-SECRET=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["client_secret"])' <<<"$CLIENT")
+ID=$(json_field client_id <<<"$CLIENT")
+SECRET=$(json_field client_secret <<<"$CLIENT")
 taskset -c "$SERVER_CPU" "$BIN" --config "$WORK/tessera.toml" serve 2>"$WORK/server.log" &
 SERVER_PID=$!
-for _ in $(seq 1 120); do curl -s -o /dev/null "$URL/readyz" && break; sleep 0.5; done
+wait_http "$URL/readyz"
 
 mkdir -p bench/results
 DATA=bench/results/perf-$SCENARIO-$ALG.data

@@ -48,20 +48,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_http() { # URL: wait up to 60 s for any HTTP answer
-  for _ in $(seq 1 120); do
-    curl -s -o /dev/null "$1" && return 0
-    sleep 0.5
-  done
-  echo "bench: nothing answers at $1" >&2
-  return 1
-}
-
-json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 
 # wrk SERVER SCENARIO URL SCRIPT: RUNS runs of DURATION each, one line per run in results.tsv.
 measure() {
