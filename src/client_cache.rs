@@ -83,18 +83,6 @@ impl ClientCache {
         Ok(row)
     }
 
-    /// The client, from the cache or else the database.
-    pub async fn client(
-        &self,
-        store: &Store,
-        client_id: &str,
-    ) -> StoreResult<Option<Arc<ClientRow>>> {
-        match self.cached(client_id) {
-            Some(row) => Ok(Some(row)),
-            None => self.load(store, client_id).await,
-        }
-    }
-
     /// The roles and permissions a client holds (client_credentials tokens carry them).
     pub async fn client_authz(&self, store: &Store, client_id: &str) -> StoreResult<Arc<Authz>> {
         if let Some(hit) = self.inner.as_ref().and_then(|i| i.authz.get(client_id)) {
