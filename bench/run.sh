@@ -77,7 +77,7 @@ warm_up() { # URL
 }
 
 echo "== building (release)"
-cargo build --release --quiet --bin tessera --example sign_rate
+cargo build --release --quiet --bin tessera --example sign_rate --example http_floor
 BIN=$ROOT/target/release/tessera
 
 echo "== machine"
@@ -175,6 +175,18 @@ BENCH_BODY="grant_type=client_credentials&scope=api:read" BENCH_BASIC=$BASIC \
   measure tessera client_credentials_RS256 "$TURL/token" post_form.lua
 tessera_introspection
 tessera_refresh
+stop_server
+
+# The HTTP floor: bare axum answering a body the size of Tessera's JWKS, with nothing else.
+# No server on this core can answer a token request faster than this plus one signature.
+echo "== HTTP floor (bare axum, no middleware)"
+JWKS_BYTES=$(curl -s "$TURL/jwks" | wc -c)
+FPORT=$(free_port)
+taskset -c "$SERVER_CPU" "$ROOT/target/release/examples/http_floor" "$FPORT" "$JWKS_BYTES" &
+SERVER_PID=$!
+wait_http "http://127.0.0.1:$FPORT/jwks"
+warm_up "http://127.0.0.1:$FPORT/jwks"
+measure floor jwks "http://127.0.0.1:$FPORT/jwks" get.lua
 stop_server
 
 echo "== tessera, ES256 access tokens"

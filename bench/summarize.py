@@ -52,3 +52,18 @@ for scenario in (
     t, n = med(("tessera", scenario), "rps"), med(("node", scenario), "rps")
     if t and n:
         print(f"| tessera / node-oidc-provider, {scenario} | {t / n:.1f}x |")
+floor = med(("floor", "jwks"), "rps")
+if floor:
+    print()
+    print("Ceiling for client_credentials on this core: the HTTP floor (bare axum, same body size as")
+    print("the JWKS) plus one signature, 1 / (1/floor + 1/signs), with no other work at all.")
+    print()
+    print("| ceiling | req/s | × node-oidc-provider |")
+    print("|---|---:|---:|")
+    print(f"| bare axum JWKS-sized answer | {floor:,.0f} | |")
+    for alg in ("RS256", "ES256", "EdDSA"):
+        if alg in sign:
+            ceiling = 1 / (1 / floor + 1 / sign[alg])
+            n = med(("node", f"client_credentials_{alg}"), "rps")
+            vs = f"{ceiling / n:.1f}x" if n else ""
+            print(f"| floor + one {alg} signature | {ceiling:,.0f} | {vs} |")
