@@ -19,9 +19,22 @@ use crate::paths;
 use crate::session::SessionStores;
 use crate::store::Store;
 
-/// Everything a handler may need, cheap to clone.
+/// Everything a handler may need. Cloned for every request (each `State` extractor and
+/// middleware takes its own copy), so it is one `Arc`: one reference count to bump, not one per
+/// part.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Parts>);
+
+impl std::ops::Deref for AppState {
+    type Target = Parts;
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+#[derive(Debug)]
+pub struct Parts {
     pub config: Arc<Config>,
     pub store: Store,
     pub keys: KeyManager,
@@ -51,7 +64,7 @@ impl AppState {
         let backchannel = Notifier::new(config.session.backchannel_logout_timeout);
         let metrics = Metrics::new(keys.clone());
         let rate_limits = RateLimits::new(&config.rate_limit);
-        Self {
+        Self(Arc::new(Parts {
             config: Arc::new(config),
             store,
             keys,
@@ -63,7 +76,7 @@ impl AppState {
             backchannel,
             metrics,
             rate_limits,
-        }
+        }))
     }
 }
 

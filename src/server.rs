@@ -50,11 +50,10 @@ pub fn app(state: AppState) -> Router {
             .unwrap_or("-");
         // The client's address, resolved by the `client_ip` layer outside this one: every event
         // in the request (the audit trail included) carries it with the request id.
-        let ip = req
-            .extensions()
-            .get::<ClientIp>()
-            .map(|ip| ip.to_string())
-            .unwrap_or_else(|| "-".into());
+        let ip: &dyn std::fmt::Display = match req.extensions().get::<ClientIp>() {
+            Some(ip) => ip,
+            None => &"-",
+        };
         tracing::info_span!("request", request_id = %id, ip = %ip, method = %req.method(), path = %req.uri().path())
     });
     let proxies = Arc::new(config.server.trusted_proxies.clone());
