@@ -170,6 +170,7 @@ tessera_refresh() {
 echo "== tessera, RS256 access tokens"
 start_tessera RS256
 measure tessera jwks "$TURL/jwks" get.lua
+JWKS_BYTES=$(curl -s "$TURL/jwks" | wc -c) # for the HTTP floor below
 measure tessera discovery "$TURL/.well-known/openid-configuration" get.lua
 BENCH_BODY="grant_type=client_credentials&scope=api:read" BENCH_BASIC=$BASIC \
   measure tessera client_credentials_RS256 "$TURL/token" post_form.lua
@@ -180,7 +181,6 @@ stop_server
 # The HTTP floor: bare axum answering a body the size of Tessera's JWKS, with nothing else.
 # No server on this core can answer a token request faster than this plus one signature.
 echo "== HTTP floor (bare axum, no middleware)"
-JWKS_BYTES=$(curl -s "$TURL/jwks" | wc -c)
 FPORT=$(free_port)
 taskset -c "$SERVER_CPU" "$ROOT/target/release/examples/http_floor" "$FPORT" "$JWKS_BYTES" &
 SERVER_PID=$!
