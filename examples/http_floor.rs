@@ -1,6 +1,6 @@
 //! The HTTP floor: a bare axum server on Tessera's runtime settings that answers
-//! `GET /jwks` with a fixed body of `BODY_BYTES` (default: the size of Tessera's JWKS with one
-//! key per algorithm) and nothing else: no middleware, no logging, no handler work.
+//! `GET /jwks` with a fixed body of `BODY_BYTES` bytes (default 1500; `bench/run.sh` passes the
+//! size of Tessera's JWKS) and nothing else: no middleware, no logging, no handler work.
 //! `http_floor PORT [BODY_BYTES]`. `bench/run.sh` runs it pinned to the server's core, so the
 //! cost of hyper and loopback TCP alone is measured beside Tessera's own figures.
 
