@@ -535,15 +535,7 @@ impl Config {
             // OIDC Discovery §3 / RFC 8414 §2: no query or fragment components.
             return Err(("issuer", "must not have a query or fragment".into()));
         }
-        if self.server.bind.parse::<std::net::SocketAddr>().is_err() {
-            return Err((
-                "server.bind",
-                format!(
-                    "`{}` is not an address like 127.0.0.1:8080",
-                    self.server.bind
-                ),
-            ));
-        }
+        validate_bind("server.bind", &self.server.bind, "127.0.0.1:8080")?;
         if !(self.database.url.starts_with("sqlite:")
             || self.database.url.starts_with("postgres:")
             || self.database.url.starts_with("postgresql:"))
@@ -591,28 +583,21 @@ impl Config {
                 "must be 0 (off) or more".into(),
             ));
         }
-        if let Some(bind) = &self.metrics.bind
-            && bind.parse::<std::net::SocketAddr>().is_err()
-        {
-            return Err((
-                "metrics.bind",
-                format!("`{bind}` is not an address like 127.0.0.1:9090"),
-            ));
+        if let Some(bind) = &self.metrics.bind {
+            validate_bind("metrics.bind", bind, "127.0.0.1:9090")?;
         }
-        validate_rate(
-            "rate_limit.token_per_second",
-            self.rate_limit.token_per_second,
+        let limits = &self.rate_limit;
+        validate_quota(
+            ("rate_limit.token_per_second", limits.token_per_second),
+            ("rate_limit.token_burst", limits.token_burst),
         )?;
-        validate_rate(
-            "rate_limit.introspect_per_second",
-            self.rate_limit.introspect_per_second,
+        validate_quota(
+            (
+                "rate_limit.introspect_per_second",
+                limits.introspect_per_second,
+            ),
+            ("rate_limit.introspect_burst", limits.introspect_burst),
         )?;
-        if self.rate_limit.token_burst < 1 {
-            return Err(("rate_limit.token_burst", "must be at least 1".into()));
-        }
-        if self.rate_limit.introspect_burst < 1 {
-            return Err(("rate_limit.introspect_burst", "must be at least 1".into()));
-        }
         if self.keys.rotation_interval < Duration::from_secs(3600) {
             return Err(("keys.rotation_interval", "must be at least 1h".into()));
         }
@@ -649,17 +634,34 @@ impl Config {
     }
 }
 
-/// A rate is 0 (off) or a positive number of requests per second up to a million (so that one
-/// request's interval stays representable).
-fn validate_rate(key: &'static str, rate: f64) -> Result<(), (&'static str, String)> {
-    if rate.is_finite() && (rate == 0.0 || (0.000_001..=1_000_000.0).contains(&rate)) {
-        Ok(())
-    } else {
-        Err((
-            key,
-            format!("`{rate}` must be 0 (off) or between 0.000001 and 1000000"),
-        ))
+/// A listen address such as `example`.
+fn validate_bind(
+    key: &'static str,
+    bind: &str,
+    example: &str,
+) -> Result<(), (&'static str, String)> {
+    match bind.parse::<std::net::SocketAddr>() {
+        Ok(_) => Ok(()),
+        Err(_) => Err((key, format!("`{bind}` is not an address like {example}"))),
     }
+}
+
+/// A rate limit: the rate is 0 (off) or a positive number of requests per second up to a
+/// million (so that one request's interval stays representable); the burst is at least 1.
+fn validate_quota(
+    (rate_key, rate): (&'static str, f64),
+    (burst_key, burst): (&'static str, u32),
+) -> Result<(), (&'static str, String)> {
+    if !(rate.is_finite() && (rate == 0.0 || (0.000_001..=1_000_000.0).contains(&rate))) {
+        return Err((
+            rate_key,
+            format!("`{rate}` must be 0 (off) or between 0.000001 and 1000000"),
+        ));
+    }
+    if burst < 1 {
+        return Err((burst_key, "must be at least 1".into()));
+    }
+    Ok(())
 }
 
 /// Whether `url` names this machine (a loopback address or `localhost`).

@@ -125,18 +125,22 @@ impl OAuthError {
     /// only read the HTTP status still see 429 (RFC 6585 §4).
     pub fn rate_limited(retry_after: std::time::Duration) -> Self {
         let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-        Self {
-            retry_after: Some(secs.max(1)),
-            ..Self::new(
-                ErrorCode::SlowDown,
-                "too many requests from this client, retry later",
-            )
-        }
+        Self::new(
+            ErrorCode::SlowDown,
+            "too many requests from this client, retry later",
+        )
+        .with_retry_after(secs.max(1))
     }
 
     /// Adds the `WWW-Authenticate` challenge.
     pub fn with_challenge(mut self, c: Challenge) -> Self {
         self.challenge = Some(c);
+        self
+    }
+
+    /// The same error, telling the client to wait `secs` seconds before trying again.
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
         self
     }
 
@@ -163,12 +167,11 @@ impl From<StoreError> for OAuthError {
         match e {
             StoreError::Unavailable(ref cause) => {
                 tracing::warn!(error = %e, cause = %cause, "database unavailable");
-                let mut err = OAuthError::new(
+                OAuthError::new(
                     ErrorCode::TemporarilyUnavailable,
                     "the database is unavailable, retry shortly",
-                );
-                err.retry_after = Some(UNAVAILABLE_RETRY_AFTER_SECS);
-                err
+                )
+                .with_retry_after(UNAVAILABLE_RETRY_AFTER_SECS)
             }
             other => {
                 tracing::error!(error = %other, "storage failure");
