@@ -69,13 +69,19 @@ def oidcc_server(ctx):
 
 @module("oidcc-response-type-missing", "no response_type: error page, or a redirect with invalid_request/unsupported_response_type and state")
 def oidcc_response_type_missing(ctx):
+    return _refused_without(ctx, "response_type", {"invalid_request", "unsupported_response_type"})
+
+
+def _refused_without(ctx, param, allowed):
+    """An authorization request without `param`: either the OP's error page, or an error
+    redirect (with state) whose code is in `allowed`; never a code."""
     client = oidc_client("py-rp")
     request = client.create_authorization_url(redirect_uri=REDIRECT_URI)
-    out = ctx.browser.visit(edit_query(request["url"], drop=("response_type",)))
+    out = ctx.browser.visit(edit_query(request["url"], drop=(param,)))
     if out.callback is None:
         expect_stays_at_op(out)
         return "error page"
-    expect_error(out, request, {"invalid_request", "unsupported_response_type"})
+    expect_error(out, request, allowed)
     return "error redirect"
 
 
@@ -259,14 +265,7 @@ def oidcc_ensure_registered_redirect_uri(ctx):
 
 @module("oidcc-ensure-redirect-uri-in-authorization-request", "no redirect_uri (client has one registered): an error page, or an invalid_request redirect with state; never a code")
 def oidcc_ensure_redirect_uri_in_authorization_request(ctx):
-    client = oidc_client("py-rp")
-    request = client.create_authorization_url(redirect_uri=REDIRECT_URI)
-    out = ctx.browser.visit(edit_query(request["url"], drop=("redirect_uri",)))
-    if out.callback is None:
-        expect_stays_at_op(out)
-        return "error page"
-    expect_error(out, request, {"invalid_request", "invalid_request_object"})
-    return "error redirect"
+    return _refused_without(ctx, "redirect_uri", {"invalid_request", "invalid_request_object"})
 
 
 @module("oidcc-unsigned-request-object-supported-correctly-or-rejected-as-unsupported", "an alg=none request object: honoured, or (request_parameter_supported false) refused with request_not_supported")
