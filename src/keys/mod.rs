@@ -8,6 +8,7 @@
 
 mod foreign;
 mod kek;
+mod signer;
 
 pub use foreign::verify_with_jwk_set;
 pub use kek::{KEK_FILE, Kek, KekError};
@@ -70,7 +71,11 @@ impl Alg {
         Ok(jwk)
     }
 
+    /// ES256 and EdDSA sign through aws-lc-rs (`signer.rs` says why), RSA through josekit.
     fn signer(self, jwk: &Jwk) -> Result<Box<dyn JwsSigner>, KeyError> {
+        if let Some(fast) = signer::FastSigner::from_jwk(self, jwk) {
+            return Ok(Box::new(fast?));
+        }
         Ok(match self {
             Alg::RS256 => Box::new(RS256.signer_from_jwk(jwk)?),
             Alg::PS256 => Box::new(PS256.signer_from_jwk(jwk)?),
