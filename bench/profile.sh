@@ -63,7 +63,7 @@ BENCH_LUA_DIR=$ROOT/bench/lua BENCH_BODY="grant_type=client_credentials&scope=ap
   taskset -c "$LOAD_CPU" wrk -t1 -c32 -d12s -s "bench/lua/$SCRIPT" "$TARGET" | grep RESULT &
 WRK=$!
 sleep 2
-perf record -q -F 499 -g -p "$SERVER_PID" -o "$DATA" -- sleep 8 2>/dev/null
+perf record -q -F 499 ${PERF_CALLGRAPH:--g} -p "$SERVER_PID" -o "$DATA" -- sleep 8 2>/dev/null
 wait "$WRK"
 # The 40 hottest symbols. awk reads to the end (head would close the pipe early, and perf's
 # SIGPIPE would fail the script under pipefail).

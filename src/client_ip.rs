@@ -2,7 +2,7 @@
 //! `server.trusted_proxies`; then the right-most address in `X-Forwarded-For` that is not itself
 //! a trusted proxy. Entries left of that one were written by the client and prove nothing.
 //!
-//! Resolved once per request by [`resolve`] (middleware), carried in the request's tracing span
+//! Resolved once per request by the request envelope (`envelope.rs`), carried in the request's tracing span
 //! (so every audit event has it) and read by handlers through the [`ClientIp`] extractor; the
 //! login throttle counts it.
 //!
@@ -11,13 +11,10 @@
 //! header is trusted, the one every common proxy writes.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, StatusCode};
-use axum::middleware::Next;
-use axum::response::Response;
 use ipnet::IpNet;
 use serde::{Deserialize, Deserializer};
 
@@ -101,7 +98,7 @@ impl<'de> Deserialize<'de> for TrustedProxies {
     }
 }
 
-/// The client's address as resolved by [`resolve`].
+/// The client's address, resolved once per request by the envelope (`envelope.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
@@ -109,24 +106,6 @@ impl std::fmt::Display for ClientIp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
     }
-}
-
-/// Middleware: works out the client's address from the peer (`ConnectInfo`) and the headers,
-/// and stores it in the request's extensions for the tracing span and the handlers.
-pub async fn resolve(
-    State(proxies): State<Arc<TrustedProxies>>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    if let Some(peer) = peer {
-        let ip = proxies.client_ip(peer, req.headers());
-        req.extensions_mut().insert(ClientIp(ip));
-    }
-    next.run(req).await
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {

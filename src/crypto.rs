@@ -20,10 +20,12 @@ pub fn random_token(n: usize) -> String {
 /// Hex SHA-256: how high-entropy secrets (client secrets, codes, refresh tokens) are stored.
 /// They carry ≥128 bits of randomness, so a fast hash is enough and keeps lookups cheap.
 pub fn sha256_hex(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(s.as_bytes());
     let mut out = String::with_capacity(64);
     for b in digest {
-        out.push_str(&format!("{b:02x}"));
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
     }
     out
 }
@@ -65,4 +67,18 @@ pub fn verify_password(password: &str, phc: Option<&str>) -> bool {
         })
         .unwrap_or(false);
     ok && real
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_hex_is_the_lowercase_hex_digest() {
+        // FIPS 180-2 appendix B.1.
+        assert_eq!(
+            sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 }

@@ -12,6 +12,7 @@ pub mod client_ip;
 pub mod config;
 pub mod crypto;
 pub mod domain;
+pub mod envelope;
 pub mod error;
 pub mod keys;
 pub mod metrics;

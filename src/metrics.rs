@@ -16,7 +16,6 @@ use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
@@ -273,20 +272,39 @@ pub async fn serve(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Middleware: counts and times every request by method, matched route and final status, and
-/// runs the request in the registry's scope so its audit events are counted.
-pub async fn track(State(metrics): State<Metrics>, req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let method = method_label(req.method());
-    let path = route_label(req.extensions().get::<MatchedPath>());
-    let resp = metrics.scope(next.run(req)).await;
-    let labels = HttpLabels {
-        method,
-        path,
-        status: resp.status().as_u16(),
-    };
-    metrics.observe_request(&labels, start.elapsed().as_secs_f64());
-    resp
+/// One request being measured: its method and matched route, and when it began.
+pub struct RequestTimer {
+    method: &'static str,
+    path: &'static str,
+    start: Instant,
+}
+
+impl RequestTimer {
+    /// How long the request has taken so far.
+    pub fn elapsed(&self) -> std::time::Duration {
+        self.start.elapsed()
+    }
+}
+
+impl Metrics {
+    /// Starts measuring `req`; it must have been routed already (the matched route is a label).
+    pub fn start_request<B>(&self, req: &Request<B>) -> RequestTimer {
+        RequestTimer {
+            method: method_label(req.method()),
+            path: route_label(req.extensions().get::<MatchedPath>()),
+            start: Instant::now(),
+        }
+    }
+
+    /// Counts and times a request by method, matched route and the status it was answered with.
+    pub fn finish_request(&self, timer: RequestTimer, status: StatusCode) {
+        let labels = HttpLabels {
+            method: timer.method,
+            path: timer.path,
+            status: status.as_u16(),
+        };
+        self.observe_request(&labels, timer.start.elapsed().as_secs_f64());
+    }
 }
 
 /// The route a request matched, as a label; [`UNMATCHED`] for none.

@@ -2,26 +2,14 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
-use axum::response::IntoResponse;
 use tokio::net::TcpListener;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::app::{AppState, metrics_router, router};
-use crate::client_ip::ClientIp;
 use crate::config::Config;
 use crate::keys::KeyManager;
 use crate::store::Store;
-
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Opens the database (running migrations) and the signing keys: everything `serve` needs.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
@@ -38,86 +26,11 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     Ok(state)
 }
 
-/// The route table wrapped in the middleware every request passes through.
+/// The route table wrapped in the request envelope (`envelope.rs`: request id, client address,
+/// span, metrics, run to completion, timeout, body limit, security headers).
 pub fn app(state: AppState) -> Router {
-    let config = state.config.clone();
-    let metrics = state.metrics.clone();
-    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-        let id = req
-            .headers()
-            .get(REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("-");
-        // The client's address, resolved by the `client_ip` layer outside this one: every event
-        // in the request (the audit trail included) carries it with the request id.
-        let ip: &dyn std::fmt::Display = match req.extensions().get::<ClientIp>() {
-            Some(ip) => ip,
-            None => &"-",
-        };
-        tracing::info_span!("request", request_id = %id, ip = %ip, method = %req.method(), path = %req.uri().path())
-    });
-    let proxies = Arc::new(config.server.trusted_proxies.clone());
-    // HSTS only when the issuer is https: on plain http it would be ignored or, worse, pin a
-    // development host (RFC 6797 §7.2).
-    let hsts = config
-        .is_https()
-        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
-    router(state)
-        .layer(axum::middleware::from_fn_with_state(
-            metrics.clone(),
-            run_to_completion,
-        ))
-        .layer(RequestBodyLimitLayer::new(config.server.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            config.server.request_timeout,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::STRICT_TRANSPORT_SECURITY,
-            move |_: &axum::http::Response<_>| hsts.clone(),
-        ))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(trace)
-        .layer(axum::middleware::from_fn_with_state(
-            proxies,
-            crate::client_ip::resolve,
-        ))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        // Outermost, so the status counted is the one sent (408 and 413 included); applied
-        // with `Router::layer`, it runs after routing and sees the matched route.
-        .layer(axum::middleware::from_fn_with_state(
-            metrics,
-            crate::metrics::track,
-        ))
-}
-
-/// Runs each handler in its own task, so a client that disconnects or a request that times out
-/// no longer cancels it half-way. Cancelling a future that holds a database transaction can hand
-/// the connection back to the pool inside an open transaction (sqlx cannot roll back from a
-/// dropped `begin`): the next request on it then fails with "there is already a transaction in
-/// progress" and waits on the locks it still holds until the statement timeout (seen under
-/// `bench/cluster.sh` when wrk closed its connections). The task keeps the request's span and
-/// metrics scope; its answer is simply dropped when nobody waits for it.
-async fn run_to_completion(
-    State(metrics): State<crate::metrics::Metrics>,
-    req: Request<axum::body::Body>,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use tracing::Instrument;
-    let task = metrics
-        .scope(next.run(req))
-        .instrument(tracing::Span::current());
-    match tokio::spawn(task).await {
-        Ok(resp) => resp,
-        Err(e) => {
-            tracing::error!(error = %e, "request handler failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    let envelope = crate::envelope::layer(&state.config, state.metrics.clone());
+    router(state).layer(envelope)
 }
 
 /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish, stops

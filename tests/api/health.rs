@@ -1,6 +1,7 @@
 //! `/healthz`, `/readyz`, request ids, and graceful shutdown of the real binary.
 
-use crate::common::{Options, TestDb, spawn_app, write_config};
+use crate::common::{Options, TestDb, spawn_app, spawn_app_with_env, write_config};
+use crate::metrics::{sample, scrape};
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_json() {
@@ -139,5 +140,62 @@ async fn every_response_says_nosniff_and_plain_http_has_no_hsts() {
             r.headers().get("strict-transport-security").is_none(),
             "{path}: HSTS only for https issuers"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_request_past_the_timeout_gets_408_with_the_usual_headers_and_is_counted() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with_env(
+        Options::default(),
+        &[("TESSERA_SERVER_REQUEST_TIMEOUT", "1s")],
+    )
+    .await;
+    // A client that announces a body and then stalls: the handler waits on it past the timeout.
+    let mut conn = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    conn.write_all(
+        b"POST /token HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+          Content-Length: 100\r\n\r\ngrant_type=",
+    )
+    .await
+    .unwrap();
+    let mut head = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(20), conn.read(&mut head))
+        .await
+        .expect("an answer once the request timeout has passed")
+        .unwrap();
+    let head = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 408"), "{head}");
+    assert!(head.contains("\r\nx-request-id: "), "{head}");
+    assert!(
+        head.contains("\r\nx-content-type-options: nosniff"),
+        "{head}"
+    );
+    let metrics = scrape(&app.url("/metrics")).await;
+    assert_eq!(
+        sample(
+            &metrics,
+            "tessera_http_requests_total",
+            &[("path", "/token"), ("status", "408")]
+        ),
+        1.0
+    );
+}
+
+#[tokio::test]
+async fn an_https_issuer_gets_hsts_on_every_response() {
+    let app = spawn_app_with_env(
+        Options::default(),
+        &[("TESSERA_ISSUER", "https://id.example.test")],
+    )
+    .await;
+    for path in ["/healthz", "/jwks", "/nope"] {
+        let r = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(
+            r.headers()["strict-transport-security"],
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
     }
 }

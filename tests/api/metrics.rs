@@ -5,7 +5,7 @@ use crate::common::flow::{AuthRequest, PASSWORD, Pkce, USERNAME, location};
 use crate::common::{Options, TestApp, spawn_app, spawn_app_with};
 
 /// The scraped metrics text (asserting the scrape itself worked).
-async fn scrape(url: &str) -> String {
+pub(crate) async fn scrape(url: &str) -> String {
     let r = reqwest::get(url).await.expect("scrape");
     assert_eq!(r.status(), 200);
     let ctype = r.headers()["content-type"].to_str().unwrap().to_string();
@@ -16,7 +16,7 @@ async fn scrape(url: &str) -> String {
 }
 
 /// The value of the sample `name` carrying every label in `labels`; 0 when there is none.
-fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+pub(crate) fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .filter(|l| {
