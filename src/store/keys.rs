@@ -142,7 +142,7 @@ impl Store {
     }
 }
 
-async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Any>, k: &KeyRow) -> sqlx::Result<()> {
+async fn insert(tx: &mut sqlx::AnyConnection, k: &KeyRow) -> sqlx::Result<()> {
     sqlx::query(&format!(
         "INSERT INTO signing_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     ))
@@ -155,7 +155,7 @@ async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Any>, k: &KeyRow) -> sqlx::
     .bind(k.activated_at)
     .bind(k.retired_at)
     .bind(k.expires_at)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }

@@ -87,10 +87,7 @@ impl Store {
 }
 
 /// Stores the successor of a rotation inside the rotation's transaction.
-async fn insert_successor(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    r: &RotateRefresh<'_>,
-) -> StoreResult<()> {
+async fn insert_successor(tx: &mut sqlx::AnyConnection, r: &RotateRefresh<'_>) -> StoreResult<()> {
     sqlx::query(
             "INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at, used_at, access_jti, access_expires_at)
              VALUES ($1, $2, $3, $4, NULL, $5, $6)",
@@ -101,7 +98,7 @@ async fn insert_successor(
         .bind(r.new_expires_at)
         .bind(r.access_jti)
         .bind(r.access_expires_at)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }

@@ -299,16 +299,16 @@ async fn names(store: &Store, sql: &str, key: &str) -> StoreResult<Vec<String>> 
         .await?)
 }
 
-async fn role_exists(tx: &mut sqlx::Transaction<'_, sqlx::Any>, name: &str) -> sqlx::Result<bool> {
+async fn role_exists(tx: &mut sqlx::AnyConnection, name: &str) -> sqlx::Result<bool> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM roles WHERE name = $1")
         .bind(name)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?;
     Ok(n > 0)
 }
 
 async fn grant(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     role: &str,
     perm: &str,
     resource: &str,
@@ -318,12 +318,12 @@ async fn grant(
         .bind(perm)
         .bind(resource)
         .bind(action)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     sqlx::query("INSERT INTO role_permissions (role_name, permission_name) VALUES ($1, $2) ON CONFLICT (role_name, permission_name) DO NOTHING")
         .bind(role)
         .bind(perm)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }
