@@ -36,7 +36,7 @@ bind = "127.0.0.1:$PORT"
 url = "sqlite://$WORK/tessera.db?mode=rwc"
 [keys]
 dir = "$WORK/keys"
-algorithms = ["RS256", "ES256"]
+algorithms = ["RS256", "ES256", "EdDSA"]
 access_token_alg = "$ALG"
 # One client sends thousands of requests a second here: per-client rate limits off.
 [rate_limit]

@@ -89,7 +89,7 @@ echo "== machine"
   echo "wrk: -t1 -c$CONNS -d$DURATION, $RUNS runs per scenario"
 } | tee "$OUT/machine.txt"
 
-echo "== raw josekit signing rate on core $SERVER_CPU"
+echo "== raw signing rate (the server's signers) on core $SERVER_CPU"
 : >"$OUT/sign_rate.tsv"
 for run in $(seq 1 "$RUNS"); do
   taskset -c "$SERVER_CPU" "$ROOT/target/release/examples/sign_rate" "$SIGN_SECONDS" RS256 ES256 EdDSA |

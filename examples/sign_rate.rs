@@ -1,4 +1,4 @@
-//! Prints how many access tokens josekit signs per second on this core, per algorithm:
+//! Prints how many access tokens the server's signers sign per second on this core, per algorithm:
 //! `sign_rate [SECONDS] [ALG...]` → one line `ALG signs_per_s` each. Run it pinned to the core
 //! the server uses (`taskset -c 1`); `bench/run.sh` does.
 

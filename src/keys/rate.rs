@@ -1,6 +1,7 @@
-//! The floor of the token endpoint: how many JWTs josekit alone signs per second on this core.
-//! `examples/sign_rate.rs` prints it so `bench/run.sh` can report the token endpoint's rate as
-//! a share of it. Lives here because josekit is used only in `src/keys`.
+//! The floor of the token endpoint: how many JWTs the server's own signers (josekit's for RSA,
+//! aws-lc-rs behind josekit's trait for ES256 and EdDSA: `signer.rs`) sign per second on this
+//! core, with nothing else. `examples/sign_rate.rs` prints it so `bench/run.sh` can report the
+//! token endpoint's rate as a share of it. Lives here because josekit is used only in `src/keys`.
 
 use std::time::{Duration, Instant};
 
