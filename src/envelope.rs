@@ -37,6 +37,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use tower::layer::util::{Identity, Stack};
 use tower::{Layer, Service, ServiceExt};
 use tower_http::limit::RequestBodyLimitLayer;
 use tracing::Instrument;
@@ -57,29 +58,16 @@ struct Settings {
     metrics: Metrics,
 }
 
-/// The envelope with the body limit inside it, as one [`Layer`]: apply it with `Router::layer`,
-/// so it runs after routing and sees the matched route.
-pub fn layer(
-    config: &Config,
-    metrics: Metrics,
-) -> impl Layer<
-    axum::routing::Route,
-    Service: Service<
-        Request<Body>,
-        Response = Response,
-        Error = Infallible,
-        Future: Send + 'static,
-    > + Clone
-                 + Send
-                 + Sync
-                 + 'static,
-> + Clone
-+ Send
-+ Sync
-+ 'static {
+/// The envelope with the body limit inside it, as one [`Layer`].
+pub type EnvelopeLayer = Stack<RequestBodyLimitLayer, Stack<Envelope, Identity>>;
+
+/// The whole envelope: apply it with `Router::layer`, so it runs after routing and sees the
+/// matched route.
+pub fn layer(config: &Config, metrics: Metrics) -> EnvelopeLayer {
     tower::ServiceBuilder::new()
         .layer(Envelope::new(config, metrics))
         .layer(RequestBodyLimitLayer::new(config.server.max_body_bytes))
+        .into_inner()
 }
 
 /// The envelope alone.
