@@ -2,9 +2,9 @@
 //! `server.trusted_proxies`; then the right-most address in `X-Forwarded-For` that is not itself
 //! a trusted proxy. Entries left of that one were written by the client and prove nothing.
 //!
-//! Resolved once per request by the request envelope (`envelope.rs`), carried in the request's tracing span
-//! (so every audit event has it) and read by handlers through the [`ClientIp`] extractor; the
-//! login throttle counts it.
+//! Resolved once per request by the request envelope (`envelope.rs`), carried in the request's
+//! tracing span (so every audit event has it) and read by handlers through the [`ClientIp`]
+//! extractor; the login throttle counts it.
 //!
 //! Only `X-Forwarded-For` is read, not RFC 7239 `Forwarded`: a proxy that appends to one header
 //! but passes the other through untouched would let a client forge the other, so exactly one
