@@ -84,7 +84,18 @@ impl Alg {
         })
     }
 
+    /// ES256 and EdDSA verify through aws-lc-rs, RSA through josekit. josekit reads the JWK
+    /// first in every case, so which keys are accepted (`kty`, `use`, `key_ops`, `alg`) is
+    /// josekit's decision alone.
     fn verifier(self, jwk: &Jwk) -> Result<Box<dyn JwsVerifier>, KeyError> {
+        let josekit = self.josekit_verifier(jwk)?;
+        match signer::FastVerifier::from_jwk(self, jwk) {
+            Some(fast) => Ok(Box::new(fast?)),
+            None => Ok(josekit),
+        }
+    }
+
+    fn josekit_verifier(self, jwk: &Jwk) -> Result<Box<dyn JwsVerifier>, KeyError> {
         Ok(match self {
             Alg::RS256 => Box::new(RS256.verifier_from_jwk(jwk)?),
             Alg::PS256 => Box::new(PS256.verifier_from_jwk(jwk)?),
