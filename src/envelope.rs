@@ -23,8 +23,8 @@
 //!    unless the handler set them.
 //!
 //! These were eight layers (tower-http's and `from_fn`s). Each boxed the request's future once
-//! more and walked the extensions again; as one they cost a fraction (bench/README.md, "The
-//! request envelope").
+//! more and walked the extensions again (bench/README.md, run of 2026-11-23 06:15: together with
+//! the aws-lc-rs signers, +58 % ES256 and +83 % EdDSA client_credentials).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
