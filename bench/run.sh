@@ -133,15 +133,15 @@ cc_token() { # URL TOKEN_PATH BASIC
     json_field access_token
 }
 
-tessera_introspection() {
-  local token status
+tessera_introspection() { # [SCENARIO]: introspection of a token signed with the running alg
+  local scenario=${1:-introspection} token status
   token=$(cc_token "$TURL" /token "$BASIC")
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Basic $BASIC" -d "token=$token" "$TURL/introspect")
   if [[ "$status" != 200 ]]; then
-    echo "  tessera introspection: skipped (POST /introspect answered $status: not on this branch yet)"
+    echo "  tessera $scenario: skipped (POST /introspect answered $status: not on this branch yet)"
     return
   fi
-  BENCH_BODY="token=$token" BENCH_BASIC=$BASIC measure tessera introspection "$TURL/introspect" post_form.lua
+  BENCH_BODY="token=$token" BENCH_BASIC=$BASIC measure tessera "$scenario" "$TURL/introspect" post_form.lua
 }
 
 tessera_refresh() {
@@ -199,6 +199,7 @@ echo "== tessera, EdDSA access tokens"
 start_tessera EdDSA
 BENCH_BODY="grant_type=client_credentials&scope=api:read" BENCH_BASIC=$BASIC \
   measure tessera client_credentials_EdDSA "$TURL/token" post_form.lua
+tessera_introspection introspection_EdDSA
 stop_server
 
 # --- node-oidc-provider ----------------------------------------------------------------------

@@ -90,6 +90,7 @@ fn es256_point(jwk: &Jwk) -> Result<Vec<u8>, KeyError> {
     Ok(point)
 }
 
+/// Refuses an OKP key of any curve but Ed25519.
 fn ed25519_curve(jwk: &Jwk) -> Result<(), KeyError> {
     if jwk.curve() != Some("Ed25519") {
         return Err(bad(jwk, "not an Ed25519 key"));
@@ -113,7 +114,7 @@ fn param(jwk: &Jwk, name: &str) -> Result<Vec<u8>, KeyError> {
         .ok_or_else(|| bad(jwk, &format!("`{name}` is missing or not base64url")))
 }
 
-/// The error for a stored key that cannot sign. Names the key, never its material.
+/// The error for a key that cannot be used. Names the key, never its material.
 fn bad(jwk: &Jwk, why: &str) -> KeyError {
     KeyError::Corrupt(jwk.key_id().unwrap_or("?").to_owned(), why.to_owned())
 }
