@@ -1,4 +1,4 @@
-# Helpers shared by bench/run.sh, bench/cluster.sh and bench/profile.sh (sourced, not run).
+# Helpers shared by the bench/ scripts (sourced, not run).
 
 free_port() { # a TCP port free on 127.0.0.1 right now
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -14,3 +14,34 @@ wait_http() { # URL: wait up to 60 s for any HTTP answer
 }
 
 json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+# one_instance_config DIR PORT [ACCESS_TOKEN_ALG]: writes DIR/tessera.toml for one instance on
+# 127.0.0.1:PORT, SQLite and keys in DIR, RS256/ES256/EdDSA keys, rate limits off.
+one_instance_config() {
+  local alg_line=""
+  [[ -n "${3:-}" ]] && alg_line="access_token_alg = \"$3\""
+  cat >"$1/tessera.toml" <<EOF
+issuer = "http://127.0.0.1:$2"
+[server]
+bind = "127.0.0.1:$2"
+[database]
+url = "sqlite://$1/tessera.db?mode=rwc"
+[keys]
+dir = "$1/keys"
+algorithms = ["RS256", "ES256", "EdDSA"]
+$alg_line
+# One client sends thousands of requests a second here: per-client rate limits off.
+[rate_limit]
+token_per_second = 0
+introspect_per_second = 0
+EOF
+}
+
+# cc_client_basic BIN CONFIG NAME: migrates, creates a client_credentials client (scope
+# api:read) and prints its HTTP Basic credentials.
+cc_client_basic() {
+  local client
+  "$1" --config "$2" migrate >/dev/null
+  client=$("$1" --config "$2" client create --json --name "$3" --grant-type client_credentials --scope api:read)
+  printf '%s:%s' "$(json_field client_id <<<"$client")" "$(json_field client_secret <<<"$client")" | base64 -w0
+}

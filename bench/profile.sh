@@ -28,25 +28,8 @@ BIN=$ROOT/target/release/tessera
 source bench/lib.sh
 PORT=$(free_port)
 URL=http://127.0.0.1:$PORT
-cat >"$WORK/tessera.toml" <<EOF
-issuer = "$URL"
-[server]
-bind = "127.0.0.1:$PORT"
-[database]
-url = "sqlite://$WORK/tessera.db?mode=rwc"
-[keys]
-dir = "$WORK/keys"
-algorithms = ["RS256", "ES256", "EdDSA"]
-access_token_alg = "$ALG"
-# One client sends thousands of requests a second here: per-client rate limits off.
-[rate_limit]
-token_per_second = 0
-introspect_per_second = 0
-EOF
-"$BIN" --config "$WORK/tessera.toml" migrate >/dev/null
-CLIENT=$("$BIN" --config "$WORK/tessera.toml" client create --json --name p --grant-type client_credentials --scope api:read)
-ID=$(json_field client_id <<<"$CLIENT")
-SECRET=$(json_field client_secret <<<"$CLIENT")
+one_instance_config "$WORK" "$PORT" "$ALG"
+BASIC=$(cc_client_basic "$BIN" "$WORK/tessera.toml" p)
 taskset -c "$SERVER_CPU" "$BIN" --config "$WORK/tessera.toml" serve 2>"$WORK/server.log" &
 SERVER_PID=$!
 wait_http "$URL/readyz"
@@ -59,7 +42,7 @@ else
   TARGET=$URL/token SCRIPT=post_form.lua
 fi
 BENCH_LUA_DIR=$ROOT/bench/lua BENCH_BODY="grant_type=client_credentials&scope=api:read" \
-  BENCH_BASIC=$(printf '%s:%s' "$ID" "$SECRET" | base64 -w0) \
+  BENCH_BASIC=$BASIC \
   taskset -c "$LOAD_CPU" wrk -t1 -c32 -d12s -s "bench/lua/$SCRIPT" "$TARGET" | grep RESULT &
 WRK=$!
 sleep 2

@@ -31,23 +31,8 @@ BIN=$ROOT/target/release/tessera
 source bench/lib.sh
 PORT=$(free_port)
 URL=http://127.0.0.1:$PORT
-cat >"$WORK/tessera.toml" <<TOML
-issuer = "$URL"
-[server]
-bind = "127.0.0.1:$PORT"
-[database]
-url = "sqlite://$WORK/tessera.db?mode=rwc"
-[keys]
-dir = "$WORK/keys"
-algorithms = ["RS256"]
-access_token_alg = "RS256"
-[rate_limit]
-token_per_second = 0
-introspect_per_second = 0
-TOML
-"$BIN" --config "$WORK/tessera.toml" migrate >/dev/null
-CLIENT=$("$BIN" --config "$WORK/tessera.toml" client create --json --name r --grant-type client_credentials --scope api:read)
-BASIC=$(printf '%s:%s' "$(json_field client_id <<<"$CLIENT")" "$(json_field client_secret <<<"$CLIENT")" | base64 -w0)
+one_instance_config "$WORK" "$PORT" RS256
+BASIC=$(cc_client_basic "$BIN" "$WORK/tessera.toml" r)
 taskset -c "$SERVER_CPU" "$BIN" --config "$WORK/tessera.toml" serve 2>"$WORK/server.log" &
 SERVER_PID=$!
 wait_http "$URL/readyz"

@@ -99,26 +99,9 @@ done
 # --- Tessera ---------------------------------------------------------------------------------
 PORT=$(free_port)
 TURL=http://127.0.0.1:$PORT
-cat >"$WORK/tessera.toml" <<EOF
-issuer = "$TURL"
-[server]
-bind = "127.0.0.1:$PORT"
-[database]
-url = "sqlite://$WORK/tessera.db?mode=rwc"
-[keys]
-dir = "$WORK/keys"
-algorithms = ["RS256", "ES256", "EdDSA"]
-# One client sends thousands of requests a second here: per-client rate limits off.
-[rate_limit]
-token_per_second = 0
-introspect_per_second = 0
-EOF
+one_instance_config "$WORK" "$PORT"
 tessera() { "$BIN" --config "$WORK/tessera.toml" "$@"; }
-tessera migrate >/dev/null
-CLIENT=$(tessera client create --json --name bench --grant-type client_credentials --scope api:read)
-CLIENT_ID=$(json_field client_id <<<"$CLIENT")
-CLIENT_SECRET=$(json_field client_secret <<<"$CLIENT")
-BASIC=$(printf '%s:%s' "$CLIENT_ID" "$CLIENT_SECRET" | base64 -w0)
+BASIC=$(cc_client_basic "$BIN" "$WORK/tessera.toml" bench)
 
 start_tessera() { # ACCESS_TOKEN_ALG
   TESSERA_KEYS_ACCESS_TOKEN_ALG=$1 taskset -c "$SERVER_CPU" "$BIN" --config "$WORK/tessera.toml" serve \
