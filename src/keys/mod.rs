@@ -73,14 +73,10 @@ impl Alg {
 
     /// ES256 and EdDSA sign through aws-lc-rs (`signer.rs` says why), RSA through josekit.
     fn signer(self, jwk: &Jwk) -> Result<Box<dyn JwsSigner>, KeyError> {
-        if let Some(fast) = signer::FastSigner::from_jwk(self, jwk) {
-            return Ok(Box::new(fast?));
-        }
         Ok(match self {
             Alg::RS256 => Box::new(RS256.signer_from_jwk(jwk)?),
             Alg::PS256 => Box::new(PS256.signer_from_jwk(jwk)?),
-            Alg::ES256 => Box::new(ES256.signer_from_jwk(jwk)?),
-            Alg::EdDSA => Box::new(EdDSA.signer_from_jwk(jwk)?),
+            Alg::ES256 | Alg::EdDSA => Box::new(signer::FastSigner::from_jwk(self, jwk)?),
         })
     }
 
@@ -89,10 +85,10 @@ impl Alg {
     /// josekit's decision alone.
     fn verifier(self, jwk: &Jwk) -> Result<Box<dyn JwsVerifier>, KeyError> {
         let josekit = self.josekit_verifier(jwk)?;
-        match signer::FastVerifier::from_jwk(self, jwk) {
-            Some(fast) => Ok(Box::new(fast?)),
-            None => Ok(josekit),
-        }
+        Ok(match self {
+            Alg::RS256 | Alg::PS256 => josekit,
+            Alg::ES256 | Alg::EdDSA => Box::new(signer::FastVerifier::from_jwk(self, jwk)?),
+        })
     }
 
     fn josekit_verifier(self, jwk: &Jwk) -> Result<Box<dyn JwsVerifier>, KeyError> {

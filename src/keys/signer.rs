@@ -42,21 +42,19 @@ enum Key {
 }
 
 impl FastSigner {
-    /// The signer of a private JWK of `alg` (ES256 or EdDSA; `None` for the RSA algorithms).
-    pub(super) fn from_jwk(alg: Alg, jwk: &Jwk) -> Option<Result<Self, KeyError>> {
+    /// The signer of a private JWK of `alg`, which must be ES256 or EdDSA.
+    pub(super) fn from_jwk(alg: Alg, jwk: &Jwk) -> Result<Self, KeyError> {
         let key = match alg {
-            Alg::ES256 => es256(jwk),
-            Alg::EdDSA => ed25519(jwk),
-            Alg::RS256 | Alg::PS256 => return None,
+            Alg::ES256 => es256(jwk)?,
+            Alg::EdDSA => ed25519(jwk)?,
+            Alg::RS256 | Alg::PS256 => return Err(not_ours(jwk, alg)),
         };
-        Some(key.and_then(|key| {
-            let signer = FastSigner {
-                key: Arc::new(key),
-                kid: jwk.key_id().map(str::to_owned),
-            };
-            signer.self_check(alg, jwk)?;
-            Ok(signer)
-        }))
+        let signer = FastSigner {
+            key: Arc::new(key),
+            kid: jwk.key_id().map(str::to_owned),
+        };
+        signer.self_check(alg, jwk)?;
+        Ok(signer)
     }
 
     /// Signs a probe and has josekit verify it with the JWK the key was read from.
@@ -114,6 +112,11 @@ fn param(jwk: &Jwk, name: &str) -> Result<Vec<u8>, KeyError> {
         .ok_or_else(|| bad(jwk, &format!("`{name}` is missing or not base64url")))
 }
 
+/// RSA keys are josekit's (`Alg::signer`, `Alg::verifier`), never given to this module.
+fn not_ours(jwk: &Jwk, alg: Alg) -> KeyError {
+    bad(jwk, &format!("{alg} is not signed through aws-lc-rs"))
+}
+
 /// The error for a key that cannot be used. Names the key, never its material.
 fn bad(jwk: &Jwk, why: &str) -> KeyError {
     KeyError::Corrupt(jwk.key_id().unwrap_or("?").to_owned(), why.to_owned())
@@ -128,26 +131,23 @@ pub(super) struct FastVerifier {
 }
 
 impl FastVerifier {
-    /// The verifier of a JWK of `alg` (ES256 or EdDSA; `None` for the RSA algorithms). Only the
-    /// public members are read.
-    pub(super) fn from_jwk(alg: Alg, jwk: &Jwk) -> Option<Result<Self, KeyError>> {
+    /// The verifier of a JWK of `alg`, which must be ES256 or EdDSA. Only the public members
+    /// are read.
+    pub(super) fn from_jwk(alg: Alg, jwk: &Jwk) -> Result<Self, KeyError> {
         let key = match alg {
-            Alg::ES256 => es256_point(jwk).and_then(|point| {
-                ParsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point)
-                    .map_err(|e| bad(jwk, &e.to_string()))
-            }),
-            Alg::EdDSA => ed25519_curve(jwk)
-                .and_then(|()| param(jwk, "x"))
-                .and_then(|x| {
-                    ParsedPublicKey::new(&ED25519, x).map_err(|e| bad(jwk, &e.to_string()))
-                }),
-            Alg::RS256 | Alg::PS256 => return None,
-        };
-        Some(key.map(|key| FastVerifier {
+            Alg::ES256 => ParsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, es256_point(jwk)?),
+            Alg::EdDSA => {
+                ed25519_curve(jwk)?;
+                ParsedPublicKey::new(&ED25519, param(jwk, "x")?)
+            }
+            Alg::RS256 | Alg::PS256 => return Err(not_ours(jwk, alg)),
+        }
+        .map_err(|e| bad(jwk, &e.to_string()))?;
+        Ok(FastVerifier {
             key: Arc::new(key),
             alg,
             kid: jwk.key_id().map(str::to_owned),
-        }))
+        })
     }
 }
 
@@ -238,7 +238,7 @@ mod tests {
     fn tokens_signed_here_verify_with_josekit() {
         for alg in [Alg::ES256, Alg::EdDSA] {
             let jwk = key(alg);
-            let signer = FastSigner::from_jwk(alg, &jwk).unwrap().unwrap();
+            let signer = FastSigner::from_jwk(alg, &jwk).unwrap();
             assert_eq!(signer.algorithm().name(), alg.name());
             assert_eq!(signer.key_id(), Some("k1"));
             let mut header = JwsHeader::new();
@@ -266,7 +266,7 @@ mod tests {
                 _ => Box::new(EdDSA.signer_from_jwk(&jwk).unwrap()),
             };
             let public = jwk.to_public_key().unwrap();
-            let verifier = FastVerifier::from_jwk(alg, &public).unwrap().unwrap();
+            let verifier = FastVerifier::from_jwk(alg, &public).unwrap();
             assert_eq!(verifier.algorithm().name(), alg.name());
             assert_eq!(verifier.key_id(), public.key_id());
             let token = josekit::jws::serialize_compact(
@@ -291,7 +291,7 @@ mod tests {
                     .verify(message, &[good.clone(), vec![0]].concat())
                     .is_err()
             );
-            let stranger = FastSigner::from_jwk(alg, &key(alg)).unwrap().unwrap();
+            let stranger = FastSigner::from_jwk(alg, &key(alg)).unwrap();
             assert!(
                 verifier
                     .verify(message, &stranger.sign(message).unwrap())
@@ -305,18 +305,18 @@ mod tests {
         let mut es = key(Alg::ES256).to_public_key().unwrap();
         es.set_parameter("y", Some(es.parameter("x").cloned().unwrap()))
             .unwrap();
-        assert!(FastVerifier::from_jwk(Alg::ES256, &es).unwrap().is_err());
+        assert!(FastVerifier::from_jwk(Alg::ES256, &es).is_err());
         let mut ed = key(Alg::EdDSA).to_public_key().unwrap();
         ed.set_parameter("x", Some(serde_json::json!("AAAA")))
             .unwrap();
-        assert!(FastVerifier::from_jwk(Alg::EdDSA, &ed).unwrap().is_err());
+        assert!(FastVerifier::from_jwk(Alg::EdDSA, &ed).is_err());
     }
 
     #[test]
     fn rsa_is_left_to_josekit() {
-        assert!(FastSigner::from_jwk(Alg::RS256, &key(Alg::RS256)).is_none());
-        assert!(FastSigner::from_jwk(Alg::PS256, &key(Alg::PS256)).is_none());
-        assert!(FastVerifier::from_jwk(Alg::RS256, &key(Alg::RS256)).is_none());
+        assert!(FastSigner::from_jwk(Alg::RS256, &key(Alg::RS256)).is_err());
+        assert!(FastSigner::from_jwk(Alg::PS256, &key(Alg::PS256)).is_err());
+        assert!(FastVerifier::from_jwk(Alg::RS256, &key(Alg::RS256)).is_err());
     }
 
     #[test]
@@ -330,7 +330,7 @@ mod tests {
                 jwk.set_parameter("y", other.parameter("y").cloned())
                     .unwrap();
             }
-            let err = FastSigner::from_jwk(alg, &jwk).unwrap().unwrap_err();
+            let err = FastSigner::from_jwk(alg, &jwk).unwrap_err();
             assert!(
                 matches!(err, KeyError::Corrupt(ref kid, _) if kid == "k1"),
                 "{err}"
@@ -341,16 +341,14 @@ mod tests {
     #[test]
     fn a_key_of_the_wrong_curve_or_without_d_is_refused() {
         let es = key(Alg::ES256);
-        assert!(FastSigner::from_jwk(Alg::EdDSA, &es).unwrap().is_err());
+        assert!(FastSigner::from_jwk(Alg::EdDSA, &es).is_err());
         let mut no_d = key(Alg::EdDSA);
         no_d.set_parameter("d", None).unwrap();
-        let err = FastSigner::from_jwk(Alg::EdDSA, &no_d)
-            .unwrap()
-            .unwrap_err();
+        let err = FastSigner::from_jwk(Alg::EdDSA, &no_d).unwrap_err();
         assert!(err.to_string().contains("`d`"), "{err}");
         // The error names the key, never its material.
         let d = es.parameter("d").and_then(|v| v.as_str()).unwrap();
-        let err = FastSigner::from_jwk(Alg::EdDSA, &es).unwrap().unwrap_err();
+        let err = FastSigner::from_jwk(Alg::EdDSA, &es).unwrap_err();
         assert!(!err.to_string().contains(d));
         assert!(!format!("{:?}", FastSigner::from_jwk(Alg::ES256, &es)).contains(d));
     }
