@@ -171,8 +171,7 @@ where
                     .entry(header::STRICT_TRANSPORT_SECURITY)
                     .or_insert_with(|| hsts.clone());
             }
-            let latency = timer.elapsed();
-            settings.metrics.finish_request(timer, status);
+            let latency = settings.metrics.finish_request(timer, status);
             if status.is_server_error() {
                 tracing::error!(parent: &span, status = status.as_u16(), ?latency, "request failed");
             } else {

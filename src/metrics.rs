@@ -279,13 +279,6 @@ pub struct RequestTimer {
     start: Instant,
 }
 
-impl RequestTimer {
-    /// How long the request has taken so far.
-    pub fn elapsed(&self) -> std::time::Duration {
-        self.start.elapsed()
-    }
-}
-
 impl Metrics {
     /// Starts measuring `req`; it must have been routed already (the matched route is a label).
     pub fn start_request<B>(&self, req: &Request<B>) -> RequestTimer {
@@ -296,14 +289,17 @@ impl Metrics {
         }
     }
 
-    /// Counts and times a request by method, matched route and the status it was answered with.
-    pub fn finish_request(&self, timer: RequestTimer, status: StatusCode) {
+    /// Counts and times a request by method, matched route and the status it was answered
+    /// with; returns the latency it recorded.
+    pub fn finish_request(&self, timer: RequestTimer, status: StatusCode) -> std::time::Duration {
         let labels = HttpLabels {
             method: timer.method,
             path: timer.path,
             status: status.as_u16(),
         };
-        self.observe_request(&labels, timer.start.elapsed().as_secs_f64());
+        let latency = timer.start.elapsed();
+        self.observe_request(&labels, latency.as_secs_f64());
+        latency
     }
 }
 
