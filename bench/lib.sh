@@ -45,3 +45,17 @@ cc_client_basic() {
   client=$("$1" --config "$2" client create --json --name "$3" --grant-type client_credentials --scope api:read)
   printf '%s:%s' "$(json_field client_id <<<"$client")" "$(json_field client_secret <<<"$client")" | base64 -w0
 }
+
+# serve_one_instance BIN WORK ACCESS_TOKEN_ALG CPU: a one-instance config and a
+# client_credentials client in WORK, then `serve` pinned to CPU (log in WORK/server.log). Sets
+# URL, BASIC and SERVER_PID (the caller's cleanup stops it) and waits until it answers.
+serve_one_instance() {
+  local port
+  port=$(free_port)
+  URL=http://127.0.0.1:$port
+  one_instance_config "$2" "$port" "$3"
+  BASIC=$(cc_client_basic "$1" "$2/tessera.toml" bench)
+  taskset -c "$4" "$1" --config "$2/tessera.toml" serve 2>"$2/server.log" &
+  SERVER_PID=$!
+  wait_http "$URL/readyz"
+}

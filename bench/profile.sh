@@ -26,13 +26,7 @@ cargo build --release --quiet --bin tessera --example sign_rate
 BIN=$ROOT/target/release/tessera
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
-PORT=$(free_port)
-URL=http://127.0.0.1:$PORT
-one_instance_config "$WORK" "$PORT" "$ALG"
-BASIC=$(cc_client_basic "$BIN" "$WORK/tessera.toml" p)
-taskset -c "$SERVER_CPU" "$BIN" --config "$WORK/tessera.toml" serve 2>"$WORK/server.log" &
-SERVER_PID=$!
-wait_http "$URL/readyz"
+serve_one_instance "$BIN" "$WORK" "$ALG" "$SERVER_CPU"
 
 mkdir -p bench/results
 DATA=bench/results/perf-$SCENARIO-$ALG.data

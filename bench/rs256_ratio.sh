@@ -29,13 +29,7 @@ cargo build --release --quiet --bin tessera --example sign_rate
 BIN=$ROOT/target/release/tessera
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
-PORT=$(free_port)
-URL=http://127.0.0.1:$PORT
-one_instance_config "$WORK" "$PORT" RS256
-BASIC=$(cc_client_basic "$BIN" "$WORK/tessera.toml" r)
-taskset -c "$SERVER_CPU" "$BIN" --config "$WORK/tessera.toml" serve 2>"$WORK/server.log" &
-SERVER_PID=$!
-wait_http "$URL/readyz"
+serve_one_instance "$BIN" "$WORK" RS256 "$SERVER_CPU"
 # Warm-up, as in bench/run.sh: the first seconds after a start are slower (caches, pool).
 BENCH_LUA_DIR=$ROOT/bench/lua BENCH_BODY="grant_type=client_credentials&scope=api:read" \
   BENCH_BASIC=$BASIC taskset -c "$LOAD_CPU" wrk -t1 -c32 -d2s -s bench/lua/post_form.lua "$URL/token" >/dev/null
