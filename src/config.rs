@@ -55,6 +55,10 @@ pub struct ServerConfig {
     /// trusts no forwarding header and the client is the TCP peer.
     #[serde(default)]
     pub trusted_proxies: TrustedProxies,
+    /// Threads that answer requests; 0 means one per core this process may use. With one, the
+    /// server runs tokio's single-threaded scheduler (see `cli::runtime`).
+    #[serde(default)]
+    pub worker_threads: usize,
 }
 
 /// Log line format.
@@ -248,6 +252,9 @@ pub struct RateLimitConfig {
 fn d_request_timeout() -> Duration {
     Duration::from_secs(30)
 }
+/// More threads than this would be a typo: each one is an OS thread with its own stack.
+const MAX_WORKER_THREADS: usize = 1024;
+
 fn d_max_body_bytes() -> usize {
     64 * 1024
 }
@@ -536,6 +543,12 @@ impl Config {
             return Err(("issuer", "must not have a query or fragment".into()));
         }
         validate_bind("server.bind", &self.server.bind, "127.0.0.1:8080")?;
+        if self.server.worker_threads > MAX_WORKER_THREADS {
+            return Err((
+                "server.worker_threads",
+                format!("must be at most {MAX_WORKER_THREADS} (0: one per core)"),
+            ));
+        }
         if !(self.database.url.starts_with("sqlite:")
             || self.database.url.starts_with("postgres:")
             || self.database.url.starts_with("postgresql:"))

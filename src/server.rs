@@ -152,7 +152,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(&bind)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
-    tracing::info!(address = %listener.local_addr()?, issuer = %state.config.issuer, "tessera is serving");
+    tracing::info!(
+        address = %listener.local_addr()?,
+        issuer = %state.config.issuer,
+        threads = tokio::runtime::Handle::current().metrics().num_workers(),
+        "tessera is serving"
+    );
     run(state, listener, shutdown_signal()).await
 }
 

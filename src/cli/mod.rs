@@ -68,10 +68,7 @@ pub fn run(cli: Cli) -> ExitCode {
         cli.log_format.unwrap_or(config.server.log_format),
         matches!(cli.command, Command::Serve),
     );
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime(config.server.worker_threads) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -85,6 +82,28 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The async runtime: `worker_threads` threads (0: one per core this process may use, which
+/// counts CPU affinity and cgroup quotas).
+///
+/// With one thread, tokio's single-threaded scheduler: a work-stealing scheduler with a single
+/// worker has no one to steal from, and on one core the single-threaded one answered 1.8× the
+/// client_credentials requests (bench/README.md, 2026-11-23). Handlers are the same either
+/// way: each request still runs in its own task (`envelope`).
+pub fn runtime(worker_threads: usize) -> std::io::Result<tokio::runtime::Runtime> {
+    let threads = match worker_threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let mut builder = if threads == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(threads);
+        b
+    };
+    builder.enable_all().build()
 }
 
 async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {

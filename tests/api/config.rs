@@ -63,6 +63,28 @@ async fn wrong_type_is_named() {
 }
 
 #[tokio::test]
+async fn absurd_worker_thread_count_is_named() {
+    let d = tempfile::tempdir().unwrap();
+    let (ok, err) = run_with(
+        &base(&sqlite_url(&d)).replace("[database]\n", "worker_threads = 100000\n[database]\n"),
+        &[],
+    )
+    .await;
+    assert!(!ok);
+    assert!(
+        err.contains("tessera.toml") && err.contains("server.worker_threads"),
+        "{err}"
+    );
+    // Within bounds it is accepted (the command here is `migrate`, on that runtime).
+    let (ok, err) = run_with(
+        &base(&sqlite_url(&d)).replace("[database]\n", "worker_threads = 3\n[database]\n"),
+        &[],
+    )
+    .await;
+    assert!(ok, "{err}");
+}
+
+#[tokio::test]
 async fn unparsable_duration_is_named() {
     let d = tempfile::tempdir().unwrap();
     let (ok, err) = run_with(

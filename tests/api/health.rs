@@ -69,50 +69,141 @@ async fn oversized_body_is_refused_with_413() {
 #[cfg(unix)]
 #[tokio::test]
 async fn serve_shuts_down_gracefully_on_sigterm() {
-    let db = TestDb::create().await;
-    let dir = tempfile::tempdir().unwrap();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let issuer = format!("http://127.0.0.1:{port}");
-    let config = write_config(dir.path(), &issuer, &db.url, &Options::default());
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+    let served = Served::start(&[]).await;
+    let stderr = served.sigterm().await;
+    assert!(stderr.contains("tessera is serving"), "{stderr}");
+}
+
+/// `server.worker_threads = 1` runs tokio's single-threaded scheduler (the default on a
+/// one-core machine): concurrent token requests are all answered, each in its own task, and
+/// SIGTERM still drains and stops the server.
+#[cfg(unix)]
+#[tokio::test]
+async fn one_worker_thread_answers_concurrent_requests_and_shuts_down() {
+    let served = Served::start(&[("TESSERA_SERVER_WORKER_THREADS", "1")]).await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
         .arg("--config")
-        .arg(&config)
-        .arg("serve")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
+        .arg(&served.config)
+        .args(["client", "create", "--json", "--name", "svc"])
+        .args(["--grant-type", "client_credentials", "--scope", "api:read"])
+        .output()
         .unwrap();
-    let http = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..100 {
-        if http.get(format!("{issuer}/healthz")).send().await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let client: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (id, secret) = (
+        client["client_id"].as_str().unwrap().to_string(),
+        client["client_secret"].as_str().unwrap().to_string(),
+    );
+    let mut requests = tokio::task::JoinSet::new();
+    for _ in 0..32 {
+        let request = served
+            .http
+            .post(format!("{}/token", served.issuer))
+            .basic_auth(&id, Some(&secret))
+            .form(&[("grant_type", "client_credentials"), ("scope", "api:read")]);
+        requests.spawn(async move {
+            let r = request.send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            let body: serde_json::Value = r.json().await.unwrap();
+            body["access_token"].as_str().unwrap().to_string()
+        });
     }
-    assert!(up, "server did not come up");
-    let pid = child.id().unwrap() as i32;
-    unsafe_kill(pid);
-    let out = tokio::time::timeout(std::time::Duration::from_secs(15), child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(out.success(), "exit status {out:?}");
-    let mut stderr = String::new();
-    use tokio::io::AsyncReadExt;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .await
-        .unwrap();
-    assert!(stderr.contains("shut down cleanly"), "{stderr}");
-    assert!(http.get(format!("{issuer}/healthz")).send().await.is_err());
+    let mut tokens = std::collections::HashSet::new();
+    while let Some(token) = requests.join_next().await {
+        tokens.insert(token.unwrap());
+    }
+    assert_eq!(tokens.len(), 32, "every request got its own token");
+    let stderr = served.sigterm().await;
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("tessera is serving") && l.contains("threads=1")),
+        "{stderr}"
+    );
+}
+
+/// The real binary serving a fresh database on a free port.
+#[cfg(unix)]
+struct Served {
+    child: tokio::process::Child,
+    issuer: String,
+    config: std::path::PathBuf,
+    http: reqwest::Client,
+    _db: TestDb,
+    _dir: tempfile::TempDir,
+}
+
+#[cfg(unix)]
+impl Served {
+    /// Starts `tessera serve` with `env` and waits until it answers.
+    async fn start(env: &[(&str, &str)]) -> Served {
+        let db = TestDb::create().await;
+        let dir = tempfile::tempdir().unwrap();
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let issuer = format!("http://127.0.0.1:{port}");
+        let config = write_config(dir.path(), &issuer, &db.url, &Options::default());
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .arg("--config")
+            .arg(&config)
+            .arg("serve")
+            .envs(env.iter().copied())
+            .env_remove("RUST_LOG")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let http = reqwest::Client::new();
+        let mut up = false;
+        for _ in 0..100 {
+            if http.get(format!("{issuer}/healthz")).send().await.is_ok() {
+                up = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(up, "server did not come up");
+        Served {
+            child,
+            issuer,
+            config,
+            http,
+            _db: db,
+            _dir: dir,
+        }
+    }
+
+    /// SIGTERM: the server must exit 0 within 15 s, say so, and stop answering. Returns its
+    /// standard error.
+    async fn sigterm(mut self) -> String {
+        let pid = self.child.id().unwrap() as i32;
+        unsafe_kill(pid);
+        let out = tokio::time::timeout(std::time::Duration::from_secs(15), self.child.wait())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(out.success(), "exit status {out:?}");
+        let mut stderr = String::new();
+        use tokio::io::AsyncReadExt;
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .await
+            .unwrap();
+        assert!(stderr.contains("shut down cleanly"), "{stderr}");
+        let healthz = format!("{}/healthz", self.issuer);
+        assert!(self.http.get(healthz).send().await.is_err());
+        stderr
+    }
 }
 
 #[cfg(unix)]
