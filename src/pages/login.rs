@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::client_ip::ClientIp;
-use crate::crypto::{random_token, verify_password};
+use crate::crypto::{random_token, verify_password_off_thread};
 use crate::error::PageError;
 use crate::oauth::authorize::{Pending, proceed};
 use crate::pages::render;
@@ -70,10 +70,11 @@ pub async fn submit(
     let attempt = LoginAttempt::new(&form.username, ip);
     attempt.check(&state, &pending.client_id).await?;
     let user = state.store.user_by_username(form.username.trim()).await?;
-    let password_ok = verify_password(
-        &form.password,
-        user.as_ref().map(|u| u.password_hash.as_str()),
-    );
+    let password_ok = verify_password_off_thread(
+        form.password.clone(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await;
     let user = match user {
         Some(u) if password_ok && !u.disabled => u,
         _ => {
