@@ -171,6 +171,20 @@ wait_http "http://127.0.0.1:$FPORT/jwks"
 warm_up "http://127.0.0.1:$FPORT/jwks"
 measure floor jwks "http://127.0.0.1:$FPORT/jwks" get.lua
 stop_server
+# The measured ceiling: the same floor spinning one signature's time (from the raw rates above)
+# on each request. See examples/http_floor.rs for why this is lower than the sum on paper.
+for alg in ES256 EdDSA; do
+  busy=$(python3 -c 'import statistics, sys
+rates = [float(l.split()[2]) for l in open(sys.argv[1]) if l.split()[0] == sys.argv[2]]
+print(round(1e6 / statistics.median(rates)))' "$OUT/sign_rate.tsv" "$alg")
+  echo "== HTTP floor + ${busy} µs of CPU a request (one $alg signature)"
+  taskset -c "$SERVER_CPU" "$ROOT/target/release/examples/http_floor" "$FPORT" "$JWKS_BYTES" "$busy" &
+  SERVER_PID=$!
+  wait_http "http://127.0.0.1:$FPORT/jwks"
+  warm_up "http://127.0.0.1:$FPORT/jwks"
+  measure floor "plus_${alg}_signature_time" "http://127.0.0.1:$FPORT/jwks" get.lua
+  stop_server
+done
 
 echo "== tessera, ES256 access tokens"
 start_tessera ES256
