@@ -143,11 +143,7 @@ impl Served {
     async fn start(env: &[(&str, &str)]) -> Served {
         let db = TestDb::create().await;
         let dir = tempfile::tempdir().unwrap();
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap().port()
-        };
-        let issuer = format!("http://127.0.0.1:{port}");
+        let issuer = format!("http://127.0.0.1:{}", crate::common::process::free_port());
         let config = write_config(dir.path(), &issuer, &db.url, &Options::default());
         let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
             .arg("--config")
