@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
-use crate::client_ip::TrustedProxies;
+use crate::http::client_ip::TrustedProxies;
 use crate::keys::Alg;
 
 /// The whole configuration. Only `issuer`, `server.bind`, `database.url` and `keys.dir` are

@@ -1,26 +1,26 @@
 //! Tessera: an OAuth 2.0 / OpenID Connect authorization server.
 //!
-//! Where things are: [`app`] holds the state and the whole route table; [`oauth`] one module per
-//! protocol endpoint; [`keys`] signing keys and the JWKS; [`store`] the storage seam; [`pages`]
-//! the HTML pages; [`cli`] the admin commands; [`config`] the typed configuration.
+//! Dependencies run one way: [`router`] → handlers ([`oauth`], [`pages`], [`logout`], [`ops`])
+//! → [`state`] → [`services`] and [`tokens`] → [`store`], [`keys`], [`domain`], [`config`],
+//! [`clock`]. [`http`] is the plumbing around every request; [`server`] starts and stops it all;
+//! [`cli`] holds the admin commands.
 #![deny(clippy::unwrap_used)]
 
-pub mod app;
 pub mod cli;
-pub mod client_cache;
-pub mod client_ip;
+pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod domain;
-pub mod envelope;
 pub mod error;
+pub mod http;
 pub mod keys;
-pub mod metrics;
+pub mod logout;
 pub mod oauth;
+pub mod ops;
 pub mod pages;
-pub mod paths;
+pub mod router;
 pub mod server;
-pub mod session;
+pub mod services;
+pub mod state;
 pub mod store;
-pub mod throttle;
 pub mod tokens;

@@ -6,20 +6,25 @@ use std::net::SocketAddr;
 use axum::Router;
 use tokio::net::TcpListener;
 
-use crate::app::{AppState, metrics_router, router};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::keys::KeyManager;
+use crate::router::{metrics_router, router};
+use crate::state::AppState;
 use crate::store::Store;
 
 /// Opens the database (running migrations) and the signing keys: everything `serve` needs.
-pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
-    let store = Store::connect_with(&config.database.url, config.database.pool_options()).await?;
+/// Every part reads the time from `clock` (the system's, or a test's).
+pub async fn prepare(config: Config, clock: Clock) -> anyhow::Result<AppState> {
+    let store = Store::connect_with(&config.database.url, config.database.pool_options())
+        .await?
+        .with_clock(clock.clone());
     store.migrate().await?;
     let keys = KeyManager::open(&store, &config)
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the signing keys: {e}"))?;
-    let sessions = crate::session::open(&store, config.database.acquire_timeout).await?;
-    let state = AppState::new(config, store, keys, sessions);
+    let sessions = crate::services::session::open(&store, config.database.acquire_timeout).await?;
+    let state = AppState::new(config, clock, store, keys, sessions);
     // Load the revocation list before serving: a revoked token must never look live.
     state.revocations.refresh(&state.store, true).await?;
     state.clients.check_for_changes(&state.store).await?;
@@ -29,7 +34,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
 /// The route table wrapped in the request envelope (`envelope.rs`: request id, client address,
 /// span, metrics, run to completion, timeout, body limit, security headers).
 pub fn app(state: AppState) -> Router {
-    let envelope = crate::envelope::layer(&state.config, state.metrics.clone());
+    let envelope = crate::http::envelope::layer(&state.config, state.metrics.clone());
     router(state).layer(envelope)
 }
 
@@ -52,9 +57,10 @@ pub async fn run(
     );
     let rate_limits = tokio::spawn(forget_idle_clients(state.rate_limits.clone()));
     let purge = tokio::spawn(purge_expired_rows(state.store.clone()));
-    let throttle = tokio::spawn(crate::throttle::purge_stale(
+    let throttle = tokio::spawn(crate::services::login_throttle::purge_stale(
         state.store.clone(),
         state.config.throttle.window,
+        state.clock.clone(),
     ));
     let sessions = state
         .sessions
@@ -114,7 +120,7 @@ async fn serve_metrics(
 
 /// Every minute, drops rate-limit state of clients whose budget has refilled, so memory follows
 /// the clients active lately rather than every client ever seen.
-async fn forget_idle_clients(limits: crate::oauth::rate_limit::RateLimits) {
+async fn forget_idle_clients(limits: crate::services::rate_limit::RateLimits) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -130,7 +136,7 @@ async fn purge_expired_rows(store: Store) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match store.purge_expired(crate::store::unix_now()).await {
+        match store.purge_expired(store.clock().now()).await {
             Ok(p) if p.total() > 0 => tracing::info!(
                 codes = p.codes,
                 refresh_families = p.refresh_families,
@@ -148,7 +154,7 @@ async fn purge_expired_rows(store: Store) {
 /// `tessera serve`: binds the configured address and serves until SIGTERM or SIGINT.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let bind = config.server.bind.clone();
-    let state = prepare(config).await?;
+    let state = prepare(config, Clock::system()).await?;
     let listener = TcpListener::bind(&bind)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;

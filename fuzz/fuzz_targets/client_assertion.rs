@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use tessera::keys::{Alg, verify_with_jwk_set};
-use tessera::oauth::private_key_jwt::unverified_subject;
+use tessera::oauth::client_auth::private_key_jwt::unverified_subject;
 
 /// A registered set with one public key of each kind (fixed, so runs are reproducible).
 const JWKS: &str = r#"{"keys":[

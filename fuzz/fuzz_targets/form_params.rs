@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tessera::oauth::form::{MAX_PARAM_LEN, Params};
+use tessera::http::form::{MAX_PARAM_LEN, Params};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(params) = Params::parse(data) else {

@@ -10,10 +10,10 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use tessera::app::AppState;
+use tessera::state::AppState;
 use tessera::keys::Alg;
-use tessera::oauth::form::Params;
-use tessera::oauth::logout;
+use tessera::http::form::Params;
+use tessera::logout::request;
 use tessera::tokens::verify_access_token;
 
 struct World {

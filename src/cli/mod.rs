@@ -192,7 +192,7 @@ pub fn install_tracing(
     };
     let subscriber = tracing_subscriber::registry()
         .with(fmt.with_filter(filter))
-        .with(crate::metrics::audit_layer());
+        .with(crate::services::metrics::audit_layer());
     tracing::subscriber::set_global_default(subscriber)
         .ok()
         .map(|()| guard)

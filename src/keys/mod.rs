@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::crypto::{random_token, sha256_b64url};
-use crate::store::{KeyRow, Rotation, Store, StoreError, unix_now};
+use crate::store::{KeyRow, Rotation, Store, StoreError};
 
 /// A JWS signing algorithm Tessera can hold keys for. `none` and HMAC are deliberately absent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -263,7 +263,7 @@ impl KeyManager {
 
     /// Creates the missing active/next key of each enabled algorithm.
     async fn ensure_keys(&self) -> Result<(), KeyError> {
-        let now = unix_now();
+        let now = self.inner.store.clock().now();
         let rows = self.inner.store.published_keys(now).await?;
         for &alg in &self.inner.algorithms {
             let has = |state: KeyState| {
@@ -310,7 +310,7 @@ impl KeyManager {
 
     /// Re-reads the key set; rebuilds the snapshot only when it changed. Returns whether it did.
     pub async fn reload(&self) -> Result<bool, KeyError> {
-        self.reload_at(unix_now()).await
+        self.reload_at(self.inner.store.clock().now()).await
     }
 
     /// [`KeyManager::reload`] as of `now` (Unix seconds): keys expired by then are left out.
@@ -346,7 +346,7 @@ impl KeyManager {
     /// `force`). Safe to run from every instance at once: each rotation is a compare-and-swap in
     /// one transaction, so exactly one caller wins. Returns the algorithms this caller rotated.
     pub async fn rotate(&self, force: bool) -> Result<Vec<Alg>, KeyError> {
-        self.rotate_at(force, unix_now()).await
+        self.rotate_at(force, self.inner.store.clock().now()).await
     }
 
     /// [`KeyManager::rotate`] as of `now` (Unix seconds).
@@ -395,7 +395,12 @@ impl KeyManager {
             if let Err(e) = self.rotate(false).await {
                 tracing::warn!(error = %e, "scheduled key rotation failed");
             }
-            match self.inner.store.purge_expired_keys(unix_now()).await {
+            match self
+                .inner
+                .store
+                .purge_expired_keys(self.inner.store.clock().now())
+                .await
+            {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "removed expired retired keys"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "purging expired keys failed"),

@@ -221,7 +221,7 @@ async fn unknown_or_missing_kids_and_bad_signatures_are_refused() {
 #[tokio::test]
 async fn a_retired_key_verifies_until_its_tokens_have_expired_then_leaves() {
     let f = fixture(r#"["RS256", "ES256"]"#).await;
-    let now = unix_now();
+    let now = f.store.clock().now();
     let old = f
         .keys
         .sign(Alg::ES256, "JWT", &json!({"sub": "s"}))
@@ -280,7 +280,7 @@ async fn a_retired_key_verifies_until_its_tokens_have_expired_then_leaves() {
 #[tokio::test]
 async fn scheduled_rotation_waits_for_the_rotation_interval() {
     let f = fixture(r#"["RS256"]"#).await;
-    let now = unix_now();
+    let now = f.store.clock().now();
     let interval = f.config.keys.rotation_interval.as_secs() as i64;
     assert!(
         f.keys
@@ -306,7 +306,7 @@ async fn scheduled_rotation_waits_for_the_rotation_interval() {
 #[tokio::test]
 async fn a_stale_rotation_loses_the_compare_and_swap() {
     let f = fixture(r#"["RS256"]"#).await;
-    let rows = f.store.published_keys(unix_now()).await.unwrap();
+    let rows = f.store.published_keys(f.store.clock().now()).await.unwrap();
     let active = rows
         .iter()
         .find(|r| r.state == "active")
@@ -316,10 +316,10 @@ async fn a_stale_rotation_loses_the_compare_and_swap() {
     let next = rows.iter().find(|r| r.state == "next").unwrap().kid.clone();
     let fresh = |f: &Fixture| {
         f.keys
-            .new_key_row(Alg::RS256, KeyState::Next, unix_now())
+            .new_key_row(Alg::RS256, KeyState::Next, f.store.clock().now())
             .unwrap()
     };
-    let now = unix_now();
+    let now = f.store.clock().now();
     let first = f
         .store
         .rotate_keys(&active, &next, &fresh(&f), now, now + 60)
@@ -341,7 +341,7 @@ async fn a_stale_rotation_loses_the_compare_and_swap() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_scheduled_rotations_rotate_once() {
     let f = fixture(r#"["RS256", "ES256"]"#).await;
-    let due = unix_now() + f.config.keys.rotation_interval.as_secs() as i64;
+    let due = f.store.clock().now() + f.config.keys.rotation_interval.as_secs() as i64;
     let mut managers = Vec::new();
     for _ in 0..4 {
         managers.push(KeyManager::open(&f.store, &f.config).await.unwrap());

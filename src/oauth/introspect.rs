@@ -13,15 +13,12 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::crypto::sha256_hex;
 use crate::error::{Challenge, OAuthError};
 use crate::oauth::client_auth::{AuthenticatedClient, authenticated_form};
-use crate::oauth::rate_limit::Limited;
-use crate::oauth::revocation::is_revoked;
 use crate::oauth::revoke::no_store;
-use crate::store::unix_now;
-use crate::tokens::verify_access_token;
+use crate::services::rate_limit::Limited;
+use crate::state::AppState;
 
 /// An introspection answer (RFC 7662 §2.2); everything but `active` only when active.
 #[derive(Debug, Serialize, Default)]
@@ -66,7 +63,7 @@ pub async fn introspect(
         });
     }
     let token = params.require("token")?;
-    let now = unix_now();
+    let now = state.now();
     // §2.1: the hint is only an optimisation; both kinds are tried.
     let details = match access_token(&state, token, now) {
         Some(d) => Some(d),
@@ -81,8 +78,8 @@ pub async fn introspect(
 
 /// A valid, unexpired, unrevoked JWT access token signed by this server.
 fn access_token(state: &AppState, token: &str, now: i64) -> Option<Details> {
-    let claims = verify_access_token(state, token, now).ok()?;
-    if is_revoked(state, &claims.jti) {
+    let claims = state.tokens.verify_access_token(token, now).ok()?;
+    if state.revocations.is_revoked(&claims.jti) {
         return None;
     }
     Some(Details {

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// How long clients may cache the JWKS. A next key is published for a whole rotation interval
 /// (at least an hour, 30 days by default) before it signs, so five minutes is far below that.

@@ -10,13 +10,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::crypto::sha256_hex;
 use crate::error::OAuthError;
 use crate::oauth::client_auth::{AuthenticatedClient, authenticated_form};
-use crate::oauth::revocation::{revoke_access_token, revoke_family};
-use crate::store::unix_now;
-use crate::tokens::verify_access_token;
+use crate::state::AppState;
 
 /// `POST /revoke`.
 #[tracing::instrument(level = "debug", skip_all)]
@@ -45,11 +42,14 @@ async fn revoke_access(
     token: &str,
 ) -> Result<bool, OAuthError> {
     // Expired or foreign-signed tokens need no revocation: nothing accepts them anyway.
-    let Ok(claims) = verify_access_token(state, token, unix_now()) else {
+    let Ok(claims) = state.tokens.verify_access_token(token, state.now()) else {
         return Ok(false);
     };
     if claims.client_id == client.client.client_id {
-        revoke_access_token(state, &claims.jti, claims.exp).await?;
+        state
+            .revocations
+            .revoke_access_token(&state.store, &claims.jti, claims.exp)
+            .await?;
         tracing::info!(target: "audit", event = "token_revoked", kind = "access_token",
             client_id = %claims.client_id, sub = %claims.sub, jti = %claims.jti);
     }
@@ -66,7 +66,12 @@ async fn revoke_refresh(
     let Some(row) = state.store.refresh_token(&sha256_hex(token)).await? else {
         return Ok(false);
     };
-    if row.client_id == client.client.client_id && revoke_family(state, &row.family_id).await? {
+    if row.client_id == client.client.client_id
+        && state
+            .revocations
+            .revoke_family(&state.store, &row.family_id)
+            .await?
+    {
         tracing::info!(target: "audit", event = "token_revoked", kind = "refresh_token",
             client_id = %row.client_id, sub = %row.user_id, family = %row.family_id);
     }

@@ -10,15 +10,13 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::domain::Scope;
 use crate::error::{Challenge, ErrorCode, OAuthError};
-use crate::oauth::form::Params;
-use crate::oauth::revocation;
-use crate::oauth::token::require_form;
-use crate::store::unix_now;
+use crate::http::form::Params;
+use crate::http::form::require_form;
+use crate::state::AppState;
 use crate::tokens::id_token::UserClaims;
-use crate::tokens::{Entitlements, user_entitlements, verify_access_token};
+use crate::tokens::{Entitlements, user_entitlements};
 
 #[derive(Serialize)]
 struct UserInfo {
@@ -91,10 +89,12 @@ fn bearer(headers: &HeaderMap) -> Result<Option<String>, OAuthError> {
 }
 
 async fn answer(state: &AppState, token: &str) -> Result<Response, OAuthError> {
-    let now = unix_now();
-    let claims = verify_access_token(state, token, now)
+    let now = state.now();
+    let claims = state
+        .tokens
+        .verify_access_token(token, now)
         .map_err(|e| OAuthError::invalid_token(e.to_string()))?;
-    if revocation::is_revoked(state, &claims.jti) {
+    if state.revocations.is_revoked(&claims.jti) {
         return Err(OAuthError::invalid_token("the token has been revoked"));
     }
     let scope = Scope::parse(&claims.scope).unwrap_or_default();
@@ -115,7 +115,7 @@ async fn answer(state: &AppState, token: &str) -> Result<Response, OAuthError> {
     let body = UserInfo {
         sub: user.id.clone(),
         claims: UserClaims::for_scope(&user, &scope),
-        entitlements: user_entitlements(state, &user.id, &scope).await?,
+        entitlements: user_entitlements(&state.store, &user.id, &scope).await?,
     };
     let mut resp = Json(body).into_response();
     resp.headers_mut()

@@ -8,13 +8,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::domain::Scope;
 use crate::error::{ErrorCode, OAuthError, PageError};
-use crate::oauth::authorize::proceed;
+use crate::oauth::authorize::{Pending, proceed};
 use crate::pages::render;
-use crate::session::{BrowserSession, SessionUser};
-use crate::store::unix_now;
+use crate::services::session::{BrowserSession, SessionUser};
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "consent.html")]
@@ -53,7 +52,7 @@ pub async fn show(
     State(state): State<AppState>,
     session: BrowserSession,
 ) -> Result<Response, PageError> {
-    let pending = session.pending().await?.ok_or_else(nothing_waiting)?;
+    let pending: Pending = session.pending().await?.ok_or_else(nothing_waiting)?;
     signed_in(&state, &session).await?;
     let client = state.store.client(&pending.client_id).await?;
     let client_name = client.map(|c| c.name).unwrap_or_default();
@@ -78,7 +77,7 @@ pub async fn submit(
     Form(form): Form<ConsentForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
-    let mut pending = session.pending_for(&form.request).await?;
+    let mut pending: Pending = session.pending_for(&form.request).await?;
     let user = signed_in(&state, &session).await?;
     match form.decision.as_str() {
         "allow" => {
@@ -91,7 +90,7 @@ pub async fn submit(
             let granted = granted.to_string();
             state
                 .store
-                .save_consent(&user.user_id, &pending.client_id, &granted, unix_now())
+                .save_consent(&user.user_id, &pending.client_id, &granted, state.now())
                 .await?;
             tracing::info!(target: "audit", event = "consent_given", sub = %user.user_id, client_id = %pending.client_id, scope = %pending.scope);
             pending.consented = true;
@@ -116,7 +115,7 @@ fn nothing_waiting() -> PageError {
 /// The signed-in person: consent without one makes no sense.
 async fn signed_in(state: &AppState, session: &BrowserSession) -> Result<SessionUser, PageError> {
     session
-        .user(unix_now(), state.config.session.absolute_timeout)
+        .user(state.now(), state.config.session.absolute_timeout)
         .await?
         .ok_or_else(nothing_waiting)
 }

@@ -8,15 +8,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::app::AppState;
-use crate::client_ip::ClientIp;
 use crate::crypto::{random_token, verify_password_off_thread};
 use crate::error::PageError;
+use crate::http::client_ip::ClientIp;
 use crate::oauth::authorize::{Pending, proceed};
 use crate::pages::render;
-use crate::session::{BrowserSession, SessionUser};
-use crate::store::unix_now;
-use crate::throttle::LoginAttempt;
+use crate::services::login_throttle::LoginAttempt;
+use crate::services::session::{BrowserSession, SessionUser};
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -64,11 +63,17 @@ pub async fn submit(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
-    let mut pending = session.pending_for(&form.request).await?;
+    let mut pending: Pending = session.pending_for(&form.request).await?;
     refuse_control_characters(&form)?;
     // Throttled before the password is looked at (issue 6 §4).
-    let attempt = LoginAttempt::new(&form.username, ip);
-    attempt.check(&state, &pending.client_id).await?;
+    let attempt = LoginAttempt::new(
+        &state.store,
+        &state.config.throttle,
+        &state.clock,
+        &form.username,
+        ip,
+    );
+    attempt.check(&pending.client_id).await?;
     let user = state.store.user_by_username(form.username.trim()).await?;
     let password_ok = verify_password_off_thread(
         form.password.clone(),
@@ -79,7 +84,7 @@ pub async fn submit(
         Some(u) if password_ok && !u.disabled => u,
         _ => {
             tracing::info!(target: "audit", event = "login_failed", client_id = %pending.client_id, ip = %ip);
-            attempt.failed(&state).await?;
+            attempt.failed().await?;
             let name = form.username.trim().to_string();
             return page(
                 &state,
@@ -94,10 +99,10 @@ pub async fn submit(
     };
     let signed_in = SessionUser {
         user_id: user.id.clone(),
-        auth_time: unix_now(),
+        auth_time: state.now(),
         sid: random_token(16),
     };
-    attempt.succeeded(&state).await?;
+    attempt.succeeded().await?;
     session.sign_in(&signed_in).await?;
     tracing::info!(target: "audit", event = "login_succeeded", sub = %user.id, client_id = %pending.client_id, ip = %ip);
     pending.signed_in = true;

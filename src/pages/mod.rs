@@ -3,7 +3,6 @@
 
 pub mod consent;
 pub mod login;
-pub mod logout;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};

@@ -3,7 +3,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Store, StoreResult, conflict_as, unix_now};
+use super::{Store, StoreResult, conflict_as};
 
 /// A client as stored; list columns are decoded from JSON.
 #[derive(Debug, Clone)]
@@ -94,7 +94,7 @@ impl Store {
         .bind(&c.id_token_alg)
         .bind(i64::from(c.first_party))
         .bind(&c.backchannel_logout_uri)
-        .bind(unix_now())
+        .bind(self.clock.now())
         .execute(self.pool())
         .await
         .map_err(conflict_as("client_id"))?;

@@ -31,6 +31,8 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
+use crate::clock::Clock;
+
 /// Which database engine is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -46,6 +48,8 @@ pub struct Store {
     url: String,
     /// SQLite only: the queue of this instance's write transactions ([`Store::begin_write`]).
     write_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+    /// Stamps `created_at` columns; the server's clock, turned by tests.
+    clock: Clock,
 }
 
 /// What can go wrong in storage, in the terms callers act on.
@@ -199,7 +203,19 @@ impl Store {
             backend,
             url: url.to_string(),
             write_gate: (backend == Backend::Sqlite).then(Default::default),
+            clock: Clock::system(),
         })
+    }
+
+    /// This store, stamping rows with `clock`'s time.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock rows are stamped with (and key expiry read by).
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Applies the embedded migrations. Safe when several instances start together: sqlx takes
@@ -335,14 +351,6 @@ pub fn redact_url(url: &str) -> String {
         }
         _ => url.to_string(),
     }
-}
-
-/// Current Unix time in seconds.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

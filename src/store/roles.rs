@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{Store, StoreResult, conflict_as, unix_now};
+use super::{Store, StoreResult, conflict_as};
 
 /// A role as listed.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -52,7 +52,7 @@ impl Store {
         sqlx::query("INSERT INTO roles (name, description, created_at) VALUES ($1, $2, $3)")
             .bind(name)
             .bind(description)
-            .bind(unix_now())
+            .bind(self.clock.now())
             .execute(&mut *tx)
             .await
             .map_err(conflict_as("role"))?;

@@ -3,7 +3,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Store, StoreResult, conflict_as, unix_now};
+use super::{Store, StoreResult, conflict_as};
 
 /// A user as stored. `id` is the OIDC subject.
 #[derive(Debug, Clone)]
@@ -43,7 +43,7 @@ impl Store {
         name: Option<&str>,
         password_hash: &str,
     ) -> StoreResult<()> {
-        let now = unix_now();
+        let now = self.clock.now();
         sqlx::query(
             "INSERT INTO users (id, username, email, name, password_hash, disabled, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
@@ -93,7 +93,7 @@ impl Store {
     pub async fn disable_user(&self, username: &str) -> StoreResult<bool> {
         let done =
             sqlx::query("UPDATE users SET disabled = 1, updated_at = $1 WHERE username = $2")
-                .bind(unix_now())
+                .bind(self.clock.now())
                 .bind(username)
                 .execute(self.pool())
                 .await?;
@@ -109,7 +109,7 @@ impl Store {
         let done =
             sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE username = $3")
                 .bind(password_hash)
-                .bind(unix_now())
+                .bind(self.clock.now())
                 .bind(username)
                 .execute(self.pool())
                 .await?;

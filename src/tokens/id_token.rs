@@ -3,12 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::domain::Scope;
 use crate::keys::{Alg, KeyError};
 use crate::store::{ClientRow, UserRow};
 
-use super::{Entitlements, half_hash};
+use super::{Entitlements, TokenService, half_hash};
 
 /// `typ` header of ID tokens.
 pub const ID_TOKEN_TYP: &str = "JWT";
@@ -87,38 +86,36 @@ pub struct IdTokenInput<'a> {
     pub entitlements: &'a Entitlements,
 }
 
-/// The algorithm of the client's ID tokens: its registered one if Tessera signs with it, else
-/// `keys.id_token_alg`.
-pub fn id_token_alg(state: &AppState, client: &ClientRow) -> Alg {
-    client
-        .id_token_alg
-        .as_deref()
-        .and_then(Alg::parse)
-        .filter(|a| state.keys.algorithms().contains(a))
-        .unwrap_or(state.config.keys.id_token_alg)
-}
+impl TokenService {
+    /// The algorithm of the client's ID tokens: its registered one if Tessera signs with it,
+    /// else `keys.id_token_alg`.
+    pub fn id_token_alg(&self, client: &ClientRow) -> Alg {
+        client
+            .id_token_alg
+            .as_deref()
+            .and_then(Alg::parse)
+            .filter(|a| self.keys.algorithms().contains(a))
+            .unwrap_or(self.id_token_alg)
+    }
 
-/// Signs an ID token.
-pub fn mint_id_token(
-    state: &AppState,
-    input: &IdTokenInput<'_>,
-    now: i64,
-) -> Result<String, KeyError> {
-    let alg = id_token_alg(state, input.client);
-    let claims = IdTokenClaims {
-        iss: state.config.issuer.clone(),
-        sub: input.user.id.clone(),
-        aud: input.client.client_id.clone(),
-        exp: now + state.config.tokens.id_token_ttl.as_secs() as i64,
-        iat: now,
-        auth_time: input.auth_time,
-        nonce: input.nonce.map(str::to_string),
-        at_hash: input.access_token.map(|t| half_hash(t, alg)),
-        azp: input.client.client_id.clone(),
-        sid: input.sid.map(str::to_string),
-        amr: vec!["pwd".into()],
-        user: UserClaims::for_scope(input.user, input.scope),
-        entitlements: input.entitlements.clone(),
-    };
-    state.keys.sign(alg, ID_TOKEN_TYP, &claims)
+    /// Signs an ID token.
+    pub fn mint_id_token(&self, input: &IdTokenInput<'_>, now: i64) -> Result<String, KeyError> {
+        let alg = self.id_token_alg(input.client);
+        let claims = IdTokenClaims {
+            iss: self.issuer.clone(),
+            sub: input.user.id.clone(),
+            aud: input.client.client_id.clone(),
+            exp: now + self.id_token_ttl,
+            iat: now,
+            auth_time: input.auth_time,
+            nonce: input.nonce.map(str::to_string),
+            at_hash: input.access_token.map(|t| half_hash(t, alg)),
+            azp: input.client.client_id.clone(),
+            sid: input.sid.map(str::to_string),
+            amr: vec!["pwd".into()],
+            user: UserClaims::for_scope(input.user, input.scope),
+            entitlements: input.entitlements.clone(),
+        };
+        self.keys.sign(alg, ID_TOKEN_TYP, &claims)
+    }
 }

@@ -2,21 +2,64 @@
 //! are typed here; signing goes through [`crate::keys`].
 
 pub mod id_token;
-pub mod logout_token;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256, Sha512};
 
-use crate::app::AppState;
+use crate::config::Config;
 use crate::crypto::random_token;
 use crate::domain::Scope;
-use crate::keys::{Alg, KeyError, VerifyError};
-use crate::store::{Authz, StoreResult};
+use crate::keys::{Alg, KeyError, KeyManager, VerifyError};
+use crate::store::{Authz, Store, StoreResult};
 
 /// `typ` header of JWT access tokens (RFC 9068 §2.1).
 pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
+
+/// Mints and verifies the JWTs Tessera issues. Holds only what that needs: the signing keys,
+/// the issuer, and the `[tokens]` and `[keys]` settings. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct TokenService {
+    keys: KeyManager,
+    issuer: String,
+    /// `aud` of access tokens: `tokens.access_token_audience`, or the issuer.
+    access_token_audience: String,
+    access_token_alg: Alg,
+    access_token_ttl: i64,
+    /// The algorithm of ID tokens for clients that registered none Tessera signs with.
+    id_token_alg: Alg,
+    id_token_ttl: i64,
+}
+
+impl TokenService {
+    /// The service for `config`, signing with `keys`.
+    pub fn new(keys: KeyManager, config: &Config) -> Self {
+        Self {
+            keys,
+            issuer: config.issuer.clone(),
+            access_token_audience: config
+                .tokens
+                .access_token_audience
+                .clone()
+                .unwrap_or_else(|| config.issuer.clone()),
+            access_token_alg: config.keys.access_token_alg,
+            access_token_ttl: config.tokens.access_token_ttl.as_secs() as i64,
+            id_token_alg: config.keys.id_token_alg,
+            id_token_ttl: config.tokens.id_token_ttl.as_secs() as i64,
+        }
+    }
+
+    /// The issuer every token names in `iss`.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// The signing keys.
+    pub fn keys(&self) -> &KeyManager {
+        &self.keys
+    }
+}
 
 /// Claims of a JWT access token (RFC 9068 §2.2).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,47 +106,42 @@ pub struct AccessGrant<'a> {
     pub entitlements: &'a Entitlements,
 }
 
-/// Signs an RFC 9068 access token with the configured access-token algorithm.
-pub fn mint_access_token(
-    state: &AppState,
-    grant: &AccessGrant<'_>,
-    now: i64,
-) -> Result<MintedAccessToken, KeyError> {
-    let ttl = state.config.tokens.access_token_ttl.as_secs() as i64;
-    let claims = AccessClaims {
-        iss: state.config.issuer.clone(),
-        sub: grant.sub.to_string(),
-        aud: access_token_audience(state),
-        client_id: grant.client_id.to_string(),
-        scope: grant.scope.to_string(),
-        exp: now + ttl,
-        iat: now,
-        jti: random_token(16),
-        auth_time: grant.auth_time,
-        sid: grant.sid.map(str::to_string),
-        entitlements: grant.entitlements.clone(),
-    };
-    let token = state.keys.sign(
-        state.config.keys.access_token_alg,
-        ACCESS_TOKEN_TYP,
-        &claims,
-    )?;
-    Ok(MintedAccessToken {
-        token,
-        jti: claims.jti,
-        exp: claims.exp,
-        expires_in: ttl,
-    })
-}
+impl TokenService {
+    /// Signs an RFC 9068 access token with the configured access-token algorithm.
+    pub fn mint_access_token(
+        &self,
+        grant: &AccessGrant<'_>,
+        now: i64,
+    ) -> Result<MintedAccessToken, KeyError> {
+        let ttl = self.access_token_ttl;
+        let claims = AccessClaims {
+            iss: self.issuer.clone(),
+            sub: grant.sub.to_string(),
+            aud: self.access_token_audience.clone(),
+            client_id: grant.client_id.to_string(),
+            scope: grant.scope.to_string(),
+            exp: now + ttl,
+            iat: now,
+            jti: random_token(16),
+            auth_time: grant.auth_time,
+            sid: grant.sid.map(str::to_string),
+            entitlements: grant.entitlements.clone(),
+        };
+        let token = self
+            .keys
+            .sign(self.access_token_alg, ACCESS_TOKEN_TYP, &claims)?;
+        Ok(MintedAccessToken {
+            token,
+            jti: claims.jti,
+            exp: claims.exp,
+            expires_in: ttl,
+        })
+    }
 
-/// The `aud` of access tokens: `tokens.access_token_audience`, or the issuer.
-pub fn access_token_audience(state: &AppState) -> String {
-    state
-        .config
-        .tokens
-        .access_token_audience
-        .clone()
-        .unwrap_or_else(|| state.config.issuer.clone())
+    /// The `aud` of access tokens: `tokens.access_token_audience`, or the issuer.
+    pub fn access_token_audience(&self) -> &str {
+        &self.access_token_audience
+    }
 }
 
 /// Why an access token presented to Tessera is not acceptable.
@@ -119,27 +157,29 @@ pub enum AccessTokenError {
     Expired,
 }
 
-/// Verifies signature, `typ`, `iss` and `exp` of an access token (revocation is checked by the
-/// caller against the store, which is async).
-pub fn verify_access_token(
-    state: &AppState,
-    token: &str,
-    now: i64,
-) -> Result<AccessClaims, AccessTokenError> {
-    let verified = state.keys.verify(token)?;
-    if !verified.typ.as_deref().is_some_and(|t| {
-        t.eq_ignore_ascii_case(ACCESS_TOKEN_TYP) || t.eq_ignore_ascii_case("application/at+jwt")
-    }) {
-        return Err(AccessTokenError::WrongType);
+impl TokenService {
+    /// Verifies signature, `typ`, `iss` and `exp` of an access token (revocation is checked by
+    /// the caller against the revocation list).
+    pub fn verify_access_token(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> Result<AccessClaims, AccessTokenError> {
+        let verified = self.keys.verify(token)?;
+        if !verified.typ.as_deref().is_some_and(|t| {
+            t.eq_ignore_ascii_case(ACCESS_TOKEN_TYP) || t.eq_ignore_ascii_case("application/at+jwt")
+        }) {
+            return Err(AccessTokenError::WrongType);
+        }
+        let claims: AccessClaims = verified.claims()?;
+        if claims.iss != self.issuer {
+            return Err(AccessTokenError::WrongIssuer);
+        }
+        if claims.exp <= now {
+            return Err(AccessTokenError::Expired);
+        }
+        Ok(claims)
     }
-    let claims: AccessClaims = verified.claims()?;
-    if claims.iss != state.config.issuer {
-        return Err(AccessTokenError::WrongIssuer);
-    }
-    if claims.exp <= now {
-        return Err(AccessTokenError::Expired);
-    }
-    Ok(claims)
 }
 
 /// `at_hash` / `c_hash` (OIDC Core §3.1.3.6): the left half of the hash the signing algorithm
@@ -191,7 +231,7 @@ impl Entitlements {
 /// `roles`, groups with `groups`, nothing otherwise. Read at every issuance, so a role removed
 /// is gone from the next token or refresh.
 pub async fn user_entitlements(
-    state: &AppState,
+    store: &Store,
     user_id: &str,
     scope: &Scope,
 ) -> StoreResult<Entitlements> {
@@ -200,7 +240,7 @@ pub async fn user_entitlements(
     if !roles && !groups {
         return Ok(Entitlements::default());
     }
-    let authz = state.store.user_authz(user_id).await?;
+    let authz = store.user_authz(user_id).await?;
     Ok(Entitlements {
         roles: roles.then_some(authz.roles),
         permissions: roles.then_some(authz.permissions),

@@ -65,7 +65,7 @@ async fn bad_assertions_are_invalid_client() {
     let key = ClientKey::generate("k1");
     let id = jwt_client(&app, &ClientKey::jwks(&[&key])).await;
     let aud = app.url("/token");
-    let now = tessera::store::unix_now();
+    let now = tessera::clock::Clock::system().now();
     let wrong_key = ClientKey::generate("k1").assertion(&id, &aud);
     let tamper = |f: &dyn Fn(&mut serde_json::Value)| {
         let mut c = assertion_claims(&id, &aud);

@@ -22,7 +22,7 @@ fn b64(bytes: &[u8]) -> String {
 
 /// Access-token-shaped claims, valid for a minute.
 fn claims(app: &TestApp) -> Value {
-    let now = tessera::store::unix_now();
+    let now = tessera::clock::Clock::system().now();
     json!({
         "iss": app.issuer, "sub": "someone", "aud": app.issuer, "client_id": "c",
         "scope": "openid", "iat": now, "exp": now + 60, "jti": "j-1",

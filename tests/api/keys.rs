@@ -270,7 +270,7 @@ fn resource_server_verify(
 }
 
 fn unix_now() -> i64 {
-    tessera::store::unix_now()
+    tessera::clock::Clock::system().now()
 }
 
 #[tokio::test]

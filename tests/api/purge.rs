@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use tessera::store::{NewRefreshFamily, Store, unix_now};
+use tessera::store::{NewRefreshFamily, Store};
 
 use crate::common::spawn_app;
 
@@ -21,7 +21,7 @@ async fn purge_removes_only_expired_rows() {
             "https://app.example.com/cb",
         ])
         .await;
-    let now = unix_now();
+    let now = tessera::clock::Clock::system().now();
     for (id, family_expires) in [("old", now - 10), ("live", now + 3600)] {
         store
             .create_refresh_family(&NewRefreshFamily {
@@ -69,7 +69,7 @@ async fn purge_forgets_the_clients_of_sessions_that_are_over() {
         .await
         .unwrap();
     // Purged as of a later time, so the server's own purge (at the real time) touches neither.
-    let now = unix_now() + 1000;
+    let now = tessera::clock::Clock::system().now() + 1000;
     store
         .remember_session_client("over", "client-a", now - 100, now - 10)
         .await

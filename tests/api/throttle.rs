@@ -114,7 +114,7 @@ async fn the_exponential_delay_grows_with_further_failures() {
 async fn stale_counters_are_purged_and_blocking_ones_kept() {
     let (app, _) = setup("").await;
     let store = app.store().await;
-    let now = tessera::store::unix_now();
+    let now = tessera::clock::Clock::system().now();
     store
         .throttle_record_failure("user:old", now - 1000, now - 2000)
         .await

@@ -3,11 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::config::Config;
 use crate::domain::Scope;
 use crate::error::{ErrorCode, OAuthError, PageError};
-use crate::oauth::form::Params;
+use crate::http::form::Params;
+use crate::state::AppState;
 use crate::store::ClientRow;
 
 use super::reply::ResponseMode;

@@ -3,13 +3,13 @@
 
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::crypto::{random_token, sha256_hex};
 use crate::domain::Scope;
 use crate::error::{ErrorCode, OAuthError, PageError};
-use crate::paths;
-use crate::session::{BrowserSession, SessionUser};
-use crate::store::{ClientRow, NewCode, unix_now};
+use crate::http::paths;
+use crate::services::session::{BrowserSession, SessionUser};
+use crate::state::AppState;
+use crate::store::{ClientRow, NewCode};
 
 use super::{AuthzError, Pending, see_other};
 
@@ -26,7 +26,7 @@ async fn step(
     session: &BrowserSession,
     pending: Pending,
 ) -> Result<Response, AuthzError> {
-    let now = unix_now();
+    let now = state.now();
     let to = pending.reply_to(&state.config.issuer);
     let client = state
         .store

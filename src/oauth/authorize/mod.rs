@@ -17,12 +17,12 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::crypto::random_token;
 use crate::error::{OAuthError, PageError};
-use crate::oauth::form::Params;
-use crate::oauth::token::require_form;
-use crate::session::BrowserSession;
+use crate::http::form::Params;
+use crate::http::form::require_form;
+use crate::services::session::{BrowserSession, Parked};
+use crate::state::AppState;
 
 /// A checked authorization request, parked in the session while the person signs in and
 /// consents.
@@ -48,6 +48,12 @@ pub struct Pending {
     pub signed_in: bool,
     /// The person allowed this request on the consent page.
     pub consented: bool,
+}
+
+impl Parked for Pending {
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 impl Pending {

@@ -2,16 +2,15 @@
 //! code once, check what it is bound to, and issue an access token, an ID token and, for
 //! `offline_access`, a refresh token (OIDC Core §11).
 
-use crate::app::AppState;
 use crate::crypto::{constant_time_eq, random_token, sha256_b64url, sha256_hex};
 use crate::domain::Scope;
 use crate::error::OAuthError;
+use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
-use crate::oauth::form::Params;
-use crate::oauth::revocation;
-use crate::store::{CodeRow, NewRefreshFamily, Redemption, unix_now};
-use crate::tokens::id_token::{IdTokenInput, mint_id_token};
-use crate::tokens::{AccessGrant, MintedAccessToken, mint_access_token, user_entitlements};
+use crate::state::AppState;
+use crate::store::{CodeRow, NewRefreshFamily, Redemption};
+use crate::tokens::id_token::IdTokenInput;
+use crate::tokens::{AccessGrant, MintedAccessToken, user_entitlements};
 
 use super::TokenResponse;
 
@@ -24,7 +23,7 @@ pub async fn handle(
 ) -> Result<TokenResponse, OAuthError> {
     client.require_grant("authorization_code")?;
     let code_hash = sha256_hex(params.require("code")?);
-    let now = unix_now();
+    let now = state.now();
     let code = match state.store.redeem_code(&code_hash, now).await? {
         Redemption::Redeemed(code) => code,
         Redemption::Reused(code) => {
@@ -44,9 +43,8 @@ pub async fn handle(
         .ok_or_else(|| OAuthError::invalid_grant("the user can no longer sign in"))?;
     let scope = Scope::parse(&code.scope).unwrap_or_default();
     let client_id = &client.client.client_id;
-    let entitlements = user_entitlements(state, &user.id, &scope).await?;
-    let access = mint_access_token(
-        state,
+    let entitlements = user_entitlements(&state.store, &user.id, &scope).await?;
+    let access = state.tokens.mint_access_token(
         &AccessGrant {
             sub: &user.id,
             client_id,
@@ -71,7 +69,7 @@ pub async fn handle(
                 access_token: Some(&access.token),
                 entitlements: &entitlements,
             };
-            mint_id_token(state, &input, now)
+            state.tokens.mint_id_token(&input, now)
         })
         .transpose()?;
     let refresh = issue_refresh(state, client, &code, &scope, &access, now).await?;
@@ -191,10 +189,16 @@ async fn issue_refresh(
 async fn revoke_issued(state: &AppState, code: &CodeRow, now: i64) -> Result<(), OAuthError> {
     if let Some(jti) = &code.access_jti {
         let until = now + state.config.tokens.access_token_ttl.as_secs() as i64;
-        revocation::revoke_access_token(state, jti, until).await?;
+        state
+            .revocations
+            .revoke_access_token(&state.store, jti, until)
+            .await?;
     }
     if let Some(family) = &code.refresh_family_id {
-        revocation::revoke_family(state, family).await?;
+        state
+            .revocations
+            .revoke_family(&state.store, family)
+            .await?;
     }
     Ok(())
 }

@@ -1,13 +1,12 @@
 //! The client_credentials grant (RFC 6749 §4.4): a confidential client gets an access token for
 //! itself. No refresh token (§4.4.3), no ID token; `sub` is the client_id.
 
-use crate::app::AppState;
 use crate::domain::Scope;
 use crate::error::OAuthError;
+use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
-use crate::oauth::form::Params;
-use crate::store::unix_now;
-use crate::tokens::{AccessGrant, Entitlements, mint_access_token};
+use crate::state::AppState;
+use crate::tokens::{AccessGrant, Entitlements};
 
 use super::TokenResponse;
 
@@ -41,8 +40,7 @@ pub async fn handle(
     // Issue 8: a service account's token carries its roles and permissions.
     let authz = state.clients.client_authz(&state.store, client_id).await?;
     let entitlements = Entitlements::of_client(&authz);
-    let minted = mint_access_token(
-        state,
+    let minted = state.tokens.mint_access_token(
         &AccessGrant {
             sub: client_id,
             client_id,
@@ -51,7 +49,7 @@ pub async fn handle(
             sid: None,
             entitlements: &entitlements,
         },
-        unix_now(),
+        state.now(),
     )?;
     tracing::info!(target: "audit", event = "token_issued", grant = "client_credentials", client_id = %client_id, jti = %minted.jti);
     Ok(TokenResponse {

@@ -13,11 +13,12 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::error::{ErrorCode, OAuthError};
+use crate::http::form::Params;
+use crate::http::form::require_form;
 use crate::oauth::client_auth::authenticate;
-use crate::oauth::form::Params;
-use crate::oauth::rate_limit::Limited;
+use crate::services::rate_limit::Limited;
+use crate::state::AppState;
 
 /// A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
 #[derive(Debug, Serialize)]
@@ -67,24 +68,5 @@ pub async fn token(
                 other.chars().take(64).collect::<String>()
             ),
         )),
-    }
-}
-
-/// Protocol POSTs must be form-encoded (RFC 6749 §3.2).
-pub fn require_form(headers: &HeaderMap) -> Result<(), OAuthError> {
-    let ok = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(OAuthError::invalid_request(
-            "the request body must be application/x-www-form-urlencoded",
-        ))
     }
 }

@@ -19,18 +19,15 @@
 //!
 //! Anything else is reuse as without a window.
 
-use crate::app::AppState;
 use crate::crypto::{random_token, sha256_hex};
 use crate::domain::Scope;
 use crate::error::OAuthError;
+use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
-use crate::oauth::form::Params;
-use crate::oauth::revocation::revoke_family;
-use crate::store::{RefreshTokenRow, RotateOutcome, RotateRefresh, unix_now};
-use crate::tokens::id_token::{IdTokenInput, mint_id_token};
-use crate::tokens::{
-    AccessGrant, Entitlements, MintedAccessToken, mint_access_token, user_entitlements,
-};
+use crate::state::AppState;
+use crate::store::{RefreshTokenRow, RotateOutcome, RotateRefresh};
+use crate::tokens::id_token::IdTokenInput;
+use crate::tokens::{AccessGrant, Entitlements, MintedAccessToken, user_entitlements};
 
 use super::TokenResponse;
 
@@ -43,15 +40,14 @@ pub async fn handle(
 ) -> Result<TokenResponse, OAuthError> {
     client.require_grant("refresh_token")?;
     let presented = params.require("refresh_token")?;
-    let now = unix_now();
+    let now = state.now();
     let (token, superseded) = live_token(state, client, presented, now).await?;
     let scope = narrowed_scope(&token, params.get("scope"))?;
     let parsed_scope = Scope::parse(&scope).unwrap_or_default();
     // Issue 8: roles are read again at every refresh; nothing is remembered from the old token.
-    let entitlements = user_entitlements(state, &token.user_id, &parsed_scope).await?;
+    let entitlements = user_entitlements(&state.store, &token.user_id, &parsed_scope).await?;
 
-    let minted = mint_access_token(
-        state,
+    let minted = state.tokens.mint_access_token(
         &AccessGrant {
             sub: &token.user_id,
             client_id: &token.client_id,
@@ -114,7 +110,7 @@ async fn refreshed_id_token(
         access_token: Some(&access.token),
         entitlements,
     };
-    Ok(Some(mint_id_token(state, &input, now)?))
+    Ok(Some(state.tokens.mint_id_token(&input, now)?))
 }
 
 /// Replaces the presented token (or, on a retry within the grace window, the successor it got
@@ -189,7 +185,10 @@ async fn live_token(
     }
     if token.user_disabled != Some(false) {
         // The user was disabled or deleted: the grant ends with them.
-        revoke_family(state, &token.family_id).await?;
+        state
+            .revocations
+            .revoke_family(&state.store, &token.family_id)
+            .await?;
         tracing::info!(target: "audit", event = "refresh_family_revoked", reason = "user_disabled",
             client_id = %token.client_id, sub = %token.user_id, family = %token.family_id);
         return Err(invalid());
@@ -237,7 +236,11 @@ fn narrowed_scope(token: &RefreshTokenRow, requested: Option<&str>) -> Result<St
 async fn reuse_detected(state: &AppState, token: &RefreshTokenRow) -> OAuthError {
     tracing::warn!(target: "audit", event = "refresh_token_reuse", client_id = %token.client_id,
         sub = %token.user_id, family = %token.family_id);
-    if let Err(e) = revoke_family(state, &token.family_id).await {
+    if let Err(e) = state
+        .revocations
+        .revoke_family(&state.store, &token.family_id)
+        .await
+    {
         return e.into();
     }
     OAuthError::invalid_grant("the refresh token is invalid or expired")

@@ -56,7 +56,7 @@ impl ClientKey {
 
 /// The claims of a good assertion, to be tampered with by tests.
 pub fn assertion_claims(client_id: &str, aud: &str) -> Value {
-    let now = tessera::store::unix_now();
+    let now = tessera::clock::Clock::system().now();
     json!({
         "iss": client_id,
         "sub": client_id,

@@ -44,7 +44,9 @@ pub async fn spawn_peer(app: &TestApp, extra_toml: &str) -> Peer {
     std::fs::write(&path, text).expect("write config");
     let config =
         tessera::config::Config::load_with_env(&path, &Default::default()).expect("peer config");
-    let state = tessera::server::prepare(config).await.expect("peer start");
+    let state = tessera::server::prepare(config, tessera::clock::Clock::system())
+        .await
+        .expect("peer start");
     let (tx, rx) = oneshot::channel::<()>();
     // Dropping the sender resolves `rx` with an error, which shuts the peer down.
     tokio::spawn(tessera::server::run(state, listener, async {

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use tessera::crypto::{random_token, sha256_hex};
-use tessera::store::{NewRefreshFamily, Store, unix_now};
+use tessera::store::{NewRefreshFamily, Store};
 
 use super::TestApp;
 
@@ -73,7 +73,7 @@ impl TestApp {
             .expect("create user");
         let refresh_token = random_token(32);
         let family_id = random_token(16);
-        let now = unix_now();
+        let now = tessera::clock::Clock::system().now();
         store
             .create_refresh_family(&NewRefreshFamily {
                 family_id: &family_id,

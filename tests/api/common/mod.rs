@@ -100,7 +100,7 @@ async fn start_with_env(
     let issuer = format!("http://{addr}");
     let config_path = write_config(dir.path(), &issuer, &db.url, opts);
     let config = tessera::config::Config::load_with_env(&config_path, env).expect("test config");
-    let state = tessera::server::prepare(config)
+    let state = tessera::server::prepare(config, tessera::clock::Clock::system())
         .await
         .expect("server start");
     let (tx, rx) = oneshot::channel::<()>();

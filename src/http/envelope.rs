@@ -42,9 +42,9 @@ use tower::{Layer, Service, ServiceExt};
 use tower_http::limit::RequestBodyLimitLayer;
 use tracing::Instrument;
 
-use crate::client_ip::{ClientIp, TrustedProxies};
 use crate::config::Config;
-use crate::metrics::Metrics;
+use crate::http::client_ip::{ClientIp, TrustedProxies};
+use crate::services::metrics::Metrics;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

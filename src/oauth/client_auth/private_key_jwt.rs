@@ -16,11 +16,11 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::error::OAuthError;
+use crate::http::paths;
 use crate::keys::{Alg, VerifyError, verify_with_jwk_set};
-use crate::paths;
-use crate::store::{ClientRow, unix_now};
+use crate::state::AppState;
+use crate::store::ClientRow;
 
 /// Longest accepted time between now and an assertion's `exp`.
 pub const MAX_LIFETIME: i64 = 300;
@@ -82,7 +82,7 @@ pub async fn verify(
         .await
         .map_err(|e| refuse(&e))?;
     let claims: AssertionClaims = verified.claims().map_err(|_| refuse("malformed claims"))?;
-    let now = unix_now();
+    let now = state.now();
     let id = client.client_id.as_str();
     if claims.iss.as_deref() != Some(id) || claims.sub.as_deref() != Some(id) {
         return Err(refuse("iss and sub must both be the client_id"));

@@ -11,16 +11,15 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use crate::app::AppState;
-use crate::client_ip::ClientIp;
 use crate::error::PageError;
+use crate::http::client_ip::ClientIp;
+use crate::http::form::Params;
+use crate::http::form::require_form;
+use crate::logout::request::{self as logout, LogoutRequest};
 use crate::oauth::authorize::see_other;
-use crate::oauth::form::Params;
-use crate::oauth::logout::{self, LogoutRequest};
-use crate::oauth::token::require_form;
 use crate::pages::render;
-use crate::session::BrowserSession;
-use crate::store::unix_now;
+use crate::services::session::BrowserSession;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "logout.html")]
@@ -64,7 +63,7 @@ async fn handle(
 ) -> Result<Response, PageError> {
     let req = logout::validate(state, params).await?;
     let absolute = state.config.session.absolute_timeout;
-    let Some(user) = session.user(unix_now(), absolute).await? else {
+    let Some(user) = session.user(state.now(), absolute).await? else {
         // Nobody is signed in: nothing to confirm.
         return Ok(finish(&req));
     };

@@ -1,6 +1,8 @@
 //! Client authentication at the token, revocation and introspection endpoints
 //! (RFC 6749 §2.3, OIDC Core §9). A client may use only the method it registered.
 
+pub mod private_key_jwt;
+
 use std::sync::Arc;
 
 use axum::http::HeaderMap;
@@ -8,11 +10,11 @@ use axum::http::header::AUTHORIZATION;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::app::AppState;
 use crate::crypto::{constant_time_eq, sha256_hex};
 use crate::domain::Scope;
 use crate::error::{Challenge, OAuthError};
-use crate::oauth::form::Params;
+use crate::http::form::Params;
+use crate::state::AppState;
 use crate::store::ClientRow;
 
 /// A client whose identity has been proven (or, for public clients, asserted by client_id).
@@ -72,7 +74,7 @@ pub async fn authenticated_form(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(Params, AuthenticatedClient), OAuthError> {
-    crate::oauth::token::require_form(headers)?;
+    crate::http::form::require_form(headers)?;
     let params = Params::parse(body)?;
     let client = authenticate(state, headers, &params).await?;
     Ok((params, client))
@@ -102,7 +104,7 @@ pub async fn authenticate(
         Presented::Assertion {
             id: None,
             assertion,
-        } => crate::oauth::private_key_jwt::unverified_subject(assertion)
+        } => crate::oauth::client_auth::private_key_jwt::unverified_subject(assertion)
             .ok_or_else(|| fail("client authentication failed"))?,
     };
     // A cached registration that does not match may be stale (a secret rotated a moment ago):
@@ -138,7 +140,7 @@ async fn method_matches(
         (Presented::Basic { secret, .. }, "client_secret_basic") => secret_matches(client, secret),
         (Presented::Post { secret, .. }, "client_secret_post") => secret_matches(client, secret),
         (Presented::Assertion { assertion, .. }, "private_key_jwt") => {
-            crate::oauth::private_key_jwt::verify(state, client, assertion).await?;
+            crate::oauth::client_auth::private_key_jwt::verify(state, client, assertion).await?;
             true
         }
         (Presented::None { .. }, "none") => true,

@@ -13,6 +13,7 @@ use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
@@ -20,11 +21,9 @@ use tower_sessions_sqlx_store::sqlx::postgres::PgPoolOptions;
 use tower_sessions_sqlx_store::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-use crate::app::AppState;
 use crate::config::Config;
 use crate::crypto::{constant_time_eq, random_token};
 use crate::error::PageError;
-use crate::oauth::authorize::Pending;
 use crate::store::{Backend, Store};
 
 /// Name of the session cookie.
@@ -93,7 +92,11 @@ impl SessionStores {
     }
 
     /// Wraps `routes` (the browser-facing ones only) in the session layer.
-    pub fn apply(&self, routes: Router<AppState>, config: &Config) -> Router<AppState> {
+    pub fn apply<S: Clone + Send + Sync + 'static>(
+        &self,
+        routes: Router<S>,
+        config: &Config,
+    ) -> Router<S> {
         match self {
             SessionStores::Sqlite(s) => routes.layer(layer(s.clone(), config)),
             SessionStores::Postgres(s) => routes.layer(layer(s.clone(), config)),
@@ -131,6 +134,13 @@ fn broken(e: tower_sessions::session::Error) -> PageError {
         "Temporarily unavailable",
         "The service is temporarily unavailable. Please try again in a moment.",
     )
+}
+
+/// A request parked in the session while the person signs in or consents (the authorization
+/// endpoint's pending request). Its id names it in the forms rendered for it.
+pub trait Parked: Serialize + DeserializeOwned + Send + Sync {
+    /// The id the forms carry in their hidden `request` field.
+    fn id(&self) -> &str;
 }
 
 /// The typed session handlers use.
@@ -184,15 +194,15 @@ impl BrowserSession {
     }
 
     /// The authorization request waiting for sign-in or consent.
-    pub async fn pending(&self) -> Result<Option<Pending>, PageError> {
+    pub async fn pending<P: Parked>(&self) -> Result<Option<P>, PageError> {
         self.0.get(PENDING).await.map_err(broken)
     }
 
     /// The parked request a login or consent form was rendered for (`request_id` is its hidden
     /// `request` field). Missing, or replaced by a newer request since: a page explains.
-    pub async fn pending_for(&self, request_id: &str) -> Result<Pending, PageError> {
-        match self.pending().await? {
-            Some(p) if constant_time_eq(&p.id, request_id) => Ok(p),
+    pub async fn pending_for<P: Parked>(&self, request_id: &str) -> Result<P, PageError> {
+        match self.pending::<P>().await? {
+            Some(p) if constant_time_eq(p.id(), request_id) => Ok(p),
             Some(_) => Err(PageError::bad_request(
                 "This page belongs to a sign-in that was replaced by a newer one, perhaps in \
                  another tab. Go back to the application and start again.",
@@ -204,13 +214,16 @@ impl BrowserSession {
     }
 
     /// Parks an authorization request while the person signs in or consents.
-    pub async fn set_pending(&self, pending: &Pending) -> Result<(), PageError> {
+    pub async fn set_pending<P: Parked>(&self, pending: &P) -> Result<(), PageError> {
         self.0.insert(PENDING, pending).await.map_err(broken)
     }
 
     /// Ends the authorization request in progress.
     pub async fn clear_pending(&self) -> Result<(), PageError> {
-        self.0.remove::<Pending>(PENDING).await.map_err(broken)?;
+        self.0
+            .remove::<serde_json::Value>(PENDING)
+            .await
+            .map_err(broken)?;
         Ok(())
     }
 

@@ -14,9 +14,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{MatchedPath, Request};
+use axum::http::{Method, StatusCode};
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::counter::Counter;
@@ -31,9 +30,8 @@ use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::Context;
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::app::AppState;
+use crate::http::paths;
 use crate::keys::{KeyManager, KeyState};
-use crate::paths;
 
 /// The tracing target of audit events (`tracing::info!(target: "audit", event = "...")`).
 pub const AUDIT_TARGET: &str = "audit";
@@ -253,23 +251,6 @@ impl Metrics {
 tokio::task_local! {
     /// The registry of the request or background task being run (see [`Metrics::scope`]).
     static CURRENT: Metrics;
-}
-
-/// `GET /metrics`.
-pub async fn serve(State(state): State<AppState>) -> Response {
-    match state.metrics.encode() {
-        Ok(body) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(
-                    "application/openmetrics-text; version=1.0.0; charset=utf-8",
-                ),
-            )],
-            body,
-        )
-            .into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
 }
 
 /// One request being measured: its method and matched route, and when it began.

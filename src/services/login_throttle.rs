@@ -11,24 +11,37 @@ use std::net::IpAddr;
 
 use axum::http::StatusCode;
 
-use crate::app::AppState;
+use crate::clock::Clock;
 use crate::config::ThrottleConfig;
 use crate::error::PageError;
-use crate::store::unix_now;
+use crate::store::Store;
 
 /// The two counters one attempt touches.
 #[derive(Debug, Clone)]
-pub struct LoginAttempt {
+pub struct LoginAttempt<'a> {
+    store: &'a Store,
+    config: &'a ThrottleConfig,
+    clock: &'a Clock,
     user_key: String,
     ip_key: String,
     ip: IpAddr,
 }
 
-impl LoginAttempt {
-    /// Names the counters of `username` (case-folded, bounded) and `ip`.
-    pub fn new(username: &str, ip: IpAddr) -> Self {
+impl<'a> LoginAttempt<'a> {
+    /// Names the counters of `username` (case-folded, bounded) and `ip`, kept in `store` under
+    /// the limits of `config`.
+    pub fn new(
+        store: &'a Store,
+        config: &'a ThrottleConfig,
+        clock: &'a Clock,
+        username: &str,
+        ip: IpAddr,
+    ) -> Self {
         let name: String = username.trim().to_lowercase().chars().take(128).collect();
         Self {
+            store,
+            config,
+            clock,
             user_key: format!("user:{name}"),
             ip_key: format!("ip:{ip}"),
             ip,
@@ -38,11 +51,11 @@ impl LoginAttempt {
     /// Refuses the attempt (429) while either counter is blocked, with `Retry-After` saying
     /// when the later of the two blocks ends. Both counters are always read, so the answer
     /// depends only on the counters, never on whether the account exists.
-    pub async fn check(&self, state: &AppState, client_id: &str) -> Result<(), PageError> {
-        let now = unix_now();
+    pub async fn check(&self, client_id: &str) -> Result<(), PageError> {
+        let now = self.clock.now();
         let mut blocked_until = 0;
-        for key in self.keys(&state.config.throttle) {
-            blocked_until = blocked_until.max(state.store.throttle_blocked_until(key).await?);
+        for key in self.keys() {
+            blocked_until = blocked_until.max(self.store.throttle_blocked_until(key).await?);
         }
         if blocked_until > now {
             tracing::info!(target: "audit", event = "login_throttled", client_id = %client_id, ip = %self.ip);
@@ -52,50 +65,50 @@ impl LoginAttempt {
     }
 
     /// Counts a failure on both counters, blocking those over their limit.
-    pub async fn failed(&self, state: &AppState) -> Result<(), PageError> {
-        let cfg = &state.config.throttle;
-        let now = unix_now();
+    pub async fn failed(&self) -> Result<(), PageError> {
+        let cfg = self.config;
+        let now = self.clock.now();
         let window_start_before = now - cfg.window.as_secs() as i64;
-        for key in self.keys(cfg) {
+        for key in self.keys() {
             let max = if key == &self.ip_key {
                 cfg.max_failures_per_ip
             } else {
                 cfg.max_failures_per_user
             };
-            let failures = state
+            let failures = self
                 .store
                 .throttle_record_failure(key, now, window_start_before)
                 .await?;
             if let Some(delay) = delay(cfg, failures, max) {
-                state.store.throttle_block(key, now + delay).await?;
+                self.store.throttle_block(key, now + delay).await?;
             }
         }
         Ok(())
     }
 
     /// The counters in force: the IP's only when its limit is on.
-    fn keys(&self, cfg: &ThrottleConfig) -> Vec<&String> {
+    fn keys(&self) -> Vec<&String> {
         let mut keys = vec![&self.user_key];
-        if cfg.max_failures_per_ip > 0 {
+        if self.config.max_failures_per_ip > 0 {
             keys.push(&self.ip_key);
         }
         keys
     }
 
     /// Forgets the username's failures after a successful sign-in.
-    pub async fn succeeded(&self, state: &AppState) -> Result<(), PageError> {
-        Ok(state.store.throttle_reset(&self.user_key).await?)
+    pub async fn succeeded(&self) -> Result<(), PageError> {
+        Ok(self.store.throttle_reset(&self.user_key).await?)
     }
 }
 
 /// Runs forever: every minute, deletes counters that are past their window and block nothing,
 /// so names an attacker tried do not pile up. Errors are logged.
-pub async fn purge_stale(store: crate::store::Store, window: std::time::Duration) {
+pub async fn purge_stale(store: Store, window: std::time::Duration, clock: Clock) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let now = unix_now();
+        let now = clock.now();
         let before = now - window.as_secs() as i64;
         if let Err(e) = store.purge_login_throttle(before, now).await {
             tracing::warn!(error = %e, "purging login-throttle counters failed");

@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::clock::Clock;
 
 /// How long a fetched set is used before it is fetched again.
 pub const TTL: Duration = Duration::from_secs(300);
@@ -32,16 +34,19 @@ pub enum FetchError {
 pub struct ClientJwks {
     http: reqwest::Client,
     cache: Arc<Mutex<HashMap<String, Cached>>>,
+    clock: Clock,
 }
 
 #[derive(Debug, Clone)]
 struct Cached {
     body: Arc<String>,
-    fetched: Instant,
+    /// When it was fetched, in Unix milliseconds.
+    fetched: i64,
 }
 
-impl Default for ClientJwks {
-    fn default() -> Self {
+impl ClientJwks {
+    /// An empty cache whose ages are read from `clock`.
+    pub fn new(clock: Clock) -> Self {
         let http = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
@@ -51,16 +56,16 @@ impl Default for ClientJwks {
         Self {
             http,
             cache: Arc::default(),
+            clock,
         }
     }
-}
 
-impl ClientJwks {
     /// The JWK Set at `uri`: from the cache while fresh, else fetched. With `refetch` (a kid was
     /// not found) it is fetched again unless it was fetched very recently.
     pub async fn get(&self, uri: &str, refetch: bool) -> Result<Arc<String>, FetchError> {
         if let Some(c) = self.cached(uri) {
-            let age = c.fetched.elapsed();
+            let age =
+                Duration::from_millis(self.clock.now_millis().saturating_sub(c.fetched) as u64);
             if age < TTL && !(refetch && age >= MIN_REFETCH) {
                 return Ok(c.body);
             }
@@ -70,7 +75,7 @@ impl ClientJwks {
             uri.to_string(),
             Cached {
                 body: body.clone(),
-                fetched: Instant::now(),
+                fetched: self.clock.now_millis(),
             },
         );
         Ok(body)

@@ -11,12 +11,11 @@
 
 use std::net::IpAddr;
 
-use crate::app::AppState;
 use crate::error::PageError;
-use crate::oauth::backchannel;
-use crate::oauth::form::Params;
-use crate::oauth::revocation::revoke_family;
-use crate::session::{BrowserSession, SessionUser};
+use crate::http::form::Params;
+use crate::logout::backchannel;
+use crate::services::session::{BrowserSession, SessionUser};
+use crate::state::AppState;
 use crate::tokens::id_token::{ID_TOKEN_TYP, IdTokenClaims};
 
 /// A checked logout request.
@@ -131,14 +130,18 @@ pub async fn end_session(
 ) -> Result<(), PageError> {
     if state.config.session.revoke_refresh_tokens_on_logout {
         for family in state.store.live_families_of_session(&user.sid).await? {
-            if revoke_family(state, &family).await? {
+            if state
+                .revocations
+                .revoke_family(&state.store, &family)
+                .await?
+            {
                 tracing::info!(target: "audit", event = "refresh_family_revoked", reason = "logout",
                     sub = %user.user_id, family = %family);
             }
         }
     }
     session.end().await?;
-    backchannel::notify_session_end(state, user);
+    backchannel::notify_session_end(&state.backchannel, user);
     tracing::info!(
         target: "audit",
         event = "logout",

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use axum::http::{HeaderMap, header};
+
 use crate::error::OAuthError;
 
 /// Longest accepted parameter value (a JWT assertion is the longest legitimate one).
@@ -75,6 +77,25 @@ fn truncate(s: &str) -> String {
         .collect::<String>()
         .escape_default()
         .to_string()
+}
+
+/// Protocol POSTs must be form-encoded (RFC 6749 §3.2).
+pub fn require_form(headers: &HeaderMap) -> Result<(), OAuthError> {
+    let ok = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(OAuthError::invalid_request(
+            "the request body must be application/x-www-form-urlencoded",
+        ))
+    }
 }
 
 #[cfg(test)]

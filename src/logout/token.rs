@@ -3,12 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::crypto::random_token;
 use crate::keys::KeyError;
 use crate::store::ClientRow;
 
-use super::id_token::id_token_alg;
+use crate::tokens::TokenService;
 
 /// `typ` header of logout tokens: explicit typing keeps them from being taken for ID tokens
 /// (Back-Channel Logout 1.0 §2.4, §4.1; RFC 8725 §3.11).
@@ -42,7 +41,7 @@ pub struct LogoutTokenClaims {
 /// Signs a logout token for `client` about session `sid` of `sub`, with the client's ID-token
 /// algorithm (§2.4: logout tokens are signed with the same keys as ID tokens).
 pub fn mint_logout_token(
-    state: &AppState,
+    tokens: &TokenService,
     client: &ClientRow,
     sub: &str,
     sid: &str,
@@ -54,7 +53,7 @@ pub fn mint_logout_token(
         serde_json::Value::Object(serde_json::Map::new()),
     );
     let claims = LogoutTokenClaims {
-        iss: state.config.issuer.clone(),
+        iss: tokens.issuer().to_string(),
         aud: client.client_id.clone(),
         iat: now,
         exp: now + LOGOUT_TOKEN_TTL,
@@ -63,7 +62,7 @@ pub fn mint_logout_token(
         sub: sub.to_string(),
         sid: sid.to_string(),
     };
-    state
-        .keys
-        .sign(id_token_alg(state, client), LOGOUT_TOKEN_TYP, &claims)
+    tokens
+        .keys()
+        .sign(tokens.id_token_alg(client), LOGOUT_TOKEN_TYP, &claims)
 }

@@ -10,31 +10,41 @@
 
 use std::time::Duration;
 
-use crate::app::AppState;
-use crate::session::SessionUser;
-use crate::store::{ClientRow, StoreResult, unix_now};
-use crate::tokens::logout_token::mint_logout_token;
+use crate::clock::Clock;
+use crate::logout::token::mint_logout_token;
+use crate::services::session::SessionUser;
+use crate::store::{ClientRow, Store, StoreResult};
+use crate::tokens::TokenService;
 
 /// Pauses before the second and third attempt.
 pub const RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(4)];
 
-/// The HTTP client that delivers logout tokens. Cheap to clone.
+/// Delivers logout tokens: the HTTP client, and what finding the clients and signing the tokens
+/// needs. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Notifier {
     http: reqwest::Client,
+    store: Store,
+    tokens: TokenService,
+    clock: Clock,
 }
 
 impl Notifier {
-    /// A client whose every request (connect and answer) ends after `timeout`. Redirects are
+    /// A notifier whose every request (connect and answer) ends after `timeout`. Redirects are
     /// not followed: the token goes to the registered URI or nowhere.
-    pub fn new(timeout: Duration) -> Self {
+    pub fn new(timeout: Duration, store: Store, tokens: TokenService, clock: Clock) -> Self {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_default();
-        Self { http }
+        Self {
+            http,
+            store,
+            tokens,
+            clock,
+        }
     }
 }
 
@@ -51,11 +61,11 @@ enum Attempt {
 
 /// Notifies, in the background, the clients session `user.sid` signed in to. Returns at once;
 /// nothing that happens during delivery reaches the caller.
-pub fn notify_session_end(state: &AppState, user: &SessionUser) {
-    let state = state.clone();
+pub fn notify_session_end(notifier: &Notifier, user: &SessionUser) {
+    let notifier = notifier.clone();
     let user = user.clone();
     tokio::spawn(async move {
-        let clients = match clients_to_notify(&state, &user.sid).await {
+        let clients = match clients_to_notify(&notifier.store, &user.sid).await {
             Ok(c) => c,
             Err(e) => {
                 tracing::warn!(target: "audit", event = "backchannel_logout_failed", error = %e,
@@ -64,17 +74,17 @@ pub fn notify_session_end(state: &AppState, user: &SessionUser) {
             }
         };
         for client in clients {
-            tokio::spawn(notify(state.clone(), client, user.clone()));
+            tokio::spawn(notify(notifier.clone(), client, user.clone()));
         }
     });
 }
 
 /// §2.3: the session's remembered clients (taken, so a second logout does not repeat them)
 /// that registered a back-channel logout URI.
-async fn clients_to_notify(state: &AppState, sid: &str) -> StoreResult<Vec<ClientRow>> {
+async fn clients_to_notify(store: &Store, sid: &str) -> StoreResult<Vec<ClientRow>> {
     let mut clients = Vec::new();
-    for client_id in state.store.take_session_clients(sid).await? {
-        if let Some(client) = state.store.client(&client_id).await?
+    for client_id in store.take_session_clients(sid).await? {
+        if let Some(client) = store.client(&client_id).await?
             && client.backchannel_logout_uri.is_some()
         {
             clients.push(client);
@@ -84,12 +94,13 @@ async fn clients_to_notify(state: &AppState, sid: &str) -> StoreResult<Vec<Clien
 }
 
 /// Signs one logout token for `client` and delivers it, retrying as the module doc says.
-async fn notify(state: AppState, client: ClientRow, user: SessionUser) {
+async fn notify(notifier: Notifier, client: ClientRow, user: SessionUser) {
     let Some(uri) = client.backchannel_logout_uri.as_deref() else {
         return;
     };
     let client_id = client.client_id.as_str();
-    let token = match mint_logout_token(&state, &client, &user.user_id, &user.sid, unix_now()) {
+    let now = notifier.clock.now();
+    let token = match mint_logout_token(&notifier.tokens, &client, &user.user_id, &user.sid, now) {
         Ok(t) => t,
         Err(e) => {
             tracing::warn!(target: "audit", event = "backchannel_logout_failed", client_id,
@@ -100,7 +111,7 @@ async fn notify(state: AppState, client: ClientRow, user: SessionUser) {
     let mut attempts = 0;
     let outcome = loop {
         attempts += 1;
-        let outcome = post(&state.backchannel, uri, &token).await;
+        let outcome = post(&notifier, uri, &token).await;
         let retry = match &outcome {
             Attempt::Failed(_) => RETRY_DELAYS.get(attempts - 1),
             _ => None,

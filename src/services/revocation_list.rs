@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use crate::app::AppState;
-use crate::store::{Store, StoreResult, unix_now};
+use crate::clock::Clock;
+use crate::store::{Store, StoreResult};
 
 /// How often the list is re-read from the database.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(1);
@@ -23,16 +23,11 @@ const FULL_RELOAD_TICKS: u32 = 300;
 /// Expired rows are deleted from the database this often, in refresh ticks.
 const PURGE_TICKS: u32 = 60;
 
-/// Whether the access token with this `jti` has been revoked (by any instance, within about a
-/// second). The check for introspection and userinfo.
-pub fn is_revoked(state: &AppState, jti: &str) -> bool {
-    state.revocations.contains(jti, unix_now())
-}
-
 /// The in-memory set of revoked access-token `jti`s. Cheap to clone.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RevocationList {
     inner: Arc<RwLock<Inner>>,
+    clock: Clock,
 }
 
 #[derive(Debug, Default)]
@@ -44,8 +39,18 @@ struct Inner {
 }
 
 impl RevocationList {
-    /// Whether `jti` is on the list (and its token has not expired anyway).
-    pub fn contains(&self, jti: &str, now: i64) -> bool {
+    /// An empty list; [`refresh`](Self::refresh) fills it.
+    pub fn new(clock: Clock) -> Self {
+        Self {
+            inner: Arc::default(),
+            clock,
+        }
+    }
+
+    /// Whether the access token with this `jti` has been revoked (by any instance, within about
+    /// a second) and has not expired anyway. The check for introspection and userinfo.
+    pub fn is_revoked(&self, jti: &str) -> bool {
+        let now = self.clock.now();
         self.read().revoked.get(jti).is_some_and(|&exp| exp > now)
     }
 
@@ -57,7 +62,7 @@ impl RevocationList {
     /// Reads revocations recorded since the last refresh (everything with `full`) and drops
     /// expired entries.
     pub async fn refresh(&self, store: &Store, full: bool) -> StoreResult<()> {
-        let now = unix_now();
+        let now = self.clock.now();
         let since = if full {
             i64::MIN
         } else {
@@ -86,7 +91,7 @@ impl RevocationList {
                 tracing::warn!(error = %e, "refreshing the revocation list failed");
             }
             if n % PURGE_TICKS == 0 {
-                let now = unix_now();
+                let now = self.clock.now();
                 if let Err(e) = store.purge_expired_revocations(now).await {
                     tracing::warn!(error = %e, "purging expired revocations failed");
                 }
@@ -106,22 +111,28 @@ impl RevocationList {
     }
 }
 
-/// Revokes one access token: records it in the database (seen by every instance) and in this
-/// instance's list at once.
-pub async fn revoke_access_token(state: &AppState, jti: &str, expires_at: i64) -> StoreResult<()> {
-    state.store.revoke_jti(jti, expires_at, unix_now()).await?;
-    state.revocations.insert(jti, expires_at);
-    Ok(())
-}
+impl RevocationList {
+    /// Revokes one access token: records it in the database (seen by every instance) and in
+    /// this instance's list at once.
+    pub async fn revoke_access_token(
+        &self,
+        store: &Store,
+        jti: &str,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        store.revoke_jti(jti, expires_at, self.clock.now()).await?;
+        self.insert(jti, expires_at);
+        Ok(())
+    }
 
-/// Revokes a refresh-token family and the access tokens issued in it (RFC 9700 §4.14.2,
-/// RFC 7009 §2.1), then re-reads the list so this instance refuses those tokens at once.
-/// Returns false when the family was unknown or already revoked.
-pub async fn revoke_family(state: &AppState, family_id: &str) -> StoreResult<bool> {
-    let revoked = state
-        .store
-        .revoke_refresh_family(family_id, unix_now())
-        .await?;
-    state.revocations.refresh(&state.store, false).await?;
-    Ok(revoked)
+    /// Revokes a refresh-token family and the access tokens issued in it (RFC 9700 §4.14.2,
+    /// RFC 7009 §2.1), then re-reads the list so this instance refuses those tokens at once.
+    /// Returns false when the family was unknown or already revoked.
+    pub async fn revoke_family(&self, store: &Store, family_id: &str) -> StoreResult<bool> {
+        let revoked = store
+            .revoke_refresh_family(family_id, self.clock.now())
+            .await?;
+        self.refresh(store, false).await?;
+        Ok(revoked)
+    }
 }

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Liveness: answers as long as the process serves HTTP.
 pub async fn healthz() -> Json<Value> {

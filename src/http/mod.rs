@@ -1,0 +1,7 @@
+//! HTTP plumbing shared by every endpoint: the path table, the request envelope (ids, tracing,
+//! limits, headers), the client's address behind trusted proxies, and form parsing.
+
+pub mod client_ip;
+pub mod envelope;
+pub mod form;
+pub mod paths;

@@ -1,0 +1,122 @@
+//! The server's metadata (OpenID Connect Discovery 1.0 §3, RFC 8414 §2), built once at start-up
+//! from the configuration, the signing keys and the path constants, and kept as serialised bytes
+//! for `oauth::discovery` to serve.
+
+use serde_json::json;
+
+use crate::config::Config;
+use crate::http::paths;
+use crate::keys::{Alg, KeyManager};
+
+/// Scopes Tessera understands, advertised in `scopes_supported`.
+pub const SCOPES_SUPPORTED: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "offline_access",
+    "roles",
+    "groups",
+];
+
+/// Claims Tessera can return, advertised in `claims_supported`.
+pub const CLAIMS_SUPPORTED: &[&str] = &[
+    "sub",
+    "iss",
+    "aud",
+    "exp",
+    "iat",
+    "auth_time",
+    "nonce",
+    "at_hash",
+    "azp",
+    "sid",
+    "amr",
+    "name",
+    "preferred_username",
+    "email",
+    "email_verified",
+    "roles",
+    "permissions",
+    "groups",
+];
+
+/// Client authentication methods at the token, revocation and introspection endpoints.
+pub const AUTH_METHODS_SUPPORTED: &[&str] = &[
+    "client_secret_basic",
+    "client_secret_post",
+    "private_key_jwt",
+    "none",
+];
+
+/// Algorithms accepted for `private_key_jwt` client assertions (RFC 7523): every asymmetric
+/// algorithm Tessera knows, whatever its own keys use; never `none` or HMAC (RFC 8414 §2).
+pub fn client_assertion_algs() -> Vec<&'static str> {
+    Alg::ALL.iter().map(|a| a.name()).collect()
+}
+
+/// The two pre-serialised discovery documents.
+#[derive(Debug)]
+pub struct Documents {
+    /// `/.well-known/openid-configuration`.
+    pub openid: bytes::Bytes,
+    /// `/.well-known/oauth-authorization-server`.
+    pub oauth: bytes::Bytes,
+}
+
+impl Documents {
+    /// Builds both documents. They share every field (RFC 8414 §2 allows the OIDC ones).
+    pub fn build(config: &Config, keys: &KeyManager) -> Self {
+        let issuer = config.issuer.as_str();
+        let url = |path: &str| format!("{issuer}{path}");
+        let algs: Vec<&str> = keys.algorithms().iter().map(|a| a.name()).collect();
+        let assertion_algs = client_assertion_algs();
+        // OpenID Connect Discovery 1.0 §3; RFC 8414 §2 registers the same names for the shared
+        // fields and allows the rest. Only endpoints and features Tessera serves are listed
+        // (no front-channel logout; no userinfo signing: userinfo answers plain JSON, so
+        // `userinfo_signing_alg_values_supported` is omitted).
+        let doc = json!({
+            "issuer": issuer,
+            "authorization_endpoint": url(paths::AUTHORIZE),
+            "token_endpoint": url(paths::TOKEN),
+            "userinfo_endpoint": url(paths::USERINFO),
+            "jwks_uri": url(paths::JWKS),
+            "revocation_endpoint": url(paths::REVOKE),
+            "introspection_endpoint": url(paths::INTROSPECT),
+            // RP-Initiated Logout 1.0 §2.1.
+            "end_session_endpoint": url(paths::END_SESSION),
+            // Back-Channel Logout 1.0 §2.1: logout tokens always carry `sid`.
+            "backchannel_logout_supported": true,
+            "backchannel_logout_session_supported": true,
+            "scopes_supported": SCOPES_SUPPORTED,
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query", "form_post"],
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "subject_types_supported": ["public"],
+            // Discovery §3: RS256 MUST be listed (config validation keeps it enabled); never none.
+            "id_token_signing_alg_values_supported": algs,
+            "token_endpoint_auth_methods_supported": AUTH_METHODS_SUPPORTED,
+            "token_endpoint_auth_signing_alg_values_supported": assertion_algs,
+            "revocation_endpoint_auth_methods_supported": AUTH_METHODS_SUPPORTED,
+            "revocation_endpoint_auth_signing_alg_values_supported": assertion_algs,
+            "introspection_endpoint_auth_methods_supported": AUTH_METHODS_SUPPORTED,
+            "introspection_endpoint_auth_signing_alg_values_supported": assertion_algs,
+            // RFC 7636 §4.2; `plain` is refused (RFC 9700 §2.1.1).
+            "code_challenge_methods_supported": ["S256"],
+            "claims_supported": CLAIMS_SUPPORTED,
+            // Discovery §3: an absent request_uri_parameter_supported means true; all four are
+            // stated so no reader has to remember the defaults.
+            "claims_parameter_supported": false,
+            "request_parameter_supported": false,
+            "request_uri_parameter_supported": false,
+            "require_request_uri_registration": false,
+            "prompt_values_supported": ["none", "login", "consent", "select_account"],
+            // RFC 9207 §3.
+            "authorization_response_iss_parameter_supported": true,
+        });
+        let bytes = bytes::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
+        Self {
+            openid: bytes.clone(),
+            oauth: bytes,
+        }
+    }
+}

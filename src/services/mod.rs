@@ -1,0 +1,12 @@
+//! The services handlers call, below the application state: each takes only what it uses
+//! (`&Store`, `&KeyManager`, its own config section, the clock), so each can be tested without
+//! a server.
+
+pub mod client_cache;
+pub mod client_jwks;
+pub mod login_throttle;
+pub mod metadata;
+pub mod metrics;
+pub mod rate_limit;
+pub mod revocation_list;
+pub mod session;

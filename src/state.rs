@@ -1,0 +1,103 @@
+//! The application state handlers receive: the services, built once at start-up. Nothing below
+//! the handlers imports this module; services take only the parts they use.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::keys::KeyManager;
+use crate::logout::backchannel::Notifier;
+use crate::services::client_cache::ClientCache;
+use crate::services::client_jwks::ClientJwks;
+use crate::services::metadata;
+use crate::services::metrics::Metrics;
+use crate::services::rate_limit::RateLimits;
+use crate::services::revocation_list::RevocationList;
+use crate::services::session::SessionStores;
+use crate::store::Store;
+use crate::tokens::TokenService;
+
+/// Everything a handler may need. Cloned for every request (each `State` extractor and
+/// middleware takes its own copy), so it is one `Arc`: one reference count to bump, not one per
+/// part.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Parts>);
+
+impl std::ops::Deref for AppState {
+    type Target = Parts;
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+#[derive(Debug)]
+pub struct Parts {
+    pub config: Arc<Config>,
+    /// Where the time of day comes from (turned by tests).
+    pub clock: Clock,
+    pub store: Store,
+    pub keys: KeyManager,
+    /// Mints and verifies Tessera's own JWTs.
+    pub tokens: TokenService,
+    pub discovery: Arc<metadata::Documents>,
+    /// Browser sessions (SSO), on the same database.
+    pub sessions: SessionStores,
+    /// Revoked access-token jtis, refreshed from the database by a background task.
+    pub revocations: RevocationList,
+    /// Clients' JWK Sets fetched from their jwks_uri (private_key_jwt), cached.
+    pub client_jwks: ClientJwks,
+    /// Client registrations and client roles, cached (see `client_cache` for how staleness is
+    /// bounded).
+    pub clients: ClientCache,
+    /// Delivers Back-Channel Logout tokens to clients.
+    pub backchannel: Notifier,
+    /// This instance's Prometheus registry.
+    pub metrics: Metrics,
+    /// Per-client request rates at the token and introspection endpoints (in memory).
+    pub rate_limits: RateLimits,
+}
+
+impl AppState {
+    /// Builds the state from loaded parts.
+    pub fn new(
+        config: Config,
+        clock: Clock,
+        store: Store,
+        keys: KeyManager,
+        sessions: SessionStores,
+    ) -> Self {
+        let discovery = Arc::new(metadata::Documents::build(&config, &keys));
+        let tokens = TokenService::new(keys.clone(), &config);
+        let clients = ClientCache::new(config.cache.client_ttl);
+        let backchannel = Notifier::new(
+            config.session.backchannel_logout_timeout,
+            store.clone(),
+            tokens.clone(),
+            clock.clone(),
+        );
+        let metrics = Metrics::new(keys.clone());
+        let rate_limits = RateLimits::new(&config.rate_limit);
+        let client_jwks = ClientJwks::new(clock.clone());
+        Self(Arc::new(Parts {
+            config: Arc::new(config),
+            clock: clock.clone(),
+            store,
+            keys,
+            tokens,
+            discovery,
+            sessions,
+            revocations: RevocationList::new(clock),
+            client_jwks,
+            clients,
+            backchannel,
+            metrics,
+            rate_limits,
+        }))
+    }
+
+    /// Now, in Unix seconds, from the state's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}
