@@ -3,7 +3,7 @@
 use clap::Parser;
 
 // Each request allocates and frees many small buffers (headers, JSON, base64, log lines); glibc's
-// malloc was ~10 % of a client_credentials request's CPU in the profile (bench/README.md).
+// malloc was a visible share of a token request's CPU in the profile (bench/README.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -88,8 +88,8 @@ pub fn run(cli: Cli) -> ExitCode {
 /// counts CPU affinity and cgroup quotas).
 ///
 /// With one thread, tokio's single-threaded scheduler: a work-stealing scheduler with a single
-/// worker has no one to steal from, and on one core the single-threaded one answered 1.8× the
-/// client_credentials requests (bench/README.md, 2026-11-23). Handlers are the same either
+/// worker has no one to steal from, and on one core the single-threaded one answers far more
+/// client_credentials requests (measured in bench/README.md). Handlers are the same either
 /// way: each request still runs in its own task (`envelope`).
 pub fn runtime(worker_threads: usize) -> std::io::Result<tokio::runtime::Runtime> {
     let threads = match worker_threads {
@@ -163,8 +163,8 @@ pub type LogFlushGuard = tracing_appender::non_blocking::WorkerGuard;
 ///
 /// Lines are written by a background thread through a buffer it flushes whenever its queue runs
 /// empty: a request never waits on the log file, and under load many lines share one `write`
-/// (bench/README.md: the per-token audit line written directly cost ~30 % of an ES256
-/// client_credentials request). The queue is not lossy: when it is full a request waits rather
+/// (the per-token audit line written directly was a large share of a token request; measured in
+/// bench/README.md). The queue is not lossy: when it is full a request waits rather
 /// than drop an audit line. Returns `None` when a subscriber was already installed.
 pub fn install_tracing(
     format: LogFormat,

@@ -1,4 +1,4 @@
-//! The client's IP address (issue 7 §5): the TCP peer, unless the peer is one of
+//! The client's IP address: the TCP peer, unless the peer is one of
 //! `server.trusted_proxies`; then the right-most address in `X-Forwarded-For` that is not itself
 //! a trusted proxy. Entries left of that one were written by the client and prove nothing.
 //!

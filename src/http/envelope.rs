@@ -22,9 +22,8 @@
 //! 8. **Security headers**: `X-Content-Type-Options: nosniff`, and HSTS when the issuer is https,
 //!    unless the handler set them.
 //!
-//! These were eight layers (tower-http's and `from_fn`s). Each boxed the request's future once
-//! more and walked the extensions again (bench/README.md, run of 2026-11-23 06:15: together with
-//! the aws-lc-rs signers, +58 % ES256 and +83 % EdDSA client_credentials).
+//! One service rather than eight layers (tower-http's and `from_fn`s): each layer boxed the
+//! request's future once more and walked the extensions again, a cost measured in bench/README.md.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;

@@ -582,6 +582,3 @@ impl Jwks {
 
 #[cfg(test)]
 mod tests;
-
-mod rate;
-pub use rate::raw_sign_rate;

@@ -65,7 +65,7 @@ pub async fn submit(
     session.check_csrf(&form.csrf_token).await?;
     let mut pending: Pending = session.pending_for(&form.request).await?;
     refuse_control_characters(&form)?;
-    // Throttled before the password is looked at (issue 6 §4).
+    // Throttled before the password is looked at.
     let attempt = LoginAttempt::new(
         &state.store,
         &state.config.throttle,
@@ -109,8 +109,8 @@ pub async fn submit(
     Ok(proceed(&state, &session, pending).await)
 }
 
-/// No username or password has control characters; a NUL would not even reach PostgreSQL
-/// (issue 6 §7: a clear 400, not a storage error).
+/// No username or password has control characters; a NUL would not even reach PostgreSQL, so
+/// refusing them here answers a clear 400 instead of a storage error.
 fn refuse_control_characters(form: &LoginForm) -> Result<(), PageError> {
     if form
         .username

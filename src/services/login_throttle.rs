@@ -1,4 +1,4 @@
-//! Login throttling (issue 6 §4): failed sign-ins are counted per username and per client IP in
+//! Login throttling: failed sign-ins are counted per username and per client IP in
 //! the database, so instances sharing PostgreSQL share the limits. After `max_failures_*`
 //! failures within `window`, the key is refused for `base_delay`, doubled with each further
 //! failure up to `max_delay` (OWASP Authentication Cheat Sheet, "Login Throttling").

@@ -1,4 +1,4 @@
-//! Prometheus metrics (issue 6 §9): `GET /metrics` in the OpenMetrics text format.
+//! Prometheus metrics: `GET /metrics` in the OpenMetrics text format.
 //!
 //! Each [`AppState`] owns its own [`Metrics`] registry (no process-global recorder), so several
 //! servers in one process, as in the test suite, keep separate counts. Three sources feed it:

@@ -1,4 +1,4 @@
-//! Per-client rate limits at the token and introspection endpoints (issue 6 §4).
+//! Per-client rate limits at the token and introspection endpoints.
 //!
 //! Counted after client authentication and keyed by `client_id`, so only a client's own
 //! credentials spend its budget: nobody can lock a client out by sending requests in its name.

@@ -1,4 +1,4 @@
-//! The revocation list of JWT access tokens (issue 5 §8), checked on every introspection and
+//! The revocation list of JWT access tokens, checked on every introspection and
 //! userinfo call, so it must be cheap: an in-memory set of revoked `jti`s.
 //!
 //! Every instance re-reads `revoked_jtis` every [`REFRESH_EVERY`] (only rows recorded since the

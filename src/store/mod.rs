@@ -270,10 +270,10 @@ impl Store {
     ///
     /// On SQLite the instance's writers first queue, in order, on an in-process gate. Without
     /// it, concurrent writers wait in SQLite's busy handler, which sleeps and retries with
-    /// growing pauses (up to 100 ms each): under 32 concurrent refreshes the p99 latency was
-    /// 790 ms, and 99 ms with the gate at the same throughput (bench/README.md, run of
-    /// 2026-11-23 06:15). A writer that waits longer than the busy timeout gets the same error
-    /// SQLite's timeout gave (503, the database is busy).
+    /// growing pauses (up to 100 ms each): concurrent refreshes had a p99 latency several times
+    /// longer than with the gate, at the same throughput (measured in bench/README.md). A writer
+    /// that waits longer than the busy timeout gets the same error SQLite's timeout gave (503,
+    /// the database is busy).
     pub(crate) async fn begin_write(&self) -> sqlx::Result<WriteTx> {
         let gate = match &self.write_gate {
             Some(gate) => Some(

@@ -1,4 +1,4 @@
-//! Failed sign-in counters (issue 6 §4), one row per key, shared by every instance on the
+//! Failed sign-in counters, one row per key, shared by every instance on the
 //! database. Fixed windows: the count restarts when its window has passed.
 
 use sqlx::Row;

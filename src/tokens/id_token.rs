@@ -65,7 +65,7 @@ pub struct IdTokenClaims {
     pub amr: Vec<String>,
     #[serde(flatten)]
     pub user: UserClaims,
-    /// `roles`, `permissions`, `groups` when their scopes were granted (issue 8).
+    /// `roles`, `permissions`, `groups` when their scopes were granted.
     #[serde(flatten)]
     pub entitlements: Entitlements,
 }

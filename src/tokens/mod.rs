@@ -79,7 +79,7 @@ pub struct AccessClaims {
     /// The OP session the token was issued in (for logout-time revocation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
-    /// `roles`, `permissions`, `groups` (issue 8), present only when granted.
+    /// `roles`, `permissions`, `groups`, present only when granted.
     #[serde(flatten)]
     pub entitlements: Entitlements,
 }

@@ -21,6 +21,7 @@ mod introspect;
 mod keys;
 mod logout;
 mod metrics;
+mod migrations;
 mod oidc_rp;
 mod purge;
 mod rate_limit;

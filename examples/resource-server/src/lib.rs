@@ -1,6 +1,6 @@
 //! An example resource server for Tessera: it accepts Tessera JWT access tokens (RFC 9068),
 //! verified offline with Tessera's JWKS, and protects each route by a permission carried in the
-//! token's `permissions` claim (issue 8). Errors follow RFC 6750 §3.
+//! token's `permissions` claim. Errors follow RFC 6750 §3.
 
 mod verifier;
 

@@ -37,7 +37,7 @@ pub async fn handle(
     }
     let scope = scope.to_string();
     let client_id = &client.client.client_id;
-    // Issue 8: a service account's token carries its roles and permissions.
+    // A service account's token carries its roles and permissions.
     let authz = state.clients.client_authz(&state.store, client_id).await?;
     let entitlements = Entitlements::of_client(&authz);
     let minted = state.tokens.mint_access_token(

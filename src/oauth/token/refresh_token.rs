@@ -44,7 +44,7 @@ pub async fn handle(
     let (token, superseded) = live_token(state, client, presented, now).await?;
     let scope = narrowed_scope(&token, params.get("scope"))?;
     let parsed_scope = Scope::parse(&scope).unwrap_or_default();
-    // Issue 8: roles are read again at every refresh; nothing is remembered from the old token.
+    // Roles are read again at every refresh; nothing is remembered from the old token.
     let entitlements = user_entitlements(&state.store, &token.user_id, &parsed_scope).await?;
 
     let minted = state.tokens.mint_access_token(
