@@ -6,6 +6,7 @@
 
 mod env;
 mod schema;
+mod trusted_proxies;
 mod validate;
 
 #[cfg(test)]
@@ -20,6 +21,7 @@ pub use schema::{
     AuthorizationConfig, CacheConfig, DatabaseConfig, KeysConfig, LogFormat, MetricsConfig,
     RateLimitConfig, ServerConfig, SessionConfig, ThrottleConfig, TokensConfig,
 };
+pub use trusted_proxies::TrustedProxies;
 
 /// The whole configuration. Only `issuer`, `server.bind`, `database.url` and `keys.dir` are
 /// required; everything else has a safe default.

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
-use crate::http::client_ip::TrustedProxies;
+use super::TrustedProxies;
 use crate::keys::Alg;
 
 /// `[server]`: the HTTP listener.

@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use crate::http::client_ip::TrustedProxies;
-
 use super::*;
 
 fn load(text: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
