@@ -4,6 +4,7 @@
 //! that serde fills missing keys from (`#[serde(default)]` on the struct); a section with a
 //! required key names a function per optional key, next to the struct.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -17,7 +18,8 @@ use crate::keys::Alg;
 #[serde(deny_unknown_fields)]
 pub struct ServerConfig {
     /// Address and port to listen on.
-    pub bind: String,
+    #[serde(deserialize_with = "server_bind")]
+    pub bind: SocketAddr,
     /// `text` or `json` log lines.
     #[serde(default)]
     pub log_format: LogFormat,
@@ -310,7 +312,8 @@ pub struct MetricsConfig {
     pub enabled: bool,
     /// A separate listen address for `/metrics` (e.g. `127.0.0.1:9090`); when set, the main
     /// port does not serve it. Metrics reveal traffic volumes: keep them off the public side.
-    pub bind: Option<String>,
+    #[serde(deserialize_with = "metrics_bind")]
+    pub bind: Option<SocketAddr>,
 }
 
 impl Default for MetricsConfig {
@@ -356,4 +359,21 @@ fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
             "`{s}` is not a duration ({e}); write e.g. \"60s\", \"15m\" or \"30d\""
         ))
     })
+}
+
+/// `server.bind`: parsed once here, so a bad address is refused at load time under its key.
+fn server_bind<'de, D: Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
+    socket_addr(d, "127.0.0.1:8080")
+}
+
+/// `metrics.bind`, when it is set at all.
+fn metrics_bind<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SocketAddr>, D::Error> {
+    socket_addr(d, "127.0.0.1:9090").map(Some)
+}
+
+/// A listen address such as `example`.
+fn socket_addr<'de, D: Deserializer<'de>>(d: D, example: &str) -> Result<SocketAddr, D::Error> {
+    let s = String::deserialize(d)?;
+    s.parse()
+        .map_err(|_| serde::de::Error::custom(format!("`{s}` is not an address like {example}")))
 }

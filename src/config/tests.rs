@@ -98,7 +98,7 @@ fn metrics_and_rate_limits_have_defaults_env_overrides_and_bounds() {
     .unwrap();
     assert_eq!(c.rate_limit.token_per_second, 0.5);
     assert_eq!(c.rate_limit.introspect_burst, 7);
-    assert_eq!(c.metrics.bind.as_deref(), Some("127.0.0.1:9090"));
+    assert_eq!(c.metrics.bind, Some("127.0.0.1:9090".parse().unwrap()));
     for (var, value, key) in [
         (
             "TESSERA_RATE_LIMIT_TOKEN_PER_SECOND",
