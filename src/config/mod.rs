@@ -17,6 +17,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::domain::Issuer;
+
 pub use schema::{
     AuthorizationConfig, CacheConfig, DatabaseConfig, KeysConfig, LogFormat, MetricsConfig,
     RateLimitConfig, ServerConfig, SessionConfig, ThrottleConfig, TokensConfig,
@@ -29,7 +31,7 @@ pub use trusted_proxies::TrustedProxies;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The OP's issuer identifier (OIDC Discovery §3): absolute http(s) URL, no trailing slash.
-    pub issuer: String,
+    pub issuer: Issuer,
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub keys: KeysConfig,
@@ -86,6 +88,6 @@ impl Config {
 
     /// Whether cookies must carry `Secure` (the issuer is served over https).
     pub fn is_https(&self) -> bool {
-        self.issuer.starts_with("https://")
+        self.issuer.is_https()
     }
 }

@@ -11,30 +11,6 @@ const MAX_WORKER_THREADS: usize = 1024;
 impl Config {
     /// Checks that cannot be expressed by types alone; returns the offending key.
     pub(super) fn validate(&self) -> Result<(), (&'static str, String)> {
-        let url = url::Url::parse(&self.issuer).map_err(|e| {
-            (
-                "issuer",
-                format!("`{}` is not an absolute URL ({e})", self.issuer),
-            )
-        })?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(("issuer", "must be an http or https URL".into()));
-        }
-        if url.scheme() == "http" && !is_loopback(&url) {
-            // OIDC Discovery §3: the issuer is an https URL. Plain http only for development on
-            // this machine; in production TLS terminates at a proxy and the issuer is https.
-            return Err((
-                "issuer",
-                "must be an https URL (http only for 127.0.0.1, ::1 or localhost)".into(),
-            ));
-        }
-        if self.issuer.ends_with('/') {
-            return Err(("issuer", "must not end with a slash".into()));
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            // OIDC Discovery §3 / RFC 8414 §2: no query or fragment components.
-            return Err(("issuer", "must not have a query or fragment".into()));
-        }
         if self.server.worker_threads > MAX_WORKER_THREADS {
             return Err((
                 "server.worker_threads",
@@ -147,14 +123,4 @@ fn validate_quota(
         return Err((burst_key, "must be at least 1".into()));
     }
     Ok(())
-}
-
-/// Whether `url` names this machine (a loopback address or `localhost`).
-fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
 }
