@@ -182,3 +182,29 @@ fn errors_name_the_key() {
         .to_string();
     assert!(e.contains("server.bind"), "{e}");
 }
+
+#[test]
+fn readme_config_table_states_the_defaults() {
+    // Setting every key to the default the README states must change nothing.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme.split("## Configuration").nth(1).unwrap();
+    let section = section.split("\n## ").next().unwrap();
+    let mut stated = Vec::new();
+    for row in section.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = row
+            .split(" | ")
+            .map(|c| c.trim_matches(['|', ' ', '`']))
+            .collect();
+        let (key, default, var) = (cells[0], cells[1], cells[2]);
+        if !["(required)", "(unset)", "the issuer"].contains(&default) {
+            stated.push((key, var.to_string(), default.replace('`', "")));
+        }
+    }
+    assert!(stated.len() > 30, "{stated:?}");
+    let defaults = format!("{:?}", load(MINIMAL, &[]).unwrap());
+    for (key, var, value) in stated {
+        let c = load(MINIMAL, &[(&var, &value)]).unwrap_or_else(|e| panic!("{key}: {e}"));
+        assert_eq!(format!("{c:?}"), defaults, "{key} = {value}");
+    }
+}
