@@ -1,8 +1,10 @@
 //! Typed configuration: one TOML file, overridable key by key with `TESSERA_<SECTION>_<KEY>`
 //! environment variables. Every error names the file (or variable) and the key.
 //!
-//! `schema.rs` holds the sections and their defaults, `env.rs` the environment overlay, and
-//! `validate.rs` the checks across fields; this file puts them together.
+//! `schema.rs` holds the sections and their defaults, `env.rs` the environment overlay,
+//! `validate.rs` the checks across fields and `trusted_proxies.rs` the one list type of its own;
+//! this file puts them together. Values are parsed once, while loading (`Issuer`, `SocketAddr`,
+//! `Duration`), so a `Config` that exists is a valid one.
 
 mod env;
 mod schema;
