@@ -153,9 +153,9 @@ async fn purge_expired_rows(store: Store) {
 
 /// `tessera serve`: binds the configured address and serves until SIGTERM or SIGINT.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let bind = config.server.bind.clone();
+    let bind = config.server.bind;
     let state = prepare(config, Clock::system()).await?;
-    let listener = TcpListener::bind(&bind)
+    let listener = TcpListener::bind(bind)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     tracing::info!(

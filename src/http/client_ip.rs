@@ -15,42 +15,13 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, StatusCode};
-use ipnet::IpNet;
-use serde::{Deserialize, Deserializer};
+
+use crate::config::TrustedProxies;
 
 const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 
-/// `server.trusted_proxies`: the addresses (single IPs or CIDR networks) whose
-/// `X-Forwarded-For` is believed. Empty (the default) believes nobody's.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<IpNet>);
-
+// The list is configuration (`config/trusted_proxies.rs`); walking the header with it is HTTP's.
 impl TrustedProxies {
-    /// Parses `10.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8`; the error names the bad entry.
-    pub fn parse<S: AsRef<str>>(entries: &[S]) -> Result<Self, String> {
-        entries
-            .iter()
-            .map(|e| {
-                let e = e.as_ref().trim();
-                e.parse::<IpNet>()
-                    .map(|net| net.trunc())
-                    .or_else(|_| e.parse::<IpAddr>().map(IpNet::from))
-                    .map_err(|_| {
-                        format!(
-                            "`{e}` is not an IP address or CIDR network (e.g. 10.0.0.1 or 10.0.0.0/8)"
-                        )
-                    })
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Self)
-    }
-
-    /// Whether `ip` is one of the trusted proxies.
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = ip.to_canonical();
-        self.0.iter().any(|net| net.contains(&ip))
-    }
-
     /// The client's address for a request from `peer` carrying `headers`: `peer` itself unless
     /// it is trusted; otherwise walk `X-Forwarded-For` from the right (each hop appends the
     /// address it saw) and stop at the first address that is not a trusted proxy. An entry that
@@ -89,13 +60,6 @@ fn parse_entry(entry: &str) -> Option<IpAddr> {
         .ok()
         .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
         .map(|ip| ip.to_canonical())
-}
-
-impl<'de> Deserialize<'de> for TrustedProxies {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let entries = Vec::<String>::deserialize(d)?;
-        Self::parse(&entries).map_err(serde::de::Error::custom)
-    }
 }
 
 /// The client's address, resolved once per request by the envelope (`envelope.rs`).
@@ -182,13 +146,5 @@ mod tests {
             p.client_ip(ip("::1"), &xff(&["127.0.0.1"])),
             ip("127.0.0.1")
         );
-    }
-
-    #[test]
-    fn entries_are_ips_or_networks() {
-        assert!(TrustedProxies::parse(&["10.0.0.1", "10.0.0.0/8", "fd00::/8"]).is_ok());
-        let e = TrustedProxies::parse(&["10.0.0.0/33"]).unwrap_err();
-        assert!(e.contains("10.0.0.0/33"), "{e}");
-        assert!(TrustedProxies::parse(&["proxy.internal"]).is_err());
     }
 }

@@ -42,7 +42,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tracing::Instrument;
 
 use crate::config::Config;
-use crate::http::client_ip::{ClientIp, TrustedProxies};
+use crate::config::TrustedProxies;
+use crate::http::client_ip::ClientIp;
 use crate::services::metrics::Metrics;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

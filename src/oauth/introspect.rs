@@ -116,7 +116,7 @@ async fn refresh_token(
     Ok(Some(Details {
         exp: row.effective_expiry(),
         iat: row.created_at,
-        iss: state.config.issuer.clone(),
+        iss: state.config.issuer.to_string(),
         aud: row.client_id.clone(),
         // Normalised (sorted) as access tokens carry it.
         scope: crate::domain::Scope::parse(&row.scope)

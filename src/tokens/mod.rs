@@ -37,12 +37,12 @@ impl TokenService {
     pub fn new(keys: KeyManager, config: &Config) -> Self {
         Self {
             keys,
-            issuer: config.issuer.clone(),
+            issuer: config.issuer.to_string(),
             access_token_audience: config
                 .tokens
                 .access_token_audience
                 .clone()
-                .unwrap_or_else(|| config.issuer.clone()),
+                .unwrap_or_else(|| config.issuer.to_string()),
             access_token_alg: config.keys.access_token_alg,
             access_token_ttl: config.tokens.access_token_ttl.as_secs() as i64,
             id_token_alg: config.keys.id_token_alg,

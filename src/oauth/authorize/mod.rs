@@ -113,7 +113,7 @@ async fn validate(
         redirect_uri,
         mode: ResponseMode::Query,
         state: params.get("state").map(str::to_string),
-        iss: state.config.issuer.clone(),
+        iss: state.config.issuer.to_string(),
     };
     to.mode =
         checks::check_response_mode(&params).map_err(|e| AuthzError::Redirect(to.clone(), e))?;

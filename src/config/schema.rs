@@ -1,0 +1,379 @@
+//! The sections of the configuration file and their defaults.
+//!
+//! Each default is written once: a section that may be left out entirely has an `impl Default`
+//! that serde fills missing keys from (`#[serde(default)]` on the struct); a section with a
+//! required key names a function per optional key, next to the struct.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer};
+
+use super::TrustedProxies;
+use crate::keys::Alg;
+
+/// `[server]`: the HTTP listener.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    #[serde(deserialize_with = "server_bind")]
+    pub bind: SocketAddr,
+    /// `text` or `json` log lines.
+    #[serde(default)]
+    pub log_format: LogFormat,
+    /// Longest time one request may take before it is answered with 408.
+    #[serde(
+        default = "ServerConfig::default_request_timeout",
+        deserialize_with = "duration"
+    )]
+    pub request_timeout: Duration,
+    /// Largest request body accepted, in bytes.
+    #[serde(default = "ServerConfig::default_max_body_bytes")]
+    pub max_body_bytes: usize,
+    /// Reverse proxies (IPs or CIDR networks) whose `X-Forwarded-For` names the client; empty
+    /// trusts no forwarding header and the client is the TCP peer.
+    #[serde(default)]
+    pub trusted_proxies: TrustedProxies,
+    /// Threads that answer requests; 0 means one per core this process may use. With one, the
+    /// server runs tokio's single-threaded scheduler (see `cli::runtime`).
+    #[serde(default)]
+    pub worker_threads: usize,
+}
+
+/// Defaults of the optional `[server]` keys (the only place they are written).
+impl ServerConfig {
+    fn default_request_timeout() -> Duration {
+        Duration::from_secs(30)
+    }
+    fn default_max_body_bytes() -> usize {
+        64 * 1024
+    }
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// `[database]`: where everything persistent lives.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://path?mode=rwc` or `postgres://user@host/db`.
+    pub url: String,
+    /// Most connections one instance holds open.
+    #[serde(default = "DatabaseConfig::default_max_connections")]
+    pub max_connections: u32,
+    /// How long a request waits for a free connection before it gets 503.
+    #[serde(
+        default = "DatabaseConfig::default_acquire_timeout",
+        deserialize_with = "duration"
+    )]
+    pub acquire_timeout: Duration,
+    /// Longest a single PostgreSQL statement may run before the database cancels it and the
+    /// request gets 503 (PostgreSQL `statement_timeout`; SQLite has no equivalent).
+    #[serde(
+        default = "DatabaseConfig::default_statement_timeout",
+        deserialize_with = "duration"
+    )]
+    pub statement_timeout: Duration,
+}
+
+/// Defaults of the optional `[database]` keys (the only place they are written).
+impl DatabaseConfig {
+    fn default_max_connections() -> u32 {
+        10
+    }
+    fn default_acquire_timeout() -> Duration {
+        Duration::from_secs(5)
+    }
+    fn default_statement_timeout() -> Duration {
+        Duration::from_secs(10)
+    }
+}
+
+impl DatabaseConfig {
+    /// The pool settings this section describes.
+    pub fn pool_options(&self) -> crate::store::PoolOptions {
+        crate::store::PoolOptions {
+            max_connections: self.max_connections,
+            acquire_timeout: self.acquire_timeout,
+            statement_timeout: self.statement_timeout,
+        }
+    }
+}
+
+/// `[keys]`: signing keys and the key-encryption key that protects them at rest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeysConfig {
+    /// Folder holding the key-encryption key (`kek.key`).
+    pub dir: PathBuf,
+    /// Signing algorithms with keys published and ready to sign.
+    #[serde(default = "KeysConfig::default_algorithms")]
+    pub algorithms: Vec<Alg>,
+    /// Default algorithm of ID tokens (a client may register another enabled one).
+    #[serde(default = "KeysConfig::default_id_token_alg")]
+    pub id_token_alg: Alg,
+    /// Algorithm of JWT access tokens (RFC 9068).
+    #[serde(default = "KeysConfig::default_access_token_alg")]
+    pub access_token_alg: Alg,
+    /// How long a key signs before the next key takes over.
+    #[serde(
+        default = "KeysConfig::default_rotation_interval",
+        deserialize_with = "duration"
+    )]
+    pub rotation_interval: Duration,
+    /// How often a running server re-reads the key set (to see rotations by others).
+    #[serde(
+        default = "KeysConfig::default_reload_interval",
+        deserialize_with = "duration"
+    )]
+    pub reload_interval: Duration,
+    /// Extra time a retired key stays in the JWKS after the last token it may have signed
+    /// expired: room for resource servers whose clocks run behind (their `exp` leeway).
+    #[serde(
+        default = "KeysConfig::default_retired_key_grace",
+        deserialize_with = "duration"
+    )]
+    pub retired_key_grace: Duration,
+}
+
+/// Defaults of the optional `[keys]` keys (the only place they are written).
+impl KeysConfig {
+    fn default_algorithms() -> Vec<Alg> {
+        vec![Alg::RS256, Alg::ES256]
+    }
+    fn default_id_token_alg() -> Alg {
+        Alg::RS256
+    }
+    fn default_access_token_alg() -> Alg {
+        Alg::RS256
+    }
+    fn default_rotation_interval() -> Duration {
+        Duration::from_secs(30 * 86_400)
+    }
+    fn default_reload_interval() -> Duration {
+        Duration::from_secs(5)
+    }
+    fn default_retired_key_grace() -> Duration {
+        Duration::from_secs(60)
+    }
+}
+
+/// `[tokens]`: lifetimes of everything Tessera issues.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TokensConfig {
+    #[serde(deserialize_with = "duration")]
+    pub access_token_ttl: Duration,
+    #[serde(deserialize_with = "duration")]
+    pub id_token_ttl: Duration,
+    #[serde(deserialize_with = "duration")]
+    pub code_ttl: Duration,
+    #[serde(deserialize_with = "duration")]
+    pub refresh_idle_ttl: Duration,
+    #[serde(deserialize_with = "duration")]
+    pub refresh_absolute_ttl: Duration,
+    /// Window in which a retried refresh with the just-rotated token is not treated as reuse.
+    #[serde(deserialize_with = "duration")]
+    pub refresh_reuse_grace: Duration,
+    /// `aud` of JWT access tokens (RFC 9068 §3); the issuer when unset.
+    pub access_token_audience: Option<String>,
+}
+
+impl Default for TokensConfig {
+    fn default() -> Self {
+        Self {
+            access_token_ttl: Duration::from_secs(15 * 60),
+            id_token_ttl: Duration::from_secs(60 * 60),
+            code_ttl: Duration::from_secs(60),
+            refresh_idle_ttl: Duration::from_secs(7 * 86_400),
+            refresh_absolute_ttl: Duration::from_secs(30 * 86_400),
+            refresh_reuse_grace: Duration::ZERO,
+            access_token_audience: None,
+        }
+    }
+}
+
+/// `[authorization]`: policy of the authorization endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthorizationConfig {
+    /// Require PKCE from confidential clients too (RFC 9700 §2.1.1).
+    pub require_pkce_for_confidential: bool,
+}
+
+impl Default for AuthorizationConfig {
+    fn default() -> Self {
+        Self {
+            require_pkce_for_confidential: true,
+        }
+    }
+}
+
+/// `[session]`: the browser session at the OP (SSO).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionConfig {
+    /// A session unused this long ends.
+    #[serde(deserialize_with = "duration")]
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, used or not.
+    #[serde(deserialize_with = "duration")]
+    pub absolute_timeout: Duration,
+    /// Logout also revokes the refresh tokens (and their access tokens) issued in the session.
+    pub revoke_refresh_tokens_on_logout: bool,
+    /// How long one Back-Channel Logout request to a client may take (connect and answer)
+    /// before it counts as failed and is retried.
+    #[serde(deserialize_with = "duration")]
+    pub backchannel_logout_timeout: Duration,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::from_secs(60 * 60),
+            absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            revoke_refresh_tokens_on_logout: false,
+            backchannel_logout_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// `[throttle]`: failed sign-ins allowed per username and per client IP before an exponential
+/// delay (counters live in the database, so instances sharing it share the limits).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThrottleConfig {
+    /// Failures of one username within `window` before it is throttled.
+    pub max_failures_per_user: i64,
+    /// Failures from one IP address within `window` before it is throttled; 0 turns the per-IP
+    /// limit off (behind a reverse proxy every request comes from the proxy's address).
+    pub max_failures_per_ip: i64,
+    /// Failures are counted in windows of this length.
+    #[serde(deserialize_with = "duration")]
+    pub window: Duration,
+    /// Delay after the limit is reached; doubled with each further failure.
+    #[serde(deserialize_with = "duration")]
+    pub base_delay: Duration,
+    /// Longest delay.
+    #[serde(deserialize_with = "duration")]
+    pub max_delay: Duration,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        Self {
+            max_failures_per_user: 5,
+            max_failures_per_ip: 50,
+            window: Duration::from_secs(15 * 60),
+            base_delay: Duration::from_secs(30),
+            max_delay: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// `[cache]`: the in-memory cache of client registrations (and a client's roles) that keeps the
+/// token endpoint off the database. Changes made elsewhere (the CLI, another instance) are noticed
+/// through a change counter the database bumps (`change_epochs`), read every `refresh_interval`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheConfig {
+    /// Longest time a cached client is used without reading it again; `0s` turns the cache off.
+    #[serde(deserialize_with = "duration")]
+    pub client_ttl: Duration,
+    /// How often the change counter is read: the longest a changed client (rotated secret,
+    /// deletion, role change) can still be served from the cache.
+    #[serde(deserialize_with = "duration")]
+    pub refresh_interval: Duration,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            client_ttl: Duration::from_secs(60),
+            refresh_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+/// `[metrics]`: the Prometheus endpoint `GET /metrics`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Serve `/metrics` at all.
+    pub enabled: bool,
+    /// A separate listen address for `/metrics` (e.g. `127.0.0.1:9090`); when set, the main
+    /// port does not serve it. Metrics reveal traffic volumes: keep them off the public side.
+    #[serde(deserialize_with = "metrics_bind")]
+    pub bind: Option<SocketAddr>,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            bind: None,
+        }
+    }
+}
+
+/// `[rate_limit]`: per-client request rates at the token and introspection endpoints, counted
+/// in memory by each instance (the hot path does no database write).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimitConfig {
+    /// Sustained `POST /token` requests per second and client; 0 turns the limit off.
+    pub token_per_second: f64,
+    /// Requests a client may make at once above the sustained rate.
+    pub token_burst: u32,
+    /// Sustained `POST /introspect` requests per second and client; 0 turns the limit off.
+    pub introspect_per_second: f64,
+    /// Introspection requests a client may make at once above the sustained rate.
+    pub introspect_burst: u32,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self {
+            token_per_second: 200.0,
+            token_burst: 400,
+            introspect_per_second: 1000.0,
+            introspect_burst: 2000,
+        }
+    }
+}
+
+/// Durations are written the human way: `60s`, `15m`, `7d`.
+fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let s = String::deserialize(d)?;
+    humantime::parse_duration(&s).map_err(|e| {
+        serde::de::Error::custom(format!(
+            "`{s}` is not a duration ({e}); write e.g. \"60s\", \"15m\" or \"30d\""
+        ))
+    })
+}
+
+/// `server.bind`: parsed once here, so a bad address is refused at load time under its key.
+fn server_bind<'de, D: Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
+    socket_addr(d, "127.0.0.1:8080")
+}
+
+/// `metrics.bind`, when it is set at all.
+fn metrics_bind<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SocketAddr>, D::Error> {
+    socket_addr(d, "127.0.0.1:9090").map(Some)
+}
+
+/// A listen address such as `example`.
+fn socket_addr<'de, D: Deserializer<'de>>(d: D, example: &str) -> Result<SocketAddr, D::Error> {
+    let s = String::deserialize(d)?;
+    s.parse()
+        .map_err(|_| serde::de::Error::custom(format!("`{s}` is not an address like {example}")))
+}

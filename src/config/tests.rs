@@ -1,0 +1,210 @@
+//! Loading: defaults, environment overrides, and errors that name the key.
+
+use std::time::Duration;
+
+use super::*;
+
+fn load(text: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    let env = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::load_with_env(&path, &env)
+}
+
+const MINIMAL: &str = r#"
+issuer = "http://127.0.0.1:8080"
+[server]
+bind = "127.0.0.1:8080"
+[database]
+url = "sqlite://data/tessera.db?mode=rwc"
+[keys]
+dir = "keys"
+"#;
+
+#[test]
+fn minimal_config_has_safe_defaults() {
+    let c = load(MINIMAL, &[]).unwrap();
+    assert_eq!(c.tokens.access_token_ttl, Duration::from_secs(900));
+    assert_eq!(c.tokens.code_ttl, Duration::from_secs(60));
+    assert!(c.authorization.require_pkce_for_confidential);
+}
+
+#[test]
+fn env_overrides_name_section_and_key() {
+    let c = load(
+        MINIMAL,
+        &[
+            ("TESSERA_DATABASE_URL", "postgres://x@h/db"),
+            ("TESSERA_TOKENS_ACCESS_TOKEN_TTL", "5m"),
+            ("TESSERA_ISSUER", "https://id.example.com"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(c.database.url, "postgres://x@h/db");
+    assert_eq!(c.tokens.access_token_ttl, Duration::from_secs(300));
+    assert_eq!(c.issuer, "https://id.example.com");
+}
+
+#[test]
+fn key_reload_interval_is_bounded_and_grace_defaults_to_a_minute() {
+    let c = load(MINIMAL, &[]).unwrap();
+    assert_eq!(c.keys.retired_key_grace, Duration::from_secs(60));
+    for bad in ["0s", "10m"] {
+        let e = load(MINIMAL, &[("TESSERA_KEYS_RELOAD_INTERVAL", bad)])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("keys.reload_interval"), "{e}");
+    }
+}
+
+#[test]
+fn backchannel_logout_timeout_defaults_to_five_seconds_and_is_bounded() {
+    let c = load(MINIMAL, &[]).unwrap();
+    assert_eq!(c.session.backchannel_logout_timeout, Duration::from_secs(5));
+    let c = load(
+        MINIMAL,
+        &[("TESSERA_SESSION_BACKCHANNEL_LOGOUT_TIMEOUT", "2s")],
+    )
+    .unwrap();
+    assert_eq!(c.session.backchannel_logout_timeout, Duration::from_secs(2));
+    for bad in ["0s", "2m"] {
+        let e = load(
+            MINIMAL,
+            &[("TESSERA_SESSION_BACKCHANNEL_LOGOUT_TIMEOUT", bad)],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("session.backchannel_logout_timeout"), "{e}");
+    }
+}
+
+#[test]
+fn metrics_and_rate_limits_have_defaults_env_overrides_and_bounds() {
+    let c = load(MINIMAL, &[]).unwrap();
+    assert!(c.metrics.enabled && c.metrics.bind.is_none());
+    assert_eq!(c.rate_limit.token_per_second, 200.0);
+    let c = load(
+        MINIMAL,
+        &[
+            ("TESSERA_RATE_LIMIT_TOKEN_PER_SECOND", "0.5"),
+            ("TESSERA_RATE_LIMIT_INTROSPECT_BURST", "7"),
+            ("TESSERA_METRICS_BIND", "127.0.0.1:9090"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(c.rate_limit.token_per_second, 0.5);
+    assert_eq!(c.rate_limit.introspect_burst, 7);
+    assert_eq!(c.metrics.bind, Some("127.0.0.1:9090".parse().unwrap()));
+    for (var, value, key) in [
+        (
+            "TESSERA_RATE_LIMIT_TOKEN_PER_SECOND",
+            "-1",
+            "rate_limit.token_per_second",
+        ),
+        (
+            "TESSERA_RATE_LIMIT_TOKEN_BURST",
+            "0",
+            "rate_limit.token_burst",
+        ),
+        ("TESSERA_METRICS_BIND", "localhost", "metrics.bind"),
+    ] {
+        let e = load(MINIMAL, &[(var, value)]).unwrap_err().to_string();
+        assert!(e.contains(key), "{e}");
+    }
+}
+
+#[test]
+fn the_issuer_is_https_except_on_this_machine() {
+    for ok in [
+        "https://id.example.com",
+        "http://localhost:8080",
+        "http://[::1]:8080",
+    ] {
+        assert!(load(MINIMAL, &[("TESSERA_ISSUER", ok)]).is_ok(), "{ok}");
+    }
+    let e = load(MINIMAL, &[("TESSERA_ISSUER", "http://id.example.com")])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`issuer`") && e.contains("https"), "{e}");
+}
+
+#[test]
+fn trusted_proxies_default_to_none_and_name_the_bad_entry() {
+    let c = load(MINIMAL, &[]).unwrap();
+    assert_eq!(c.server.trusted_proxies, TrustedProxies::default());
+    let c = load(
+        MINIMAL,
+        &[("TESSERA_SERVER_TRUSTED_PROXIES", r#"["10.0.0.0/8", "::1"]"#)],
+    )
+    .unwrap();
+    assert!(
+        c.server
+            .trusted_proxies
+            .contains("10.2.3.4".parse().unwrap())
+    );
+    assert!(
+        !c.server
+            .trusted_proxies
+            .contains("11.0.0.1".parse().unwrap())
+    );
+    let e = load(MINIMAL, &[("TESSERA_SERVER_TRUSTED_PROXIES", r#"["lb"]"#)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("server.trusted_proxies") && e.contains("`lb`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn errors_name_the_key() {
+    let e = load(&format!("{MINIMAL}bogus = 1\n"), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("bogus"), "{e}");
+    let e = load(MINIMAL, &[("TESSERA_TOKENS_CODE_TTL", "soon")])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("tokens.code_ttl") && e.contains("TESSERA_TOKENS_CODE_TTL"),
+        "{e}"
+    );
+    let e = load(&MINIMAL.replace("http://127.0.0.1:8080", "not a url"), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`issuer`"), "{e}");
+    let e = load(MINIMAL, &[("TESSERA_SERVER_BIND", "42")])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("server.bind"), "{e}");
+}
+
+#[test]
+fn readme_config_table_states_the_defaults() {
+    // Setting every key to the default the README states must change nothing.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme.split("## Configuration").nth(1).unwrap();
+    let section = section.split("\n## ").next().unwrap();
+    let mut stated = Vec::new();
+    for row in section.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = row
+            .split(" | ")
+            .map(|c| c.trim_matches(['|', ' ', '`']))
+            .collect();
+        let (key, default, var) = (cells[0], cells[1], cells[2]);
+        if !["(required)", "(unset)", "the issuer"].contains(&default) {
+            stated.push((key, var.to_string(), default.replace('`', "")));
+        }
+    }
+    assert!(stated.len() > 30, "{stated:?}");
+    let defaults = format!("{:?}", load(MINIMAL, &[]).unwrap());
+    for (key, var, value) in stated {
+        let c = load(MINIMAL, &[(&var, &value)]).unwrap_or_else(|e| panic!("{key}: {e}"));
+        assert_eq!(format!("{c:?}"), defaults, "{key} = {value}");
+    }
+}

@@ -1,0 +1,126 @@
+//! Cross-field checks: what the types alone cannot say about a parsed configuration.
+
+use std::time::Duration;
+
+use super::Config;
+use crate::keys::Alg;
+
+/// More threads than this would be a typo: each one is an OS thread with its own stack.
+const MAX_WORKER_THREADS: usize = 1024;
+
+impl Config {
+    /// Checks that cannot be expressed by types alone; returns the offending key.
+    pub(super) fn validate(&self) -> Result<(), (&'static str, String)> {
+        if self.server.worker_threads > MAX_WORKER_THREADS {
+            return Err((
+                "server.worker_threads",
+                format!("must be at most {MAX_WORKER_THREADS} (0: one per core)"),
+            ));
+        }
+        if !(self.database.url.starts_with("sqlite:")
+            || self.database.url.starts_with("postgres:")
+            || self.database.url.starts_with("postgresql:"))
+        {
+            return Err((
+                "database.url",
+                "must start with sqlite: or postgres:".into(),
+            ));
+        }
+        if self.database.statement_timeout < Duration::from_millis(100) {
+            // PostgreSQL reads 0 as "no limit": a stuck query would hold a connection forever.
+            return Err((
+                "database.statement_timeout",
+                "must be at least 100ms".into(),
+            ));
+        }
+        if self.keys.algorithms.is_empty() {
+            return Err(("keys.algorithms", "must name at least one algorithm".into()));
+        }
+        if !self.keys.algorithms.contains(&Alg::RS256) {
+            // OIDC Core §15.1: RS256 must be supported for ID tokens.
+            return Err((
+                "keys.algorithms",
+                "must include RS256 (required by OpenID Connect)".into(),
+            ));
+        }
+        if !self.keys.algorithms.contains(&self.keys.id_token_alg) {
+            return Err(("keys.id_token_alg", "must be one of keys.algorithms".into()));
+        }
+        if !self.keys.algorithms.contains(&self.keys.access_token_alg) {
+            return Err((
+                "keys.access_token_alg",
+                "must be one of keys.algorithms".into(),
+            ));
+        }
+        if self.throttle.max_failures_per_user < 1 {
+            return Err((
+                "throttle.max_failures_per_user",
+                "must be at least 1".into(),
+            ));
+        }
+        if self.throttle.max_failures_per_ip < 0 {
+            return Err((
+                "throttle.max_failures_per_ip",
+                "must be 0 (off) or more".into(),
+            ));
+        }
+        let limits = &self.rate_limit;
+        validate_quota(
+            ("rate_limit.token_per_second", limits.token_per_second),
+            ("rate_limit.token_burst", limits.token_burst),
+        )?;
+        validate_quota(
+            (
+                "rate_limit.introspect_per_second",
+                limits.introspect_per_second,
+            ),
+            ("rate_limit.introspect_burst", limits.introspect_burst),
+        )?;
+        if self.keys.rotation_interval < Duration::from_secs(3600) {
+            return Err(("keys.rotation_interval", "must be at least 1h".into()));
+        }
+        if self.keys.reload_interval < Duration::from_secs(1)
+            || self.keys.reload_interval > Duration::from_secs(300)
+        {
+            // A rotation elsewhere must be seen within seconds; zero would spin.
+            return Err(("keys.reload_interval", "must be between 1s and 5m".into()));
+        }
+        if self.cache.refresh_interval < Duration::from_millis(100)
+            || self.cache.refresh_interval > Duration::from_secs(60)
+        {
+            // It bounds how long a revoked client secret keeps working; zero would spin.
+            return Err((
+                "cache.refresh_interval",
+                "must be between 100ms and 1m".into(),
+            ));
+        }
+        if self.session.backchannel_logout_timeout < Duration::from_secs(1)
+            || self.session.backchannel_logout_timeout > Duration::from_secs(60)
+        {
+            // Zero would fail every notification; a long one only keeps dead clients' tasks.
+            return Err((
+                "session.backchannel_logout_timeout",
+                "must be between 1s and 60s".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A rate limit: the rate is 0 (off) or a positive number of requests per second up to a
+/// million (so that one request's interval stays representable); the burst is at least 1.
+fn validate_quota(
+    (rate_key, rate): (&'static str, f64),
+    (burst_key, burst): (&'static str, u32),
+) -> Result<(), (&'static str, String)> {
+    if !(rate.is_finite() && (rate == 0.0 || (0.000_001..=1_000_000.0).contains(&rate))) {
+        return Err((
+            rate_key,
+            format!("`{rate}` must be 0 (off) or between 0.000001 and 1000000"),
+        ));
+    }
+    if burst < 1 {
+        return Err((burst_key, "must be at least 1".into()));
+    }
+    Ok(())
+}
