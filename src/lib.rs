@@ -2,10 +2,11 @@
 //!
 //! Dependencies run one way: [`router`] → handlers ([`oauth`], [`pages`], [`logout`], [`ops`])
 //! → [`state`] → [`services`] and [`tokens`] → [`store`], [`keys`], [`domain`], [`config`],
-//! [`clock`]. [`http`] is the plumbing around every request; [`server`] starts and stops it all;
+//! [`clock`] → [`audit`], which every layer may emit events to. [`http`] is the plumbing around every request; [`server`] starts and stops it all;
 //! [`cli`] holds the admin commands.
 #![deny(clippy::unwrap_used)]
 
+pub mod audit;
 pub mod cli;
 pub mod clock;
 pub mod config;

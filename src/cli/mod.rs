@@ -140,8 +140,8 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
 /// Logs go to stderr (stdout is reserved for command output such as `--json`). The server
 /// logs at `info` by default, the admin commands only warnings; `RUST_LOG` overrides both.
 ///
-/// The filter applies to the log output only: the metrics layer sees every audit event whatever
-/// `RUST_LOG` says, so counters do not depend on the log level.
+/// Counters do not depend on the log level: audit events count themselves whatever `RUST_LOG`
+/// says (`audit.rs`).
 fn init_tracing(format: LogFormat, serving: bool) -> Option<LogFlushGuard> {
     let default = if serving { "info" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -152,9 +152,8 @@ fn init_tracing(format: LogFormat, serving: bool) -> Option<LogFlushGuard> {
 /// Flushes the log lines still queued when dropped; keep it until the process ends.
 pub type LogFlushGuard = tracing_appender::non_blocking::WorkerGuard;
 
-/// Installs the process-wide subscriber: log lines on stderr filtered by `filter`, and the
-/// audit-metrics layer. Does nothing when one is installed already. The test suite installs
-/// the same stack.
+/// Installs the process-wide subscriber: log lines on stderr filtered by `filter`. Does nothing
+/// when one is installed already. The test suite installs the same stack.
 ///
 /// The `log`-crate bridge (`tracing_log::LogTracer`, which `try_init` would add) is deliberately
 /// not installed: with it and per-layer filters, audit events were lost on PostgreSQL (sqlx runs
@@ -190,9 +189,7 @@ pub fn install_tracing(
             .boxed(),
         LogFormat::Text => fmt.boxed(),
     };
-    let subscriber = tracing_subscriber::registry()
-        .with(fmt.with_filter(filter))
-        .with(crate::services::metrics::audit_layer());
+    let subscriber = tracing_subscriber::registry().with(fmt.with_filter(filter));
     tracing::subscriber::set_global_default(subscriber)
         .ok()
         .map(|()| guard)

@@ -22,6 +22,7 @@ use josekit::jwk::Jwk;
 use josekit::jws::{ES256, EdDSA, JwsHeader, JwsSigner, JwsVerifier, PS256, RS256};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::AuditEvent;
 use crate::config::Config;
 use crate::crypto::{random_token, sha256_b64url};
 use crate::store::{KeyRow, Rotation, Store, StoreError};
@@ -282,7 +283,11 @@ impl KeyManager {
             if !missing.is_empty()
                 && self.inner.store.insert_keys(&missing).await? == Rotation::Done
             {
-                tracing::info!(target: "audit", event = "key_created", alg = %alg, count = missing.len());
+                AuditEvent::KeyCreated {
+                    alg: alg.name(),
+                    count: missing.len(),
+                }
+                .emit();
             }
         }
         Ok(())
@@ -375,8 +380,13 @@ impl KeyManager {
                 .await?
                 == Rotation::Done
             {
-                tracing::info!(target: "audit", event = "key_rotated", alg = %alg,
-                    retired = %active.kid, active = %next.kid, next = %new_next.kid);
+                AuditEvent::KeyRotated {
+                    alg: alg.name(),
+                    retired: &active.kid,
+                    active: &next.kid,
+                    next: &new_next.kid,
+                }
+                .emit();
                 rotated.push(alg);
             }
         }

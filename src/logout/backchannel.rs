@@ -10,6 +10,7 @@
 
 use std::time::Duration;
 
+use crate::audit::{AuditEvent, BackchannelFailure};
 use crate::clock::Clock;
 use crate::logout::token::mint_logout_token;
 use crate::services::session::SessionUser;
@@ -68,8 +69,8 @@ pub fn notify_session_end(notifier: &Notifier, user: &SessionUser) {
         let clients = match clients_to_notify(&notifier.store, &user.sid).await {
             Ok(c) => c,
             Err(e) => {
-                tracing::warn!(target: "audit", event = "backchannel_logout_failed", error = %e,
-                    "cannot read the clients of the ended session");
+                let failure = BackchannelFailure::SessionClients { error: &e };
+                AuditEvent::BackchannelLogoutFailed(failure).emit();
                 return;
             }
         };
@@ -103,8 +104,11 @@ async fn notify(notifier: Notifier, client: ClientRow, user: SessionUser) {
     let token = match mint_logout_token(&notifier.tokens, &client, &user.user_id, &user.sid, now) {
         Ok(t) => t,
         Err(e) => {
-            tracing::warn!(target: "audit", event = "backchannel_logout_failed", client_id,
-                error = %e, "cannot sign the logout token");
+            let failure = BackchannelFailure::Signing {
+                client_id,
+                error: &e,
+            };
+            AuditEvent::BackchannelLogoutFailed(failure).emit();
             return;
         }
     };
@@ -121,20 +125,32 @@ async fn notify(notifier: Notifier, client: ClientRow, user: SessionUser) {
             None => break outcome,
         }
     };
-    match outcome {
-        Attempt::Delivered(status) => {
-            tracing::info!(target: "audit", event = "backchannel_logout", client_id, sub = %user.user_id,
-                status, attempts);
-        }
+    let sub = user.user_id.as_str();
+    let event = match &outcome {
+        Attempt::Delivered(status) => AuditEvent::BackchannelLogout {
+            client_id,
+            sub,
+            status: *status,
+            attempts,
+        },
         Attempt::Refused(status) => {
-            tracing::warn!(target: "audit", event = "backchannel_logout_failed", client_id,
-                sub = %user.user_id, status, attempts, "the client refused the logout token");
+            AuditEvent::BackchannelLogoutFailed(BackchannelFailure::Refused {
+                client_id,
+                sub,
+                status: *status,
+                attempts,
+            })
         }
         Attempt::Failed(error) => {
-            tracing::warn!(target: "audit", event = "backchannel_logout_failed", client_id,
-                sub = %user.user_id, error, attempts, "the client could not be reached");
+            AuditEvent::BackchannelLogoutFailed(BackchannelFailure::Unreachable {
+                client_id,
+                sub,
+                error,
+                attempts,
+            })
         }
-    }
+    };
+    event.emit();
 }
 
 /// §2.5: `POST` with `logout_token` as an `application/x-www-form-urlencoded` body.

@@ -11,6 +11,7 @@
 
 use std::net::IpAddr;
 
+use crate::audit::{AuditEvent, FamilyRevocation};
 use crate::error::PageError;
 use crate::http::form::Params;
 use crate::logout::backchannel;
@@ -135,19 +136,23 @@ pub async fn end_session(
                 .revoke_family(&state.store, &family)
                 .await?
             {
-                tracing::info!(target: "audit", event = "refresh_family_revoked", reason = "logout",
-                    sub = %user.user_id, family = %family);
+                AuditEvent::RefreshFamilyRevoked {
+                    reason: FamilyRevocation::Logout,
+                    client_id: None,
+                    sub: &user.user_id,
+                    family: &family,
+                }
+                .emit();
             }
         }
     }
     session.end().await?;
     backchannel::notify_session_end(&state.backchannel, user);
-    tracing::info!(
-        target: "audit",
-        event = "logout",
-        sub = %user.user_id,
-        client_id = req.client_id.as_deref().unwrap_or("-"),
-        ip = %ip,
-    );
+    AuditEvent::Logout {
+        sub: &user.user_id,
+        client_id: req.client_id.as_deref(),
+        ip,
+    }
+    .emit();
     Ok(())
 }

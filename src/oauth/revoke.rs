@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::audit::{AuditEvent, Revoked};
 use crate::crypto::sha256_hex;
 use crate::error::OAuthError;
 use crate::oauth::client_auth::{AuthenticatedClient, authenticated_form};
@@ -50,8 +51,12 @@ async fn revoke_access(
             .revocations
             .revoke_access_token(&state.store, &claims.jti, claims.exp)
             .await?;
-        tracing::info!(target: "audit", event = "token_revoked", kind = "access_token",
-            client_id = %claims.client_id, sub = %claims.sub, jti = %claims.jti);
+        AuditEvent::TokenRevoked {
+            token: Revoked::AccessToken { jti: &claims.jti },
+            client_id: &claims.client_id,
+            sub: &claims.sub,
+        }
+        .emit();
     }
     Ok(true)
 }
@@ -72,8 +77,14 @@ async fn revoke_refresh(
             .revoke_family(&state.store, &row.family_id)
             .await?
     {
-        tracing::info!(target: "audit", event = "token_revoked", kind = "refresh_token",
-            client_id = %row.client_id, sub = %row.user_id, family = %row.family_id);
+        AuditEvent::TokenRevoked {
+            token: Revoked::RefreshToken {
+                family: &row.family_id,
+            },
+            client_id: &row.client_id,
+            sub: &row.user_id,
+        }
+        .emit();
     }
     Ok(true)
 }

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::audit::AuditEvent;
 use crate::domain::Scope;
 use crate::error::{ErrorCode, OAuthError, PageError};
 use crate::oauth::authorize::{Pending, proceed};
@@ -92,13 +93,22 @@ pub async fn submit(
                 .store
                 .save_consent(&user.user_id, &pending.client_id, &granted, state.now())
                 .await?;
-            tracing::info!(target: "audit", event = "consent_given", sub = %user.user_id, client_id = %pending.client_id, scope = %pending.scope);
+            AuditEvent::ConsentGiven {
+                sub: &user.user_id,
+                client_id: &pending.client_id,
+                scope: &pending.scope,
+            }
+            .emit();
             pending.consented = true;
             Ok(proceed(&state, &session, pending).await)
         }
         "deny" => {
             session.clear_pending().await?;
-            tracing::info!(target: "audit", event = "consent_denied", sub = %user.user_id, client_id = %pending.client_id);
+            AuditEvent::ConsentDenied {
+                sub: &user.user_id,
+                client_id: &pending.client_id,
+            }
+            .emit();
             let e = OAuthError::new(ErrorCode::AccessDenied, "the user denied the request");
             Ok(pending.reply_to(&state.config.issuer).error(&e))
         }

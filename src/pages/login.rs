@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::audit::AuditEvent;
 use crate::crypto::{random_token, verify_password_off_thread};
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
@@ -83,7 +84,11 @@ pub async fn submit(
     let user = match user {
         Some(u) if password_ok && !u.disabled => u,
         _ => {
-            tracing::info!(target: "audit", event = "login_failed", client_id = %pending.client_id, ip = %ip);
+            AuditEvent::LoginFailed {
+                client_id: &pending.client_id,
+                ip,
+            }
+            .emit();
             attempt.failed().await?;
             let name = form.username.trim().to_string();
             return page(
@@ -104,7 +109,12 @@ pub async fn submit(
     };
     attempt.succeeded().await?;
     session.sign_in(&signed_in).await?;
-    tracing::info!(target: "audit", event = "login_succeeded", sub = %user.id, client_id = %pending.client_id, ip = %ip);
+    AuditEvent::LoginSucceeded {
+        sub: &user.id,
+        client_id: &pending.client_id,
+        ip,
+    }
+    .emit();
     pending.signed_in = true;
     Ok(proceed(&state, &session, pending).await)
 }

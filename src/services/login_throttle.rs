@@ -11,6 +11,7 @@ use std::net::IpAddr;
 
 use axum::http::StatusCode;
 
+use crate::audit::AuditEvent;
 use crate::clock::Clock;
 use crate::config::ThrottleConfig;
 use crate::error::PageError;
@@ -58,7 +59,11 @@ impl<'a> LoginAttempt<'a> {
             blocked_until = blocked_until.max(self.store.throttle_blocked_until(key).await?);
         }
         if blocked_until > now {
-            tracing::info!(target: "audit", event = "login_throttled", client_id = %client_id, ip = %self.ip);
+            AuditEvent::LoginThrottled {
+                client_id,
+                ip: self.ip,
+            }
+            .emit();
             return Err(too_many(blocked_until - now));
         }
         Ok(())

@@ -3,6 +3,7 @@
 
 use axum::response::{IntoResponse, Response};
 
+use crate::audit::AuditEvent;
 use crate::crypto::{random_token, sha256_hex};
 use crate::domain::Scope;
 use crate::error::{ErrorCode, OAuthError, PageError};
@@ -61,7 +62,12 @@ async fn step(
     }
     session.clear_pending().await?;
     let code = issue_code(state, &pending, &user, now).await?;
-    tracing::info!(target: "audit", event = "code_issued", client_id = %pending.client_id, sub = %user.user_id, scope = %pending.scope);
+    AuditEvent::CodeIssued {
+        client_id: &pending.client_id,
+        sub: &user.user_id,
+        scope: &pending.scope,
+    }
+    .emit();
     Ok(to.success(&code))
 }
 

@@ -16,6 +16,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
+use crate::audit::AuditEvent;
 use crate::error::OAuthError;
 use crate::http::paths;
 use crate::keys::{Alg, VerifyError, verify_with_jwk_set};
@@ -106,7 +107,7 @@ pub async fn verify(
     let jti = claims.jti.filter(|j| !j.is_empty() && j.len() <= 256);
     let jti = jti.ok_or_else(|| refuse("jti missing"))?;
     if !state.store.remember_assertion(id, &jti, exp).await? {
-        tracing::warn!(target: "audit", event = "client_assertion_replayed", client_id = %id);
+        AuditEvent::ClientAssertionReplayed { client_id: id }.emit();
         return Err(refuse("jti already used"));
     }
     Ok(())

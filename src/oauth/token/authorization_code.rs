@@ -2,6 +2,7 @@
 //! code once, check what it is bound to, and issue an access token, an ID token and, for
 //! `offline_access`, a refresh token (OIDC Core §11).
 
+use crate::audit::{AuditEvent, Grant};
 use crate::crypto::{constant_time_eq, random_token, sha256_b64url, sha256_hex};
 use crate::domain::Scope;
 use crate::error::OAuthError;
@@ -28,7 +29,11 @@ pub async fn handle(
         Redemption::Redeemed(code) => code,
         Redemption::Reused(code) => {
             revoke_issued(state, &code, now).await?;
-            tracing::warn!(target: "audit", event = "code_reused", client_id = %client.client.client_id, sub = %code.user_id);
+            AuditEvent::CodeReused {
+                client_id: &client.client.client_id,
+                sub: &code.user_id,
+            }
+            .emit();
             return Err(OAuthError::invalid_grant("the code has already been used"));
         }
         Redemption::Unknown => return Err(OAuthError::invalid_grant("the code is not valid")),
@@ -78,7 +83,15 @@ pub async fn handle(
         .store
         .record_code_tokens(&code_hash, &access.jti, family)
         .await?;
-    tracing::info!(target: "audit", event = "token_issued", grant = "authorization_code", client_id = %client_id, sub = %user.id, jti = %access.jti, refresh = refresh.is_some());
+    AuditEvent::TokenIssued {
+        grant: Grant::AuthorizationCode {
+            sub: &user.id,
+            refresh: refresh.is_some(),
+        },
+        client_id,
+        jti: &access.jti,
+    }
+    .emit();
     Ok(TokenResponse {
         access_token: access.token,
         token_type: "Bearer",

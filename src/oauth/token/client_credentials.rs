@@ -1,6 +1,7 @@
 //! The client_credentials grant (RFC 6749 §4.4): a confidential client gets an access token for
 //! itself. No refresh token (§4.4.3), no ID token; `sub` is the client_id.
 
+use crate::audit::{AuditEvent, Grant};
 use crate::domain::Scope;
 use crate::error::OAuthError;
 use crate::http::form::Params;
@@ -51,7 +52,12 @@ pub async fn handle(
         },
         state.now(),
     )?;
-    tracing::info!(target: "audit", event = "token_issued", grant = "client_credentials", client_id = %client_id, jti = %minted.jti);
+    AuditEvent::TokenIssued {
+        grant: Grant::ClientCredentials,
+        client_id,
+        jti: &minted.jti,
+    }
+    .emit();
     Ok(TokenResponse {
         access_token: minted.token,
         token_type: "Bearer",

@@ -19,6 +19,7 @@
 //!
 //! Anything else is reuse as without a window.
 
+use crate::audit::{AuditEvent, FamilyRevocation, Grant};
 use crate::crypto::{random_token, sha256_hex};
 use crate::domain::Scope;
 use crate::error::OAuthError;
@@ -59,8 +60,15 @@ pub async fn handle(
         now,
     )?;
     let new_refresh = rotate(state, &token, superseded.as_deref(), &minted, now).await?;
-    tracing::info!(target: "audit", event = "token_issued", grant = "refresh_token",
-        client_id = %token.client_id, sub = %token.user_id, family = %token.family_id, jti = %minted.jti);
+    AuditEvent::TokenIssued {
+        grant: Grant::RefreshToken {
+            sub: &token.user_id,
+            family: &token.family_id,
+        },
+        client_id: &token.client_id,
+        jti: &minted.jti,
+    }
+    .emit();
     let id_token = refreshed_id_token(
         state,
         client,
@@ -189,8 +197,13 @@ async fn live_token(
             .revocations
             .revoke_family(&state.store, &token.family_id)
             .await?;
-        tracing::info!(target: "audit", event = "refresh_family_revoked", reason = "user_disabled",
-            client_id = %token.client_id, sub = %token.user_id, family = %token.family_id);
+        AuditEvent::RefreshFamilyRevoked {
+            reason: FamilyRevocation::UserDisabled,
+            client_id: Some(&token.client_id),
+            sub: &token.user_id,
+            family: &token.family_id,
+        }
+        .emit();
         return Err(invalid());
     }
     Ok((token, superseded))
@@ -209,8 +222,12 @@ fn retry_within_grace(
     if grace == 0 || !client.is_confidential() || now - used_at > grace {
         return None;
     }
-    tracing::info!(target: "audit", event = "refresh_retry_within_grace",
-        client_id = %token.client_id, sub = %token.user_id, family = %token.family_id);
+    AuditEvent::RefreshRetryWithinGrace {
+        client_id: &token.client_id,
+        sub: &token.user_id,
+        family: &token.family_id,
+    }
+    .emit();
     token.replaced_by.clone()
 }
 
@@ -234,8 +251,12 @@ fn narrowed_scope(token: &RefreshTokenRow, requested: Option<&str>) -> Result<St
 /// A used refresh token came back: revoke the family and everything issued in it
 /// (RFC 9700 §4.14.2), and answer `invalid_grant`.
 async fn reuse_detected(state: &AppState, token: &RefreshTokenRow) -> OAuthError {
-    tracing::warn!(target: "audit", event = "refresh_token_reuse", client_id = %token.client_id,
-        sub = %token.user_id, family = %token.family_id);
+    AuditEvent::RefreshTokenReuse {
+        client_id: &token.client_id,
+        sub: &token.user_id,
+        family: &token.family_id,
+    }
+    .emit();
     if let Err(e) = state
         .revocations
         .revoke_family(&state.store, &token.family_id)

@@ -1,0 +1,386 @@
+//! The audit trail (issue 6 §8): security events, one [`AuditEvent`] variant each. Emitting one
+//! writes its `tracing` event (target [`TARGET`], `event` = [`AuditEvent::name`]) and counts it
+//! in the domain counters of the server that emitted it, so a counter cannot drift from its
+//! event: the mapping is a `match` on the variant (`counters.rs`), not a string read back from
+//! the log.
+//!
+//! Low layers (`keys/`, `store/`) emit events too, so this module depends on nothing of
+//! Tessera's. They hold no handle on the metrics: the counters of the request or background
+//! task being run are found through a task-local set by [`Counters::scope`]; events outside any
+//! server (the admin commands) are logged and not counted.
+//!
+//! No field carries a password, secret, code or token: a token is named by its `jti` or refresh
+//! `family` only. The README's audit section lists every event (`tests.rs` checks it).
+
+use std::net::IpAddr;
+
+mod counters;
+#[cfg(test)]
+mod tests;
+
+pub use counters::Counters;
+
+/// The tracing target of audit events; log pipelines select on it.
+pub const TARGET: &str = "audit";
+
+/// One security event, with its fields.
+#[derive(Debug)]
+pub enum AuditEvent<'a> {
+    /// A person signed in at `/login`.
+    LoginSucceeded {
+        sub: &'a str,
+        client_id: &'a str,
+        ip: IpAddr,
+    },
+    /// A sign-in refused for a wrong username or password.
+    LoginFailed { client_id: &'a str, ip: IpAddr },
+    /// A sign-in refused by the failed-login throttle.
+    LoginThrottled { client_id: &'a str, ip: IpAddr },
+    /// The person allowed the client `scope`.
+    ConsentGiven {
+        sub: &'a str,
+        client_id: &'a str,
+        scope: &'a str,
+    },
+    /// The person denied the client's request.
+    ConsentDenied { sub: &'a str, client_id: &'a str },
+    /// An authorization code was issued.
+    CodeIssued {
+        client_id: &'a str,
+        sub: &'a str,
+        scope: &'a str,
+    },
+    /// An access token was issued at the token endpoint.
+    TokenIssued {
+        grant: Grant<'a>,
+        client_id: &'a str,
+        jti: &'a str,
+    },
+    /// An authorization code was presented a second time (its tokens were revoked).
+    CodeReused { client_id: &'a str, sub: &'a str },
+    /// A used refresh token was presented again (its family was revoked).
+    RefreshTokenReuse {
+        client_id: &'a str,
+        sub: &'a str,
+        family: &'a str,
+    },
+    /// A used refresh token came back within the grace window and was answered again.
+    RefreshRetryWithinGrace {
+        client_id: &'a str,
+        sub: &'a str,
+        family: &'a str,
+    },
+    /// A refresh-token family was revoked for `reason`; at logout no one client is concerned.
+    RefreshFamilyRevoked {
+        reason: FamilyRevocation,
+        client_id: Option<&'a str>,
+        sub: &'a str,
+        family: &'a str,
+    },
+    /// A token was revoked at `/revoke`.
+    TokenRevoked {
+        token: Revoked<'a>,
+        client_id: &'a str,
+        sub: &'a str,
+    },
+    /// A `private_key_jwt` client assertion was presented a second time.
+    ClientAssertionReplayed { client_id: &'a str },
+    /// A session ended at `/logout`; `client_id` is the one the RP named, if any.
+    Logout {
+        sub: &'a str,
+        client_id: Option<&'a str>,
+        ip: IpAddr,
+    },
+    /// Signing keys of `alg` were created because the key set lacked them.
+    KeyCreated { alg: &'a str, count: usize },
+    /// The keys of `alg` moved on: `retired` was active, `active` was next, `next` is new.
+    KeyRotated {
+        alg: &'a str,
+        retired: &'a str,
+        active: &'a str,
+        next: &'a str,
+    },
+    /// A logout token was delivered to the client's back-channel logout URI.
+    BackchannelLogout {
+        client_id: &'a str,
+        sub: &'a str,
+        status: u16,
+        attempts: usize,
+    },
+    /// A back-channel logout could not be delivered.
+    BackchannelLogoutFailed(BackchannelFailure<'a>),
+}
+
+/// The grant a token was issued by, with the fields only that grant has.
+#[derive(Debug, Clone, Copy)]
+pub enum Grant<'a> {
+    /// RFC 6749 §4.1; `refresh` says whether a refresh token came with it.
+    AuthorizationCode { sub: &'a str, refresh: bool },
+    /// RFC 6749 §6, rotating within `family`.
+    RefreshToken { sub: &'a str, family: &'a str },
+    /// RFC 6749 §4.4: the client acts for itself.
+    ClientCredentials,
+}
+
+impl Grant<'_> {
+    /// The `grant` field and metric label.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::AuthorizationCode { .. } => "authorization_code",
+            Self::RefreshToken { .. } => "refresh_token",
+            Self::ClientCredentials => "client_credentials",
+        }
+    }
+}
+
+/// The token revoked at `/revoke`, named by its identifier, never by its value.
+#[derive(Debug, Clone, Copy)]
+pub enum Revoked<'a> {
+    /// An access token, by `jti`.
+    AccessToken { jti: &'a str },
+    /// A refresh token: its whole family.
+    RefreshToken { family: &'a str },
+}
+
+impl Revoked<'_> {
+    /// The `kind` field and metric label.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::AccessToken { .. } => "access_token",
+            Self::RefreshToken { .. } => "refresh_token",
+        }
+    }
+}
+
+/// Why a refresh-token family was revoked outside `/revoke`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FamilyRevocation {
+    /// The user was disabled or deleted since the grant.
+    UserDisabled,
+    /// The session it was issued in ended (`session.revoke_refresh_tokens_on_logout`).
+    Logout,
+}
+
+impl FamilyRevocation {
+    /// The `reason` field.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::UserDisabled => "user_disabled",
+            Self::Logout => "logout",
+        }
+    }
+}
+
+/// Where a back-channel logout stopped.
+#[derive(Debug, Clone, Copy)]
+pub enum BackchannelFailure<'a> {
+    /// The clients of the ended session could not be read.
+    SessionClients { error: &'a dyn std::error::Error },
+    /// The logout token for `client_id` could not be signed.
+    Signing {
+        client_id: &'a str,
+        error: &'a dyn std::error::Error,
+    },
+    /// The client answered with a final non-2xx `status`.
+    Refused {
+        client_id: &'a str,
+        sub: &'a str,
+        status: u16,
+        attempts: usize,
+    },
+    /// No answer, or a 5xx, at every attempt.
+    Unreachable {
+        client_id: &'a str,
+        sub: &'a str,
+        error: &'a str,
+        attempts: usize,
+    },
+}
+
+impl AuditEvent<'_> {
+    /// The `event` field: the name log pipelines select on (listed in the README).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::LoginSucceeded { .. } => "login_succeeded",
+            Self::LoginFailed { .. } => "login_failed",
+            Self::LoginThrottled { .. } => "login_throttled",
+            Self::ConsentGiven { .. } => "consent_given",
+            Self::ConsentDenied { .. } => "consent_denied",
+            Self::CodeIssued { .. } => "code_issued",
+            Self::TokenIssued { .. } => "token_issued",
+            Self::CodeReused { .. } => "code_reused",
+            Self::RefreshTokenReuse { .. } => "refresh_token_reuse",
+            Self::RefreshRetryWithinGrace { .. } => "refresh_retry_within_grace",
+            Self::RefreshFamilyRevoked { .. } => "refresh_family_revoked",
+            Self::TokenRevoked { .. } => "token_revoked",
+            Self::ClientAssertionReplayed { .. } => "client_assertion_replayed",
+            Self::Logout { .. } => "logout",
+            Self::KeyCreated { .. } => "key_created",
+            Self::KeyRotated { .. } => "key_rotated",
+            Self::BackchannelLogout { .. } => "backchannel_logout",
+            Self::BackchannelLogoutFailed(_) => "backchannel_logout_failed",
+        }
+    }
+
+    /// Writes the event to the log and counts it in the current server's counters.
+    pub fn emit(self) {
+        self.log();
+        counters::count_in_scope(&self);
+    }
+
+    /// The `tracing` event. Fields keep the order and form (`%` for display, plain for a
+    /// string or number) log pipelines have always read; replays, reuse and failed deliveries
+    /// are warnings.
+    fn log(&self) {
+        use tracing::{info, warn};
+        let event = self.name();
+        match *self {
+            Self::LoginSucceeded { sub, client_id, ip } => {
+                info!(target: TARGET, event, sub = %sub, client_id = %client_id, ip = %ip);
+            }
+            Self::LoginFailed { client_id, ip } | Self::LoginThrottled { client_id, ip } => {
+                info!(target: TARGET, event, client_id = %client_id, ip = %ip);
+            }
+            Self::ConsentGiven {
+                sub,
+                client_id,
+                scope,
+            } => {
+                info!(target: TARGET, event, sub = %sub, client_id = %client_id, scope = %scope);
+            }
+            Self::ConsentDenied { sub, client_id } => {
+                info!(target: TARGET, event, sub = %sub, client_id = %client_id);
+            }
+            Self::CodeIssued {
+                client_id,
+                sub,
+                scope,
+            } => {
+                info!(target: TARGET, event, client_id = %client_id, sub = %sub, scope = %scope);
+            }
+            Self::TokenIssued {
+                grant,
+                client_id,
+                jti,
+            } => {
+                let name = grant.name();
+                match grant {
+                    Grant::AuthorizationCode { sub, refresh } => {
+                        info!(target: TARGET, event, grant = name, client_id = %client_id,
+                            sub = %sub, jti = %jti, refresh);
+                    }
+                    Grant::RefreshToken { sub, family } => {
+                        info!(target: TARGET, event, grant = name, client_id = %client_id,
+                            sub = %sub, family = %family, jti = %jti);
+                    }
+                    Grant::ClientCredentials => {
+                        info!(target: TARGET, event, grant = name, client_id = %client_id,
+                            jti = %jti);
+                    }
+                }
+            }
+            Self::CodeReused { client_id, sub } => {
+                warn!(target: TARGET, event, client_id = %client_id, sub = %sub);
+            }
+            Self::RefreshTokenReuse {
+                client_id,
+                sub,
+                family,
+            } => {
+                warn!(target: TARGET, event, client_id = %client_id, sub = %sub,
+                    family = %family);
+            }
+            Self::RefreshRetryWithinGrace {
+                client_id,
+                sub,
+                family,
+            } => {
+                info!(target: TARGET, event, client_id = %client_id, sub = %sub,
+                    family = %family);
+            }
+            Self::RefreshFamilyRevoked {
+                reason,
+                client_id,
+                sub,
+                family,
+            } => {
+                // Absent (not "-") when no one client is concerned.
+                let client_id = client_id.map(tracing::field::display);
+                info!(target: TARGET, event, reason = reason.name(), client_id, sub = %sub,
+                    family = %family);
+            }
+            Self::TokenRevoked {
+                token,
+                client_id,
+                sub,
+            } => {
+                let kind = token.kind();
+                match token {
+                    Revoked::AccessToken { jti } => {
+                        info!(target: TARGET, event, kind, client_id = %client_id, sub = %sub,
+                            jti = %jti);
+                    }
+                    Revoked::RefreshToken { family } => {
+                        info!(target: TARGET, event, kind, client_id = %client_id, sub = %sub,
+                            family = %family);
+                    }
+                }
+            }
+            Self::ClientAssertionReplayed { client_id } => {
+                warn!(target: TARGET, event, client_id = %client_id);
+            }
+            Self::Logout { sub, client_id, ip } => {
+                info!(target: TARGET, event, sub = %sub,
+                    client_id = client_id.unwrap_or("-"), ip = %ip);
+            }
+            Self::KeyCreated { alg, count } => {
+                info!(target: TARGET, event, alg = %alg, count);
+            }
+            Self::KeyRotated {
+                alg,
+                retired,
+                active,
+                next,
+            } => {
+                info!(target: TARGET, event, alg = %alg, retired = %retired,
+                    active = %active, next = %next);
+            }
+            Self::BackchannelLogout {
+                client_id,
+                sub,
+                status,
+                attempts,
+            } => {
+                info!(target: TARGET, event, client_id, sub = %sub, status, attempts);
+            }
+            Self::BackchannelLogoutFailed(failure) => match failure {
+                BackchannelFailure::SessionClients { error } => {
+                    warn!(target: TARGET, event, error = %error,
+                        "cannot read the clients of the ended session");
+                }
+                BackchannelFailure::Signing { client_id, error } => {
+                    warn!(target: TARGET, event, client_id, error = %error,
+                        "cannot sign the logout token");
+                }
+                BackchannelFailure::Refused {
+                    client_id,
+                    sub,
+                    status,
+                    attempts,
+                } => {
+                    warn!(target: TARGET, event, client_id, sub = %sub, status, attempts,
+                        "the client refused the logout token");
+                }
+                BackchannelFailure::Unreachable {
+                    client_id,
+                    sub,
+                    error,
+                    attempts,
+                } => {
+                    warn!(target: TARGET, event, client_id, sub = %sub, error, attempts,
+                        "the client could not be reached");
+                }
+            },
+        }
+    }
+}
