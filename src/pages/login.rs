@@ -65,7 +65,7 @@ pub async fn submit(
     session.check_csrf(&form.csrf_token).await?;
     let mut pending: Pending = session.pending_for(&form.request).await?;
     refuse_control_characters(&form)?;
-    // Throttled before the password is looked at (issue 6 §4).
+    // Counted before the password is looked at, so a burst cannot outrun the limit.
     let attempt = LoginAttempt::new(
         &state.store,
         &state.config.throttle,
@@ -73,7 +73,7 @@ pub async fn submit(
         &form.username,
         ip,
     );
-    attempt.check(&pending.client_id).await?;
+    attempt.reserve(&pending.client_id).await?;
     let user = state.store.user_by_username(form.username.trim()).await?;
     let password_ok = verify_password_off_thread(
         form.password.clone(),
@@ -84,7 +84,6 @@ pub async fn submit(
         Some(u) if password_ok && !u.disabled => u,
         _ => {
             tracing::info!(target: "audit", event = "login_failed", client_id = %pending.client_id, ip = %ip);
-            attempt.failed().await?;
             let name = form.username.trim().to_string();
             return page(
                 &state,

@@ -30,6 +30,7 @@ mod resilience;
 mod resource_server;
 mod revoke;
 mod throttle;
+mod throttle_burst;
 mod token;
 mod token_errors;
 mod userinfo;
