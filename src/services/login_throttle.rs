@@ -56,6 +56,14 @@ impl<'a> LoginAttempt<'a> {
     /// answer depends only on the counters, never on whether the account exists.
     pub async fn reserve(&self, client_id: &str) -> Result<(), PageError> {
         let now = self.clock.now();
+        // A read first: while a flood is being refused, no request needs the write lock.
+        let mut blocked_until = 0;
+        for (key, _) in self.keys() {
+            blocked_until = blocked_until.max(self.store.throttle_blocked_until(key).await?);
+        }
+        if blocked_until > now {
+            return Err(self.throttled(client_id, blocked_until - now));
+        }
         let window_start_before = now - self.config.window.as_secs() as i64;
         let mut granted: Vec<&String> = Vec::new();
         for (key, max) in self.keys() {
@@ -69,8 +77,7 @@ impl<'a> LoginAttempt<'a> {
                 Ok(Reservation::Blocked { until }) => {
                     // The other counter's reservation was not used: give it back.
                     self.release(&granted).await?;
-                    tracing::info!(target: "audit", event = "login_throttled", client_id = %client_id, ip = %self.ip);
-                    return Err(too_many(until - now));
+                    return Err(self.throttled(client_id, until - now));
                 }
                 Err(e) => {
                     self.release(&granted).await?;
@@ -79,6 +86,12 @@ impl<'a> LoginAttempt<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Records a refused attempt and makes its page.
+    fn throttled(&self, client_id: &str, remaining: i64) -> PageError {
+        tracing::info!(target: "audit", event = "login_throttled", client_id = %client_id, ip = %self.ip);
+        too_many(remaining)
     }
 
     /// The password was right: forgets the username's failures and gives the IP back the

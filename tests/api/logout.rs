@@ -96,7 +96,10 @@ async fn a_hint_from_an_earlier_session_asks_before_signing_out() {
     let (app, rp) = setup("").await;
     let earlier = sign_in(&app, &rp, "openid").await;
     let stale = earlier["id_token"].as_str().unwrap();
-    assert_eq!(logout_get(&app, &[("id_token_hint", stale)]).await.status(), 200);
+    assert_eq!(
+        logout_get(&app, &[("id_token_hint", stale)]).await.status(),
+        200
+    );
     assert_signed_out(&app, &rp).await;
     // The same person signs in again: a new session, which the old hint does not name.
     sign_in(&app, &rp, "openid").await;
