@@ -96,7 +96,16 @@ async fn introspection_is_limited_per_client_too() {
         assert_eq!(r.body["active"], true, "{}", r.body);
     }
     let retry = assert_limited(&introspect(&a, &a_secret).await);
-    assert_eq!(introspect(&b, &b_secret).await.body["active"], true);
+    // Another client has its own budget (it asks about its own token: only that one it sees).
+    let b_access = app.client_credentials_token(&b, &b_secret).await;
+    let r = app
+        .post_form(
+            "/introspect",
+            Some((&b, &b_secret)),
+            &[("token", &b_access)],
+        )
+        .await;
+    assert_eq!(r.body["active"], true, "{}", r.body);
     // The token endpoint keeps its own budget.
     assert_eq!(token(&app, &a, &a_secret).await.status, 200);
     tokio::time::sleep(Duration::from_secs(retry) + Duration::from_millis(500)).await;
