@@ -182,10 +182,16 @@ where
     }
 }
 
-/// The request's id: the caller's `X-Request-Id` when it sent one, else a fresh UUID, which is
-/// then set on the request for the handlers to see.
+/// Longest caller-supplied request id kept (a UUID is 36 characters).
+const MAX_REQUEST_ID_LEN: usize = 64;
+
+/// The request's id: the caller's `X-Request-Id` when it sent a usable one (at most
+/// [`MAX_REQUEST_ID_LEN`] visible ASCII characters, so it cannot flood or forge log lines),
+/// else a fresh UUID, which is then set on the request for the handlers to see.
 fn request_id(req: &mut Request<Body>) -> HeaderValue {
-    if let Some(id) = req.headers().get(REQUEST_ID) {
+    if let Some(id) = req.headers().get(REQUEST_ID)
+        && usable_request_id(id.as_bytes())
+    {
         return id.clone();
     }
     let mut buf = uuid::Uuid::encode_buffer();
@@ -193,4 +199,8 @@ fn request_id(req: &mut Request<Body>) -> HeaderValue {
     let id = HeaderValue::from_str(id).expect("a UUID is a valid header value");
     req.headers_mut().insert(REQUEST_ID, id.clone());
     id
+}
+
+fn usable_request_id(id: &[u8]) -> bool {
+    !id.is_empty() && id.len() <= MAX_REQUEST_ID_LEN && id.iter().all(|b| b.is_ascii_graphic())
 }

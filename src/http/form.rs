@@ -84,11 +84,7 @@ pub fn require_form(headers: &HeaderMap) -> Result<(), OAuthError> {
     let ok = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        });
+        .is_some_and(is_form_content_type);
     if ok {
         Ok(())
     } else {
@@ -98,9 +94,40 @@ pub fn require_form(headers: &HeaderMap) -> Result<(), OAuthError> {
     }
 }
 
+/// Whether a `Content-Type` value is exactly `application/x-www-form-urlencoded`, with optional
+/// parameters such as `charset` (RFC 9110 §8.3.1: type and subtype are case-insensitive,
+/// whitespace may surround the `;`). A longer subtype that merely begins the same is not.
+pub fn is_form_content_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or_default();
+    essence
+        .trim()
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Params;
+    use super::{Params, is_form_content_type};
+
+    #[test]
+    fn the_form_content_type_is_matched_exactly() {
+        for ok in [
+            "application/x-www-form-urlencoded",
+            "Application/X-WWW-Form-URLEncoded",
+            "application/x-www-form-urlencoded;charset=UTF-8",
+            " application/x-www-form-urlencoded ; charset=utf-8",
+        ] {
+            assert!(is_form_content_type(ok), "{ok}");
+        }
+        for bad in [
+            "application/x-www-form-urlencodedx",
+            "application/x-www-form-urlencoded-evil",
+            "application/json",
+            "text/plain; application/x-www-form-urlencoded",
+            "",
+        ] {
+            assert!(!is_form_content_type(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn repeated_parameters_are_refused() {

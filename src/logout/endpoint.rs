@@ -74,8 +74,8 @@ async fn handle(
             .await?;
         true
     } else {
-        // §2: a hint naming the signed-in person is the RP's proof; no question needed.
-        req.hint_sub.as_deref() == Some(user.user_id.as_str())
+        // §2: a hint issued in this very session is the RP's proof; no question needed.
+        req.hint_names_session(&user)
     };
     if !confirmed {
         let csrf = session.csrf_token().await?;

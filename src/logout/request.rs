@@ -19,11 +19,23 @@ use crate::services::session::{BrowserSession, SessionUser};
 use crate::state::AppState;
 use crate::tokens::id_token::{ID_TOKEN_TYP, IdTokenClaims};
 
+impl LogoutRequest {
+    /// Whether the hint proves the RP asks to end *this* session: an ID token issued in it to
+    /// the signed-in person. A hint from an earlier session of the same person does not (hints
+    /// travel in URLs and leak), so the person is asked.
+    pub fn hint_names_session(&self, user: &SessionUser) -> bool {
+        self.hint_sub.as_deref() == Some(user.user_id.as_str())
+            && self.hint_sid.as_deref() == Some(user.sid.as_str())
+    }
+}
+
 /// A checked logout request.
 #[derive(Debug, Clone, Default)]
 pub struct LogoutRequest {
     /// The subject of a valid `id_token_hint`.
     pub hint_sub: Option<String>,
+    /// The OP session (`sid`) that hint was issued in.
+    pub hint_sid: Option<String>,
     /// The client named by `client_id` or the hint's `aud`.
     pub client_id: Option<String>,
     /// Where to send the browser afterwards (registered URI with `state`), if anywhere.
@@ -56,8 +68,13 @@ pub async fn validate(state: &AppState, params: &Params) -> Result<LogoutRequest
         .iter()
         .filter_map(|&k| params.get(k).map(|v| (k, v.to_string())))
         .collect();
+    let (hint_sub, hint_sid) = match hint {
+        Some(h) => (Some(h.sub), h.sid),
+        None => (None, None),
+    };
     Ok(LogoutRequest {
-        hint_sub: hint.map(|h| h.sub),
+        hint_sub,
+        hint_sid,
         client_id,
         redirect,
         carried,

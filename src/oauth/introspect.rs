@@ -1,10 +1,12 @@
 //! Token introspection (`POST /introspect`, RFC 7662).
 //!
 //! Only confidential clients may ask (§2.1: the endpoint must not become a token-scanning
-//! oracle); any of them may introspect any access token (resource servers are registered as
-//! confidential clients). Refresh tokens are only ever meant for the client holding them, so
-//! only that client sees one as active. A token that is unknown, malformed, expired or revoked
-//! is exactly `{"active": false}` (§2.2).
+//! oracle). An access token is described only to the client it was issued to, to a resource
+//! server it is meant for (the client whose client_id is the token's `aud`), and to clients
+//! holding the permission [`INTROSPECT_ANY`]; anyone else is told `{"active": false}` (§4: the
+//! server may answer so to a caller not allowed to know). Refresh tokens are only ever meant for
+//! the client holding them, so only that client sees one as active. A token that is unknown,
+//! malformed, expired or revoked is exactly `{"active": false}` (§2.2).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -19,6 +21,9 @@ use crate::oauth::client_auth::{AuthenticatedClient, authenticated_form};
 use crate::oauth::revoke::no_store;
 use crate::services::rate_limit::Limited;
 use crate::state::AppState;
+
+/// The permission (granted through a client role) to introspect any access token.
+pub const INTROSPECT_ANY: &str = "introspect:any";
 
 /// An introspection answer (RFC 7662 §2.2); everything but `active` only when active.
 #[derive(Debug, Serialize, Default)]
@@ -66,7 +71,8 @@ pub async fn introspect(
     let now = state.now();
     // §2.1: the hint is only an optimisation; both kinds are tried.
     let details = match access_token(&state, token, now) {
-        Some(d) => Some(d),
+        Some(d) if may_see(&state, &client, &d).await? => Some(d),
+        Some(_) => None,
         None => refresh_token(&state, &client, token, now).await?,
     };
     let answer = Introspection {
@@ -93,6 +99,20 @@ fn access_token(state: &AppState, token: &str, now: i64) -> Option<Details> {
         token_type: "Bearer",
         jti: Some(claims.jti),
     })
+}
+
+/// Whether `client` may learn about the access token `details` describes (see the module doc).
+async fn may_see(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    details: &Details,
+) -> Result<bool, OAuthError> {
+    let id = &client.client.client_id;
+    if &details.client_id == id || &details.aud == id {
+        return Ok(true);
+    }
+    let authz = state.clients.client_authz(&state.store, id).await?;
+    Ok(authz.permissions.iter().any(|p| p == INTROSPECT_ANY))
 }
 
 /// A live refresh token of the asking client.

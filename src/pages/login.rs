@@ -66,7 +66,7 @@ pub async fn submit(
     session.check_csrf(&form.csrf_token).await?;
     let mut pending: Pending = session.pending_for(&form.request).await?;
     refuse_control_characters(&form)?;
-    // Throttled before the password is looked at.
+    // Counted before the password is looked at, so a burst cannot outrun the limit.
     let attempt = LoginAttempt::new(
         &state.store,
         &state.config.throttle,
@@ -74,7 +74,7 @@ pub async fn submit(
         &form.username,
         ip,
     );
-    attempt.check(&pending.client_id).await?;
+    attempt.reserve(&pending.client_id).await?;
     let user = state.store.user_by_username(form.username.trim()).await?;
     let password_ok = verify_password_off_thread(
         form.password.clone(),
@@ -89,7 +89,6 @@ pub async fn submit(
                 ip,
             }
             .emit();
-            attempt.failed().await?;
             let name = form.username.trim().to_string();
             return page(
                 &state,

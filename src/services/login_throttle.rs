@@ -1,11 +1,14 @@
-//! Login throttling: failed sign-ins are counted per username and per client IP in
-//! the database, so instances sharing PostgreSQL share the limits. After `max_failures_*`
-//! failures within `window`, the key is refused for `base_delay`, doubled with each further
-//! failure up to `max_delay` (OWASP Authentication Cheat Sheet, "Login Throttling").
+//! Login throttling: sign-in attempts are counted per username and per client IP in the
+//! database, so instances sharing PostgreSQL share the limits. When `max_failures_*` attempts
+//! are counted within `window`, the key is refused for `base_delay`, doubled with each further
+//! attempt up to `max_delay` (OWASP Authentication Cheat Sheet, "Login Throttling").
 //!
-//! A throttled attempt is refused before the password is checked, so a correct password does not
-//! get through, and the answer is the same whether or not the username exists (unknown names are
-//! counted too). A successful sign-in forgets the username's failures; the IP's stay.
+//! An attempt is *reserved* (counted, atomically) before the password is checked, and given back
+//! when the password was right: however many requests arrive at once, no more than the limit
+//! are ever verified for one key in a window. A throttled attempt is refused before the password
+//! is checked, so a correct password does not get through, and the answer is the same whether or
+//! not the username exists (unknown names are counted too). A successful sign-in forgets the
+//! username's failures and gives the IP back its one attempt; the IP's failures stay.
 
 use std::net::IpAddr;
 
@@ -15,7 +18,7 @@ use crate::audit::AuditEvent;
 use crate::clock::Clock;
 use crate::config::ThrottleConfig;
 use crate::error::PageError;
-use crate::store::Store;
+use crate::store::{Reservation, Store};
 
 /// The two counters one attempt touches.
 #[derive(Debug, Clone)]
@@ -49,60 +52,87 @@ impl<'a> LoginAttempt<'a> {
         }
     }
 
-    /// Refuses the attempt (429) while either counter is blocked, with `Retry-After` saying
-    /// when the later of the two blocks ends. Both counters are always read, so the answer
-    /// depends only on the counters, never on whether the account exists.
-    pub async fn check(&self, client_id: &str) -> Result<(), PageError> {
+    /// Reserves this attempt on both counters before the password is checked, or refuses it
+    /// (429) while either is blocked, with `Retry-After` saying when that block ends. The
+    /// answer depends only on the counters, never on whether the account exists.
+    pub async fn reserve(&self, client_id: &str) -> Result<(), PageError> {
         let now = self.clock.now();
+        // A read first: while a flood is being refused, no request needs the write lock.
         let mut blocked_until = 0;
-        for key in self.keys() {
+        for (key, _) in self.keys() {
             blocked_until = blocked_until.max(self.store.throttle_blocked_until(key).await?);
         }
         if blocked_until > now {
-            AuditEvent::LoginThrottled {
-                client_id,
-                ip: self.ip,
-            }
-            .emit();
-            return Err(too_many(blocked_until - now));
+            return Err(self.throttled(client_id, blocked_until - now));
         }
-        Ok(())
-    }
-
-    /// Counts a failure on both counters, blocking those over their limit.
-    pub async fn failed(&self) -> Result<(), PageError> {
-        let cfg = self.config;
-        let now = self.clock.now();
-        let window_start_before = now - cfg.window.as_secs() as i64;
-        for key in self.keys() {
-            let max = if key == &self.ip_key {
-                cfg.max_failures_per_ip
-            } else {
-                cfg.max_failures_per_user
-            };
-            let failures = self
+        let window_start_before = now - self.config.window.as_secs() as i64;
+        let mut granted: Vec<&String> = Vec::new();
+        for (key, max) in self.keys() {
+            let block_for = |count| delay(self.config, count, max);
+            let reservation = self
                 .store
-                .throttle_record_failure(key, now, window_start_before)
-                .await?;
-            if let Some(delay) = delay(cfg, failures, max) {
-                self.store.throttle_block(key, now + delay).await?;
+                .throttle_reserve(key, now, window_start_before, block_for)
+                .await;
+            match reservation {
+                Ok(Reservation::Granted) => granted.push(key),
+                Ok(Reservation::Blocked { until }) => {
+                    // The other counter's reservation was not used: give it back.
+                    self.release(&granted).await?;
+                    return Err(self.throttled(client_id, until - now));
+                }
+                Err(e) => {
+                    self.release(&granted).await?;
+                    return Err(e.into());
+                }
             }
         }
         Ok(())
     }
 
-    /// The counters in force: the IP's only when its limit is on.
-    fn keys(&self) -> Vec<&String> {
-        let mut keys = vec![&self.user_key];
+    /// Records a refused attempt and makes its page.
+    fn throttled(&self, client_id: &str, remaining: i64) -> PageError {
+        AuditEvent::LoginThrottled {
+            client_id,
+            ip: self.ip,
+        }
+        .emit();
+        too_many(remaining)
+    }
+
+    /// The password was right: forgets the username's failures and gives the IP back the
+    /// attempt reserved for this sign-in.
+    pub async fn succeeded(&self) -> Result<(), PageError> {
+        self.store.throttle_reset(&self.user_key).await?;
         if self.config.max_failures_per_ip > 0 {
-            keys.push(&self.ip_key);
+            self.release(&[&self.ip_key]).await?;
+        }
+        Ok(())
+    }
+
+    /// Gives back reservations that were not used for a password check.
+    async fn release(&self, keys: &[&String]) -> Result<(), PageError> {
+        for &key in keys {
+            let max = self.max_for(key);
+            self.store.throttle_release(key, max).await?;
+        }
+        Ok(())
+    }
+
+    /// The counters in force with their limits: the IP's only when its limit is on.
+    fn keys(&self) -> Vec<(&String, i64)> {
+        let mut keys = vec![(&self.user_key, self.config.max_failures_per_user)];
+        if self.config.max_failures_per_ip > 0 {
+            keys.push((&self.ip_key, self.config.max_failures_per_ip));
         }
         keys
     }
 
-    /// Forgets the username's failures after a successful sign-in.
-    pub async fn succeeded(&self) -> Result<(), PageError> {
-        Ok(self.store.throttle_reset(&self.user_key).await?)
+    fn max_for(&self, key: &String) -> i64 {
+        if key == &self.ip_key {
+            self.config.max_failures_per_ip
+        } else {
+            self.config.max_failures_per_user
+        }
     }
 }
 
@@ -121,8 +151,8 @@ pub async fn purge_stale(store: Store, window: std::time::Duration, clock: Clock
     }
 }
 
-/// Seconds to block after `failures` in the window: none below `max`, then `base_delay`
-/// doubling per further failure, at most `max_delay`.
+/// Seconds to block once `failures` attempts are counted in the window: none below `max`, then
+/// `base_delay` doubling per further attempt, at most `max_delay`.
 fn delay(cfg: &ThrottleConfig, failures: i64, max: i64) -> Option<i64> {
     if failures < max {
         return None;

@@ -2,12 +2,17 @@
 //!
 //! Counted after client authentication and keyed by `client_id`, so only a client's own
 //! credentials spend its budget: nobody can lock a client out by sending requests in its name.
+//! A public client has no credentials (its `client_id` is public), so its token requests are
+//! counted per client *and address*, plus a per-client ceiling of [`PUBLIC_CEILING`] times the
+//! quota: a flood in its name from one address spends that address's budget, not the real
+//! client's elsewhere.
 //! Requests that fail authentication are not limited here (they cost one client lookup; put a
 //! reverse proxy's per-IP limit in front for floods). The counters live in memory, one GCRA state
 //! per client (`governor`), so the limits hold per instance: N instances behind a load balancer
 //! let a client through at up to N times the configured rate. A database-backed counter would add
 //! a write to every token request, which costs several times the request itself.
 
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,10 +32,17 @@ pub enum Limited {
     Introspect,
 }
 
+/// How many times the per-address quota one public client may use across all addresses.
+pub const PUBLIC_CEILING: u32 = 10;
+
 /// The per-client limiters of one instance. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct RateLimits {
     token: Option<Arc<DefaultKeyedRateLimiter<String>>>,
+    /// Public clients at the token endpoint, per client and address.
+    token_public: Option<Arc<DefaultKeyedRateLimiter<(String, IpAddr)>>>,
+    /// Public clients at the token endpoint, per client, at [`PUBLIC_CEILING`] times the quota.
+    token_public_ceiling: Option<Arc<DefaultKeyedRateLimiter<String>>>,
     introspect: Option<Arc<DefaultKeyedRateLimiter<String>>>,
 }
 
@@ -48,6 +60,11 @@ impl RateLimits {
     pub fn new(config: &RateLimitConfig) -> Self {
         Self {
             token: limiter(config.token_per_second, config.token_burst),
+            token_public: limiter(config.token_per_second, config.token_burst),
+            token_public_ceiling: limiter(
+                config.token_per_second * f64::from(PUBLIC_CEILING),
+                config.token_burst.saturating_mul(PUBLIC_CEILING),
+            ),
             introspect: limiter(config.introspect_per_second, config.introspect_burst),
         }
     }
@@ -60,26 +77,50 @@ impl RateLimits {
             Limited::Token => &self.token,
             Limited::Introspect => &self.introspect,
         };
-        let Some(limiter) = limiter else {
-            return Ok(());
-        };
-        limiter.check_key(client_id).map_err(|not_until| {
-            OAuthError::rate_limited(not_until.wait_time_from(limiter.clock().now()))
-        })
+        spend(limiter, client_id)
+    }
+
+    /// Spends one token request of the public client `client_id` from `ip`: first the
+    /// address's own budget, then the client's ceiling (a request refused for its address does
+    /// not spend the ceiling).
+    pub fn check_public_token(&self, client_id: &str, ip: IpAddr) -> Result<(), OAuthError> {
+        spend(&self.token_public, &(client_id.to_string(), ip))?;
+        spend(&self.token_public_ceiling, &client_id.to_string())
     }
 
     /// Forgets clients whose budget is full again, so the maps hold only recent clients.
     pub fn forget_idle(&self) {
-        for limiter in [&self.token, &self.introspect].into_iter().flatten() {
+        let by_client = [&self.token, &self.token_public_ceiling, &self.introspect];
+        for limiter in by_client.into_iter().flatten() {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+        if let Some(limiter) = &self.token_public {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
     }
 }
 
+/// Spends one request of `key`; over the limit, the 429 error to answer.
+fn spend<K: Clone + Eq + std::hash::Hash>(
+    limiter: &Option<Arc<DefaultKeyedRateLimiter<K>>>,
+    key: &K,
+) -> Result<(), OAuthError> {
+    let Some(limiter) = limiter else {
+        return Ok(());
+    };
+    limiter.check_key(key).map_err(|not_until| {
+        OAuthError::rate_limited(not_until.wait_time_from(limiter.clock().now()))
+    })
+}
+
 /// A keyed limiter allowing `burst` requests at once and one more every `1 / per_second`
 /// seconds; `None` when `per_second` is 0. The config validation keeps both in range.
-fn limiter(per_second: f64, burst: u32) -> Option<Arc<DefaultKeyedRateLimiter<String>>> {
+fn limiter<K: Clone + Eq + std::hash::Hash>(
+    per_second: f64,
+    burst: u32,
+) -> Option<Arc<DefaultKeyedRateLimiter<K>>> {
     if per_second <= 0.0 {
         return None;
     }

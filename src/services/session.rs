@@ -176,9 +176,11 @@ impl BrowserSession {
         }
     }
 
-    /// Records a sign-in under a new session id (no fixation, OWASP session management).
+    /// Records a sign-in under a new session id and a new CSRF token (no fixation, OWASP
+    /// session management: a token seen before sign-in is worth nothing after it).
     pub async fn sign_in(&self, user: &SessionUser) -> Result<(), PageError> {
         self.0.cycle_id().await.map_err(broken)?;
+        self.0.remove::<String>(CSRF).await.map_err(broken)?;
         self.0.insert(USER, user).await.map_err(broken)
     }
 

@@ -49,6 +49,9 @@ pub enum Redemption {
     Redeemed(CodeRow),
     /// The code had been used before (RFC 6749 §4.1.2: revoke what it issued).
     Reused(CodeRow),
+    /// The code was issued to another client: refused, and left as it was, so a party who
+    /// learned the code cannot spend it for the client it belongs to.
+    OtherClient,
     /// No such code.
     Unknown,
 }
@@ -98,12 +101,19 @@ impl Store {
     }
 
     /// Marks the code used, atomically, and says whether this was its first use.
-    pub async fn redeem_code(&self, code_hash: &str, now: i64) -> StoreResult<Redemption> {
+    pub async fn redeem_code(
+        &self,
+        code_hash: &str,
+        client_id: &str,
+        now: i64,
+    ) -> StoreResult<Redemption> {
         let done = sqlx::query(
-            "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL",
+            "UPDATE auth_codes SET used_at = $1
+             WHERE code_hash = $2 AND used_at IS NULL AND client_id = $3",
         )
         .bind(now)
         .bind(code_hash)
+        .bind(client_id)
         .execute(self.pool())
         .await?;
         let row = sqlx::query(
@@ -117,7 +127,9 @@ impl Store {
             return Ok(Redemption::Unknown);
         };
         let code = CodeRow::from_row(&row)?;
-        Ok(if done.rows_affected() == 1 {
+        Ok(if code.client_id != client_id {
+            Redemption::OtherClient
+        } else if done.rows_affected() == 1 {
             Redemption::Redeemed(code)
         } else {
             Redemption::Reused(code)

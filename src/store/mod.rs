@@ -24,6 +24,7 @@ pub use purge::Purged;
 pub use refresh::{NewRefreshFamily, RefreshTokenRow};
 pub use refresh_rotation::{RotateOutcome, RotateRefresh};
 pub use roles::{Assignment, Authz, RoleDeletion, RoleRow};
+pub use throttle::Reservation;
 pub use users::UserRow;
 
 use std::time::Duration;

@@ -1,12 +1,23 @@
-//! Failed sign-in counters, one row per key, shared by every instance on the
-//! database. Fixed windows: the count restarts when its window has passed.
+//! Sign-in attempt counters, one row per key, shared by every instance on the database. An
+//! attempt is counted when it is reserved, before the secret is checked, and given back when the
+//! secret was right. Fixed windows: the count restarts when its window has passed.
 
 use sqlx::Row;
 
-use super::{Store, StoreResult};
+use super::{Backend, Store, StoreResult};
+
+/// The answer to [`Store::throttle_reserve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// The attempt is counted and may go ahead.
+    Granted,
+    /// The key is refused until this time (Unix seconds); nothing was counted.
+    Blocked { until: i64 },
+}
 
 impl Store {
-    /// The time until which `key` is refused (0 or in the past when it is not).
+    /// The time until which `key` is refused (0 or in the past when it is not). A read only:
+    /// the cheap first look that spares the write lock while a flood is being refused.
     pub async fn throttle_blocked_until(&self, key: &str) -> StoreResult<i64> {
         let row = sqlx::query("SELECT blocked_until FROM login_throttle WHERE throttle_key = $1")
             .bind(key)
@@ -18,40 +29,84 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// Counts one failure of `key` at `now`, restarting the count when the window began at or
-    /// before `window_start_before`; returns the failures in the current window. One statement,
-    /// so concurrent failures on several instances are all counted.
-    pub async fn throttle_record_failure(
+    /// Reserves one attempt on `key` at `now`, before the secret is checked. Refused while the
+    /// key is blocked; otherwise the attempt is counted at once (in a new window when the old
+    /// one began at or before `window_start_before`) and, when `block_for(count)` says so, the
+    /// key is blocked from then on. One write transaction with the row locked, so concurrent
+    /// reservations, on any instance, are counted one after the other and no more than the
+    /// limit ever get through.
+    pub async fn throttle_reserve(
         &self,
         key: &str,
         now: i64,
         window_start_before: i64,
-    ) -> StoreResult<i64> {
-        let row = sqlx::query(
+        block_for: impl Fn(i64) -> Option<i64>,
+    ) -> StoreResult<Reservation> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
             "INSERT INTO login_throttle (throttle_key, failures, window_start, blocked_until)
-             VALUES ($1, 1, $2, 0)
-             ON CONFLICT (throttle_key) DO UPDATE SET
-               failures = CASE WHEN login_throttle.window_start <= $3 THEN 1
-                               ELSE login_throttle.failures + 1 END,
-               window_start = CASE WHEN login_throttle.window_start <= $3 THEN $2
-                                   ELSE login_throttle.window_start END
-             RETURNING failures",
+             VALUES ($1, 0, $2, 0) ON CONFLICT (throttle_key) DO NOTHING",
         )
         .bind(key)
         .bind(now)
-        .bind(window_start_before)
-        .fetch_one(self.pool())
+        .execute(&mut *tx)
         .await?;
-        Ok(row.try_get("failures")?)
+        // SQLite's `BEGIN IMMEDIATE` already holds the write lock; PostgreSQL locks the row.
+        let lock = match self.backend() {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let row = sqlx::query(&format!(
+            "SELECT failures, window_start, blocked_until FROM login_throttle
+             WHERE throttle_key = $1{lock}"
+        ))
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await?;
+        let blocked_until: i64 = row.try_get("blocked_until")?;
+        if blocked_until > now {
+            tx.rollback().await?;
+            return Ok(Reservation::Blocked {
+                until: blocked_until,
+            });
+        }
+        let (failures, window_start) =
+            if row.try_get::<i64, _>("window_start")? <= window_start_before {
+                (1, now)
+            } else {
+                (
+                    row.try_get::<i64, _>("failures")? + 1,
+                    row.try_get("window_start")?,
+                )
+            };
+        let blocked_until = block_for(failures).map_or(0, |delay| now + delay);
+        sqlx::query(
+            "UPDATE login_throttle SET failures = $1, window_start = $2, blocked_until = $3
+             WHERE throttle_key = $4",
+        )
+        .bind(failures)
+        .bind(window_start)
+        .bind(blocked_until)
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Reservation::Granted)
     }
 
-    /// Refuses `key` until `until`.
-    pub async fn throttle_block(&self, key: &str, until: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE login_throttle SET blocked_until = $1 WHERE throttle_key = $2")
-            .bind(until)
-            .bind(key)
-            .execute(self.pool())
-            .await?;
+    /// Gives back one reserved attempt of `key` (the secret was right): the count goes down by
+    /// one, and a block that only the reservations in flight had reached is lifted.
+    pub async fn throttle_release(&self, key: &str, max: i64) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE login_throttle SET
+               failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
+               blocked_until = CASE WHEN failures - 1 < $1 THEN 0 ELSE blocked_until END
+             WHERE throttle_key = $2",
+        )
+        .bind(max)
+        .bind(key)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 

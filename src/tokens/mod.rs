@@ -14,6 +14,10 @@ use crate::domain::Scope;
 use crate::keys::{Alg, KeyError, KeyManager, VerifyError};
 use crate::store::{Authz, Store, StoreResult};
 
+/// How far ahead of this instance's clock a token's `iat` or `nbf` may be (clock skew between
+/// instances).
+pub const CLOCK_LEEWAY: i64 = 60;
+
 /// `typ` header of JWT access tokens (RFC 9068 §2.1).
 pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
 
@@ -73,6 +77,9 @@ pub struct AccessClaims {
     pub scope: String,
     pub exp: i64,
     pub iat: i64,
+    /// Never set by Tessera; read so that a token carrying one is held to it (RFC 7519 §4.1.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     pub jti: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_time: Option<i64>,
@@ -122,6 +129,7 @@ impl TokenService {
             scope: grant.scope.to_string(),
             exp: now + ttl,
             iat: now,
+            nbf: None,
             jti: random_token(16),
             auth_time: grant.auth_time,
             sid: grant.sid.map(str::to_string),
@@ -153,6 +161,10 @@ pub enum AccessTokenError {
     WrongType,
     #[error("the token was not issued by this server")]
     WrongIssuer,
+    #[error("the token is not meant for this server")]
+    WrongAudience,
+    #[error("the token is not valid yet")]
+    NotYetValid,
     #[error("the token has expired")]
     Expired,
 }
@@ -177,6 +189,17 @@ impl TokenService {
         }
         if claims.exp <= now {
             return Err(AccessTokenError::Expired);
+        }
+        // RFC 7519 §4.1.5 and §4.1.6: not before `nbf`, and not issued in the future. Instances
+        // sharing a database may disagree on the time by a little, hence the leeway.
+        if claims.nbf.is_some_and(|nbf| nbf > now + CLOCK_LEEWAY) || claims.iat > now + CLOCK_LEEWAY
+        {
+            return Err(AccessTokenError::NotYetValid);
+        }
+        // RFC 9068 §4: the audience must be this server (the issuer) or the configured
+        // access-token audience.
+        if claims.aud != self.issuer && claims.aud != self.access_token_audience {
+            return Err(AccessTokenError::WrongAudience);
         }
         Ok(claims)
     }

@@ -16,9 +16,8 @@ async fn an_active_access_token_is_described() {
         )
         .await;
     let token = a.body["access_token"].as_str().unwrap();
-    let (rs, rs_secret) = app.refresh_client().await;
-    // Any confidential client (e.g. a resource server) may introspect an access token.
-    let d = app.introspect(&rs, &rs_secret, token).await;
+    // The client it was issued to may introspect it.
+    let d = app.introspect(&id, &secret, token).await;
     assert_eq!(d["active"], true);
     assert_eq!(d["scope"], "api");
     assert_eq!(d["client_id"], id.as_str());
@@ -106,4 +105,106 @@ async fn garbage_is_inactive_and_public_clients_may_not_ask() {
         .post_form("/introspect", Some((&id, &secret)), &[])
         .await;
     assert_eq!((a.status, a.error()), (400, "invalid_request"));
+}
+
+/// RFC 7662 §4: another client learns nothing about a token unless it is the token's audience
+/// or holds `introspect:any`.
+#[tokio::test]
+async fn only_the_tokens_client_its_audience_and_introspect_any_see_it() {
+    let app = spawn_app().await;
+    let (id, secret) = app.refresh_client().await;
+    let token = app.client_credentials_token(&id, &secret).await;
+    let (other, other_secret) = app.refresh_client().await;
+    assert_eq!(
+        app.introspect(&other, &other_secret, &token).await,
+        json!({"active": false})
+    );
+
+    // A resource server granted `introspect:any` through a role sees it.
+    let (rs, rs_secret) = app.refresh_client().await;
+    app.cli_json(
+        &[
+            "role",
+            "create",
+            "--name",
+            "introspector",
+            "--permission",
+            "introspect:any",
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    let out = app
+        .cli(
+            &[
+                "client",
+                "add-role",
+                "--client-id",
+                &rs,
+                "--role",
+                "introspector",
+            ],
+            None,
+        )
+        .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The role reaches the server's client cache within cache.refresh_interval.
+    let seen = crate::common::eventually(10, || async {
+        let d = app.introspect(&rs, &rs_secret, &token).await;
+        (d["active"] == true).then_some(d)
+    })
+    .await
+    .expect("the resource server with introspect:any sees the token");
+    assert_eq!(seen["client_id"], id.as_str());
+    // The other client still does not.
+    assert_eq!(
+        app.introspect(&other, &other_secret, &token).await["active"],
+        false
+    );
+}
+
+/// A resource server registered as the tokens' audience (`tokens.access_token_audience` is its
+/// client_id) may introspect them.
+#[tokio::test]
+async fn the_tokens_audience_may_introspect_them() {
+    let app = spawn_app().await;
+    let (rs, rs_secret) = app.refresh_client().await;
+    let (id, secret) = app.refresh_client().await;
+    // An instance whose access tokens name the resource server as their audience.
+    let peer = crate::common::cluster::spawn_peer(
+        &app,
+        &format!("[tokens]\naccess_token_audience = \"{rs}\"\n"),
+    )
+    .await;
+    let post = |path: &str, who: (&str, &str), form: &[(&str, &str)]| {
+        peer.http
+            .post(peer.url(path))
+            .basic_auth(who.0, Some(who.1))
+            .form(form)
+            .send()
+    };
+    let answer: serde_json::Value = post(
+        "/token",
+        (&id, &secret),
+        &[("grant_type", "client_credentials")],
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let token = answer["access_token"].as_str().unwrap();
+    let seen: serde_json::Value = post("/introspect", (&rs, &rs_secret), &[("token", token)])
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["active"], true, "{seen}");
+    assert_eq!(seen["aud"], rs.as_str());
 }

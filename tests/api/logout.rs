@@ -92,6 +92,31 @@ async fn an_unregistered_redirect_is_not_followed() {
 }
 
 #[tokio::test]
+async fn a_hint_from_an_earlier_session_asks_before_signing_out() {
+    let (app, rp) = setup("").await;
+    let earlier = sign_in(&app, &rp, "openid").await;
+    let stale = earlier["id_token"].as_str().unwrap();
+    assert_eq!(
+        logout_get(&app, &[("id_token_hint", stale)]).await.status(),
+        200
+    );
+    assert_signed_out(&app, &rp).await;
+    // The same person signs in again: a new session, which the old hint does not name.
+    sign_in(&app, &rp, "openid").await;
+    let r = logout_get(
+        &app,
+        &[
+            ("id_token_hint", stale),
+            ("post_logout_redirect_uri", POST_LOGOUT),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 200, "no redirect before the person confirms");
+    assert!(r.text().await.unwrap().contains("Sign out of Tessera?"));
+    assert_signed_in(&app, &rp).await;
+}
+
+#[tokio::test]
 async fn without_a_hint_the_person_confirms_with_a_csrf_token() {
     let (app, rp) = setup("").await;
     sign_in(&app, &rp, "openid").await;

@@ -96,7 +96,16 @@ async fn introspection_is_limited_per_client_too() {
         assert_eq!(r.body["active"], true, "{}", r.body);
     }
     let retry = assert_limited(&introspect(&a, &a_secret).await);
-    assert_eq!(introspect(&b, &b_secret).await.body["active"], true);
+    // Another client has its own budget (it asks about its own token: only that one it sees).
+    let b_access = app.client_credentials_token(&b, &b_secret).await;
+    let r = app
+        .post_form(
+            "/introspect",
+            Some((&b, &b_secret)),
+            &[("token", &b_access)],
+        )
+        .await;
+    assert_eq!(r.body["active"], true, "{}", r.body);
     // The token endpoint keeps its own budget.
     assert_eq!(token(&app, &a, &a_secret).await.status, 200);
     tokio::time::sleep(Duration::from_secs(retry) + Duration::from_millis(500)).await;
@@ -110,4 +119,50 @@ async fn the_default_limits_let_ordinary_traffic_through() {
     for _ in 0..30 {
         assert_eq!(token(&app, &a, &a_secret).await.status, 200);
     }
+}
+
+/// A public client's id is public: a flood of junk grants in its name from one address spends
+/// that address's budget, and the real client at another address is still answered.
+#[tokio::test]
+async fn a_flood_in_a_public_clients_name_does_not_lock_it_out_elsewhere() {
+    let opts = Options {
+        extra_toml: format!("[rate_limit]\ntoken_{SLOW}token_burst = 3\n"),
+    };
+    let app = crate::common::spawn_app_with_env(
+        opts,
+        &[("TESSERA_SERVER_TRUSTED_PROXIES", r#"["127.0.0.0/8"]"#)],
+    )
+    .await;
+    let (id, _) = app
+        .create_client(&[
+            "--name",
+            "SPA",
+            "--public",
+            "--redirect-uri",
+            "http://127.0.0.1:3000/cb",
+        ])
+        .await;
+    let junk_refresh = |from: &'static str| {
+        let post = app
+            .http
+            .post(app.url("/token"))
+            .header("x-forwarded-for", from)
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "junk"),
+                ("client_id", id.as_str()),
+            ])
+            .send();
+        async move { post.await.unwrap().status().as_u16() }
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..10 {
+        statuses.push(junk_refresh("203.0.113.66").await);
+    }
+    assert!(
+        statuses.contains(&429),
+        "the flooding address is limited: {statuses:?}"
+    );
+    // The real client, elsewhere, gets its grant's own answer, not 429.
+    assert_eq!(junk_refresh("198.51.100.20").await, 400);
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::common::flow::{AuthRequest, PASSWORD, Pkce, Rp, USERNAME, location};
 use crate::common::{Options, TestApp, spawn_app_with};
+use tessera::store::Reservation;
 
 const TOO_MANY: &str = "Too many attempts, try again later";
 
@@ -115,26 +116,26 @@ async fn stale_counters_are_purged_and_blocking_ones_kept() {
     let (app, _) = setup("").await;
     let store = app.store().await;
     let now = tessera::clock::Clock::system().now();
+    let no_block = |_| None;
     store
-        .throttle_record_failure("user:old", now - 1000, now - 2000)
+        .throttle_reserve("user:old", now - 1000, now - 2000, no_block)
         .await
         .unwrap();
     store
-        .throttle_record_failure("user:blocked", now - 1000, now - 2000)
+        .throttle_reserve("user:blocked", now - 1000, now - 2000, |_| Some(1060))
         .await
         .unwrap();
     store
-        .throttle_block("user:blocked", now + 60)
-        .await
-        .unwrap();
-    store
-        .throttle_record_failure("user:fresh", now, now - 900)
+        .throttle_reserve("user:fresh", now, now - 900, no_block)
         .await
         .unwrap();
     assert_eq!(store.purge_login_throttle(now - 900, now).await.unwrap(), 1);
     assert_eq!(
-        store.throttle_blocked_until("user:blocked").await.unwrap(),
-        now + 60
+        store
+            .throttle_reserve("user:blocked", now, now - 900, no_block)
+            .await
+            .unwrap(),
+        Reservation::Blocked { until: now + 60 }
     );
 }
 

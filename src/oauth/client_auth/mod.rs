@@ -156,16 +156,22 @@ fn secret_matches(client: &ClientRow, secret: &str) -> bool {
         .is_some_and(|h| constant_time_eq(&sha256_hex(secret), h))
 }
 
+/// The credentials of an `Authorization: Basic` header value. The scheme name is
+/// case-insensitive (RFC 7235 §2.1, RFC 7617 §2).
+fn basic_credentials(value: &str) -> Option<&str> {
+    let (scheme, credentials) = value.trim_start().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("basic")
+        .then(|| credentials.trim_start())
+}
+
 /// Reads the credentials; more than one method in one request is `invalid_request`
 /// (RFC 6749 §2.3: "MUST NOT use more than one authentication method in each request").
 fn presented<'a>(headers: &HeaderMap, params: &'a Params) -> Result<Presented<'a>, OAuthError> {
     let basic = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Basic ")
-                .or_else(|| v.strip_prefix("basic "))
-        });
+        .and_then(basic_credentials);
     let secret = params.get("client_secret");
     let assertion = params.get("client_assertion");
     let count = usize::from(basic.is_some())
@@ -230,7 +236,17 @@ fn decode_basic(b64: &str) -> Option<(String, String)> {
 
 #[cfg(test)]
 mod tests {
-    use super::decode_basic;
+    use super::{basic_credentials, decode_basic};
+
+    #[test]
+    fn the_basic_scheme_is_case_insensitive() {
+        for v in ["Basic abc", "basic abc", "BASIC abc", "bAsIc  abc"] {
+            assert_eq!(basic_credentials(v), Some("abc"), "{v}");
+        }
+        for v in ["Bearer abc", "Basicabc", "Basic", "Digest Basic abc"] {
+            assert_eq!(basic_credentials(v), None, "{v}");
+        }
+    }
 
     #[test]
     fn basic_credentials_are_form_decoded() {

@@ -25,7 +25,11 @@ pub async fn handle(
     client.require_grant("authorization_code")?;
     let code_hash = sha256_hex(params.require("code")?);
     let now = state.now();
-    let code = match state.store.redeem_code(&code_hash, now).await? {
+    let code = match state
+        .store
+        .redeem_code(&code_hash, &client.client.client_id, now)
+        .await?
+    {
         Redemption::Redeemed(code) => code,
         Redemption::Reused(code) => {
             revoke_issued(state, &code, now).await?;
@@ -35,6 +39,13 @@ pub async fn handle(
             }
             .emit();
             return Err(OAuthError::invalid_grant("the code has already been used"));
+        }
+        // RFC 6749 §4.1.3: the code must have been issued to the authenticated client. Another
+        // client's attempt neither spends the code nor revokes what it issued.
+        Redemption::OtherClient => {
+            return Err(OAuthError::invalid_grant(
+                "the code was issued to another client",
+            ));
         }
         Redemption::Unknown => return Err(OAuthError::invalid_grant("the code is not valid")),
     };

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::error::{ErrorCode, OAuthError};
+use crate::http::client_ip::ClientIp;
 use crate::http::form::Params;
 use crate::http::form::require_form;
 use crate::oauth::client_auth::authenticate;
@@ -47,6 +48,7 @@ impl IntoResponse for TokenResponse {
 /// `POST /token`.
 pub async fn token(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<TokenResponse, OAuthError> {
@@ -54,9 +56,16 @@ pub async fn token(
     let params = Params::parse(&body)?;
     let grant_type = params.require("grant_type")?;
     let client = authenticate(&state, &headers, &params).await?;
-    state
-        .rate_limits
-        .check(Limited::Token, &client.client.client_id)?;
+    if client.is_confidential() {
+        state
+            .rate_limits
+            .check(Limited::Token, &client.client.client_id)?;
+    } else {
+        // Anyone can name a public client: its budget is counted per address too.
+        state
+            .rate_limits
+            .check_public_token(&client.client.client_id, ip)?;
+    }
     match grant_type {
         "client_credentials" => client_credentials::handle(&state, &client, &params).await,
         "authorization_code" => authorization_code::handle(&state, &client, &params).await,
