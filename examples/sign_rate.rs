@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use tessera::keys::{Alg, raw_sign_rate};
+use tessera::domain::Alg;
+use tessera::keys::raw_sign_rate;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
+use crate::domain::Alg;
 use crate::http::client_ip::TrustedProxies;
-use crate::keys::Alg;
 
 /// The whole configuration. Only `issuer`, `server.bind`, `database.url` and `keys.dir` are
 /// required; everything else has a safe default.

@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::{print_json, report_assignment, report_removal};
 use crate::config::Config;
 use crate::crypto::{random_token, sha256_hex};
+use crate::domain::Alg;
 use crate::domain::{RedirectUri, Scope};
-use crate::keys::Alg;
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
 /// Client commands.
@@ -343,7 +343,7 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
                     .keys
                     .algorithms
                     .iter()
-                    .map(|a| a.name())
+                    .map(|a| a.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             );

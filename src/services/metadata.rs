@@ -5,8 +5,9 @@
 use serde_json::json;
 
 use crate::config::Config;
+use crate::domain::Alg;
 use crate::http::paths;
-use crate::keys::{Alg, KeyManager};
+use crate::keys::KeyManager;
 
 /// Scopes Tessera understands, advertised in `scopes_supported`.
 pub const SCOPES_SUPPORTED: &[&str] = &[
@@ -51,7 +52,7 @@ pub const AUTH_METHODS_SUPPORTED: &[&str] = &[
 /// Algorithms accepted for `private_key_jwt` client assertions (RFC 7523): every asymmetric
 /// algorithm Tessera knows, whatever its own keys use; never `none` or HMAC (RFC 8414 §2).
 pub fn client_assertion_algs() -> Vec<&'static str> {
-    Alg::ALL.iter().map(|a| a.name()).collect()
+    Alg::ALL.iter().map(|a| a.as_str()).collect()
 }
 
 /// The two pre-serialised discovery documents.
@@ -68,7 +69,7 @@ impl Documents {
     pub fn build(config: &Config, keys: &KeyManager) -> Self {
         let issuer = config.issuer.as_str();
         let url = |path: &str| format!("{issuer}{path}");
-        let algs: Vec<&str> = keys.algorithms().iter().map(|a| a.name()).collect();
+        let algs: Vec<&str> = keys.algorithms().iter().map(|a| a.as_str()).collect();
         let assertion_algs = client_assertion_algs();
         // OpenID Connect Discovery 1.0 §3; RFC 8414 §2 registers the same names for the shared
         // fields and allows the rest. Only endpoints and features Tessera serves are listed

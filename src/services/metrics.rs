@@ -30,8 +30,9 @@ use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::Context;
 use tracing_subscriber::registry::LookupSpan;
 
+use crate::domain::KeyState;
 use crate::http::paths;
-use crate::keys::{KeyManager, KeyState};
+use crate::keys::KeyManager;
 
 /// The tracing target of audit events (`tracing::info!(target: "audit", event = "...")`).
 pub const AUDIT_TARGET: &str = "audit";
@@ -413,13 +414,13 @@ impl Collector for KeyGauge {
             prometheus_client::metrics::MetricType::Gauge,
         )?;
         for &alg in self.0.algorithms() {
-            for state in [KeyState::Next, KeyState::Active, KeyState::Retired] {
+            for state in KeyState::ALL {
                 let count = keys
                     .iter()
                     .filter(|k| k.alg == alg && k.state == state)
                     .count();
                 let labels = KeyLabels {
-                    alg: alg.name(),
+                    alg: alg.as_str(),
                     state: state.as_str(),
                 };
                 ConstGauge::new(count as i64).encode(family.encode_family(&labels)?)?;

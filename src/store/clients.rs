@@ -3,6 +3,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::decode::json_list;
 use super::{Store, StoreResult, conflict_as};
 
 /// A client as stored; list columns are decoded from JSON.
@@ -40,14 +41,6 @@ pub struct NewClient {
     pub id_token_alg: Option<String>,
     pub first_party: bool,
     pub backchannel_logout_uri: Option<String>,
-}
-
-fn json_list(r: &AnyRow, col: &str) -> sqlx::Result<Vec<String>> {
-    let text: String = r.try_get(col)?;
-    serde_json::from_str(&text).map_err(|e| sqlx::Error::ColumnDecode {
-        index: col.to_string(),
-        source: Box::new(e),
-    })
 }
 
 impl ClientRow {

@@ -6,6 +6,7 @@ mod assertions;
 mod clients;
 mod codes;
 mod consents;
+mod decode;
 mod epochs;
 mod keys;
 mod purge;

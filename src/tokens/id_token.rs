@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Scope;
-use crate::keys::{Alg, KeyError};
+use crate::domain::{Alg, Scope};
+use crate::keys::KeyError;
 use crate::store::{ClientRow, UserRow};
 
 use super::{Entitlements, TokenService, half_hash};
