@@ -1,13 +1,13 @@
 //! `tessera client …`
 
+use clap::builder::PossibleValue;
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 
 use super::{print_json, report_assignment, report_removal};
 use crate::config::Config;
 use crate::crypto::{random_token, sha256_hex};
-use crate::domain::Alg;
-use crate::domain::{RedirectUri, Scope};
+use crate::domain::{Alg, AuthMethod, GrantType, RedirectUri, Scope};
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
 /// Client commands.
@@ -54,43 +54,25 @@ pub enum ClientCommand {
     },
 }
 
-/// Grant types a client may be registered for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum GrantType {
-    AuthorizationCode,
-    RefreshToken,
-    ClientCredentials,
-}
+/// `--grant-type` takes the domain's names.
+impl ValueEnum for GrantType {
+    fn value_variants<'a>() -> &'a [Self] {
+        &GrantType::ALL
+    }
 
-impl GrantType {
-    fn as_str(self) -> &'static str {
-        match self {
-            GrantType::AuthorizationCode => "authorization_code",
-            GrantType::RefreshToken => "refresh_token",
-            GrantType::ClientCredentials => "client_credentials",
-        }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
     }
 }
 
-/// Client authentication methods (RFC 6749 §2.3, OIDC Core §9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum AuthMethod {
-    ClientSecretBasic,
-    ClientSecretPost,
-    PrivateKeyJwt,
-    None,
-}
+/// `--auth-method` takes the domain's names.
+impl ValueEnum for AuthMethod {
+    fn value_variants<'a>() -> &'a [Self] {
+        &AuthMethod::ALL
+    }
 
-impl AuthMethod {
-    fn as_str(self) -> &'static str {
-        match self {
-            AuthMethod::ClientSecretBasic => "client_secret_basic",
-            AuthMethod::ClientSecretPost => "client_secret_post",
-            AuthMethod::PrivateKeyJwt => "private_key_jwt",
-            AuthMethod::None => "none",
-        }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
     }
 }
 
@@ -150,14 +132,14 @@ struct Created {
 struct ClientOut<'a> {
     client_id: &'a str,
     name: &'a str,
-    auth_method: &'a str,
+    auth_method: AuthMethod,
     redirect_uris: &'a [String],
     post_logout_redirect_uris: &'a [String],
-    grant_types: &'a [String],
+    grant_types: &'a [GrantType],
     scope: &'a str,
     jwks_uri: Option<&'a str>,
     first_party: bool,
-    id_token_signed_response_alg: Option<&'a str>,
+    id_token_signed_response_alg: Option<Alg>,
     backchannel_logout_uri: Option<&'a str>,
     created_at: i64,
 }
@@ -167,14 +149,14 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
         Self {
             client_id: &c.client_id,
             name: &c.name,
-            auth_method: &c.auth_method,
+            auth_method: c.auth_method,
             redirect_uris: &c.redirect_uris,
             post_logout_redirect_uris: &c.post_logout_redirect_uris,
             grant_types: &c.grant_types,
             scope: &c.scopes,
             jwks_uri: c.jwks_uri.as_deref(),
             first_party: c.first_party,
-            id_token_signed_response_alg: c.id_token_alg.as_deref(),
+            id_token_signed_response_alg: c.id_token_alg,
             backchannel_logout_uri: c.backchannel_logout_uri.as_deref(),
             created_at: c.created_at,
         }
@@ -217,7 +199,11 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
                     c.client_id,
                     c.name,
                     c.auth_method,
-                    c.grant_types.join(",")
+                    c.grant_types
+                        .iter()
+                        .map(|g| g.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
                 );
             }
             Ok(())
@@ -362,14 +348,17 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
         client_id: new_client_id(),
         name,
         secret_hash: secret.as_deref().map(sha256_hex),
-        auth_method: auth_method.as_str().to_string(),
+        auth_method,
         redirect_uris,
         post_logout_redirect_uris,
-        grant_types: grant_types.iter().map(|g| g.as_str().to_string()).collect(),
+        grant_types,
         scopes: scopes.to_string(),
         jwks_uri,
         jwks,
-        id_token_alg: args.id_token_signed_response_alg,
+        id_token_alg: args
+            .id_token_signed_response_alg
+            .as_deref()
+            .and_then(Alg::parse),
         first_party: args.first_party,
         backchannel_logout_uri: args.backchannel_logout_uri,
     };

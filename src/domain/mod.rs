@@ -4,6 +4,9 @@
 mod closed_set;
 
 mod alg;
+mod auth_method;
+mod client_kind;
+mod grant_type;
 mod key_state;
 mod permission;
 mod redirect_uri;
@@ -11,7 +14,10 @@ mod scope;
 mod username;
 
 pub use alg::Alg;
+pub use auth_method::AuthMethod;
+pub use client_kind::ClientKind;
 pub use closed_set::UnknownName;
+pub use grant_type::GrantType;
 pub use key_state::KeyState;
 pub use permission::{Permission, parse_role_name};
 pub use redirect_uri::RedirectUri;

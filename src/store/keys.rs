@@ -3,7 +3,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Store, StoreError, StoreResult, decode};
+use super::{Store, StoreError, StoreResult, columns};
 use crate::domain::{Alg, KeyState};
 
 /// A signing key as stored.
@@ -24,8 +24,8 @@ impl KeyRow {
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(Self {
             kid: r.try_get("kid")?,
-            alg: decode::name(r, "alg")?,
-            state: decode::name(r, "state")?,
+            alg: columns::name(r, "alg")?,
+            state: columns::name(r, "state")?,
             public_jwk: r.try_get("public_jwk")?,
             private_enc: r.try_get("private_enc")?,
             created_at: r.try_get("created_at")?,

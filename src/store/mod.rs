@@ -5,8 +5,8 @@
 mod assertions;
 mod clients;
 mod codes;
+mod columns;
 mod consents;
-mod decode;
 mod epochs;
 mod keys;
 mod purge;

@@ -92,8 +92,6 @@ impl TokenService {
     pub fn id_token_alg(&self, client: &ClientRow) -> Alg {
         client
             .id_token_alg
-            .as_deref()
-            .and_then(Alg::parse)
             .filter(|a| self.keys.algorithms().contains(a))
             .unwrap_or(self.id_token_alg)
     }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::domain::Scope;
+use crate::domain::{ClientKind, GrantType, Scope};
 use crate::error::{ErrorCode, OAuthError, PageError};
 use crate::http::form::Params;
 use crate::state::AppState;
@@ -92,7 +92,7 @@ pub fn check_response_type(params: &Params, client: &ClientRow) -> Result<(), OA
             "missing parameter `response_type`",
         )),
         Some("code") => {
-            if client.grant_types.iter().any(|g| g == "authorization_code") {
+            if client.registered_for(GrantType::AuthorizationCode) {
                 Ok(())
             } else {
                 Err(OAuthError::unauthorized_client(
@@ -140,7 +140,7 @@ pub fn check_pkce(
                 "code_challenge_method without code_challenge",
             ));
         }
-        let public = client.auth_method == "none";
+        let public = client.kind() == ClientKind::Public;
         if public || config.authorization.require_pkce_for_confidential {
             return Err(OAuthError::invalid_request(
                 "PKCE is required: send code_challenge with code_challenge_method S256",

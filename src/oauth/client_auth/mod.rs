@@ -11,7 +11,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::crypto::{constant_time_eq, sha256_hex};
-use crate::domain::Scope;
+use crate::domain::{AuthMethod, ClientKind, GrantType, Scope};
 use crate::error::{Challenge, OAuthError};
 use crate::http::form::Params;
 use crate::state::AppState;
@@ -28,12 +28,12 @@ pub struct AuthenticatedClient {
 impl AuthenticatedClient {
     /// Whether the client holds credentials (anything but `none`).
     pub fn is_confidential(&self) -> bool {
-        self.client.auth_method != "none"
+        self.client.kind() == ClientKind::Confidential
     }
 
     /// RFC 6749 §5.2 `unauthorized_client` unless the client registered `grant`.
-    pub fn require_grant(&self, grant: &str) -> Result<(), OAuthError> {
-        if self.client.grant_types.iter().any(|g| g == grant) {
+    pub fn require_grant(&self, grant: GrantType) -> Result<(), OAuthError> {
+        if self.client.registered_for(grant) {
             Ok(())
         } else {
             Err(OAuthError::unauthorized_client(format!(
@@ -136,14 +136,18 @@ async fn method_matches(
     presented: &Presented<'_>,
     client: &ClientRow,
 ) -> Result<bool, OAuthError> {
-    Ok(match (presented, client.auth_method.as_str()) {
-        (Presented::Basic { secret, .. }, "client_secret_basic") => secret_matches(client, secret),
-        (Presented::Post { secret, .. }, "client_secret_post") => secret_matches(client, secret),
-        (Presented::Assertion { assertion, .. }, "private_key_jwt") => {
+    Ok(match (presented, client.auth_method) {
+        (Presented::Basic { secret, .. }, AuthMethod::ClientSecretBasic) => {
+            secret_matches(client, secret)
+        }
+        (Presented::Post { secret, .. }, AuthMethod::ClientSecretPost) => {
+            secret_matches(client, secret)
+        }
+        (Presented::Assertion { assertion, .. }, AuthMethod::PrivateKeyJwt) => {
             crate::oauth::client_auth::private_key_jwt::verify(state, client, assertion).await?;
             true
         }
-        (Presented::None { .. }, "none") => true,
+        (Presented::None { .. }, AuthMethod::None) => true,
         _ => false,
     })
 }

@@ -3,7 +3,7 @@
 //! `offline_access`, a refresh token (OIDC Core §11).
 
 use crate::crypto::{constant_time_eq, random_token, sha256_b64url, sha256_hex};
-use crate::domain::Scope;
+use crate::domain::{GrantType, Scope};
 use crate::error::OAuthError;
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
@@ -21,7 +21,7 @@ pub async fn handle(
     client: &AuthenticatedClient,
     params: &Params,
 ) -> Result<TokenResponse, OAuthError> {
-    client.require_grant("authorization_code")?;
+    client.require_grant(GrantType::AuthorizationCode)?;
     let code_hash = sha256_hex(params.require("code")?);
     let now = state.now();
     let code = match state.store.redeem_code(&code_hash, now).await? {
@@ -152,12 +152,8 @@ async fn issue_refresh(
     access: &MintedAccessToken,
     now: i64,
 ) -> Result<Option<(String, String)>, OAuthError> {
-    let wanted = scope.contains("offline_access")
-        && client
-            .client
-            .grant_types
-            .iter()
-            .any(|g| g == "refresh_token");
+    let wanted =
+        scope.contains("offline_access") && client.client.registered_for(GrantType::RefreshToken);
     if !wanted {
         return Ok(None);
     }

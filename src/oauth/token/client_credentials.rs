@@ -1,7 +1,7 @@
 //! The client_credentials grant (RFC 6749 §4.4): a confidential client gets an access token for
 //! itself. No refresh token (§4.4.3), no ID token; `sub` is the client_id.
 
-use crate::domain::Scope;
+use crate::domain::{GrantType, Scope};
 use crate::error::OAuthError;
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
@@ -22,7 +22,7 @@ pub async fn handle(
             "client_credentials is for confidential clients only",
         ));
     }
-    client.require_grant("client_credentials")?;
+    client.require_grant(GrantType::ClientCredentials)?;
     let allowed = client.allowed_scope();
     // RFC 6749 §3.3: no scope requested → the client's registered (default) scope.
     let scope = match params.get("scope") {

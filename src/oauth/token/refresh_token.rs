@@ -20,7 +20,7 @@
 //! Anything else is reuse as without a window.
 
 use crate::crypto::{random_token, sha256_hex};
-use crate::domain::Scope;
+use crate::domain::{GrantType, Scope};
 use crate::error::OAuthError;
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
@@ -38,7 +38,7 @@ pub async fn handle(
     client: &AuthenticatedClient,
     params: &Params,
 ) -> Result<TokenResponse, OAuthError> {
-    client.require_grant("refresh_token")?;
+    client.require_grant(GrantType::RefreshToken)?;
     let presented = params.require("refresh_token")?;
     let now = state.now();
     let (token, superseded) = live_token(state, client, presented, now).await?;
