@@ -7,7 +7,9 @@ use serde::Serialize;
 use super::{print_json, report_assignment, report_removal};
 use crate::config::Config;
 use crate::crypto::{random_token, sha256_hex};
-use crate::domain::{Alg, AuthMethod, GrantType, RedirectUri, Scope};
+use crate::domain::{
+    Alg, AuthMethod, ClientRegistration, DEFAULT_SCOPE, GrantType, RedirectUri, RegistrationError,
+};
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
 /// Client commands.
@@ -92,7 +94,7 @@ pub struct CreateArgs {
     #[arg(long = "grant-type", value_enum)]
     grant_types: Vec<GrantType>,
     /// Scopes the client may request, space-separated.
-    #[arg(long, default_value = "openid profile email offline_access")]
+    #[arg(long, default_value = DEFAULT_SCOPE)]
     scope: String,
     /// How the client authenticates at the token endpoint. Default: client_secret_basic.
     #[arg(long, value_enum)]
@@ -267,102 +269,80 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
     }
 }
 
-/// Checks the flags against each other and builds the row to insert (with the secret to show).
+/// Checks the flags against the registration rules and builds the row to insert (with the
+/// secret to show).
 fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Option<String>)> {
-    let name = args.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        anyhow::bail!("--name must be 1 to 100 printable characters");
-    }
-    let auth_method = match (args.public, args.auth_method) {
-        (true, None | Some(AuthMethod::None)) => AuthMethod::None,
-        (true, Some(m)) => anyhow::bail!(
-            "--public means auth method none; it cannot be combined with --auth-method {}",
-            m.as_str()
-        ),
-        (false, m) => m.unwrap_or(AuthMethod::ClientSecretBasic),
+    let registration = ClientRegistration {
+        name: args.name,
+        public: args.public,
+        auth_method: args.auth_method,
+        grant_types: args.grant_types,
+        redirect_uris: args.redirect_uris,
+        post_logout_redirect_uris: args.post_logout_redirect_uris,
+        scope: args.scope,
+        jwks_uri: args.jwks_uri,
+        jwks: args.jwks_file,
+        id_token_signed_response_alg: args.id_token_signed_response_alg,
+        backchannel_logout_uri: args.backchannel_logout_uri,
+        first_party: args.first_party,
+        allow_insecure_redirect: args.allow_insecure_redirect,
     };
-    let mut grant_types = args.grant_types.clone();
-    if grant_types.is_empty() {
-        grant_types = vec![GrantType::AuthorizationCode, GrantType::RefreshToken];
-    }
-    grant_types.dedup();
-    if auth_method == AuthMethod::None && grant_types.contains(&GrantType::ClientCredentials) {
-        anyhow::bail!(
-            "client_credentials needs a confidential client (RFC 6749 §4.4); a public client cannot use it"
-        );
-    }
-    let redirect_uris = parse_uris(&args.redirect_uris, args.allow_insecure_redirect)?;
-    if grant_types.contains(&GrantType::AuthorizationCode) && redirect_uris.is_empty() {
-        anyhow::bail!("the authorization_code grant needs at least one --redirect-uri");
-    }
-    let post_logout_redirect_uris = parse_uris(
-        &args.post_logout_redirect_uris,
-        args.allow_insecure_redirect,
-    )?;
-    let scopes = Scope::parse(&args.scope).map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
-    let (jwks_uri, jwks) = match auth_method {
-        AuthMethod::PrivateKeyJwt => match (&args.jwks_uri, &args.jwks_file) {
-            (Some(uri), None) => {
-                let url =
-                    url::Url::parse(uri).map_err(|e| anyhow::anyhow!("--jwks-uri `{uri}`: {e}"))?;
-                if url.scheme() != "https"
-                    && !matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
-                {
-                    anyhow::bail!("--jwks-uri must be https (http only on loopback)");
-                }
-                (Some(uri.clone()), None)
-            }
-            (None, Some(path)) => (None, Some(read_jwks_file(path)?)),
-            _ => anyhow::bail!("private_key_jwt needs --jwks-uri or --jwks-file"),
-        },
-        _ if args.jwks_uri.is_some() || args.jwks_file.is_some() => {
-            anyhow::bail!("--jwks-uri and --jwks-file go with --auth-method private_key_jwt")
-        }
-        _ => (None, None),
-    };
-    if let Some(alg) = &args.id_token_signed_response_alg {
-        let ok = Alg::parse(alg).is_some_and(|a| config.keys.algorithms.contains(&a));
-        if !ok {
-            anyhow::bail!(
-                "--id-token-signed-response-alg {alg} is not one of the enabled algorithms ({})",
-                config
-                    .keys
-                    .algorithms
-                    .iter()
-                    .map(|a| a.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-    }
-    if let Some(uri) = &args.backchannel_logout_uri {
-        RedirectUri::parse(uri, args.allow_insecure_redirect)
-            .map_err(|e| anyhow::anyhow!("--backchannel-logout-uri: {e}"))?;
-    }
-    let secret = matches!(
-        auth_method,
-        AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost
-    )
-    .then(|| random_token(32));
+    let valid = registration
+        .validate(&config.keys.algorithms, |path| {
+            read_jwks_file(&path).map_err(|e| e.to_string())
+        })
+        .map_err(|e| anyhow::anyhow!(flag_message(e)))?;
+    let secret = valid.auth_method.uses_secret().then(|| random_token(32));
+    let uris = |list: &[RedirectUri]| list.iter().map(|u| u.to_string()).collect();
     let client = NewClient {
         client_id: new_client_id(),
-        name,
+        name: valid.name,
         secret_hash: secret.as_deref().map(sha256_hex),
-        auth_method,
-        redirect_uris,
-        post_logout_redirect_uris,
-        grant_types,
-        scopes: scopes.to_string(),
-        jwks_uri,
-        jwks,
-        id_token_alg: args
-            .id_token_signed_response_alg
-            .as_deref()
-            .and_then(Alg::parse),
-        first_party: args.first_party,
-        backchannel_logout_uri: args.backchannel_logout_uri,
+        auth_method: valid.auth_method,
+        redirect_uris: uris(&valid.redirect_uris),
+        post_logout_redirect_uris: uris(&valid.post_logout_redirect_uris),
+        grant_types: valid.grant_types,
+        scopes: valid.scope.to_string(),
+        jwks_uri: valid.jwks_uri,
+        jwks: valid.jwks,
+        id_token_alg: valid.id_token_alg,
+        first_party: valid.first_party,
+        backchannel_logout_uri: valid.backchannel_logout_uri.map(|u| u.to_string()),
     };
     Ok((client, secret))
+}
+
+/// A refused registration in the terms of `client create`'s flags.
+fn flag_message(e: RegistrationError) -> String {
+    use RegistrationError as E;
+    match e {
+        E::Name => "--name must be 1 to 100 printable characters".into(),
+        E::PublicWithAuthMethod(m) => {
+            format!("--public means auth method none; it cannot be combined with --auth-method {m}")
+        }
+        E::NoRedirectUri => "the authorization_code grant needs at least one --redirect-uri".into(),
+        E::Scope(e) => format!("--scope: {e}"),
+        E::JwksUriInvalid { uri, reason } => format!("--jwks-uri `{uri}`: {reason}"),
+        E::JwksUriInsecure => "--jwks-uri must be https (http only on loopback)".into(),
+        // Both at once is refused by clap before the rules run.
+        E::NoKeys | E::BothKeySources => "private_key_jwt needs --jwks-uri or --jwks-file".into(),
+        E::KeysWithoutPrivateKeyJwt => {
+            "--jwks-uri and --jwks-file go with --auth-method private_key_jwt".into()
+        }
+        E::IdTokenAlg { alg, enabled } => format!(
+            "--id-token-signed-response-alg {alg} is not one of the enabled algorithms ({})",
+            enabled
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        E::BackchannelLogoutUri(e) => format!("--backchannel-logout-uri: {e}"),
+        E::PublicClientCredentials
+        | E::RedirectUri(_)
+        | E::PostLogoutRedirectUri(_)
+        | E::Jwks(_) => e.to_string(),
+    }
 }
 
 /// A new client_id: 128 random bits, base64url, never beginning with `-` or `_`, so an operator
@@ -375,17 +355,6 @@ fn new_client_id() -> String {
             return id;
         }
     }
-}
-
-fn parse_uris(uris: &[String], allow_insecure: bool) -> anyhow::Result<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for u in uris {
-        let parsed = RedirectUri::parse(u, allow_insecure).map_err(anyhow::Error::msg)?;
-        if !out.iter().any(|o| o == parsed.as_str()) {
-            out.push(parsed.as_str().to_string());
-        }
-    }
-    Ok(out)
 }
 
 /// Reads and checks a JWK Set file: JSON with a `keys` array of public keys.

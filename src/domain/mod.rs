@@ -6,6 +6,7 @@ mod closed_set;
 mod alg;
 mod auth_method;
 mod client_kind;
+mod client_registration;
 mod grant_type;
 mod key_state;
 mod permission;
@@ -16,6 +17,9 @@ mod username;
 pub use alg::Alg;
 pub use auth_method::AuthMethod;
 pub use client_kind::ClientKind;
+pub use client_registration::{
+    ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, RegistrationError, ValidRegistration,
+};
 pub use closed_set::UnknownName;
 pub use grant_type::GrantType;
 pub use key_state::KeyState;
