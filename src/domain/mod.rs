@@ -7,10 +7,13 @@ mod alg;
 mod auth_method;
 mod client_kind;
 mod client_registration;
+mod code_challenge_method;
 mod grant_type;
 mod key_state;
 mod permission;
+mod prompt_value;
 mod redirect_uri;
+mod response_mode;
 mod scope;
 mod username;
 
@@ -21,9 +24,12 @@ pub use client_registration::{
     ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, RegistrationError, ValidRegistration,
 };
 pub use closed_set::UnknownName;
+pub use code_challenge_method::CodeChallengeMethod;
 pub use grant_type::GrantType;
 pub use key_state::KeyState;
 pub use permission::{Permission, parse_role_name};
+pub use prompt_value::PromptValue;
 pub use redirect_uri::RedirectUri;
+pub use response_mode::ResponseMode;
 pub use scope::Scope;
 pub use username::Username;
