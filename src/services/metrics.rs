@@ -30,7 +30,7 @@ use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::Context;
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::domain::KeyState;
+use crate::domain::{GrantType, KeyState};
 use crate::http::paths;
 use crate::keys::KeyManager;
 
@@ -372,12 +372,7 @@ impl Visit for AuditFields {
         match field.name() {
             "event" => self.event = AuditEvent::parse(value),
             "grant" => {
-                self.grant = Some(match value {
-                    "authorization_code" => "authorization_code",
-                    "refresh_token" => "refresh_token",
-                    "client_credentials" => "client_credentials",
-                    _ => "other",
-                })
+                self.grant = Some(GrantType::parse(value).map_or("other", GrantType::as_str))
             }
             "kind" => {
                 self.kind = Some(match value {
