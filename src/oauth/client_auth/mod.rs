@@ -3,6 +3,7 @@
 
 pub mod private_key_jwt;
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::http::HeaderMap;
@@ -18,6 +19,7 @@ use crate::state::AppState;
 use crate::store::ClientRow;
 
 /// A client whose identity has been proven (or, for public clients, asserted by client_id).
+/// It reads as its registration: `client.client_id`, `client.redirect_uris`.
 #[derive(Debug, Clone)]
 pub struct AuthenticatedClient {
     pub client: Arc<ClientRow>,
@@ -25,15 +27,23 @@ pub struct AuthenticatedClient {
     pub used_basic: bool,
 }
 
+impl Deref for AuthenticatedClient {
+    type Target = ClientRow;
+
+    fn deref(&self) -> &ClientRow {
+        &self.client
+    }
+}
+
 impl AuthenticatedClient {
     /// Whether the client holds credentials (anything but `none`).
     pub fn is_confidential(&self) -> bool {
-        self.client.kind() == ClientKind::Confidential
+        self.kind() == ClientKind::Confidential
     }
 
     /// RFC 6749 §5.2 `unauthorized_client` unless the client registered `grant`.
     pub fn require_grant(&self, grant: GrantType) -> Result<(), OAuthError> {
-        if self.client.registered_for(grant) {
+        if self.registered_for(grant) {
             Ok(())
         } else {
             Err(OAuthError::unauthorized_client(format!(
@@ -44,7 +54,7 @@ impl AuthenticatedClient {
 
     /// The scopes the client was registered for.
     pub fn allowed_scope(&self) -> Scope {
-        Scope::parse(&self.client.scopes).unwrap_or_default()
+        Scope::parse(&self.scopes).unwrap_or_default()
     }
 }
 

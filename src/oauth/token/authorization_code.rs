@@ -15,7 +15,7 @@ use crate::tokens::{AccessGrant, MintedAccessToken, user_entitlements};
 use super::TokenResponse;
 
 /// Exchanges a code for tokens.
-#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client.client_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client_id))]
 pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,
@@ -42,7 +42,7 @@ pub async fn handle(
         .filter(|u| !u.disabled)
         .ok_or_else(|| OAuthError::invalid_grant("the user can no longer sign in"))?;
     let scope = Scope::parse(&code.scope).unwrap_or_default();
-    let client_id = &client.client.client_id;
+    let client_id = &client.client_id;
     let entitlements = user_entitlements(&state.store, &user.id, &scope).await?;
     let access = state.tokens.mint_access_token(
         &AccessGrant {
@@ -61,7 +61,7 @@ pub async fn handle(
         .then(|| {
             let input = IdTokenInput {
                 user: &user,
-                client: &client.client,
+                client,
                 scope: &scope,
                 nonce: code.nonce.as_deref(),
                 auth_time: code.auth_time,
@@ -97,7 +97,7 @@ fn check_binding(
     params: &Params,
     now: i64,
 ) -> Result<(), OAuthError> {
-    if code.client_id != client.client.client_id {
+    if code.client_id != client.client_id {
         return Err(OAuthError::invalid_grant(
             "the code was issued to another client",
         ));
@@ -107,7 +107,7 @@ fn check_binding(
     }
     let uri_ok = match params.get("redirect_uri") {
         Some(uri) => uri == code.redirect_uri,
-        None => client.client.redirect_uris.len() == 1,
+        None => client.redirect_uris.len() == 1,
     };
     if !uri_ok {
         return Err(OAuthError::invalid_grant(
@@ -152,8 +152,7 @@ async fn issue_refresh(
     access: &MintedAccessToken,
     now: i64,
 ) -> Result<Option<(String, String)>, OAuthError> {
-    let wanted =
-        scope.contains("offline_access") && client.client.registered_for(GrantType::RefreshToken);
+    let wanted = scope.contains("offline_access") && client.registered_for(GrantType::RefreshToken);
     if !wanted {
         return Ok(None);
     }
@@ -165,7 +164,7 @@ async fn issue_refresh(
         .store
         .create_refresh_family(&NewRefreshFamily {
             family_id: &family_id,
-            client_id: &client.client.client_id,
+            client_id: &client.client_id,
             user_id: &code.user_id,
             scope: &code.scope,
             auth_time: code.auth_time,

@@ -11,7 +11,7 @@ use crate::tokens::{AccessGrant, Entitlements};
 use super::TokenResponse;
 
 /// Issues an access token for the client itself.
-#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client.client_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client_id))]
 pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,
@@ -36,7 +36,7 @@ pub async fn handle(
         )));
     }
     let scope = scope.to_string();
-    let client_id = &client.client.client_id;
+    let client_id = &client.client_id;
     // Issue 8: a service account's token carries its roles and permissions.
     let authz = state.clients.client_authz(&state.store, client_id).await?;
     let entitlements = Entitlements::of_client(&authz);

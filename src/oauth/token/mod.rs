@@ -55,9 +55,7 @@ pub async fn token(
     let params = Params::parse(&body)?;
     let grant_type = params.require("grant_type")?;
     let client = authenticate(&state, &headers, &params).await?;
-    state
-        .rate_limits
-        .check(Limited::Token, &client.client.client_id)?;
+    state.rate_limits.check(Limited::Token, &client.client_id)?;
     match supported(grant_type)? {
         GrantType::ClientCredentials => client_credentials::handle(&state, &client, &params).await,
         GrantType::AuthorizationCode => authorization_code::handle(&state, &client, &params).await,

@@ -32,7 +32,7 @@ use crate::tokens::{AccessGrant, Entitlements, MintedAccessToken, user_entitleme
 use super::TokenResponse;
 
 /// Exchanges a refresh token for a new access token and a new refresh token.
-#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client.client_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client_id))]
 pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,
@@ -102,7 +102,7 @@ async fn refreshed_id_token(
     };
     let input = IdTokenInput {
         user: &user,
-        client: &client.client,
+        client,
         scope,
         nonce: None,
         auth_time: token.auth_time,
@@ -167,7 +167,7 @@ async fn live_token(
         return Err(invalid());
     };
     // RFC 6749 §6: the refresh token is bound to the client it was issued to.
-    if token.client_id != client.client.client_id {
+    if token.client_id != client.client_id {
         return Err(invalid());
     }
     if token.family_revoked_at.is_some() {
