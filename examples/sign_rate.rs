@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tessera::config::Config;
-use tessera::keys::{Alg, KeyManager};
+use tessera::domain::Alg;
+use tessera::keys::KeyManager;
 use tessera::store::Store;
 
 /// The claims of a client_credentials access token, as the token endpoint serialises them.

@@ -14,6 +14,8 @@
 
 use std::net::IpAddr;
 
+use crate::domain::GrantType;
+
 mod counters;
 #[cfg(test)]
 mod tests;
@@ -123,13 +125,18 @@ pub enum Grant<'a> {
 }
 
 impl Grant<'_> {
-    /// The `grant` field and metric label.
-    pub fn name(&self) -> &'static str {
+    /// The grant type this is.
+    pub fn grant_type(&self) -> GrantType {
         match self {
-            Self::AuthorizationCode { .. } => "authorization_code",
-            Self::RefreshToken { .. } => "refresh_token",
-            Self::ClientCredentials => "client_credentials",
+            Self::AuthorizationCode { .. } => GrantType::AuthorizationCode,
+            Self::RefreshToken { .. } => GrantType::RefreshToken,
+            Self::ClientCredentials => GrantType::ClientCredentials,
         }
+    }
+
+    /// The `grant` field and metric label: the grant type's protocol name.
+    pub fn name(&self) -> &'static str {
+        self.grant_type().as_str()
     }
 }
 

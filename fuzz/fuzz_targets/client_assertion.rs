@@ -4,7 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tessera::keys::{Alg, verify_with_jwk_set};
+use tessera::domain::Alg;
+use tessera::keys::verify_with_jwk_set;
 use tessera::oauth::client_auth::private_key_jwt::unverified_subject;
 
 /// A registered set with one public key of each kind (fixed, so runs are reproducible).

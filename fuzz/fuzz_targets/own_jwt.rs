@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use tessera::state::AppState;
-use tessera::keys::Alg;
+use tessera::domain::Alg;
 use tessera::http::form::Params;
 use tessera::logout::request;
 use tessera::tokens::verify_access_token;

@@ -1,13 +1,15 @@
 //! `tessera client …`
 
+use clap::builder::PossibleValue;
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 
 use super::{print_json, report_assignment, report_removal};
 use crate::config::Config;
 use crate::crypto::{random_token, sha256_hex};
-use crate::domain::{RedirectUri, Scope};
-use crate::keys::Alg;
+use crate::domain::{
+    Alg, AuthMethod, ClientRegistration, DEFAULT_SCOPE, GrantType, RedirectUri, RegistrationError,
+};
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
 /// Client commands.
@@ -54,43 +56,25 @@ pub enum ClientCommand {
     },
 }
 
-/// Grant types a client may be registered for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum GrantType {
-    AuthorizationCode,
-    RefreshToken,
-    ClientCredentials,
-}
+/// `--grant-type` takes the domain's names.
+impl ValueEnum for GrantType {
+    fn value_variants<'a>() -> &'a [Self] {
+        &GrantType::ALL
+    }
 
-impl GrantType {
-    fn as_str(self) -> &'static str {
-        match self {
-            GrantType::AuthorizationCode => "authorization_code",
-            GrantType::RefreshToken => "refresh_token",
-            GrantType::ClientCredentials => "client_credentials",
-        }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
     }
 }
 
-/// Client authentication methods (RFC 6749 §2.3, OIDC Core §9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum AuthMethod {
-    ClientSecretBasic,
-    ClientSecretPost,
-    PrivateKeyJwt,
-    None,
-}
+/// `--auth-method` takes the domain's names.
+impl ValueEnum for AuthMethod {
+    fn value_variants<'a>() -> &'a [Self] {
+        &AuthMethod::ALL
+    }
 
-impl AuthMethod {
-    fn as_str(self) -> &'static str {
-        match self {
-            AuthMethod::ClientSecretBasic => "client_secret_basic",
-            AuthMethod::ClientSecretPost => "client_secret_post",
-            AuthMethod::PrivateKeyJwt => "private_key_jwt",
-            AuthMethod::None => "none",
-        }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
     }
 }
 
@@ -110,7 +94,7 @@ pub struct CreateArgs {
     #[arg(long = "grant-type", value_enum)]
     grant_types: Vec<GrantType>,
     /// Scopes the client may request, space-separated.
-    #[arg(long, default_value = "openid profile email offline_access")]
+    #[arg(long, default_value = DEFAULT_SCOPE)]
     scope: String,
     /// How the client authenticates at the token endpoint. Default: client_secret_basic.
     #[arg(long, value_enum)]
@@ -150,14 +134,14 @@ struct Created {
 struct ClientOut<'a> {
     client_id: &'a str,
     name: &'a str,
-    auth_method: &'a str,
+    auth_method: AuthMethod,
     redirect_uris: &'a [String],
     post_logout_redirect_uris: &'a [String],
-    grant_types: &'a [String],
+    grant_types: &'a [GrantType],
     scope: &'a str,
     jwks_uri: Option<&'a str>,
     first_party: bool,
-    id_token_signed_response_alg: Option<&'a str>,
+    id_token_signed_response_alg: Option<Alg>,
     backchannel_logout_uri: Option<&'a str>,
     created_at: i64,
 }
@@ -167,14 +151,14 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
         Self {
             client_id: &c.client_id,
             name: &c.name,
-            auth_method: &c.auth_method,
+            auth_method: c.auth_method,
             redirect_uris: &c.redirect_uris,
             post_logout_redirect_uris: &c.post_logout_redirect_uris,
             grant_types: &c.grant_types,
             scope: &c.scopes,
             jwks_uri: c.jwks_uri.as_deref(),
             first_party: c.first_party,
-            id_token_signed_response_alg: c.id_token_alg.as_deref(),
+            id_token_signed_response_alg: c.id_token_alg,
             backchannel_logout_uri: c.backchannel_logout_uri.as_deref(),
             created_at: c.created_at,
         }
@@ -217,7 +201,11 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
                     c.client_id,
                     c.name,
                     c.auth_method,
-                    c.grant_types.join(",")
+                    c.grant_types
+                        .iter()
+                        .map(|g| g.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
                 );
             }
             Ok(())
@@ -281,99 +269,80 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
     }
 }
 
-/// Checks the flags against each other and builds the row to insert (with the secret to show).
+/// Checks the flags against the registration rules and builds the row to insert (with the
+/// secret to show).
 fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Option<String>)> {
-    let name = args.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        anyhow::bail!("--name must be 1 to 100 printable characters");
-    }
-    let auth_method = match (args.public, args.auth_method) {
-        (true, None | Some(AuthMethod::None)) => AuthMethod::None,
-        (true, Some(m)) => anyhow::bail!(
-            "--public means auth method none; it cannot be combined with --auth-method {}",
-            m.as_str()
-        ),
-        (false, m) => m.unwrap_or(AuthMethod::ClientSecretBasic),
+    let registration = ClientRegistration {
+        name: args.name,
+        public: args.public,
+        auth_method: args.auth_method,
+        grant_types: args.grant_types,
+        redirect_uris: args.redirect_uris,
+        post_logout_redirect_uris: args.post_logout_redirect_uris,
+        scope: args.scope,
+        jwks_uri: args.jwks_uri,
+        jwks: args.jwks_file,
+        id_token_signed_response_alg: args.id_token_signed_response_alg,
+        backchannel_logout_uri: args.backchannel_logout_uri,
+        first_party: args.first_party,
+        allow_insecure_redirect: args.allow_insecure_redirect,
     };
-    let mut grant_types = args.grant_types.clone();
-    if grant_types.is_empty() {
-        grant_types = vec![GrantType::AuthorizationCode, GrantType::RefreshToken];
-    }
-    grant_types.dedup();
-    if auth_method == AuthMethod::None && grant_types.contains(&GrantType::ClientCredentials) {
-        anyhow::bail!(
-            "client_credentials needs a confidential client (RFC 6749 §4.4); a public client cannot use it"
-        );
-    }
-    let redirect_uris = parse_uris(&args.redirect_uris, args.allow_insecure_redirect)?;
-    if grant_types.contains(&GrantType::AuthorizationCode) && redirect_uris.is_empty() {
-        anyhow::bail!("the authorization_code grant needs at least one --redirect-uri");
-    }
-    let post_logout_redirect_uris = parse_uris(
-        &args.post_logout_redirect_uris,
-        args.allow_insecure_redirect,
-    )?;
-    let scopes = Scope::parse(&args.scope).map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
-    let (jwks_uri, jwks) = match auth_method {
-        AuthMethod::PrivateKeyJwt => match (&args.jwks_uri, &args.jwks_file) {
-            (Some(uri), None) => {
-                let url =
-                    url::Url::parse(uri).map_err(|e| anyhow::anyhow!("--jwks-uri `{uri}`: {e}"))?;
-                if url.scheme() != "https"
-                    && !matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
-                {
-                    anyhow::bail!("--jwks-uri must be https (http only on loopback)");
-                }
-                (Some(uri.clone()), None)
-            }
-            (None, Some(path)) => (None, Some(read_jwks_file(path)?)),
-            _ => anyhow::bail!("private_key_jwt needs --jwks-uri or --jwks-file"),
-        },
-        _ if args.jwks_uri.is_some() || args.jwks_file.is_some() => {
-            anyhow::bail!("--jwks-uri and --jwks-file go with --auth-method private_key_jwt")
-        }
-        _ => (None, None),
-    };
-    if let Some(alg) = &args.id_token_signed_response_alg {
-        let ok = Alg::parse(alg).is_some_and(|a| config.keys.algorithms.contains(&a));
-        if !ok {
-            anyhow::bail!(
-                "--id-token-signed-response-alg {alg} is not one of the enabled algorithms ({})",
-                config
-                    .keys
-                    .algorithms
-                    .iter()
-                    .map(|a| a.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-    }
-    if let Some(uri) = &args.backchannel_logout_uri {
-        RedirectUri::parse(uri, args.allow_insecure_redirect)
-            .map_err(|e| anyhow::anyhow!("--backchannel-logout-uri: {e}"))?;
-    }
-    let secret = matches!(
-        auth_method,
-        AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost
-    )
-    .then(|| random_token(32));
+    let valid = registration
+        .validate(&config.keys.algorithms, |path| {
+            read_jwks_file(&path).map_err(|e| e.to_string())
+        })
+        .map_err(|e| anyhow::anyhow!(flag_message(e)))?;
+    let secret = valid.auth_method.uses_secret().then(|| random_token(32));
+    let uris = |list: &[RedirectUri]| list.iter().map(|u| u.to_string()).collect();
     let client = NewClient {
         client_id: new_client_id(),
-        name,
+        name: valid.name,
         secret_hash: secret.as_deref().map(sha256_hex),
-        auth_method: auth_method.as_str().to_string(),
-        redirect_uris,
-        post_logout_redirect_uris,
-        grant_types: grant_types.iter().map(|g| g.as_str().to_string()).collect(),
-        scopes: scopes.to_string(),
-        jwks_uri,
-        jwks,
-        id_token_alg: args.id_token_signed_response_alg,
-        first_party: args.first_party,
-        backchannel_logout_uri: args.backchannel_logout_uri,
+        auth_method: valid.auth_method,
+        redirect_uris: uris(&valid.redirect_uris),
+        post_logout_redirect_uris: uris(&valid.post_logout_redirect_uris),
+        grant_types: valid.grant_types,
+        scopes: valid.scope.to_string(),
+        jwks_uri: valid.jwks_uri,
+        jwks: valid.jwks,
+        id_token_alg: valid.id_token_alg,
+        first_party: valid.first_party,
+        backchannel_logout_uri: valid.backchannel_logout_uri.map(|u| u.to_string()),
     };
     Ok((client, secret))
+}
+
+/// A refused registration in the terms of `client create`'s flags.
+fn flag_message(e: RegistrationError) -> String {
+    use RegistrationError as E;
+    match e {
+        E::Name => "--name must be 1 to 100 printable characters".into(),
+        E::PublicWithAuthMethod(m) => {
+            format!("--public means auth method none; it cannot be combined with --auth-method {m}")
+        }
+        E::NoRedirectUri => "the authorization_code grant needs at least one --redirect-uri".into(),
+        E::Scope(e) => format!("--scope: {e}"),
+        E::JwksUriInvalid { uri, reason } => format!("--jwks-uri `{uri}`: {reason}"),
+        E::JwksUriInsecure => "--jwks-uri must be https (http only on loopback)".into(),
+        // Both at once is refused by clap before the rules run.
+        E::NoKeys | E::BothKeySources => "private_key_jwt needs --jwks-uri or --jwks-file".into(),
+        E::KeysWithoutPrivateKeyJwt => {
+            "--jwks-uri and --jwks-file go with --auth-method private_key_jwt".into()
+        }
+        E::IdTokenAlg { alg, enabled } => format!(
+            "--id-token-signed-response-alg {alg} is not one of the enabled algorithms ({})",
+            enabled
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        E::BackchannelLogoutUri(e) => format!("--backchannel-logout-uri: {e}"),
+        E::PublicClientCredentials
+        | E::RedirectUri(_)
+        | E::PostLogoutRedirectUri(_)
+        | E::Jwks(_) => e.to_string(),
+    }
 }
 
 /// A new client_id: 128 random bits, base64url, never beginning with `-` or `_`, so an operator
@@ -386,17 +355,6 @@ fn new_client_id() -> String {
             return id;
         }
     }
-}
-
-fn parse_uris(uris: &[String], allow_insecure: bool) -> anyhow::Result<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for u in uris {
-        let parsed = RedirectUri::parse(u, allow_insecure).map_err(anyhow::Error::msg)?;
-        if !out.iter().any(|o| o == parsed.as_str()) {
-            out.push(parsed.as_str().to_string());
-        }
-    }
-    Ok(out)
 }
 
 /// Reads and checks a JWK Set file: JSON with a `keys` array of public keys.

@@ -32,7 +32,7 @@ pub(super) async fn run(cmd: KeysCommand, store: &Store, config: &Config) -> any
         KeysCommand::Rotate { json } => {
             let rotated = keys.rotate(true).await?;
             if !json {
-                let names: Vec<&str> = rotated.iter().map(|a| a.name()).collect();
+                let names: Vec<&str> = rotated.iter().map(|a| a.as_str()).collect();
                 println!("rotated: {}", names.join(", "));
             }
             json

@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Deserializer};
 
 use super::TrustedProxies;
-use crate::keys::Alg;
+use crate::domain::Alg;
 
 /// `[server]`: the HTTP listener.
 #[derive(Debug, Clone, Deserialize)]

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::Config;
-use crate::keys::Alg;
+use crate::domain::Alg;
 
 /// More threads than this would be a typo: each one is an OS thread with its own stack.
 const MAX_WORKER_THREADS: usize = 1024;

@@ -1,13 +1,37 @@
-//! Domain newtypes that parse input once, so an unchecked string never reaches a handler.
+//! Domain newtypes that parse input once, so an unchecked string never reaches a handler, and
+//! the closed sets of protocol names (grant types, auth methods, algorithms, key states).
 
+mod closed_set;
+
+mod alg;
+mod auth_method;
+mod client_kind;
+mod client_registration;
+mod code_challenge_method;
+mod grant_type;
 mod issuer;
+mod key_state;
 mod permission;
+mod prompt_value;
 mod redirect_uri;
+mod response_mode;
 mod scope;
 mod username;
 
+pub use alg::Alg;
+pub use auth_method::AuthMethod;
+pub use client_kind::ClientKind;
+pub use client_registration::{
+    ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, RegistrationError, ValidRegistration,
+};
+pub use closed_set::UnknownName;
+pub use code_challenge_method::CodeChallengeMethod;
+pub use grant_type::GrantType;
 pub use issuer::Issuer;
+pub use key_state::KeyState;
 pub use permission::{Permission, parse_role_name};
+pub use prompt_value::PromptValue;
 pub use redirect_uri::RedirectUri;
+pub use response_mode::ResponseMode;
 pub use scope::Scope;
 pub use username::Username;

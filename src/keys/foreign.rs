@@ -12,7 +12,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use josekit::jwk::{Jwk, JwkSet};
 use serde::Deserialize;
 
-use super::{Alg, Verified, VerifyError};
+use super::{Verified, VerifyError, algorithms};
+use crate::domain::Alg;
 
 #[derive(Deserialize)]
 struct Header {
@@ -55,7 +56,7 @@ pub fn verify_with_jwk_set(
     let mut map = jwk.as_ref().clone();
     map.remove("kid");
     let jwk = Jwk::from_map(map).map_err(|_| VerifyError::UnknownKey)?;
-    let verifier = alg.verifier(&jwk).map_err(|_| VerifyError::UnknownKey)?;
+    let verifier = algorithms::verifier(alg, &jwk).map_err(|_| VerifyError::UnknownKey)?;
     let (payload, _) = josekit::jws::deserialize_compact(token, verifier.as_ref())
         .map_err(|_| VerifyError::BadSignature)?;
     Ok(Verified {
@@ -75,7 +76,7 @@ fn key_fits(jwk: &Jwk, alg: Alg) -> bool {
         return false;
     }
     if let Some(key_alg) = jwk.algorithm() {
-        return key_alg == alg.name();
+        return key_alg == alg.as_str();
     }
     match alg {
         Alg::RS256 | Alg::PS256 => jwk.key_type() == "RSA",

@@ -6,6 +6,7 @@
 //! restart. Verification looks the key up by `kid` among published keys and pins the algorithm to
 //! that key's own (RFC 8725 §3.1): the token header never chooses it.
 
+mod algorithms;
 mod foreign;
 mod kek;
 mod signer;
@@ -19,126 +20,14 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use josekit::jwk::Jwk;
-use josekit::jws::{ES256, EdDSA, JwsHeader, JwsSigner, JwsVerifier, PS256, RS256};
-use serde::{Deserialize, Serialize};
+use josekit::jws::{JwsHeader, JwsSigner, JwsVerifier};
+use serde::Serialize;
 
 use crate::audit::AuditEvent;
 use crate::config::Config;
 use crate::crypto::{random_token, sha256_b64url};
+use crate::domain::{Alg, KeyState};
 use crate::store::{KeyRow, Rotation, Store, StoreError};
-
-/// A JWS signing algorithm Tessera can hold keys for. `none` and HMAC are deliberately absent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-pub enum Alg {
-    RS256,
-    PS256,
-    ES256,
-    EdDSA,
-}
-
-impl Alg {
-    /// Every supported algorithm.
-    pub const ALL: [Alg; 4] = [Alg::RS256, Alg::PS256, Alg::ES256, Alg::EdDSA];
-
-    /// The JWA name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Alg::RS256 => "RS256",
-            Alg::PS256 => "PS256",
-            Alg::ES256 => "ES256",
-            Alg::EdDSA => "EdDSA",
-        }
-    }
-
-    /// Parses a JWA name; `None` for anything Tessera does not sign with.
-    pub fn parse(s: &str) -> Option<Alg> {
-        Alg::ALL.into_iter().find(|a| a.name() == s)
-    }
-
-    /// A fresh private JWK for this algorithm, carrying `kid`, `alg` and `use: sig`.
-    fn generate(self, kid: &str) -> Result<Jwk, KeyError> {
-        use josekit::jwk::KeyPair;
-        let mut jwk = match self {
-            Alg::RS256 => RS256.generate_key_pair(2048)?.to_jwk_key_pair(),
-            Alg::PS256 => PS256.generate_key_pair(2048)?.to_jwk_key_pair(),
-            Alg::ES256 => ES256.generate_key_pair()?.to_jwk_key_pair(),
-            Alg::EdDSA => EdDSA
-                .generate_key_pair(josekit::jwk::alg::ed::EdCurve::Ed25519)?
-                .to_jwk_key_pair(),
-        };
-        jwk.set_key_id(kid);
-        jwk.set_algorithm(self.name());
-        jwk.set_key_use("sig");
-        Ok(jwk)
-    }
-
-    /// ES256 and EdDSA sign through aws-lc-rs (`signer.rs` says why), RSA through josekit.
-    fn signer(self, jwk: &Jwk) -> Result<Box<dyn JwsSigner>, KeyError> {
-        Ok(match self {
-            Alg::RS256 => Box::new(RS256.signer_from_jwk(jwk)?),
-            Alg::PS256 => Box::new(PS256.signer_from_jwk(jwk)?),
-            Alg::ES256 | Alg::EdDSA => Box::new(signer::FastSigner::from_jwk(self, jwk)?),
-        })
-    }
-
-    /// ES256 and EdDSA verify through aws-lc-rs, RSA through josekit. josekit reads the JWK
-    /// first in every case, so which keys are accepted (`kty`, `use`, `key_ops`, `alg`) is
-    /// josekit's decision alone.
-    fn verifier(self, jwk: &Jwk) -> Result<Box<dyn JwsVerifier>, KeyError> {
-        let josekit = self.josekit_verifier(jwk)?;
-        Ok(match self {
-            Alg::RS256 | Alg::PS256 => josekit,
-            Alg::ES256 | Alg::EdDSA => Box::new(signer::FastVerifier::from_jwk(self, jwk)?),
-        })
-    }
-
-    fn josekit_verifier(self, jwk: &Jwk) -> Result<Box<dyn JwsVerifier>, KeyError> {
-        Ok(match self {
-            Alg::RS256 => Box::new(RS256.verifier_from_jwk(jwk)?),
-            Alg::PS256 => Box::new(PS256.verifier_from_jwk(jwk)?),
-            Alg::ES256 => Box::new(ES256.verifier_from_jwk(jwk)?),
-            Alg::EdDSA => Box::new(EdDSA.verifier_from_jwk(jwk)?),
-        })
-    }
-}
-
-impl fmt::Display for Alg {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A key's place in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum KeyState {
-    /// Published, not yet signing: relying parties learn it before it is used.
-    Next,
-    /// The one key of its algorithm that signs.
-    Active,
-    /// No longer signing; published until every token it signed has expired.
-    Retired,
-}
-
-impl KeyState {
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "next" => Some(KeyState::Next),
-            "active" => Some(KeyState::Active),
-            "retired" => Some(KeyState::Retired),
-            _ => None,
-        }
-    }
-
-    /// The state as stored and shown (`next`, `active`, `retired`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeyState::Next => "next",
-            KeyState::Active => "active",
-            KeyState::Retired => "retired",
-        }
-    }
-}
 
 /// Key-management failures.
 #[derive(Debug, thiserror::Error)]
@@ -267,10 +156,7 @@ impl KeyManager {
         let now = self.inner.store.clock().now();
         let rows = self.inner.store.published_keys(now).await?;
         for &alg in &self.inner.algorithms {
-            let has = |state: KeyState| {
-                rows.iter()
-                    .any(|r| r.alg == alg.name() && r.state == state.as_str())
-            };
+            let has = |state: KeyState| rows.iter().any(|r| r.alg == alg && r.state == state);
             let mut missing = Vec::new();
             if !has(KeyState::Active) {
                 let mut row = self.new_key_row(alg, KeyState::Active, now)?;
@@ -295,16 +181,16 @@ impl KeyManager {
 
     fn new_key_row(&self, alg: Alg, state: KeyState, now: i64) -> Result<KeyRow, KeyError> {
         let kid = random_token(16);
-        let private = alg.generate(&kid)?;
+        let private = algorithms::generate(alg, &kid)?;
         let mut public = private.to_public_key()?;
         public.set_key_id(&kid);
-        public.set_algorithm(alg.name());
+        public.set_algorithm(alg.as_str());
         public.set_key_use("sig");
         Ok(KeyRow {
             private_enc: self.inner.kek.seal(private.to_string().as_bytes(), &kid),
             kid,
-            alg: alg.name().to_string(),
-            state: state.as_str().to_string(),
+            alg,
+            state,
             public_jwk: public.to_string(),
             created_at: now,
             activated_at: None,
@@ -359,10 +245,7 @@ impl KeyManager {
         let rows = self.inner.store.published_keys(now).await?;
         let mut rotated = Vec::new();
         for &alg in &self.inner.algorithms {
-            let find = |state: KeyState| {
-                rows.iter()
-                    .find(|r| r.alg == alg.name() && r.state == state.as_str())
-            };
+            let find = |state: KeyState| rows.iter().find(|r| r.alg == alg && r.state == state);
             let (Some(active), Some(next)) = (find(KeyState::Active), find(KeyState::Next)) else {
                 continue;
             };
@@ -476,7 +359,7 @@ impl KeyManager {
             let key = header.key_id().and_then(|kid| set.published.get(kid));
             match key {
                 // Pin the algorithm to the key's own; josekit then refuses any other `alg`.
-                Some(k) if header.algorithm() == Some(k.alg.name()) => {
+                Some(k) if header.algorithm() == Some(k.alg.as_str()) => {
                     alg_used.set(Some(k.alg));
                     Ok(Some(k.verifier.as_ref()))
                 }
@@ -527,23 +410,19 @@ impl KeySet {
         let mut public_jwks = Vec::new();
         let mut infos = Vec::new();
         for row in rows {
-            let corrupt = |msg: String| KeyError::Corrupt(row.kid.clone(), msg);
             // Keys of algorithms no longer enabled stay published (their tokens still verify).
-            let alg =
-                Alg::parse(&row.alg).ok_or_else(|| corrupt(format!("unknown alg {}", row.alg)))?;
-            let state = KeyState::parse(&row.state)
-                .ok_or_else(|| corrupt(format!("unknown state {}", row.state)))?;
+            let (alg, state) = (row.alg, row.state);
             let public = Jwk::from_bytes(row.public_jwk.as_bytes())?;
             if state == KeyState::Active {
                 let private = kek.open(&row.private_enc, &row.kid)?;
                 let private = Jwk::from_bytes(&private)?;
-                signers.insert(alg, (row.kid.clone(), alg.signer(&private)?));
+                signers.insert(alg, (row.kid.clone(), algorithms::signer(alg, &private)?));
             }
             published.insert(
                 row.kid.clone(),
                 PublishedKey {
                     alg,
-                    verifier: alg.verifier(&public)?,
+                    verifier: algorithms::verifier(alg, &public)?,
                 },
             );
             public_jwks.push(public);

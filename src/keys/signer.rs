@@ -24,7 +24,8 @@ use josekit::JoseError;
 use josekit::jwk::Jwk;
 use josekit::jws::{ES256, EdDSA, JwsAlgorithm, JwsSigner, JwsVerifier};
 
-use super::{Alg, KeyError};
+use super::{KeyError, algorithms};
+use crate::domain::Alg;
 
 /// A JWS signer for ES256 (P-256, fixed-length `r || s`, RFC 7518 §3.4) or EdDSA (Ed25519,
 /// RFC 8037 §3.1), both 64-byte signatures.
@@ -59,7 +60,7 @@ impl FastSigner {
     fn self_check(&self, alg: Alg, jwk: &Jwk) -> Result<(), KeyError> {
         let probe = b"tessera signer self-check";
         let signature = self.sign(probe)?;
-        alg.josekit_verifier(jwk)?
+        algorithms::josekit_verifier(alg, jwk)?
             .verify(probe, &signature)
             .map_err(|e| bad(jwk, &format!("its signature does not verify: {e}")))
     }
@@ -110,7 +111,7 @@ fn param(jwk: &Jwk, name: &str) -> Result<Vec<u8>, KeyError> {
         .ok_or_else(|| bad(jwk, &format!("`{name}` is missing or not base64url")))
 }
 
-/// RSA keys are josekit's (`Alg::signer`, `Alg::verifier`), never given to this module.
+/// RSA keys are josekit's (`algorithms::signer`, `algorithms::verifier`), never given to this module.
 fn not_ours(jwk: &Jwk, alg: Alg) -> KeyError {
     bad(jwk, &format!("{alg} is not signed through aws-lc-rs"))
 }
@@ -229,7 +230,7 @@ mod tests {
     use super::*;
 
     fn key(alg: Alg) -> Jwk {
-        alg.generate("k1").unwrap()
+        algorithms::generate(alg, "k1").unwrap()
     }
 
     #[test]
@@ -237,18 +238,18 @@ mod tests {
         for alg in [Alg::ES256, Alg::EdDSA] {
             let jwk = key(alg);
             let signer = FastSigner::from_jwk(alg, &jwk).unwrap();
-            assert_eq!(signer.algorithm().name(), alg.name());
+            assert_eq!(signer.algorithm().name(), alg.as_str());
             assert_eq!(signer.key_id(), Some("k1"));
             let mut header = JwsHeader::new();
             header.set_key_id("k1");
             let token =
                 josekit::jws::serialize_compact(b"{\"sub\":\"s\"}", &header, &signer).unwrap();
             let public = jwk.to_public_key().unwrap();
-            let verifier = alg.josekit_verifier(&public).unwrap();
+            let verifier = algorithms::josekit_verifier(alg, &public).unwrap();
             let (payload, header) =
                 josekit::jws::deserialize_compact(&token, verifier.as_ref()).unwrap();
             assert_eq!(payload, b"{\"sub\":\"s\"}");
-            assert_eq!(header.algorithm(), Some(alg.name()));
+            assert_eq!(header.algorithm(), Some(alg.as_str()));
             // A signature over anything else does not verify.
             let other = signer.sign(b"other").unwrap();
             assert!(verifier.verify(b"{\"sub\":\"s\"}", &other).is_err());
@@ -265,7 +266,7 @@ mod tests {
             };
             let public = jwk.to_public_key().unwrap();
             let verifier = FastVerifier::from_jwk(alg, &public).unwrap();
-            assert_eq!(verifier.algorithm().name(), alg.name());
+            assert_eq!(verifier.algorithm().name(), alg.as_str());
             assert_eq!(verifier.key_id(), public.key_id());
             let token = josekit::jws::serialize_compact(
                 b"{\"sub\":\"s\"}",

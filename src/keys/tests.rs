@@ -80,7 +80,7 @@ async fn every_algorithm_signs_and_verifies_with_its_own_key() {
     for alg in Alg::ALL {
         let token = f.keys.sign(alg, "JWT", &json!({"sub": "s"})).unwrap();
         let h = header_of(&token);
-        assert_eq!(h["alg"], alg.name());
+        assert_eq!(h["alg"], alg.as_str());
         assert_eq!(h["kid"], active_kid(&f.keys, alg));
         let v = f.keys.verify(&token).unwrap();
         assert_eq!(v.alg, alg);
@@ -309,11 +309,16 @@ async fn a_stale_rotation_loses_the_compare_and_swap() {
     let rows = f.store.published_keys(f.store.clock().now()).await.unwrap();
     let active = rows
         .iter()
-        .find(|r| r.state == "active")
+        .find(|r| r.state == KeyState::Active)
         .unwrap()
         .kid
         .clone();
-    let next = rows.iter().find(|r| r.state == "next").unwrap().kid.clone();
+    let next = rows
+        .iter()
+        .find(|r| r.state == KeyState::Next)
+        .unwrap()
+        .kid
+        .clone();
     let fresh = |f: &Fixture| {
         f.keys
             .new_key_row(Alg::RS256, KeyState::Next, f.store.clock().now())
@@ -333,9 +338,15 @@ async fn a_stale_rotation_loses_the_compare_and_swap() {
         .unwrap();
     assert_eq!((first, second), (Rotation::Done, Rotation::Lost));
     let rows = f.store.published_keys(now).await.unwrap();
-    assert_eq!(rows.iter().filter(|r| r.state == "next").count(), 1);
-    assert_eq!(rows.iter().filter(|r| r.state == "active").count(), 1);
-    assert_eq!(rows.iter().filter(|r| r.state == "retired").count(), 1);
+    assert_eq!(rows.iter().filter(|r| r.state == KeyState::Next).count(), 1);
+    assert_eq!(
+        rows.iter().filter(|r| r.state == KeyState::Active).count(),
+        1
+    );
+    assert_eq!(
+        rows.iter().filter(|r| r.state == KeyState::Retired).count(),
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -58,7 +58,7 @@ pub async fn introspect(
     let (params, client) = authenticated_form(&state, &headers, &body).await?;
     state
         .rate_limits
-        .check(Limited::Introspect, &client.client.client_id)?;
+        .check(Limited::Introspect, &client.client_id)?;
     if !client.is_confidential() {
         let e = OAuthError::invalid_client("introspection is for confidential clients only");
         return Err(if client.used_basic {
@@ -125,7 +125,7 @@ async fn refresh_token(
     let Some(row) = state.store.refresh_token(&sha256_hex(token)).await? else {
         return Ok(None);
     };
-    let live = row.client_id == client.client.client_id
+    let live = row.client_id == client.client_id
         && row.used_at.is_none()
         && row.family_revoked_at.is_none()
         && row.effective_expiry() > now

@@ -46,7 +46,7 @@ async fn revoke_access(
     let Ok(claims) = state.tokens.verify_access_token(token, state.now()) else {
         return Ok(false);
     };
-    if claims.client_id == client.client.client_id {
+    if claims.client_id == client.client_id {
         state
             .revocations
             .revoke_access_token(&state.store, &claims.jti, claims.exp)
@@ -71,7 +71,7 @@ async fn revoke_refresh(
     let Some(row) = state.store.refresh_token(&sha256_hex(token)).await? else {
         return Ok(false);
     };
-    if row.client_id == client.client.client_id
+    if row.client_id == client.client_id
         && state
             .revocations
             .revoke_family(&state.store, &row.family_id)

@@ -5,8 +5,9 @@
 use serde_json::json;
 
 use crate::config::Config;
+use crate::domain::{Alg, AuthMethod, CodeChallengeMethod, GrantType, PromptValue, ResponseMode};
 use crate::http::paths;
-use crate::keys::{Alg, KeyManager};
+use crate::keys::KeyManager;
 
 /// Scopes Tessera understands, advertised in `scopes_supported`.
 pub const SCOPES_SUPPORTED: &[&str] = &[
@@ -40,18 +41,10 @@ pub const CLAIMS_SUPPORTED: &[&str] = &[
     "groups",
 ];
 
-/// Client authentication methods at the token, revocation and introspection endpoints.
-pub const AUTH_METHODS_SUPPORTED: &[&str] = &[
-    "client_secret_basic",
-    "client_secret_post",
-    "private_key_jwt",
-    "none",
-];
-
 /// Algorithms accepted for `private_key_jwt` client assertions (RFC 7523): every asymmetric
 /// algorithm Tessera knows, whatever its own keys use; never `none` or HMAC (RFC 8414 §2).
 pub fn client_assertion_algs() -> Vec<&'static str> {
-    Alg::ALL.iter().map(|a| a.name()).collect()
+    Alg::ALL.iter().map(|a| a.as_str()).collect()
 }
 
 /// The two pre-serialised discovery documents.
@@ -68,8 +61,14 @@ impl Documents {
     pub fn build(config: &Config, keys: &KeyManager) -> Self {
         let issuer = config.issuer.as_str();
         let url = |path: &str| format!("{issuer}{path}");
-        let algs: Vec<&str> = keys.algorithms().iter().map(|a| a.name()).collect();
+        let algs: Vec<&str> = keys.algorithms().iter().map(|a| a.as_str()).collect();
         let assertion_algs = client_assertion_algs();
+        // Every method is served at the token, revocation and introspection endpoints alike.
+        let auth_methods = AuthMethod::ALL.map(AuthMethod::as_str);
+        let response_modes = ResponseMode::ALL.map(ResponseMode::as_str);
+        let grant_types = GrantType::ALL.map(GrantType::as_str);
+        let pkce_methods = CodeChallengeMethod::ALL.map(CodeChallengeMethod::as_str);
+        let prompt_values = PromptValue::ALL.map(PromptValue::as_str);
         // OpenID Connect Discovery 1.0 §3; RFC 8414 §2 registers the same names for the shared
         // fields and allows the rest. Only endpoints and features Tessera serves are listed
         // (no front-channel logout; no userinfo signing: userinfo answers plain JSON, so
@@ -89,19 +88,19 @@ impl Documents {
             "backchannel_logout_session_supported": true,
             "scopes_supported": SCOPES_SUPPORTED,
             "response_types_supported": ["code"],
-            "response_modes_supported": ["query", "form_post"],
-            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "response_modes_supported": response_modes,
+            "grant_types_supported": grant_types,
             "subject_types_supported": ["public"],
             // Discovery §3: RS256 MUST be listed (config validation keeps it enabled); never none.
             "id_token_signing_alg_values_supported": algs,
-            "token_endpoint_auth_methods_supported": AUTH_METHODS_SUPPORTED,
+            "token_endpoint_auth_methods_supported": auth_methods,
             "token_endpoint_auth_signing_alg_values_supported": assertion_algs,
-            "revocation_endpoint_auth_methods_supported": AUTH_METHODS_SUPPORTED,
+            "revocation_endpoint_auth_methods_supported": auth_methods,
             "revocation_endpoint_auth_signing_alg_values_supported": assertion_algs,
-            "introspection_endpoint_auth_methods_supported": AUTH_METHODS_SUPPORTED,
+            "introspection_endpoint_auth_methods_supported": auth_methods,
             "introspection_endpoint_auth_signing_alg_values_supported": assertion_algs,
             // RFC 7636 §4.2; `plain` is refused (RFC 9700 §2.1.1).
-            "code_challenge_methods_supported": ["S256"],
+            "code_challenge_methods_supported": pkce_methods,
             "claims_supported": CLAIMS_SUPPORTED,
             // Discovery §3: an absent request_uri_parameter_supported means true; all four are
             // stated so no reader has to remember the defaults.
@@ -109,7 +108,7 @@ impl Documents {
             "request_parameter_supported": false,
             "request_uri_parameter_supported": false,
             "require_request_uri_registration": false,
-            "prompt_values_supported": ["none", "login", "consent", "select_account"],
+            "prompt_values_supported": prompt_values,
             // RFC 9207 §3.
             "authorization_response_iss_parameter_supported": true,
         });

@@ -26,8 +26,9 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
 use crate::audit;
+use crate::domain::KeyState;
 use crate::http::paths;
-use crate::keys::{KeyManager, KeyState};
+use crate::keys::KeyManager;
 
 /// Label of requests that matched no route (404s of any path share it).
 const UNMATCHED: &str = "unmatched";
@@ -210,13 +211,13 @@ impl Collector for KeyGauge {
             prometheus_client::metrics::MetricType::Gauge,
         )?;
         for &alg in self.0.algorithms() {
-            for state in [KeyState::Next, KeyState::Active, KeyState::Retired] {
+            for state in KeyState::ALL {
                 let count = keys
                     .iter()
                     .filter(|k| k.alg == alg && k.state == state)
                     .count();
                 let labels = KeyLabels {
-                    alg: alg.name(),
+                    alg: alg.as_str(),
                     state: state.as_str(),
                 };
                 ConstGauge::new(count as i64).encode(family.encode_family(&labels)?)?;

@@ -3,7 +3,9 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::columns::{self, json_list, json_text};
 use super::{Store, StoreResult, conflict_as};
+use crate::domain::{Alg, AuthMethod, ClientKind, GrantType};
 
 /// A client as stored; list columns are decoded from JSON.
 #[derive(Debug, Clone)]
@@ -11,14 +13,14 @@ pub struct ClientRow {
     pub client_id: String,
     pub name: String,
     pub secret_hash: Option<String>,
-    pub auth_method: String,
+    pub auth_method: AuthMethod,
     pub redirect_uris: Vec<String>,
     pub post_logout_redirect_uris: Vec<String>,
-    pub grant_types: Vec<String>,
+    pub grant_types: Vec<GrantType>,
     pub scopes: String,
     pub jwks_uri: Option<String>,
     pub jwks: Option<String>,
-    pub id_token_alg: Option<String>,
+    pub id_token_alg: Option<Alg>,
     pub first_party: bool,
     pub backchannel_logout_uri: Option<String>,
     pub created_at: i64,
@@ -30,40 +32,42 @@ pub struct NewClient {
     pub client_id: String,
     pub name: String,
     pub secret_hash: Option<String>,
-    pub auth_method: String,
+    pub auth_method: AuthMethod,
     pub redirect_uris: Vec<String>,
     pub post_logout_redirect_uris: Vec<String>,
-    pub grant_types: Vec<String>,
+    pub grant_types: Vec<GrantType>,
     pub scopes: String,
     pub jwks_uri: Option<String>,
     pub jwks: Option<String>,
-    pub id_token_alg: Option<String>,
+    pub id_token_alg: Option<Alg>,
     pub first_party: bool,
     pub backchannel_logout_uri: Option<String>,
 }
 
-fn json_list(r: &AnyRow, col: &str) -> sqlx::Result<Vec<String>> {
-    let text: String = r.try_get(col)?;
-    serde_json::from_str(&text).map_err(|e| sqlx::Error::ColumnDecode {
-        index: col.to_string(),
-        source: Box::new(e),
-    })
-}
-
 impl ClientRow {
+    /// Whether the client registered `grant`.
+    pub fn registered_for(&self, grant: GrantType) -> bool {
+        self.grant_types.contains(&grant)
+    }
+
+    /// Public or confidential (RFC 6749 §2.1), as its auth method says.
+    pub fn kind(&self) -> ClientKind {
+        self.auth_method.kind()
+    }
+
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(Self {
             client_id: r.try_get("client_id")?,
             name: r.try_get("name")?,
             secret_hash: r.try_get("secret_hash")?,
-            auth_method: r.try_get("auth_method")?,
+            auth_method: columns::name(r, "auth_method")?,
             redirect_uris: json_list(r, "redirect_uris")?,
             post_logout_redirect_uris: json_list(r, "post_logout_redirect_uris")?,
             grant_types: json_list(r, "grant_types")?,
             scopes: r.try_get("scopes")?,
             jwks_uri: r.try_get("jwks_uri")?,
             jwks: r.try_get("jwks")?,
-            id_token_alg: r.try_get("id_token_alg")?,
+            id_token_alg: columns::optional_name(r, "id_token_alg")?,
             first_party: r.try_get::<i64, _>("first_party")? != 0,
             backchannel_logout_uri: r.try_get("backchannel_logout_uri")?,
             created_at: r.try_get("created_at")?,
@@ -77,21 +81,20 @@ const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris,
 impl Store {
     /// Registers a client.
     pub async fn create_client(&self, c: &NewClient) -> StoreResult<()> {
-        let list = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
         sqlx::query(&format!(
             "INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         ))
         .bind(&c.client_id)
         .bind(&c.name)
         .bind(&c.secret_hash)
-        .bind(&c.auth_method)
-        .bind(list(&c.redirect_uris))
-        .bind(list(&c.post_logout_redirect_uris))
-        .bind(list(&c.grant_types))
+        .bind(c.auth_method.as_str())
+        .bind(json_text(&c.redirect_uris))
+        .bind(json_text(&c.post_logout_redirect_uris))
+        .bind(json_text(&c.grant_types))
         .bind(&c.scopes)
         .bind(&c.jwks_uri)
         .bind(&c.jwks)
-        .bind(&c.id_token_alg)
+        .bind(c.id_token_alg.map(Alg::as_str))
         .bind(i64::from(c.first_party))
         .bind(&c.backchannel_logout_uri)
         .bind(self.clock.now())
@@ -164,5 +167,82 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NewClient;
+    use crate::domain::{AuthMethod, GrantType};
+    use crate::store::{Store, StoreError};
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let store = Store::connect(&url, 2, std::time::Duration::from_secs(5))
+            .await
+            .expect("open");
+        store.migrate().await.expect("migrate");
+        (dir, store)
+    }
+
+    fn client(id: &str) -> NewClient {
+        NewClient {
+            client_id: id.into(),
+            name: "Svc".into(),
+            secret_hash: None,
+            auth_method: AuthMethod::PrivateKeyJwt,
+            redirect_uris: vec![],
+            post_logout_redirect_uris: vec![],
+            grant_types: vec![GrantType::ClientCredentials],
+            scopes: "openid".into(),
+            jwks_uri: Some("https://svc.example.com/jwks".into()),
+            jwks: None,
+            id_token_alg: None,
+            first_party: false,
+            backchannel_logout_uri: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn names_are_stored_as_the_protocol_spells_them() {
+        let (_dir, store) = store().await;
+        store.create_client(&client("c1")).await.unwrap();
+        let (method, grants): (String, String) =
+            sqlx::query_as("SELECT auth_method, grant_types FROM clients WHERE client_id = 'c1'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(method, "private_key_jwt");
+        assert_eq!(grants, r#"["client_credentials"]"#);
+        let row = store.client("c1").await.unwrap().unwrap();
+        assert_eq!(row.auth_method, AuthMethod::PrivateKeyJwt);
+        assert_eq!(row.grant_types, [GrantType::ClientCredentials]);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_name_in_a_row_is_a_store_error_naming_the_column() {
+        let (_dir, store) = store().await;
+        store.create_client(&client("c1")).await.unwrap();
+        for (column, value) in [
+            ("auth_method", "client_secret_jwt"),
+            ("grant_types", r#"["password"]"#),
+            ("id_token_alg", "HS256"),
+        ] {
+            store.create_client(&client("c2")).await.unwrap();
+            sqlx::query(&format!(
+                "UPDATE clients SET {column} = $1 WHERE client_id = 'c2'"
+            ))
+            .bind(value)
+            .execute(store.pool())
+            .await
+            .unwrap();
+            let err = store.client("c2").await.expect_err(column);
+            assert!(matches!(err, StoreError::Other(_)), "{column}: {err:?}");
+            assert!(err.to_string().contains(column), "{column}: {err}");
+            assert!(store.list_clients().await.is_err(), "{column}");
+            assert!(store.delete_client("c2").await.unwrap());
+        }
+        assert!(store.client("c1").await.unwrap().is_some());
     }
 }

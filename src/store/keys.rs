@@ -3,14 +3,15 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Store, StoreError, StoreResult};
+use super::{Store, StoreError, StoreResult, columns};
+use crate::domain::{Alg, KeyState};
 
 /// A signing key as stored.
 #[derive(Debug, Clone)]
 pub struct KeyRow {
     pub kid: String,
-    pub alg: String,
-    pub state: String,
+    pub alg: Alg,
+    pub state: KeyState,
     pub public_jwk: String,
     pub private_enc: String,
     pub created_at: i64,
@@ -23,8 +24,8 @@ impl KeyRow {
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(Self {
             kid: r.try_get("kid")?,
-            alg: r.try_get("alg")?,
-            state: r.try_get("state")?,
+            alg: columns::name(r, "alg")?,
+            state: columns::name(r, "state")?,
             public_jwk: r.try_get("public_jwk")?,
             private_enc: r.try_get("private_enc")?,
             created_at: r.try_get("created_at")?,
@@ -147,8 +148,8 @@ async fn insert(tx: &mut sqlx::AnyConnection, k: &KeyRow) -> sqlx::Result<()> {
         "INSERT INTO signing_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     ))
     .bind(&k.kid)
-    .bind(&k.alg)
-    .bind(&k.state)
+    .bind(k.alg.as_str())
+    .bind(k.state.as_str())
     .bind(&k.public_jwk)
     .bind(&k.private_enc)
     .bind(k.created_at)

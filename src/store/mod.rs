@@ -5,6 +5,7 @@
 mod assertions;
 mod clients;
 mod codes;
+mod columns;
 mod consents;
 mod epochs;
 mod keys;

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Scope;
-use crate::keys::{Alg, KeyError};
+use crate::domain::{Alg, Scope};
+use crate::keys::KeyError;
 use crate::store::{ClientRow, UserRow};
 
 use super::{Entitlements, TokenService, half_hash};
@@ -92,8 +92,6 @@ impl TokenService {
     pub fn id_token_alg(&self, client: &ClientRow) -> Alg {
         client
             .id_token_alg
-            .as_deref()
-            .and_then(Alg::parse)
             .filter(|a| self.keys.algorithms().contains(a))
             .unwrap_or(self.id_token_alg)
     }

@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256, Sha512};
 
 use crate::config::Config;
 use crate::crypto::random_token;
-use crate::domain::Scope;
-use crate::keys::{Alg, KeyError, KeyManager, VerifyError};
+use crate::domain::{Alg, Scope};
+use crate::keys::{KeyError, KeyManager, VerifyError};
 use crate::store::{Authz, Store, StoreResult};
 
 /// How far ahead of this instance's clock a token's `iat` or `nbf` may be (clock skew between

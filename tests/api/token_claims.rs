@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use serde_json::json;
 use tessera::config::Config;
-use tessera::keys::{Alg, KeyManager};
+use tessera::domain::Alg;
+use tessera::keys::KeyManager;
 use tessera::store::Store;
 use tessera::tokens::ACCESS_TOKEN_TYP;
 

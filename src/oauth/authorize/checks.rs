@@ -4,13 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::domain::Scope;
+use crate::domain::{ClientKind, CodeChallengeMethod, GrantType, PromptValue, ResponseMode, Scope};
 use crate::error::{ErrorCode, OAuthError, PageError};
 use crate::http::form::Params;
 use crate::state::AppState;
 use crate::store::ClientRow;
-
-use super::reply::ResponseMode;
 
 /// The `prompt` values asked for (OIDC Core §3.1.2.1).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,13 +56,15 @@ pub fn check_redirect_uri(client: &ClientRow, params: &Params) -> Result<String,
 /// response_mode: `query` (default for code) or `form_post`; `fragment` would put the code where
 /// scripts and history can read it, so it is refused for `code`.
 pub fn check_response_mode(params: &Params) -> Result<ResponseMode, OAuthError> {
-    match params.get("response_mode") {
-        None | Some("query") => Ok(ResponseMode::Query),
-        Some("form_post") => Ok(ResponseMode::FormPost),
-        Some("fragment") => Err(OAuthError::invalid_request(
+    let Some(asked) = params.get("response_mode") else {
+        return Ok(ResponseMode::Query);
+    };
+    match ResponseMode::parse(asked) {
+        Some(mode) => Ok(mode),
+        None if asked == "fragment" => Err(OAuthError::invalid_request(
             "response_mode fragment is not allowed for response_type code",
         )),
-        Some(_) => Err(OAuthError::invalid_request("unsupported response_mode")),
+        None => Err(OAuthError::invalid_request("unsupported response_mode")),
     }
 }
 
@@ -92,7 +92,7 @@ pub fn check_response_type(params: &Params, client: &ClientRow) -> Result<(), OA
             "missing parameter `response_type`",
         )),
         Some("code") => {
-            if client.grant_types.iter().any(|g| g == "authorization_code") {
+            if client.registered_for(GrantType::AuthorizationCode) {
                 Ok(())
             } else {
                 Err(OAuthError::unauthorized_client(
@@ -140,7 +140,7 @@ pub fn check_pkce(
                 "code_challenge_method without code_challenge",
             ));
         }
-        let public = client.auth_method == "none";
+        let public = client.kind() == ClientKind::Public;
         if public || config.authorization.require_pkce_for_confidential {
             return Err(OAuthError::invalid_request(
                 "PKCE is required: send code_challenge with code_challenge_method S256",
@@ -149,7 +149,7 @@ pub fn check_pkce(
         return Ok(None);
     };
     // RFC 7636 §4.3: a missing method means `plain`, which is not accepted.
-    if method != Some("S256") {
+    if method.and_then(CodeChallengeMethod::parse).is_none() {
         return Err(OAuthError::invalid_request(
             "code_challenge_method must be S256",
         ));
@@ -174,11 +174,11 @@ pub fn check_prompt(params: &Params) -> Result<Prompt, OAuthError> {
     let mut count = 0;
     for v in raw.split(' ').filter(|v| !v.is_empty()) {
         count += 1;
-        match v {
-            "none" => p.none = true,
-            "login" | "select_account" => p.login = true,
-            "consent" => p.consent = true,
-            _ => return Err(OAuthError::invalid_request("unsupported prompt value")),
+        match PromptValue::parse(v) {
+            Some(PromptValue::None) => p.none = true,
+            Some(PromptValue::Login | PromptValue::SelectAccount) => p.login = true,
+            Some(PromptValue::Consent) => p.consent = true,
+            None => return Err(OAuthError::invalid_request("unsupported prompt value")),
         }
     }
     if p.none && count > 1 {

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::audit::AuditEvent;
 use crate::crypto::{random_token, sha256_hex};
-use crate::domain::Scope;
+use crate::domain::{CodeChallengeMethod, Scope};
 use crate::error::{ErrorCode, OAuthError, PageError};
 use crate::http::paths;
 use crate::services::session::{BrowserSession, SessionUser};
@@ -150,7 +150,10 @@ async fn issue_code(
             scope: &pending.scope,
             nonce: pending.nonce.as_deref(),
             code_challenge: pending.code_challenge.as_deref(),
-            code_challenge_method: pending.code_challenge.as_ref().map(|_| "S256"),
+            code_challenge_method: pending
+                .code_challenge
+                .as_ref()
+                .map(|_| CodeChallengeMethod::S256.as_str()),
             auth_time: user.auth_time,
             session_id: Some(&user.sid),
             now,

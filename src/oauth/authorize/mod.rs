@@ -9,7 +9,7 @@ mod reply;
 
 pub use checks::Prompt;
 pub use flow::proceed;
-pub use reply::{AuthzError, ReplyTo, ResponseMode, see_other};
+pub use reply::{AuthzError, ReplyTo, see_other};
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::random_token;
+use crate::domain::ResponseMode;
 use crate::error::{OAuthError, PageError};
 use crate::http::form::Params;
 use crate::http::form::require_form;

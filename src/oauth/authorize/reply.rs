@@ -6,17 +6,10 @@
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 
+use crate::domain::ResponseMode;
 use crate::error::{OAuthError, PageError};
 use crate::pages::render;
-
-/// How the response parameters travel back (OAuth 2.0 Multiple Response Types §2.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ResponseMode {
-    Query,
-    FormPost,
-}
 
 /// Where and how to answer the client: known only once client and redirect URI are checked.
 #[derive(Debug, Clone)]

@@ -3,6 +3,7 @@
 
 pub mod private_key_jwt;
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::http::HeaderMap;
@@ -11,13 +12,14 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::crypto::{constant_time_eq, sha256_hex};
-use crate::domain::Scope;
+use crate::domain::{AuthMethod, ClientKind, GrantType, Scope};
 use crate::error::{Challenge, OAuthError};
 use crate::http::form::Params;
 use crate::state::AppState;
 use crate::store::ClientRow;
 
 /// A client whose identity has been proven (or, for public clients, asserted by client_id).
+/// It reads as its registration: `client.client_id`, `client.redirect_uris`.
 #[derive(Debug, Clone)]
 pub struct AuthenticatedClient {
     pub client: Arc<ClientRow>,
@@ -25,15 +27,23 @@ pub struct AuthenticatedClient {
     pub used_basic: bool,
 }
 
+impl Deref for AuthenticatedClient {
+    type Target = ClientRow;
+
+    fn deref(&self) -> &ClientRow {
+        &self.client
+    }
+}
+
 impl AuthenticatedClient {
     /// Whether the client holds credentials (anything but `none`).
     pub fn is_confidential(&self) -> bool {
-        self.client.auth_method != "none"
+        self.kind() == ClientKind::Confidential
     }
 
     /// RFC 6749 §5.2 `unauthorized_client` unless the client registered `grant`.
-    pub fn require_grant(&self, grant: &str) -> Result<(), OAuthError> {
-        if self.client.grant_types.iter().any(|g| g == grant) {
+    pub fn require_grant(&self, grant: GrantType) -> Result<(), OAuthError> {
+        if self.registered_for(grant) {
             Ok(())
         } else {
             Err(OAuthError::unauthorized_client(format!(
@@ -44,7 +54,7 @@ impl AuthenticatedClient {
 
     /// The scopes the client was registered for.
     pub fn allowed_scope(&self) -> Scope {
-        Scope::parse(&self.client.scopes).unwrap_or_default()
+        Scope::parse(&self.scopes).unwrap_or_default()
     }
 }
 
@@ -136,14 +146,18 @@ async fn method_matches(
     presented: &Presented<'_>,
     client: &ClientRow,
 ) -> Result<bool, OAuthError> {
-    Ok(match (presented, client.auth_method.as_str()) {
-        (Presented::Basic { secret, .. }, "client_secret_basic") => secret_matches(client, secret),
-        (Presented::Post { secret, .. }, "client_secret_post") => secret_matches(client, secret),
-        (Presented::Assertion { assertion, .. }, "private_key_jwt") => {
+    Ok(match (presented, client.auth_method) {
+        (Presented::Basic { secret, .. }, AuthMethod::ClientSecretBasic) => {
+            secret_matches(client, secret)
+        }
+        (Presented::Post { secret, .. }, AuthMethod::ClientSecretPost) => {
+            secret_matches(client, secret)
+        }
+        (Presented::Assertion { assertion, .. }, AuthMethod::PrivateKeyJwt) => {
             crate::oauth::client_auth::private_key_jwt::verify(state, client, assertion).await?;
             true
         }
-        (Presented::None { .. }, "none") => true,
+        (Presented::None { .. }, AuthMethod::None) => true,
         _ => false,
     })
 }

@@ -17,9 +17,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
 use crate::audit::AuditEvent;
+use crate::domain::Alg;
 use crate::error::OAuthError;
 use crate::http::paths;
-use crate::keys::{Alg, VerifyError, verify_with_jwk_set};
+use crate::keys::{VerifyError, verify_with_jwk_set};
 use crate::state::AppState;
 use crate::store::ClientRow;
 

@@ -4,7 +4,7 @@
 
 use crate::audit::{AuditEvent, Grant};
 use crate::crypto::{constant_time_eq, random_token, sha256_b64url, sha256_hex};
-use crate::domain::Scope;
+use crate::domain::{GrantType, Scope};
 use crate::error::OAuthError;
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
@@ -16,13 +16,13 @@ use crate::tokens::{AccessGrant, MintedAccessToken, user_entitlements};
 use super::TokenResponse;
 
 /// Exchanges a code for tokens.
-#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client.client_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client_id))]
 pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,
     params: &Params,
 ) -> Result<TokenResponse, OAuthError> {
-    client.require_grant("authorization_code")?;
+    client.require_grant(GrantType::AuthorizationCode)?;
     let code_hash = sha256_hex(params.require("code")?);
     let now = state.now();
     let code = match state
@@ -58,7 +58,7 @@ pub async fn handle(
         .filter(|u| !u.disabled)
         .ok_or_else(|| OAuthError::invalid_grant("the user can no longer sign in"))?;
     let scope = Scope::parse(&code.scope).unwrap_or_default();
-    let client_id = &client.client.client_id;
+    let client_id = &client.client_id;
     let entitlements = user_entitlements(&state.store, &user.id, &scope).await?;
     let access = state.tokens.mint_access_token(
         &AccessGrant {
@@ -77,7 +77,7 @@ pub async fn handle(
         .then(|| {
             let input = IdTokenInput {
                 user: &user,
-                client: &client.client,
+                client,
                 scope: &scope,
                 nonce: code.nonce.as_deref(),
                 auth_time: code.auth_time,
@@ -121,7 +121,7 @@ fn check_binding(
     params: &Params,
     now: i64,
 ) -> Result<(), OAuthError> {
-    if code.client_id != client.client.client_id {
+    if code.client_id != client.client_id {
         return Err(OAuthError::invalid_grant(
             "the code was issued to another client",
         ));
@@ -131,7 +131,7 @@ fn check_binding(
     }
     let uri_ok = match params.get("redirect_uri") {
         Some(uri) => uri == code.redirect_uri,
-        None => client.client.redirect_uris.len() == 1,
+        None => client.redirect_uris.len() == 1,
     };
     if !uri_ok {
         return Err(OAuthError::invalid_grant(
@@ -176,12 +176,7 @@ async fn issue_refresh(
     access: &MintedAccessToken,
     now: i64,
 ) -> Result<Option<(String, String)>, OAuthError> {
-    let wanted = scope.contains("offline_access")
-        && client
-            .client
-            .grant_types
-            .iter()
-            .any(|g| g == "refresh_token");
+    let wanted = scope.contains("offline_access") && client.registered_for(GrantType::RefreshToken);
     if !wanted {
         return Ok(None);
     }
@@ -193,7 +188,7 @@ async fn issue_refresh(
         .store
         .create_refresh_family(&NewRefreshFamily {
             family_id: &family_id,
-            client_id: &client.client.client_id,
+            client_id: &client.client_id,
             user_id: &code.user_id,
             scope: &code.scope,
             auth_time: code.auth_time,

@@ -2,7 +2,7 @@
 //! itself. No refresh token (§4.4.3), no ID token; `sub` is the client_id.
 
 use crate::audit::{AuditEvent, Grant};
-use crate::domain::Scope;
+use crate::domain::{GrantType, Scope};
 use crate::error::OAuthError;
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
@@ -12,7 +12,7 @@ use crate::tokens::{AccessGrant, Entitlements};
 use super::TokenResponse;
 
 /// Issues an access token for the client itself.
-#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client.client_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client_id))]
 pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,
@@ -23,7 +23,7 @@ pub async fn handle(
             "client_credentials is for confidential clients only",
         ));
     }
-    client.require_grant("client_credentials")?;
+    client.require_grant(GrantType::ClientCredentials)?;
     let allowed = client.allowed_scope();
     // RFC 6749 §3.3: no scope requested → the client's registered (default) scope.
     let scope = match params.get("scope") {
@@ -37,7 +37,7 @@ pub async fn handle(
         )));
     }
     let scope = scope.to_string();
-    let client_id = &client.client.client_id;
+    let client_id = &client.client_id;
     // A service account's token carries its roles and permissions.
     let authz = state.clients.client_authz(&state.store, client_id).await?;
     let entitlements = Entitlements::of_client(&authz);

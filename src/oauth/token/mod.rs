@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::domain::GrantType;
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::client_ip::ClientIp;
 use crate::http::form::Params;
@@ -57,25 +58,30 @@ pub async fn token(
     let grant_type = params.require("grant_type")?;
     let client = authenticate(&state, &headers, &params).await?;
     if client.is_confidential() {
-        state
-            .rate_limits
-            .check(Limited::Token, &client.client.client_id)?;
+        state.rate_limits.check(Limited::Token, &client.client_id)?;
     } else {
         // Anyone can name a public client: its budget is counted per address too.
         state
             .rate_limits
-            .check_public_token(&client.client.client_id, ip)?;
+            .check_public_token(&client.client_id, ip)?;
     }
-    match grant_type {
-        "client_credentials" => client_credentials::handle(&state, &client, &params).await,
-        "authorization_code" => authorization_code::handle(&state, &client, &params).await,
-        "refresh_token" => refresh_token::handle(&state, &client, &params).await,
-        other => Err(OAuthError::new(
+    match supported(grant_type)? {
+        GrantType::ClientCredentials => client_credentials::handle(&state, &client, &params).await,
+        GrantType::AuthorizationCode => authorization_code::handle(&state, &client, &params).await,
+        GrantType::RefreshToken => refresh_token::handle(&state, &client, &params).await,
+    }
+}
+
+/// RFC 6749 §5.2 `unsupported_grant_type` for any `grant_type` Tessera does not serve. Checked
+/// after client authentication: an unauthenticated caller gets `invalid_client`, whatever it names.
+fn supported(grant_type: &str) -> Result<GrantType, OAuthError> {
+    GrantType::parse(grant_type).ok_or_else(|| {
+        OAuthError::new(
             ErrorCode::UnsupportedGrantType,
             format!(
                 "grant_type `{}` is not supported",
-                other.chars().take(64).collect::<String>()
+                grant_type.chars().take(64).collect::<String>()
             ),
-        )),
-    }
+        )
+    })
 }

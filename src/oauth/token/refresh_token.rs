@@ -21,7 +21,7 @@
 
 use crate::audit::{AuditEvent, FamilyRevocation, Grant};
 use crate::crypto::{random_token, sha256_hex};
-use crate::domain::Scope;
+use crate::domain::{GrantType, Scope};
 use crate::error::OAuthError;
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
@@ -33,13 +33,13 @@ use crate::tokens::{AccessGrant, Entitlements, MintedAccessToken, user_entitleme
 use super::TokenResponse;
 
 /// Exchanges a refresh token for a new access token and a new refresh token.
-#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client.client_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client_id))]
 pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,
     params: &Params,
 ) -> Result<TokenResponse, OAuthError> {
-    client.require_grant("refresh_token")?;
+    client.require_grant(GrantType::RefreshToken)?;
     let presented = params.require("refresh_token")?;
     let now = state.now();
     let (token, superseded) = live_token(state, client, presented, now).await?;
@@ -110,7 +110,7 @@ async fn refreshed_id_token(
     };
     let input = IdTokenInput {
         user: &user,
-        client: &client.client,
+        client,
         scope,
         nonce: None,
         auth_time: token.auth_time,
@@ -175,7 +175,7 @@ async fn live_token(
         return Err(invalid());
     };
     // RFC 6749 §6: the refresh token is bound to the client it was issued to.
-    if token.client_id != client.client.client_id {
+    if token.client_id != client.client_id {
         return Err(invalid());
     }
     if token.family_revoked_at.is_some() {

@@ -1,0 +1,419 @@
+//! The rules a client registration follows, shared by `tessera client create` and dynamic client
+//! registration (RFC 7591): the defaults, what a public client may do, which grants need a
+//! redirect URI, where a `private_key_jwt` client's keys come from. The caller draws the
+//! client_id and the secret; each caller words the errors for its own audience.
+
+use super::{Alg, AuthMethod, ClientKind, GrantType, RedirectUri, Scope};
+
+/// The scopes a client may request when its registration names none.
+pub const DEFAULT_SCOPE: &str = "openid profile email offline_access";
+
+/// The grant types of a registration that names none.
+pub const DEFAULT_GRANT_TYPES: [GrantType; 2] =
+    [GrantType::AuthorizationCode, GrantType::RefreshToken];
+
+/// A registration as asked for, before any rule is checked. `S` is the client's JWK Set as the
+/// caller holds it (a file for the CLI, a JSON value in RFC 7591), read only once the rules
+/// reach it.
+#[derive(Debug, Clone)]
+pub struct ClientRegistration<S> {
+    /// Shown to people on the login and consent pages.
+    pub name: String,
+    /// Asked to be a public client (RFC 6749 §2.1): auth method `none`, PKCE required.
+    pub public: bool,
+    /// Default: `none` for a public client, else `client_secret_basic` (RFC 7591 §2).
+    pub auth_method: Option<AuthMethod>,
+    /// Default: [`DEFAULT_GRANT_TYPES`].
+    pub grant_types: Vec<GrantType>,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Space-separated; see [`DEFAULT_SCOPE`].
+    pub scope: String,
+    /// Where a `private_key_jwt` client publishes its JWK Set.
+    pub jwks_uri: Option<String>,
+    /// A `private_key_jwt` client's JWK Set itself.
+    pub jwks: Option<S>,
+    pub id_token_signed_response_alg: Option<String>,
+    pub backchannel_logout_uri: Option<String>,
+    /// Skip the consent page (the operator's own applications).
+    pub first_party: bool,
+    /// Allow http redirect URIs on non-loopback hosts (development only).
+    pub allow_insecure_redirect: bool,
+}
+
+/// A registration that follows every rule, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidRegistration {
+    pub name: String,
+    pub auth_method: AuthMethod,
+    pub grant_types: Vec<GrantType>,
+    pub redirect_uris: Vec<RedirectUri>,
+    pub post_logout_redirect_uris: Vec<RedirectUri>,
+    pub scope: Scope,
+    pub jwks_uri: Option<String>,
+    /// The JWK Set's text, as the caller's reader returned it.
+    pub jwks: Option<String>,
+    pub id_token_alg: Option<Alg>,
+    pub backchannel_logout_uri: Option<RedirectUri>,
+    pub first_party: bool,
+}
+
+impl ValidRegistration {
+    /// Public or confidential, as the auth method says.
+    pub fn kind(&self) -> ClientKind {
+        self.auth_method.kind()
+    }
+}
+
+/// Why a registration was refused. `Display` names RFC 7591's metadata; the CLI names its flags.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegistrationError {
+    #[error("client_name must be 1 to 100 printable characters")]
+    Name,
+    #[error("a public client authenticates with none, not {0}")]
+    PublicWithAuthMethod(AuthMethod),
+    #[error(
+        "client_credentials needs a confidential client (RFC 6749 §4.4); a public client cannot use it"
+    )]
+    PublicClientCredentials,
+    /// A redirect URI breaks [`RedirectUri::parse`]'s rules (its message).
+    #[error("{0}")]
+    RedirectUri(String),
+    #[error("the authorization_code grant needs at least one redirect URI")]
+    NoRedirectUri,
+    /// A post-logout redirect URI breaks [`RedirectUri::parse`]'s rules (its message).
+    #[error("{0}")]
+    PostLogoutRedirectUri(String),
+    #[error("scope: {0}")]
+    Scope(String),
+    #[error("jwks_uri `{uri}`: {reason}")]
+    JwksUriInvalid { uri: String, reason: String },
+    #[error("jwks_uri must be https (http only on loopback)")]
+    JwksUriInsecure,
+    #[error("private_key_jwt needs jwks_uri or jwks")]
+    NoKeys,
+    #[error("jwks_uri and jwks must not both be given (RFC 7591 §2)")]
+    BothKeySources,
+    #[error("jwks_uri and jwks go with private_key_jwt")]
+    KeysWithoutPrivateKeyJwt,
+    /// The caller's reader refused the JWK Set (its message).
+    #[error("{0}")]
+    Jwks(String),
+    #[error(
+        "id_token_signed_response_alg {alg} is not one of the enabled algorithms ({})",
+        names(.enabled)
+    )]
+    IdTokenAlg { alg: String, enabled: Vec<Alg> },
+    #[error("backchannel_logout_uri: {0}")]
+    BackchannelLogoutUri(String),
+}
+
+/// `RS256, ES256`: the enabled algorithms as an error message lists them.
+fn names(algs: &[Alg]) -> String {
+    algs.iter()
+        .map(|a| a.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl<S> ClientRegistration<S> {
+    /// Checks the rules in order and reports the first one broken. `enabled_algs` are the
+    /// algorithms Tessera signs with; `read_jwks` reads and checks the JWK Set (public keys only),
+    /// and is called only for a `private_key_jwt` client that supplied one.
+    pub fn validate(
+        self,
+        enabled_algs: &[Alg],
+        read_jwks: impl FnOnce(S) -> Result<String, String>,
+    ) -> Result<ValidRegistration, RegistrationError> {
+        let name = self.name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+            return Err(RegistrationError::Name);
+        }
+        let auth_method = auth_method(self.public, self.auth_method)?;
+        let grant_types = grant_types(self.grant_types);
+        // RFC 6749 §4.4: only a confidential client can prove itself without a user.
+        if auth_method.kind() == ClientKind::Public
+            && grant_types.contains(&GrantType::ClientCredentials)
+        {
+            return Err(RegistrationError::PublicClientCredentials);
+        }
+        let allow_http = self.allow_insecure_redirect;
+        let redirect_uris = checked_uris(&self.redirect_uris, allow_http)
+            .map_err(RegistrationError::RedirectUri)?;
+        // RFC 6749 §3.1.2: the code goes back to a registered URI, so there must be one.
+        if grant_types.contains(&GrantType::AuthorizationCode) && redirect_uris.is_empty() {
+            return Err(RegistrationError::NoRedirectUri);
+        }
+        let post_logout_redirect_uris = checked_uris(&self.post_logout_redirect_uris, allow_http)
+            .map_err(RegistrationError::PostLogoutRedirectUri)?;
+        let scope = Scope::parse(&self.scope).map_err(RegistrationError::Scope)?;
+        let (jwks_uri, jwks) = client_keys(auth_method, self.jwks_uri, self.jwks, read_jwks)?;
+        let id_token_alg = self
+            .id_token_signed_response_alg
+            .map(|alg| id_token_alg(alg, enabled_algs))
+            .transpose()?;
+        let backchannel_logout_uri = self
+            .backchannel_logout_uri
+            .map(|uri| RedirectUri::parse(&uri, allow_http))
+            .transpose()
+            .map_err(RegistrationError::BackchannelLogoutUri)?;
+        Ok(ValidRegistration {
+            name,
+            auth_method,
+            grant_types,
+            redirect_uris,
+            post_logout_redirect_uris,
+            scope,
+            jwks_uri,
+            jwks,
+            id_token_alg,
+            backchannel_logout_uri,
+            first_party: self.first_party,
+        })
+    }
+}
+
+/// A public client uses `none`; any other client defaults to `client_secret_basic`.
+fn auth_method(public: bool, asked: Option<AuthMethod>) -> Result<AuthMethod, RegistrationError> {
+    match (public, asked) {
+        (true, None | Some(AuthMethod::None)) => Ok(AuthMethod::None),
+        (true, Some(m)) => Err(RegistrationError::PublicWithAuthMethod(m)),
+        (false, m) => Ok(m.unwrap_or(AuthMethod::ClientSecretBasic)),
+    }
+}
+
+/// The default when none are named; a grant named twice in a row is kept once.
+fn grant_types(mut asked: Vec<GrantType>) -> Vec<GrantType> {
+    if asked.is_empty() {
+        asked = DEFAULT_GRANT_TYPES.to_vec();
+    }
+    asked.dedup();
+    asked
+}
+
+/// Each URI checked, duplicates dropped, order kept.
+fn checked_uris(uris: &[String], allow_http: bool) -> Result<Vec<RedirectUri>, String> {
+    let mut out: Vec<RedirectUri> = Vec::new();
+    for u in uris {
+        let parsed = RedirectUri::parse(u, allow_http)?;
+        if !out.contains(&parsed) {
+            out.push(parsed);
+        }
+    }
+    Ok(out)
+}
+
+/// `private_key_jwt` needs exactly one of `jwks_uri` (https, or http on loopback) and `jwks`;
+/// any other method needs neither.
+fn client_keys<S>(
+    auth_method: AuthMethod,
+    jwks_uri: Option<String>,
+    jwks: Option<S>,
+    read_jwks: impl FnOnce(S) -> Result<String, String>,
+) -> Result<(Option<String>, Option<String>), RegistrationError> {
+    if auth_method != AuthMethod::PrivateKeyJwt {
+        return match (jwks_uri, jwks) {
+            (None, None) => Ok((None, None)),
+            _ => Err(RegistrationError::KeysWithoutPrivateKeyJwt),
+        };
+    }
+    match (jwks_uri, jwks) {
+        (Some(uri), None) => {
+            let url = url::Url::parse(&uri).map_err(|e| RegistrationError::JwksUriInvalid {
+                uri: uri.clone(),
+                reason: e.to_string(),
+            })?;
+            if url.scheme() != "https"
+                && !matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
+            {
+                return Err(RegistrationError::JwksUriInsecure);
+            }
+            Ok((Some(uri), None))
+        }
+        (None, Some(set)) => Ok((None, Some(read_jwks(set).map_err(RegistrationError::Jwks)?))),
+        (None, None) => Err(RegistrationError::NoKeys),
+        (Some(_), Some(_)) => Err(RegistrationError::BothKeySources),
+    }
+}
+
+/// OIDC Dynamic Client Registration §2 `id_token_signed_response_alg`: one Tessera signs with.
+fn id_token_alg(asked: String, enabled: &[Alg]) -> Result<Alg, RegistrationError> {
+    Alg::parse(&asked)
+        .filter(|a| enabled.contains(a))
+        .ok_or_else(|| RegistrationError::IdTokenAlg {
+            alg: asked,
+            enabled: enabled.to_vec(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asked() -> ClientRegistration<&'static str> {
+        ClientRegistration {
+            name: " Demo ".into(),
+            public: false,
+            auth_method: None,
+            grant_types: vec![],
+            redirect_uris: vec!["https://app.example.com/cb".into()],
+            post_logout_redirect_uris: vec![],
+            scope: DEFAULT_SCOPE.into(),
+            jwks_uri: None,
+            jwks: None,
+            id_token_signed_response_alg: None,
+            backchannel_logout_uri: None,
+            first_party: false,
+            allow_insecure_redirect: false,
+        }
+    }
+
+    fn validate(
+        r: ClientRegistration<&'static str>,
+    ) -> Result<ValidRegistration, RegistrationError> {
+        r.validate(&[Alg::RS256, Alg::ES256], |set| match set {
+            "good" => Ok(r#"{"keys":[]}"#.into()),
+            other => Err(format!("bad set {other}")),
+        })
+    }
+
+    #[test]
+    fn defaults_are_a_confidential_code_client_with_refresh() {
+        let valid = validate(asked()).unwrap();
+        assert_eq!(valid.name, "Demo");
+        assert_eq!(valid.auth_method, AuthMethod::ClientSecretBasic);
+        assert_eq!(valid.kind(), ClientKind::Confidential);
+        assert_eq!(valid.grant_types, DEFAULT_GRANT_TYPES);
+        assert_eq!(valid.scope, Scope::parse(DEFAULT_SCOPE).unwrap());
+    }
+
+    #[test]
+    fn a_public_client_uses_none_and_never_client_credentials() {
+        let public = ClientRegistration {
+            public: true,
+            ..asked()
+        };
+        assert_eq!(
+            validate(public.clone()).unwrap().auth_method,
+            AuthMethod::None
+        );
+        assert_eq!(
+            validate(ClientRegistration {
+                auth_method: Some(AuthMethod::ClientSecretPost),
+                ..public.clone()
+            }),
+            Err(RegistrationError::PublicWithAuthMethod(
+                AuthMethod::ClientSecretPost
+            ))
+        );
+        assert_eq!(
+            validate(ClientRegistration {
+                grant_types: vec![GrantType::ClientCredentials],
+                ..public
+            }),
+            Err(RegistrationError::PublicClientCredentials)
+        );
+    }
+
+    #[test]
+    fn the_code_grant_needs_a_redirect_uri_and_uris_are_checked_and_deduplicated() {
+        let none = ClientRegistration {
+            redirect_uris: vec![],
+            ..asked()
+        };
+        assert_eq!(
+            validate(none.clone()),
+            Err(RegistrationError::NoRedirectUri)
+        );
+        let service = ClientRegistration {
+            grant_types: vec![GrantType::ClientCredentials],
+            ..none
+        };
+        assert!(validate(service).is_ok());
+        let twice = ClientRegistration {
+            redirect_uris: vec!["https://a.example.com/cb".into(); 2],
+            ..asked()
+        };
+        assert_eq!(validate(twice).unwrap().redirect_uris.len(), 1);
+        let fragment = ClientRegistration {
+            redirect_uris: vec!["https://a.example.com/cb#x".into()],
+            ..asked()
+        };
+        assert!(
+            matches!(validate(fragment), Err(RegistrationError::RedirectUri(m)) if m.contains("fragment"))
+        );
+    }
+
+    #[test]
+    fn private_key_jwt_needs_one_key_source_and_no_other_method_takes_one() {
+        let pkj = ClientRegistration {
+            auth_method: Some(AuthMethod::PrivateKeyJwt),
+            ..asked()
+        };
+        assert_eq!(validate(pkj.clone()), Err(RegistrationError::NoKeys));
+        let with_set = validate(ClientRegistration {
+            jwks: Some("good"),
+            ..pkj.clone()
+        })
+        .unwrap();
+        assert_eq!(with_set.jwks.as_deref(), Some(r#"{"keys":[]}"#));
+        assert_eq!(
+            validate(ClientRegistration {
+                jwks: Some("bad"),
+                ..pkj.clone()
+            }),
+            Err(RegistrationError::Jwks("bad set bad".into()))
+        );
+        let uri = |u: &str| ClientRegistration {
+            jwks_uri: Some(u.into()),
+            ..pkj.clone()
+        };
+        assert!(validate(uri("https://app.example.com/jwks")).is_ok());
+        assert!(validate(uri("http://127.0.0.1:9000/jwks")).is_ok());
+        assert_eq!(
+            validate(uri("http://app.example.com/jwks")),
+            Err(RegistrationError::JwksUriInsecure)
+        );
+        assert!(matches!(
+            validate(uri("jwks")),
+            Err(RegistrationError::JwksUriInvalid { .. })
+        ));
+        assert_eq!(
+            validate(ClientRegistration {
+                jwks_uri: Some("https://a.example.com/jwks".into()),
+                ..asked()
+            }),
+            Err(RegistrationError::KeysWithoutPrivateKeyJwt)
+        );
+    }
+
+    #[test]
+    fn the_id_token_algorithm_is_one_tessera_signs_with() {
+        let alg = |a: &str| ClientRegistration {
+            id_token_signed_response_alg: Some(a.into()),
+            ..asked()
+        };
+        assert_eq!(
+            validate(alg("ES256")).unwrap().id_token_alg,
+            Some(Alg::ES256)
+        );
+        let refused = validate(alg("PS256")).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "id_token_signed_response_alg PS256 is not one of the enabled algorithms (RS256, ES256)"
+        );
+        assert!(validate(alg("none")).is_err());
+    }
+
+    #[test]
+    fn the_first_broken_rule_is_reported() {
+        let many = ClientRegistration {
+            name: "".into(),
+            public: true,
+            grant_types: vec![GrantType::ClientCredentials],
+            redirect_uris: vec![],
+            ..asked()
+        };
+        assert_eq!(validate(many), Err(RegistrationError::Name));
+    }
+}
