@@ -77,7 +77,7 @@ impl AppState {
             clock.clone(),
         );
         let metrics = Metrics::new(keys.clone());
-        let rate_limits = RateLimits::new(&config.rate_limit);
+        let rate_limits = RateLimits::new(&config.rate_limit, clock.clone());
         let client_jwks = ClientJwks::new(clock.clone());
         Self(Arc::new(Parts {
             config: Arc::new(config),

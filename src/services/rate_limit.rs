@@ -12,9 +12,12 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use governor::clock::Clock;
-use governor::{DefaultKeyedRateLimiter, Quota};
+use governor::clock::{Clock as _, DefaultClock};
+use governor::nanos::Nanos;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
 
+use crate::clock::Clock;
 use crate::config::RateLimitConfig;
 use crate::error::OAuthError;
 
@@ -27,11 +30,30 @@ pub enum Limited {
     Introspect,
 }
 
+/// A per-client limiter.
+type Limiter = RateLimiter<String, DefaultKeyedStateStore<String>, LimiterClock>;
+
+/// governor's own monotonic clock, moved on by as much as a test has turned the state's clock
+/// (by nothing in a server), so tests see a budget refill without waiting for it.
+#[derive(Debug, Clone, Default)]
+struct LimiterClock {
+    monotonic: DefaultClock,
+    turned: Clock,
+}
+
+impl governor::clock::Clock for LimiterClock {
+    type Instant = <DefaultClock as governor::clock::Clock>::Instant;
+
+    fn now(&self) -> Self::Instant {
+        self.monotonic.now() + Nanos::from(self.turned.turned_by())
+    }
+}
+
 /// The per-client limiters of one instance. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct RateLimits {
-    token: Option<Arc<DefaultKeyedRateLimiter<String>>>,
-    introspect: Option<Arc<DefaultKeyedRateLimiter<String>>>,
+    token: Option<Arc<Limiter>>,
+    introspect: Option<Arc<Limiter>>,
 }
 
 impl std::fmt::Debug for RateLimits {
@@ -44,11 +66,20 @@ impl std::fmt::Debug for RateLimits {
 }
 
 impl RateLimits {
-    /// Limiters for the configured quotas; a rate of 0 leaves that endpoint unlimited.
-    pub fn new(config: &RateLimitConfig) -> Self {
+    /// Limiters for the configured quotas; a rate of 0 leaves that endpoint unlimited. Time runs
+    /// monotonically, plus whatever a test turns `clock` by.
+    pub fn new(config: &RateLimitConfig, clock: Clock) -> Self {
+        let clock = LimiterClock {
+            monotonic: DefaultClock::default(),
+            turned: clock,
+        };
         Self {
-            token: limiter(config.token_per_second, config.token_burst),
-            introspect: limiter(config.introspect_per_second, config.introspect_burst),
+            token: limiter(config.token_per_second, config.token_burst, &clock),
+            introspect: limiter(
+                config.introspect_per_second,
+                config.introspect_burst,
+                &clock,
+            ),
         }
     }
 
@@ -79,11 +110,15 @@ impl RateLimits {
 
 /// A keyed limiter allowing `burst` requests at once and one more every `1 / per_second`
 /// seconds; `None` when `per_second` is 0. The config validation keeps both in range.
-fn limiter(per_second: f64, burst: u32) -> Option<Arc<DefaultKeyedRateLimiter<String>>> {
+fn limiter(per_second: f64, burst: u32, clock: &LimiterClock) -> Option<Arc<Limiter>> {
     if per_second <= 0.0 {
         return None;
     }
     let period = Duration::try_from_secs_f64(1.0 / per_second).ok()?;
     let quota = Quota::with_period(period)?.allow_burst(NonZeroU32::new(burst)?);
-    Some(Arc::new(DefaultKeyedRateLimiter::keyed(quota)))
+    Some(Arc::new(RateLimiter::new(
+        quota,
+        DefaultKeyedStateStore::default(),
+        clock.clone(),
+    )))
 }
