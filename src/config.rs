@@ -177,6 +177,13 @@ pub struct SessionConfig {
         deserialize_with = "duration"
     )]
     pub backchannel_logout_timeout: Duration,
+    /// Pauses before the retries of a Back-Channel Logout request that failed (timeout, network
+    /// error or 5xx): one retry per entry.
+    #[serde(
+        default = "d_backchannel_logout_retry_delays",
+        deserialize_with = "durations"
+    )]
+    pub backchannel_logout_retry_delays: Vec<Duration>,
 }
 
 /// `[throttle]`: failed sign-ins allowed per username and per client IP before an exponential
@@ -309,6 +316,9 @@ fn d_session_absolute() -> Duration {
 fn d_backchannel_logout_timeout() -> Duration {
     Duration::from_secs(5)
 }
+fn d_backchannel_logout_retry_delays() -> Vec<Duration> {
+    vec![Duration::from_secs(1), Duration::from_secs(4)]
+}
 fn d_max_failures_per_user() -> i64 {
     5
 }
@@ -375,6 +385,7 @@ impl Default for SessionConfig {
             absolute_timeout: d_session_absolute(),
             revoke_refresh_tokens_on_logout: false,
             backchannel_logout_timeout: d_backchannel_logout_timeout(),
+            backchannel_logout_retry_delays: d_backchannel_logout_retry_delays(),
         }
     }
 }
@@ -428,6 +439,14 @@ fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
             "`{s}` is not a duration ({e}); write e.g. \"60s\", \"15m\" or \"30d\""
         ))
     })
+}
+
+/// A list of durations, each written as [`duration`] reads it: `["1s", "4s"]`.
+fn durations<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Duration>, D::Error> {
+    Vec::<String>::deserialize(d)?
+        .into_iter()
+        .map(|s| duration(serde::de::value::StringDeserializer::<D::Error>::new(s)))
+        .collect()
 }
 
 /// A configuration that could not be loaded; the message names the file or variable and the key.

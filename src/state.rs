@@ -72,6 +72,7 @@ impl AppState {
         let clients = ClientCache::new(config.cache.client_ttl);
         let backchannel = Notifier::new(
             config.session.backchannel_logout_timeout,
+            &config.session.backchannel_logout_retry_delays,
             store.clone(),
             tokens.clone(),
             clock.clone(),
