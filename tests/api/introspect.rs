@@ -33,10 +33,7 @@ async fn an_active_access_token_is_described() {
 
 #[tokio::test]
 async fn an_expired_access_token_is_inactive() {
-    let app = spawn_app_with(Options {
-        extra_toml: "[tokens]\naccess_token_ttl = \"1s\"\n".into(),
-    })
-    .await;
+    let app = spawn_app_with(Options::toml("[tokens]\naccess_token_ttl = \"1s\"\n")).await;
     let (id, secret) = app.refresh_client().await;
     let a = app
         .post_form(
@@ -46,7 +43,7 @@ async fn an_expired_access_token_is_inactive() {
         )
         .await;
     let token = a.body["access_token"].as_str().unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    app.advance(std::time::Duration::from_secs(2));
     assert_eq!(
         app.introspect(&id, &secret, token).await,
         json!({"active": false})

@@ -31,10 +31,7 @@ pub async fn launch() -> Option<Browser> {
         eprintln!("skipping browser test: chromedriver is not installed");
         return None;
     };
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
-        l.local_addr().expect("addr").port()
-    };
+    let port = super::free_port();
     let driver = tokio::process::Command::new(driver_path)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -50,6 +47,7 @@ pub async fn launch() -> Option<Browser> {
         {
             break;
         }
+        // Polling: chromedriver comes up in its own time.
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let profile = tempfile::tempdir().expect("profile dir");

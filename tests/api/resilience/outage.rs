@@ -15,10 +15,9 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use sqlx::Connection;
 
-use crate::common::TestDb;
-use crate::common::process::{ServeProcess, free_port, write_serve_config};
+use crate::common::process::ServeProcess;
 use crate::common::proxy::TcpProxy;
-use crate::common::run_cli;
+use crate::common::{ConfigFile, TestDb, free_port, run_cli};
 
 /// A client id and secret.
 type Client = (String, String);
@@ -47,17 +46,14 @@ fn through_proxy(url: &str, port: u16) -> (SocketAddr, String) {
 
 /// A real server on `db_url` configured in `dir`, `database_toml` added to `[database]`.
 async fn start_server(dir: &Path, db_url: &str, database_toml: &str) -> ServeProcess {
-    let bind = format!("127.0.0.1:{}", free_port());
-    let config = write_serve_config(
-        dir,
-        &format!("http://{bind}"),
-        &bind,
-        db_url,
-        &dir.join("keys"),
-        database_toml,
-        "",
-    );
-    ServeProcess::start(&config, &bind).await
+    let issuer = format!("http://127.0.0.1:{}", free_port());
+    let keys = dir.join("keys");
+    let config = ConfigFile {
+        database: database_toml,
+        ..ConfigFile::new(&issuer, db_url, &keys)
+    }
+    .write(dir);
+    ServeProcess::start(&config, issuer.trim_start_matches("http://")).await
 }
 
 /// A confidential client allowed client_credentials and the code flow.
@@ -221,6 +217,7 @@ async fn database_outage_answers_503_and_recovers_by_itself() {
             start.elapsed() < Duration::from_secs(60),
             "the server did not recover within a minute"
         );
+        // Polling: the pool reconnects in its own time.
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     let r = get(&server.url("/readyz")).await;
