@@ -292,6 +292,19 @@ pub async fn serve(router: axum::Router) -> String {
     base
 }
 
+/// Whether a test can do its job; when it cannot (`missing` says what it lacks), says so and
+/// skips it, except under `CI=true`, where a skip would hide a broken set-up, so it fails.
+pub fn can_run(test: &str, available: bool, missing: &str) -> bool {
+    if available {
+        return true;
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{test}: {missing}, and CI=true requires it");
+    }
+    eprintln!("skipping {test}: {missing}");
+    false
+}
+
 impl TestApp {
     /// `issuer + path`.
     pub fn url(&self, path: &str) -> String {
