@@ -1,7 +1,8 @@
 //! The one place Tessera reads the time of day. The server uses [`Clock::system`]; tests start
 //! it with a [`ManualClock`] and move time forward instead of sleeping (code, token, session and
 //! key expiry, throttle windows). Durations of work (request latency) are measured with
-//! `Instant`, which no test needs to turn.
+//! `Instant`, which no test needs to turn; the rate limiter's monotonic clock follows
+//! [`Clock::turned_by`].
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -27,11 +28,19 @@ impl Clock {
 
     /// Now, in milliseconds since the Unix epoch.
     pub fn now_millis(&self) -> i64 {
-        let offset = self
-            .offset
+        system_millis().saturating_add(self.offset_millis())
+    }
+
+    /// How far a test has turned this clock (zero for the system's): for the one clock that is
+    /// not Unix time, the rate limiter's monotonic one, which must move with it.
+    pub fn turned_by(&self) -> Duration {
+        Duration::from_millis(u64::try_from(self.offset_millis()).unwrap_or(0))
+    }
+
+    fn offset_millis(&self) -> i64 {
+        self.offset
             .as_ref()
-            .map_or(0, |o| o.load(Ordering::Relaxed));
-        system_millis().saturating_add(offset)
+            .map_or(0, |o| o.load(Ordering::Relaxed))
     }
 }
 

@@ -72,12 +72,13 @@ impl AppState {
         let clients = ClientCache::new(config.cache.client_ttl);
         let backchannel = Notifier::new(
             config.session.backchannel_logout_timeout,
+            &config.session.backchannel_logout_retry_delays,
             store.clone(),
             tokens.clone(),
             clock.clone(),
         );
         let metrics = Metrics::new(keys.clone());
-        let rate_limits = RateLimits::new(&config.rate_limit);
+        let rate_limits = RateLimits::new(&config.rate_limit, clock.clone());
         let client_jwks = ClientJwks::new(clock.clone());
         Self(Arc::new(Parts {
             config: Arc::new(config),

@@ -234,6 +234,10 @@ pub struct SessionConfig {
     /// before it counts as failed and is retried.
     #[serde(deserialize_with = "duration")]
     pub backchannel_logout_timeout: Duration,
+    /// Pauses before the retries of a Back-Channel Logout request that failed (timeout, network
+    /// error or 5xx): one retry per entry.
+    #[serde(deserialize_with = "durations")]
+    pub backchannel_logout_retry_delays: Vec<Duration>,
 }
 
 impl Default for SessionConfig {
@@ -243,6 +247,7 @@ impl Default for SessionConfig {
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
             revoke_refresh_tokens_on_logout: false,
             backchannel_logout_timeout: Duration::from_secs(5),
+            backchannel_logout_retry_delays: vec![Duration::from_secs(1), Duration::from_secs(4)],
         }
     }
 }
@@ -359,6 +364,14 @@ fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
             "`{s}` is not a duration ({e}); write e.g. \"60s\", \"15m\" or \"30d\""
         ))
     })
+}
+
+/// A list of durations, each written as [`duration`] reads it: `["1s", "4s"]`.
+fn durations<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Duration>, D::Error> {
+    Vec::<String>::deserialize(d)?
+        .into_iter()
+        .map(|s| duration(serde::de::value::StringDeserializer::<D::Error>::new(s)))
+        .collect()
 }
 
 /// `server.bind`: parsed once here, so a bad address is refused at load time under its key.

@@ -278,29 +278,34 @@ impl KeyManager {
         Ok(rotated)
     }
 
-    /// Runs forever: reloads the key set every `reload`, rotates when due and purges keys whose
-    /// tokens have all expired. Errors are logged; the server keeps its last good snapshot.
+    /// Runs forever: [`maintain_once`](Self::maintain_once) every `reload`.
     pub async fn maintain(self, reload: Duration) {
         let mut tick = tokio::time::interval(reload);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = self.rotate(false).await {
-                tracing::warn!(error = %e, "scheduled key rotation failed");
-            }
-            match self
-                .inner
-                .store
-                .purge_expired_keys(self.inner.store.clock().now())
-                .await
-            {
-                Ok(n) if n > 0 => tracing::info!(removed = n, "removed expired retired keys"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "purging expired keys failed"),
-            }
-            if let Err(e) = self.reload().await {
-                tracing::warn!(error = %e, "reloading signing keys failed");
-            }
+            self.maintain_once().await;
+        }
+    }
+
+    /// One round of maintenance: rotates when due, purges keys whose tokens have all expired and
+    /// reloads the key set. Errors are logged; the server keeps its last good snapshot.
+    pub async fn maintain_once(&self) {
+        if let Err(e) = self.rotate(false).await {
+            tracing::warn!(error = %e, "scheduled key rotation failed");
+        }
+        match self
+            .inner
+            .store
+            .purge_expired_keys(self.inner.store.clock().now())
+            .await
+        {
+            Ok(n) if n > 0 => tracing::info!(removed = n, "removed expired retired keys"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "purging expired keys failed"),
+        }
+        if let Err(e) = self.reload().await {
+            tracing::warn!(error = %e, "reloading signing keys failed");
         }
     }
 

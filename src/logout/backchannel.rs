@@ -4,10 +4,11 @@
 //!
 //! Delivery never holds up the person signing out: it runs in a spawned task, one request per
 //! client in parallel, each bounded by `session.backchannel_logout_timeout`. A timeout, network
-//! error or 5xx answer is retried after [`RETRY_DELAYS`]; any other non-2xx answer is final
-//! (§2.8: 400 means the RP could not use the token, and the same token will not fare better).
-//! Outcomes are audit-logged by client_id; the token itself never is.
+//! error or 5xx answer is retried after each of `session.backchannel_logout_retry_delays`; any
+//! other non-2xx answer is final (§2.8: 400 means the RP could not use the token, and the same
+//! token will not fare better). Outcomes are audit-logged by client_id; the token itself never is.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::audit::{AuditEvent, BackchannelFailure};
@@ -17,23 +18,29 @@ use crate::services::session::SessionUser;
 use crate::store::{ClientRow, Store, StoreResult};
 use crate::tokens::TokenService;
 
-/// Pauses before the second and third attempt.
-pub const RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(4)];
-
 /// Delivers logout tokens: the HTTP client, and what finding the clients and signing the tokens
 /// needs. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Notifier {
     http: reqwest::Client,
+    /// Pauses before the second, third, … attempt.
+    retry_delays: Arc<[Duration]>,
     store: Store,
     tokens: TokenService,
     clock: Clock,
 }
 
 impl Notifier {
-    /// A notifier whose every request (connect and answer) ends after `timeout`. Redirects are
-    /// not followed: the token goes to the registered URI or nowhere.
-    pub fn new(timeout: Duration, store: Store, tokens: TokenService, clock: Clock) -> Self {
+    /// A notifier whose every request (connect and answer) ends after `timeout`, retried after
+    /// each of `retry_delays`. Redirects are not followed: the token goes to the registered URI
+    /// or nowhere.
+    pub fn new(
+        timeout: Duration,
+        retry_delays: &[Duration],
+        store: Store,
+        tokens: TokenService,
+        clock: Clock,
+    ) -> Self {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
@@ -42,6 +49,7 @@ impl Notifier {
             .unwrap_or_default();
         Self {
             http,
+            retry_delays: retry_delays.into(),
             store,
             tokens,
             clock,
@@ -117,7 +125,7 @@ async fn notify(notifier: Notifier, client: ClientRow, user: SessionUser) {
         attempts += 1;
         let outcome = post(&notifier, uri, &token).await;
         let retry = match &outcome {
-            Attempt::Failed(_) => RETRY_DELAYS.get(attempts - 1),
+            Attempt::Failed(_) => notifier.retry_delays.get(attempts - 1),
             _ => None,
         };
         match retry {

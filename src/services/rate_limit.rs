@@ -6,20 +6,25 @@
 //! counted per client *and address*, plus a per-client ceiling of [`PUBLIC_CEILING`] times the
 //! quota: a flood in its name from one address spends that address's budget, not the real
 //! client's elsewhere.
+//!
 //! Requests that fail authentication are not limited here (they cost one client lookup; put a
 //! reverse proxy's per-IP limit in front for floods). The counters live in memory, one GCRA state
-//! per client (`governor`), so the limits hold per instance: N instances behind a load balancer
+//! per key (`governor`), so the limits hold per instance: N instances behind a load balancer
 //! let a client through at up to N times the configured rate. A database-backed counter would add
 //! a write to every token request, which costs several times the request itself.
 
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use governor::clock::Clock;
-use governor::{DefaultKeyedRateLimiter, Quota};
+use governor::clock::{Clock as _, DefaultClock};
+use governor::nanos::Nanos;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
 
+use crate::clock::Clock;
 use crate::config::RateLimitConfig;
 use crate::error::OAuthError;
 
@@ -35,15 +40,34 @@ pub enum Limited {
 /// How many times the per-address quota one public client may use across all addresses.
 pub const PUBLIC_CEILING: u32 = 10;
 
+/// A limiter keyed by `K` (a client_id, or a client_id and an address).
+type Limiter<K = String> = RateLimiter<K, DefaultKeyedStateStore<K>, LimiterClock>;
+
+/// governor's own monotonic clock, moved on by as much as a test has turned the state's clock
+/// (by nothing in a server), so tests see a budget refill without waiting for it.
+#[derive(Debug, Clone, Default)]
+struct LimiterClock {
+    monotonic: DefaultClock,
+    turned: Clock,
+}
+
+impl governor::clock::Clock for LimiterClock {
+    type Instant = <DefaultClock as governor::clock::Clock>::Instant;
+
+    fn now(&self) -> Self::Instant {
+        self.monotonic.now() + Nanos::from(self.turned.turned_by())
+    }
+}
+
 /// The per-client limiters of one instance. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct RateLimits {
-    token: Option<Arc<DefaultKeyedRateLimiter<String>>>,
+    token: Option<Arc<Limiter>>,
     /// Public clients at the token endpoint, per client and address.
-    token_public: Option<Arc<DefaultKeyedRateLimiter<(String, IpAddr)>>>,
+    token_public: Option<Arc<Limiter<(String, IpAddr)>>>,
     /// Public clients at the token endpoint, per client, at [`PUBLIC_CEILING`] times the quota.
-    token_public_ceiling: Option<Arc<DefaultKeyedRateLimiter<String>>>,
-    introspect: Option<Arc<DefaultKeyedRateLimiter<String>>>,
+    token_public_ceiling: Option<Arc<Limiter>>,
+    introspect: Option<Arc<Limiter>>,
 }
 
 impl std::fmt::Debug for RateLimits {
@@ -56,16 +80,27 @@ impl std::fmt::Debug for RateLimits {
 }
 
 impl RateLimits {
-    /// Limiters for the configured quotas; a rate of 0 leaves that endpoint unlimited.
-    pub fn new(config: &RateLimitConfig) -> Self {
+    /// Limiters for the configured quotas; a rate of 0 leaves that endpoint unlimited. Time runs
+    /// monotonically, plus whatever a test turns `clock` by.
+    pub fn new(config: &RateLimitConfig, clock: Clock) -> Self {
+        let clock = LimiterClock {
+            monotonic: DefaultClock::default(),
+            turned: clock,
+        };
+        let (rate, burst) = (config.token_per_second, config.token_burst);
         Self {
-            token: limiter(config.token_per_second, config.token_burst),
-            token_public: limiter(config.token_per_second, config.token_burst),
+            token: limiter(rate, burst, &clock),
+            token_public: limiter(rate, burst, &clock),
             token_public_ceiling: limiter(
-                config.token_per_second * f64::from(PUBLIC_CEILING),
-                config.token_burst.saturating_mul(PUBLIC_CEILING),
+                rate * f64::from(PUBLIC_CEILING),
+                burst.saturating_mul(PUBLIC_CEILING),
+                &clock,
             ),
-            introspect: limiter(config.introspect_per_second, config.introspect_burst),
+            introspect: limiter(
+                config.introspect_per_second,
+                config.introspect_burst,
+                &clock,
+            ),
         }
     }
 
@@ -88,10 +123,12 @@ impl RateLimits {
         spend(&self.token_public_ceiling, &client_id.to_string())
     }
 
-    /// Forgets clients whose budget is full again, so the maps hold only recent clients.
+    /// Forgets keys whose budget is full again, so the maps hold only recent clients.
     pub fn forget_idle(&self) {
-        let by_client = [&self.token, &self.token_public_ceiling, &self.introspect];
-        for limiter in by_client.into_iter().flatten() {
+        for limiter in [&self.token, &self.token_public_ceiling, &self.introspect]
+            .into_iter()
+            .flatten()
+        {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -103,8 +140,8 @@ impl RateLimits {
 }
 
 /// Spends one request of `key`; over the limit, the 429 error to answer.
-fn spend<K: Clone + Eq + std::hash::Hash>(
-    limiter: &Option<Arc<DefaultKeyedRateLimiter<K>>>,
+fn spend<K: Clone + Eq + Hash>(
+    limiter: &Option<Arc<Limiter<K>>>,
     key: &K,
 ) -> Result<(), OAuthError> {
     let Some(limiter) = limiter else {
@@ -117,14 +154,19 @@ fn spend<K: Clone + Eq + std::hash::Hash>(
 
 /// A keyed limiter allowing `burst` requests at once and one more every `1 / per_second`
 /// seconds; `None` when `per_second` is 0. The config validation keeps both in range.
-fn limiter<K: Clone + Eq + std::hash::Hash>(
+fn limiter<K: Clone + Eq + Hash>(
     per_second: f64,
     burst: u32,
-) -> Option<Arc<DefaultKeyedRateLimiter<K>>> {
+    clock: &LimiterClock,
+) -> Option<Arc<Limiter<K>>> {
     if per_second <= 0.0 {
         return None;
     }
     let period = Duration::try_from_secs_f64(1.0 / per_second).ok()?;
     let quota = Quota::with_period(period)?.allow_burst(NonZeroU32::new(burst)?);
-    Some(Arc::new(DefaultKeyedRateLimiter::keyed(quota)))
+    Some(Arc::new(RateLimiter::new(
+        quota,
+        DefaultKeyedStateStore::default(),
+        clock.clone(),
+    )))
 }

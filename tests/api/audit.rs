@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 
-use crate::common::Options;
 use crate::common::flow::{AuthRequest, PASSWORD, Pkce, USERNAME, callback, location};
-use crate::common::logged::{LoggedApp, spawn_logged_app};
+use crate::common::process::spawn_served;
+use crate::common::{Options, TestApp};
 
 /// Where the test's requests come from.
 const PEER: &str = "127.0.0.1";
@@ -23,8 +23,9 @@ fn field<'a>(event: &'a Value, name: &str) -> Option<&'a str> {
 }
 
 /// The one audit event named `name`, checked for client_id, ip and request_id.
-fn the_one(logged: &LoggedApp, name: &str, client_id: &str, ip: &str) -> Value {
-    let events: Vec<Value> = logged
+fn the_one(app: &TestApp, name: &str, client_id: &str, ip: &str) -> Value {
+    let events: Vec<Value> = app
+        .process()
         .audit_events()
         .into_iter()
         .filter(|e| e["event"] == name)
@@ -41,14 +42,18 @@ fn the_one(logged: &LoggedApp, name: &str, client_id: &str, ip: &str) -> Value {
     event
 }
 
+/// `tessera serve` logging JSON, as an operator's log pipeline reads it.
+async fn spawn_json_logged(opts: Options) -> TestApp {
+    spawn_served(opts, &["--log-format", "json"]).await
+}
+
 fn request_id(r: &reqwest::Response) -> String {
     r.headers()["x-request-id"].to_str().unwrap().to_string()
 }
 
 #[tokio::test]
 async fn sign_in_consent_issuance_and_revocation_are_audited_without_secrets() {
-    let logged = spawn_logged_app(Options::default(), &[]).await;
-    let app = &logged.app;
+    let app = spawn_json_logged(Options::default()).await;
     let sub = app.create_user(USERNAME, PASSWORD).await;
     let rp = app.rp(&[]).await;
     let secret = rp.secret.clone().expect("confidential client");
@@ -74,25 +79,25 @@ async fn sign_in_consent_issuance_and_revocation_are_audited_without_secrets() {
         )
         .await;
     assert_eq!(revoked.status, 200);
-    logged.wait_for_audit("token_revoked").await;
+    app.process().wait_for_audit("token_revoked").await;
 
-    let e = the_one(&logged, "login_failed", &rp.client_id, PEER);
+    let e = the_one(&app, "login_failed", &rp.client_id, PEER);
     assert_eq!(field(&e, "request_id"), Some(request_id(&failed).as_str()));
-    let e = the_one(&logged, "login_succeeded", &rp.client_id, PEER);
+    let e = the_one(&app, "login_succeeded", &rp.client_id, PEER);
     assert_eq!(field(&e, "sub"), Some(sub.as_str()));
     assert_eq!(
         field(&e, "request_id"),
         Some(request_id(&signed_in).as_str())
     );
-    the_one(&logged, "consent_given", &rp.client_id, PEER);
-    let e = the_one(&logged, "token_issued", &rp.client_id, PEER);
+    the_one(&app, "consent_given", &rp.client_id, PEER);
+    let e = the_one(&app, "token_issued", &rp.client_id, PEER);
     assert_eq!(e["grant"], "authorization_code");
     assert_eq!(field(&e, "sub"), Some(sub.as_str()));
-    let e = the_one(&logged, "token_revoked", &rp.client_id, PEER);
+    let e = the_one(&app, "token_revoked", &rp.client_id, PEER);
     assert_eq!(field(&e, "sub"), Some(sub.as_str()));
 
     // Nothing in the whole log is a password, the client secret, a code or a token.
-    let log = logged.log();
+    let log = app.process().log_text();
     for secret in [PASSWORD, WRONG_PASSWORD, &secret, &code, access, id_token] {
         assert!(!log.contains(secret), "the log contains a secret: {secret}");
     }
@@ -100,22 +105,23 @@ async fn sign_in_consent_issuance_and_revocation_are_audited_without_secrets() {
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_the_forwarded_address_is_audited() {
-    let env = [("TESSERA_SERVER_TRUSTED_PROXIES", r#"["127.0.0.1"]"#)];
-    let mut logged = spawn_logged_app(Options::default(), &env).await;
+    let mut app = spawn_json_logged(
+        Options::default().env("TESSERA_SERVER_TRUSTED_PROXIES", r#"["127.0.0.1"]"#),
+    )
+    .await;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-forwarded-for", "203.0.113.9".parse().unwrap());
-    logged.app.http = reqwest::Client::builder()
+    app.http = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .default_headers(headers)
         .build()
         .unwrap();
-    let app = &logged.app;
     app.create_user(USERNAME, PASSWORD).await;
     let rp = app.rp(&["--first-party"]).await;
     let r = app.authorize(&AuthRequest::new(&rp, &Pkce::new())).await;
     assert_eq!(location(&r), "/login");
     assert_eq!(app.login(USERNAME, WRONG_PASSWORD).await.status(), 401);
-    logged.wait_for_audit("login_failed").await;
-    the_one(&logged, "login_failed", &rp.client_id, "203.0.113.9");
+    app.process().wait_for_audit("login_failed").await;
+    the_one(&app, "login_failed", &rp.client_id, "203.0.113.9");
 }

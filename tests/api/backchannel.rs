@@ -12,9 +12,21 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 
 use crate::common::flow::{AuthRequest, PASSWORD, Pkce, Rp, USERNAME, jwt_header};
-use crate::common::{Options, TestApp, spawn_app, spawn_app_with};
+use crate::common::{Options, TestApp, eventually, spawn_app_with};
 
 const EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
+
+/// Retries 20 ms and 50 ms after a failed delivery (1 s and 4 s by default), so a test sees them
+/// soon and can tell when no more can come.
+const QUICK_RETRIES: &str = "[session]\nbackchannel_logout_retry_delays = [\"20ms\", \"50ms\"]\n";
+
+/// Long enough for any retry under [`QUICK_RETRIES`] to have arrived: ten times the longer one.
+const QUIET: Duration = Duration::from_millis(500);
+
+/// A server whose back-channel deliveries retry after [`QUICK_RETRIES`].
+async fn app_with_quick_retries() -> TestApp {
+    spawn_app_with(Options::toml(QUICK_RETRIES)).await
+}
 
 /// How a test receiver answers.
 #[derive(Clone, Copy)]
@@ -25,7 +37,7 @@ enum Behaviour {
     FailFirst,
     /// 400 every time (the RP could not use the token).
     Refuse,
-    /// Answers only after two minutes.
+    /// Never answers.
     Hang,
 }
 
@@ -44,16 +56,11 @@ struct Receiver {
 
 impl Receiver {
     async fn start(behaviour: Behaviour) -> Receiver {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let uri = format!(
-            "http://{}/backchannel-logout",
-            listener.local_addr().unwrap()
-        );
         let hits = Arc::new(Mutex::new(Vec::new()));
         let app = Router::new()
             .route("/backchannel-logout", post(receive))
             .with_state((hits.clone(), behaviour));
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let uri = format!("{}/backchannel-logout", crate::common::serve(app).await);
         Receiver { uri, hits }
     }
 
@@ -63,10 +70,14 @@ impl Receiver {
 
     /// Waits up to `secs` seconds for at least `n` requests; returns what arrived.
     async fn wait_for(&self, n: usize, secs: u64) -> Vec<Hit> {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        while self.hits().len() < n && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        eventually(secs, || async { (self.hits().len() >= n).then_some(()) }).await;
+        self.hits()
+    }
+
+    /// What arrived once deliveries had time for any retry under [`QUICK_RETRIES`].
+    async fn hits_after_quiet(&self) -> Vec<Hit> {
+        // Concurrency: delivery runs in the server's background; absence takes a wait to see.
+        tokio::time::sleep(QUIET).await;
         self.hits()
     }
 }
@@ -96,10 +107,7 @@ async fn receive(
         Behaviour::FailFirst if seen_before == 0 => StatusCode::INTERNAL_SERVER_ERROR,
         Behaviour::FailFirst => StatusCode::OK,
         Behaviour::Refuse => StatusCode::BAD_REQUEST,
-        Behaviour::Hang => {
-            tokio::time::sleep(Duration::from_secs(120)).await;
-            StatusCode::OK
-        }
+        Behaviour::Hang => std::future::pending().await,
     }
 }
 
@@ -205,7 +213,7 @@ async fn rp_verify(app: &TestApp, client_id: &str, token: &str) -> serde_json::V
 
 #[tokio::test]
 async fn a_client_the_session_signed_in_to_gets_one_verifiable_logout_token() {
-    let app = spawn_app().await;
+    let app = app_with_quick_retries().await;
     app.create_user(USERNAME, PASSWORD).await;
     let receiver = Receiver::start(Behaviour::Ok).await;
     let rp = rp_with_backchannel(&app, &receiver).await;
@@ -224,9 +232,12 @@ async fn a_client_the_session_signed_in_to_gets_one_verifiable_logout_token() {
     logout(&app, &id_token).await;
     let hits = receiver.wait_for(1, 15).await;
     assert_eq!(hits.len(), 1, "one logout token");
-    // Anything more would have arrived by now (no retries follow a 200).
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(receiver.hits().len(), 1, "exactly one logout token");
+    // No retries follow a 200.
+    assert_eq!(
+        receiver.hits_after_quiet().await.len(),
+        1,
+        "exactly one logout token"
+    );
 
     let hit = &hits[0];
     assert!(
@@ -257,7 +268,7 @@ async fn a_client_the_session_signed_in_to_gets_one_verifiable_logout_token() {
 
 #[tokio::test]
 async fn only_clients_the_session_signed_in_to_with_a_backchannel_uri_are_notified() {
-    let app = spawn_app().await;
+    let app = app_with_quick_retries().await;
     app.create_user(USERNAME, PASSWORD).await;
     let signed_in = Receiver::start(Behaviour::Ok).await;
     let never_signed_in = Receiver::start(Behaviour::Ok).await;
@@ -279,9 +290,8 @@ async fn only_clients_the_session_signed_in_to_with_a_backchannel_uri_are_notifi
         rp_verify(&app, &a.client_id, token).await["aud"],
         a.client_id.as_str()
     );
-    tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(
-        never_signed_in.hits().is_empty(),
+        never_signed_in.hits_after_quiet().await.is_empty(),
         "a client the session never signed in to gets nothing"
     );
     assert_eq!(signed_in.hits().len(), 1);
@@ -289,7 +299,7 @@ async fn only_clients_the_session_signed_in_to_with_a_backchannel_uri_are_notifi
 
 #[tokio::test]
 async fn a_receiver_answering_500_is_retried_until_it_accepts() {
-    let app = spawn_app().await;
+    let app = app_with_quick_retries().await;
     app.create_user(USERNAME, PASSWORD).await;
     let receiver = Receiver::start(Behaviour::FailFirst).await;
     let rp = rp_with_backchannel(&app, &receiver).await;
@@ -308,14 +318,17 @@ async fn a_receiver_answering_500_is_retried_until_it_accepts() {
         hits[1].logout_token.as_deref().unwrap(),
     )
     .await;
-    // The last retry would come 4 s after the second attempt; none follows a 200.
-    tokio::time::sleep(Duration::from_secs(6)).await;
-    assert_eq!(receiver.hits().len(), 2, "no retry after success");
+    // A last retry would come 50 ms after the second attempt; none follows a 200.
+    assert_eq!(
+        receiver.hits_after_quiet().await.len(),
+        2,
+        "no retry after success"
+    );
 }
 
 #[tokio::test]
 async fn a_receiver_answering_400_is_not_retried() {
-    let app = spawn_app().await;
+    let app = app_with_quick_retries().await;
     app.create_user(USERNAME, PASSWORD).await;
     let receiver = Receiver::start(Behaviour::Refuse).await;
     let rp = rp_with_backchannel(&app, &receiver).await;
@@ -323,17 +336,20 @@ async fn a_receiver_answering_400_is_not_retried() {
     logout(&app, &id_token).await;
 
     assert_eq!(receiver.wait_for(1, 15).await.len(), 1);
-    // A retry would come after 1 s.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(receiver.hits().len(), 1, "§2.8: a 400 is final");
+    // A retry would come after 20 ms.
+    assert_eq!(
+        receiver.hits_after_quiet().await.len(),
+        1,
+        "§2.8: a 400 is final"
+    );
 }
 
 #[tokio::test]
 async fn a_hanging_receiver_does_not_delay_the_logout() {
     // With a 30 s delivery timeout, a logout that waited for the receiver would take 30 s.
-    let app = spawn_app_with(Options {
-        extra_toml: "[session]\nbackchannel_logout_timeout = \"30s\"\n".into(),
-    })
+    let app = spawn_app_with(Options::toml(
+        "[session]\nbackchannel_logout_timeout = \"30s\"\n",
+    ))
     .await;
     app.create_user(USERNAME, PASSWORD).await;
     let receiver = Receiver::start(Behaviour::Hang).await;
@@ -354,7 +370,7 @@ async fn a_hanging_receiver_does_not_delay_the_logout() {
 
 #[tokio::test]
 async fn discovery_advertises_back_channel_logout_with_sid() {
-    let app = spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let d: serde_json::Value = app.get_json("/.well-known/openid-configuration").await;
     assert_eq!(d["backchannel_logout_supported"], true);
     assert_eq!(d["backchannel_logout_session_supported"], true);

@@ -68,6 +68,7 @@ async fn wait_for_path(b: &Browser, path: &str) -> anyhow::Result<url::Url> {
         if url.path() == path {
             break;
         }
+        // Polling: the browser navigates in its own time.
         tokio::time::sleep(Duration::from_millis(100)).await;
         url = b.client.current_url().await?;
     }

@@ -143,9 +143,7 @@ async fn keys_come_from_the_jwks_uri_and_a_new_kid_is_fetched() {
             async move { s.lock().unwrap().clone() }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let jwks_uri = format!("http://{}/jwks", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let jwks_uri = format!("{}/jwks", crate::common::serve(router).await);
     let (id, _) = app
         .create_client(&[
             "--name",
@@ -164,7 +162,8 @@ async fn keys_come_from_the_jwks_uri_and_a_new_kid_is_fetched() {
     // The client rotates its key; an unknown kid makes Tessera fetch the set again.
     let new = ClientKey::generate("new");
     *served.lock().unwrap() = ClientKey::jwks(&[&new]);
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    // Past the 2 s that must separate two fetches of one set.
+    app.advance(std::time::Duration::from_secs(2));
     let a = cc_with_assertion(&app, &new.assertion(&id, &aud), Some(&id)).await;
     assert_eq!(a.status, 200, "{}", a.body);
 }
@@ -172,10 +171,7 @@ async fn keys_come_from_the_jwks_uri_and_a_new_kid_is_fetched() {
 #[tokio::test]
 async fn basic_credentials_are_form_urlencoded_before_base64() {
     let app = spawn_app().await;
-    let (id, secret) = app
-        .create_client(&["--name", "Svc", "--grant-type", "client_credentials"])
-        .await;
-    let secret = secret.unwrap();
+    let (id, secret) = app.service_client(&[]).await;
     // RFC 6749 §2.3.1: each of id and secret is form-urlencoded; a server must decode them.
     let encode_all = |s: &str| s.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
     let a = app

@@ -3,7 +3,7 @@
 //! only its right-most address that is not a trusted proxy.
 
 use crate::common::flow::{AuthRequest, PASSWORD, Pkce, Rp, USERNAME, location};
-use crate::common::{Options, TestApp, spawn_app_with_env};
+use crate::common::{Options, TestApp, spawn_app_with};
 
 /// Three failures per IP block it for ten minutes; usernames never block (limit 100).
 const THROTTLE: &str = "[throttle]\nmax_failures_per_user = 100\nmax_failures_per_ip = 3\n\
@@ -11,11 +11,8 @@ const THROTTLE: &str = "[throttle]\nmax_failures_per_user = 100\nmax_failures_pe
 
 /// `trusted_proxies` is a TOML array, set through `TESSERA_SERVER_TRUSTED_PROXIES`.
 async fn setup(trusted_proxies: &str) -> (TestApp, Rp) {
-    let opts = Options {
-        extra_toml: THROTTLE.to_string(),
-    };
-    let app =
-        spawn_app_with_env(opts, &[("TESSERA_SERVER_TRUSTED_PROXIES", trusted_proxies)]).await;
+    let opts = Options::toml(THROTTLE).env("TESSERA_SERVER_TRUSTED_PROXIES", trusted_proxies);
+    let app = spawn_app_with(opts).await;
     app.create_user(USERNAME, PASSWORD).await;
     let rp = app.rp(&["--first-party"]).await;
     (app, rp)

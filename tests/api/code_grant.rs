@@ -110,13 +110,10 @@ async fn a_code_issued_to_another_client_is_invalid_grant() {
 
 #[tokio::test]
 async fn an_expired_code_is_invalid_grant() {
-    let app = spawn_app_with(Options {
-        extra_toml: "[tokens]\ncode_ttl = \"1s\"\n".into(),
-    })
-    .await;
+    let app = spawn_app_with(Options::toml("[tokens]\ncode_ttl = \"1s\"\n")).await;
     let (app, rp, pkce) = setup_with(app, &["--first-party"]).await;
     let cb = app.code_via_login(&AuthRequest::new(&rp, &pkce)).await;
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    app.advance(std::time::Duration::from_secs(2));
     let (status, body) = app.exchange(&rp, &cb["code"], Some(&pkce.verifier)).await;
     assert_eq!(
         (status, body["error"].as_str()),

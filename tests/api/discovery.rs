@@ -92,9 +92,9 @@ async fn every_advertised_endpoint_exists() {
 #[tokio::test]
 async fn discovery_document_field_by_field() {
     use serde_json::json;
-    let app = crate::common::spawn_app_with(crate::common::Options {
-        extra_toml: "algorithms = [\"RS256\", \"PS256\", \"EdDSA\"]\n".into(),
-    })
+    let app = crate::common::spawn_app_with(crate::common::Options::toml(
+        "algorithms = [\"RS256\", \"PS256\", \"EdDSA\"]\n",
+    ))
     .await;
     let d = fetch(&app, "/.well-known/openid-configuration").await;
     let i = &app.issuer;

@@ -1,6 +1,7 @@
 //! `/healthz`, `/readyz`, request ids, and graceful shutdown of the real binary.
 
-use crate::common::{Options, TestDb, spawn_app, spawn_app_with_env, write_config};
+use crate::common::process::spawn_served;
+use crate::common::{Options, TestApp, spawn_app, spawn_app_with};
 use crate::metrics::{sample, scrape};
 
 #[tokio::test]
@@ -69,8 +70,8 @@ async fn oversized_body_is_refused_with_413() {
 #[cfg(unix)]
 #[tokio::test]
 async fn serve_shuts_down_gracefully_on_sigterm() {
-    let served = Served::start(&[]).await;
-    let stderr = served.sigterm().await;
+    let mut app = spawn_served(Options::default(), &[]).await;
+    let stderr = sigterm(&mut app).await;
     assert!(stderr.contains("tessera is serving"), "{stderr}");
 }
 
@@ -80,29 +81,17 @@ async fn serve_shuts_down_gracefully_on_sigterm() {
 #[cfg(unix)]
 #[tokio::test]
 async fn one_worker_thread_answers_concurrent_requests_and_shuts_down() {
-    let served = Served::start(&[("TESSERA_SERVER_WORKER_THREADS", "1")]).await;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .arg("--config")
-        .arg(&served.config)
-        .args(["client", "create", "--json", "--name", "svc"])
-        .args(["--grant-type", "client_credentials", "--scope", "api:read"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let client: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let (id, secret) = (
-        client["client_id"].as_str().unwrap().to_string(),
-        client["client_secret"].as_str().unwrap().to_string(),
-    );
+    let mut app = spawn_served(
+        Options::default().env("TESSERA_SERVER_WORKER_THREADS", "1"),
+        &[],
+    )
+    .await;
+    let (id, secret) = app.service_client(&["--scope", "api:read"]).await;
+    let http = reqwest::Client::new();
     let mut requests = tokio::task::JoinSet::new();
     for _ in 0..32 {
-        let request = served
-            .http
-            .post(format!("{}/token", served.issuer))
+        let request = http
+            .post(app.url("/token"))
             .basic_auth(&id, Some(&secret))
             .form(&[("grant_type", "client_credentials"), ("scope", "api:read")]);
         requests.spawn(async move {
@@ -117,7 +106,7 @@ async fn one_worker_thread_answers_concurrent_requests_and_shuts_down() {
         tokens.insert(token.unwrap());
     }
     assert_eq!(tokens.len(), 32, "every request got its own token");
-    let stderr = served.sigterm().await;
+    let stderr = sigterm(&mut app).await;
     assert!(
         stderr
             .lines()
@@ -126,90 +115,15 @@ async fn one_worker_thread_answers_concurrent_requests_and_shuts_down() {
     );
 }
 
-/// The real binary serving a fresh database on a free port.
+/// SIGTERM: the server must exit 0 within 15 s, say so, and stop answering. Returns its
+/// standard error.
 #[cfg(unix)]
-struct Served {
-    child: tokio::process::Child,
-    issuer: String,
-    config: std::path::PathBuf,
-    http: reqwest::Client,
-    _db: TestDb,
-    _dir: tempfile::TempDir,
-}
-
-#[cfg(unix)]
-impl Served {
-    /// Starts `tessera serve` with `env` and waits until it answers.
-    async fn start(env: &[(&str, &str)]) -> Served {
-        let db = TestDb::create().await;
-        let dir = tempfile::tempdir().unwrap();
-        let issuer = format!("http://127.0.0.1:{}", crate::common::process::free_port());
-        let config = write_config(dir.path(), &issuer, &db.url, &Options::default());
-        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
-            .arg("--config")
-            .arg(&config)
-            .arg("serve")
-            .envs(env.iter().copied())
-            .env_remove("RUST_LOG")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let http = reqwest::Client::new();
-        let mut up = false;
-        for _ in 0..100 {
-            if http.get(format!("{issuer}/healthz")).send().await.is_ok() {
-                up = true;
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        assert!(up, "server did not come up");
-        Served {
-            child,
-            issuer,
-            config,
-            http,
-            _db: db,
-            _dir: dir,
-        }
-    }
-
-    /// SIGTERM: the server must exit 0 within 15 s, say so, and stop answering. Returns its
-    /// standard error.
-    async fn sigterm(mut self) -> String {
-        let pid = self.child.id().unwrap() as i32;
-        unsafe_kill(pid);
-        let out = tokio::time::timeout(std::time::Duration::from_secs(15), self.child.wait())
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(out.success(), "exit status {out:?}");
-        let mut stderr = String::new();
-        use tokio::io::AsyncReadExt;
-        self.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .await
-            .unwrap();
-        assert!(stderr.contains("shut down cleanly"), "{stderr}");
-        let healthz = format!("{}/healthz", self.issuer);
-        assert!(self.http.get(healthz).send().await.is_err());
-        stderr
-    }
-}
-
-#[cfg(unix)]
-fn unsafe_kill(pid: i32) {
-    let status = std::process::Command::new("kill")
-        .arg("-TERM")
-        .arg(pid.to_string())
-        .status()
-        .unwrap();
-    assert!(status.success());
+async fn sigterm(app: &mut TestApp) -> String {
+    app.process_mut().sigterm().await;
+    let stderr = app.process().log_text();
+    assert!(stderr.contains("shut down cleanly"), "{stderr}");
+    assert!(app.http.get(app.url("/healthz")).send().await.is_err());
+    stderr
 }
 
 #[tokio::test]
@@ -233,11 +147,7 @@ async fn every_response_says_nosniff_and_plain_http_has_no_hsts() {
 #[tokio::test]
 async fn a_request_past_the_timeout_gets_408_with_the_usual_headers_and_is_counted() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let app = spawn_app_with_env(
-        Options::default(),
-        &[("TESSERA_SERVER_REQUEST_TIMEOUT", "1s")],
-    )
-    .await;
+    let app = spawn_app_with(Options::default().env("TESSERA_SERVER_REQUEST_TIMEOUT", "1s")).await;
     // A client that announces a body and then stalls: the handler waits on it past the timeout.
     let mut conn = tokio::net::TcpStream::connect(app.addr).await.unwrap();
     conn.write_all(
@@ -271,11 +181,8 @@ async fn a_request_past_the_timeout_gets_408_with_the_usual_headers_and_is_count
 
 #[tokio::test]
 async fn an_https_issuer_gets_hsts_on_every_response() {
-    let app = spawn_app_with_env(
-        Options::default(),
-        &[("TESSERA_ISSUER", "https://id.example.test")],
-    )
-    .await;
+    let app =
+        spawn_app_with(Options::default().env("TESSERA_ISSUER", "https://id.example.test")).await;
     for path in ["/healthz", "/jwks", "/nope"] {
         let r = app.http.get(app.url(path)).send().await.unwrap();
         assert_eq!(

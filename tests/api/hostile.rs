@@ -69,7 +69,7 @@ async fn published_rsa(app: &TestApp) -> (String, String) {
 
 /// A local listener that records whether anything connected.
 async fn tripwire() -> (String, Arc<AtomicBool>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = crate::common::bind_loopback().await;
     let url = format!("http://{}/keys", listener.local_addr().unwrap());
     let hit = Arc::new(AtomicBool::new(false));
     let flag = hit.clone();
@@ -144,6 +144,7 @@ async fn forged_jwts_are_refused_and_nothing_named_in_them_is_fetched() {
         tokens.push(attacker_signed(&attacker, extra, &c));
     }
     assert_refused_everywhere(&app, &client, &tokens).await;
+    // Concurrency: a fetch started in the background would have connected by now.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert!(
         !hit.load(Ordering::SeqCst),

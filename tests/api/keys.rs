@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::common::cluster::{backdate_active_keys, spawn_peer};
+use crate::common::cluster::spawn_peer;
 use crate::common::{Options, TestApp, eventually, spawn_app, spawn_app_with};
 
 async fn jwks(app: &crate::common::TestApp) -> serde_json::Value {
@@ -80,7 +80,7 @@ async fn jwks_etag_gives_304() {
 async fn kids_are_stable_across_restarts() {
     let app = spawn_app().await;
     let before = kids(&jwks(&app).await);
-    let (id, secret) = service_client(&app).await;
+    let (id, secret) = app.service_client(&[]).await;
     let token = client_credentials(&app, &id, &secret).await;
     // The restarted server listens on a new port, so its issuer differs: check against the old.
     let issuer = app.issuer.clone();
@@ -144,17 +144,16 @@ async fn cli_rotation_is_picked_up_by_the_running_server() {
         .count();
     assert_eq!(new_next, 2);
 
-    // The running server publishes the new next keys within its reload interval (1 s here).
+    // The running server's own reload task publishes the new next keys within its interval
+    // (1 s here): this test watches the task itself, so it waits for it (at most 5 s).
     let expected = kids(&serde_json::json!({"keys": after}));
-    let mut seen = Vec::new();
-    for _ in 0..50 {
-        seen = kids(&jwks(&app).await);
-        if seen == expected {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(seen, expected);
+    let (a, expected_ref) = (&app, &expected);
+    let seen = eventually(5, || async move {
+        let seen = kids(&jwks(a).await);
+        (seen == *expected_ref).then_some(seen)
+    })
+    .await;
+    assert_eq!(seen.as_ref(), Some(&expected));
 }
 
 #[tokio::test]
@@ -199,14 +198,6 @@ async fn key_encryption_key_is_private_to_its_owner() {
 
 // --- A resource server's view: tokens checked with an independent JOSE library (jsonwebtoken)
 // --- using nothing but the JWKS fetched over HTTP.
-
-/// Registers a client_credentials client; returns (client_id, secret).
-async fn service_client(app: &TestApp) -> (String, String) {
-    let (id, secret) = app
-        .create_client(&["--name", "Svc", "--grant-type", "client_credentials"])
-        .await;
-    (id, secret.expect("confidential client"))
-}
 
 /// Gets an access token with client_credentials and client_secret_basic.
 async fn client_credentials(app: &TestApp, id: &str, secret: &str) -> String {
@@ -269,23 +260,17 @@ fn resource_server_verify(
     Ok(data.claims)
 }
 
-fn unix_now() -> i64 {
-    tessera::clock::Clock::system().now()
-}
-
 #[tokio::test]
 async fn every_algorithm_signs_access_tokens_a_resource_server_accepts() {
     for alg in ["RS256", "PS256", "ES256", "EdDSA"] {
-        let app = spawn_app_with(Options {
-            extra_toml: format!(
-                "algorithms = [\"RS256\", \"PS256\", \"ES256\", \"EdDSA\"]\n\
-                 access_token_alg = \"{alg}\"\n"
-            ),
-        })
+        let app = spawn_app_with(Options::toml(&format!(
+            "algorithms = [\"RS256\", \"PS256\", \"ES256\", \"EdDSA\"]\n\
+             access_token_alg = \"{alg}\"\n"
+        )))
         .await;
         let jwks = jwks(&app).await;
         assert_eq!(jwks["keys"].as_array().unwrap().len(), 8);
-        let (id, secret) = service_client(&app).await;
+        let (id, secret) = app.service_client(&[]).await;
         let token = client_credentials(&app, &id, &secret).await;
         assert_eq!(
             format!("{:?}", jsonwebtoken::decode_header(&token).unwrap().alg),
@@ -299,21 +284,16 @@ async fn every_algorithm_signs_access_tokens_a_resource_server_accepts() {
 #[tokio::test]
 async fn a_token_signed_before_rotation_verifies_after_and_new_tokens_use_the_new_key() {
     let app = spawn_app().await;
-    let (id, secret) = service_client(&app).await;
+    let (id, secret) = app.service_client(&[]).await;
     let cached_jwks = jwks(&app).await;
     let old = client_credentials(&app, &id, &secret).await;
     resource_server_verify(&app.issuer, &cached_jwks, &old).unwrap();
 
     app.cli_json(&["keys", "rotate", "--json"], None).await;
-    // The running server signs with the promoted key within its reload interval (1 s).
-    let (a, id, secret, old_kid) = (&app, &id, &secret, kid_of(&old));
-    let old_kid = &old_kid;
-    let new = eventually(5, || async move {
-        let t = client_credentials(a, id, secret).await;
-        (kid_of(&t) != *old_kid).then_some(t)
-    })
-    .await
-    .expect("new tokens carry the new kid");
+    // The running server reloads the key set and signs with the promoted key.
+    app.catch_up().await;
+    let new = client_credentials(&app, &id, &secret).await;
+    assert_ne!(kid_of(&new), kid_of(&old), "new tokens carry the new kid");
 
     // The new key was the published `next` key: a JWKS cached before the rotation knows it.
     resource_server_verify(&app.issuer, &cached_jwks, &new).expect("next key was pre-published");
@@ -325,16 +305,15 @@ async fn a_token_signed_before_rotation_verifies_after_and_new_tokens_use_the_ne
 #[tokio::test]
 async fn a_retired_key_leaves_the_jwks_only_after_its_tokens_expired() {
     // retire_for = max(2 s, 2 s) + 2 × 1 s reload + 0 s grace = 4 s.
-    let app = spawn_app_with(Options {
-        extra_toml: "retired_key_grace = \"0s\"\n\
-                     [tokens]\naccess_token_ttl = \"2s\"\nid_token_ttl = \"2s\"\n"
-            .into(),
-    })
+    let app = spawn_app_with(Options::toml(
+        "retired_key_grace = \"0s\"\n\
+         [tokens]\naccess_token_ttl = \"2s\"\nid_token_ttl = \"2s\"\n",
+    ))
     .await;
-    let (id, secret) = service_client(&app).await;
+    let (id, secret) = app.service_client(&[]).await;
     let old = client_credentials(&app, &id, &secret).await;
     let old_kid = kid_of(&old);
-    let rotated_at = unix_now();
+    let rotated_at = app.now();
     let list = app.cli_json(&["keys", "rotate", "--json"], None).await;
     let retired = list
         .as_array()
@@ -349,23 +328,28 @@ async fn a_retired_key_leaves_the_jwks_only_after_its_tokens_expired() {
     let old_exp = claims_of(&old)["exp"].as_i64().unwrap();
     assert!(old_exp < expires_at, "the key outlives its tokens");
 
-    // Watch the JWKS: present every time before expires_at, gone soon after.
-    let (a, old_kid_ref) = (&app, &old_kid);
-    let gone_at = eventually(10, || async move {
-        let now = unix_now();
-        let present = kids(&jwks(a).await).contains(old_kid_ref);
+    // Watch the JWKS a second at a time: present every time before expires_at, gone soon after.
+    let mut gone_at = None;
+    for _ in 0..10 {
+        app.catch_up().await;
+        let present = kids(&jwks(&app).await).contains(&old_kid);
+        // Read after the JWKS, so a key seen gone was gone by this time.
+        let now = app.now();
         if now < expires_at {
             assert!(present, "key left at {now}, before {expires_at}");
         }
-        (!present).then_some(now)
-    })
-    .await
-    .expect("the retired key is removed");
+        if !present {
+            gone_at = Some(now);
+            break;
+        }
+        app.advance(Duration::from_secs(1));
+    }
+    let gone_at = gone_at.expect("the retired key is removed");
     assert!(
         gone_at >= expires_at && gone_at <= expires_at + 3,
         "{gone_at} vs {expires_at}"
     );
-    // And it stays gone (purged from the database by the maintenance task).
+    // And it stays gone (purged from the database by the maintenance round).
     let list = app.cli_json(&["keys", "list", "--json"], None).await;
     assert!(
         list.as_array()
@@ -400,8 +384,10 @@ async fn two_instances_rotate_once_on_schedule_and_serve_the_same_jwks() {
         .map(|k| k["kid"].as_str().unwrap().to_string())
         .collect();
 
-    // Make the scheduled rotation due on both instances at once (31 days > rotation_interval).
-    backdate_active_keys(&app.db.url, 31 * 86_400).await;
+    // Make the scheduled rotation due on both instances at once (31 days > rotation_interval):
+    // they share the clock, and both run their maintenance round at the same time.
+    app.advance(Duration::from_secs(31 * 86_400));
+    tokio::join!(app.catch_up(), peer.catch_up());
 
     let etag = |http: reqwest::Client, url: String| async move {
         let r = http.get(url).send().await.unwrap();
@@ -409,6 +395,7 @@ async fn two_instances_rotate_once_on_schedule_and_serve_the_same_jwks() {
         let body: serde_json::Value = r.json().await.unwrap();
         (etag, body)
     };
+    // Their background tasks race the same rotation and may land a moment later.
     let (first, second, etag_ref) = (&app, &peer, &etag);
     let (etag_a, body_a) = eventually(10, || async move {
         let a = etag_ref(first.http.clone(), first.url("/jwks")).await;
@@ -418,8 +405,10 @@ async fn two_instances_rotate_once_on_schedule_and_serve_the_same_jwks() {
     .await
     .expect("both instances publish the rotated key set");
 
-    // A few more maintenance ticks on both: nothing else may rotate.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // A few more maintenance rounds on both: nothing else may rotate.
+    for _ in 0..3 {
+        tokio::join!(app.catch_up(), peer.catch_up());
+    }
     let list = app.cli_json(&["keys", "list", "--json"], None).await;
     for alg in ["RS256", "ES256"] {
         assert_eq!(
@@ -450,7 +439,7 @@ async fn two_instances_rotate_once_on_schedule_and_serve_the_same_jwks() {
     );
 
     // A token from one instance verifies with the other's JWKS.
-    let (id, secret) = service_client(&app).await;
+    let (id, secret) = app.service_client(&[]).await;
     let r = peer
         .http
         .post(peer.url("/token"))
@@ -471,7 +460,7 @@ async fn concurrent_rotations_on_one_database_rotate_once() {
     let app = spawn_app().await;
     let config =
         tessera::config::Config::load_with_env(&app.config_path, &Default::default()).unwrap();
-    let due = unix_now() + config.keys.rotation_interval.as_secs() as i64;
+    let due = app.now() + config.keys.rotation_interval.as_secs() as i64;
     // Four "instances", each with its own connection pool, all finding the rotation due.
     let mut managers = Vec::new();
     for _ in 0..4 {

@@ -7,10 +7,7 @@ use crate::common::{Options, TestApp, spawn_app_with};
 const POST_LOGOUT: &str = "https://rp.example.com/signed-out";
 
 async fn setup(extra_toml: &str) -> (TestApp, Rp) {
-    let app = spawn_app_with(Options {
-        extra_toml: extra_toml.to_string(),
-    })
-    .await;
+    let app = spawn_app_with(Options::toml(extra_toml)).await;
     app.create_user(USERNAME, PASSWORD).await;
     let rp = app
         .rp(&["--first-party", "--post-logout-redirect-uri", POST_LOGOUT])

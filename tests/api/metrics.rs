@@ -2,7 +2,7 @@
 //! domain counters fed by the audit events, a signing-key gauge, and the separate bind.
 
 use crate::common::flow::{AuthRequest, PASSWORD, Pkce, USERNAME, location};
-use crate::common::{Options, TestApp, spawn_app, spawn_app_with};
+use crate::common::{Options, eventually, spawn_app, spawn_app_with};
 
 /// The scraped metrics text (asserting the scrape itself worked).
 pub(crate) async fn scrape(url: &str) -> String {
@@ -35,13 +35,6 @@ pub(crate) fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
                 .unwrap_or_else(|| panic!("no value in {l}"))
         })
         .sum()
-}
-
-async fn service_client(app: &TestApp) -> (String, String) {
-    let (id, secret) = app
-        .create_client(&["--name", "Svc", "--grant-type", "client_credentials"])
-        .await;
-    (id, secret.expect("secret"))
 }
 
 #[tokio::test]
@@ -111,7 +104,7 @@ async fn request_counters_grow_per_route_and_status() {
 #[tokio::test]
 async fn tokens_issued_are_counted_per_grant() {
     let app = spawn_app().await;
-    let (id, secret) = service_client(&app).await;
+    let (id, secret) = app.service_client(&[]).await;
     let cc = [("grant", "client_credentials")];
     assert_eq!(
         sample(
@@ -194,15 +187,11 @@ async fn signing_keys_are_a_gauge_per_algorithm_and_state() {
 
 #[tokio::test]
 async fn a_separate_bind_serves_metrics_and_the_main_port_does_not() {
-    // A port free a moment ago (the server binds it itself).
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let app = spawn_app_with(Options {
-        extra_toml: format!("[metrics]\nbind = \"127.0.0.1:{port}\"\n"),
-    })
+    // The server binds it itself.
+    let port = crate::common::free_port();
+    let app = spawn_app_with(Options::toml(&format!(
+        "[metrics]\nbind = \"127.0.0.1:{port}\"\n"
+    )))
     .await;
     let r = app.http.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(r.status(), 404);
@@ -225,10 +214,7 @@ async fn a_separate_bind_serves_metrics_and_the_main_port_does_not() {
 
 #[tokio::test]
 async fn metrics_can_be_turned_off() {
-    let app = spawn_app_with(Options {
-        extra_toml: "[metrics]\nenabled = false\n".into(),
-    })
-    .await;
+    let app = spawn_app_with(Options::toml("[metrics]\nenabled = false\n")).await;
     let r = app.http.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(r.status(), 404);
 }
@@ -236,17 +222,21 @@ async fn metrics_can_be_turned_off() {
 #[tokio::test]
 async fn a_scheduled_rotation_is_counted_and_moves_the_key_gauge() {
     let app = spawn_app().await;
-    // Make the rotation due; the maintenance task (reload every second) performs it.
-    crate::common::cluster::backdate_active_keys(&app.db.url, 31 * 86_400).await;
+    // Make the rotation due (31 days > rotation_interval); the maintenance round performs it.
+    app.advance(std::time::Duration::from_secs(31 * 86_400));
+    app.catch_up().await;
+    // The background task may win the race for the rotation and count it a moment later.
     let url = app.url("/metrics");
-    let mut text = String::new();
-    for _ in 0..40 {
-        text = scrape(&url).await;
-        if sample(&text, "tessera_key_rotations_total", &[]) >= 2.0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    let url = &url;
+    let counted = eventually(5, || async move {
+        let text = scrape(url).await;
+        (sample(&text, "tessera_key_rotations_total", &[]) >= 2.0).then_some(text)
+    })
+    .await;
+    let text = match counted {
+        Some(text) => text,
+        None => scrape(url).await,
+    };
     // RS256 and ES256, once each.
     assert_eq!(
         sample(&text, "tessera_key_rotations_total", &[]),

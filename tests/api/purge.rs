@@ -1,17 +1,13 @@
 //! Expired rows are purged; live ones are kept.
 
-use std::time::Duration;
-
-use tessera::store::{NewRefreshFamily, Store};
+use tessera::store::NewRefreshFamily;
 
 use crate::common::spawn_app;
 
 #[tokio::test]
 async fn purge_removes_only_expired_rows() {
     let app = spawn_app().await;
-    let store = Store::connect(&app.db.url, 2, Duration::from_secs(5))
-        .await
-        .unwrap();
+    let store = app.store().await;
     let sub = app.create_user("alice", "pw-alice-123").await;
     let (client, _) = app
         .create_client(&[
@@ -21,7 +17,7 @@ async fn purge_removes_only_expired_rows() {
             "https://app.example.com/cb",
         ])
         .await;
-    let now = tessera::clock::Clock::system().now();
+    let now = app.now();
     for (id, family_expires) in [("old", now - 10), ("live", now + 3600)] {
         store
             .create_refresh_family(&NewRefreshFamily {
@@ -65,11 +61,9 @@ async fn purge_removes_only_expired_rows() {
 #[tokio::test]
 async fn purge_forgets_the_clients_of_sessions_that_are_over() {
     let app = spawn_app().await;
-    let store = Store::connect(&app.db.url, 2, Duration::from_secs(5))
-        .await
-        .unwrap();
-    // Purged as of a later time, so the server's own purge (at the real time) touches neither.
-    let now = tessera::clock::Clock::system().now() + 1000;
+    let store = app.store().await;
+    // Purged as of a later time, so the server's own purge (at its time) touches neither.
+    let now = app.now() + 1000;
     store
         .remember_session_client("over", "client-a", now - 100, now - 10)
         .await

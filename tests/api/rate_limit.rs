@@ -12,17 +12,7 @@ use crate::common::{Options, TestApp, spawn_app_with};
 const SLOW: &str = "per_second = 0.2\n";
 
 async fn app_with(limits: &str) -> TestApp {
-    spawn_app_with(Options {
-        extra_toml: format!("[rate_limit]\n{limits}"),
-    })
-    .await
-}
-
-async fn service_client(app: &TestApp) -> (String, String) {
-    let (id, secret) = app
-        .create_client(&["--name", "Svc", "--grant-type", "client_credentials"])
-        .await;
-    (id, secret.expect("secret"))
+    spawn_app_with(Options::toml(&format!("[rate_limit]\n{limits}"))).await
 }
 
 async fn token(app: &TestApp, id: &str, secret: &str) -> Answer {
@@ -51,8 +41,8 @@ fn assert_limited(a: &Answer) -> u64 {
 #[tokio::test]
 async fn a_client_over_its_token_limit_gets_429_and_others_are_unaffected() {
     let app = app_with(&format!("token_{SLOW}token_burst = 2\n")).await;
-    let (a, a_secret) = service_client(&app).await;
-    let (b, b_secret) = service_client(&app).await;
+    let (a, a_secret) = app.service_client(&[]).await;
+    let (b, b_secret) = app.service_client(&[]).await;
     for _ in 0..2 {
         assert_eq!(token(&app, &a, &a_secret).await.status, 200);
     }
@@ -60,7 +50,7 @@ async fn a_client_over_its_token_limit_gets_429_and_others_are_unaffected() {
     // Another client has its own budget.
     assert_eq!(token(&app, &b, &b_secret).await.status, 200);
     // Once the interval has passed, the client is served again.
-    tokio::time::sleep(Duration::from_secs(retry) + Duration::from_millis(500)).await;
+    app.advance(Duration::from_secs(retry) + Duration::from_millis(500));
     let again = token(&app, &a, &a_secret).await;
     assert_eq!(again.status, 200, "{}", again.body);
 }
@@ -68,7 +58,7 @@ async fn a_client_over_its_token_limit_gets_429_and_others_are_unaffected() {
 #[tokio::test]
 async fn failed_authentication_does_not_spend_a_clients_budget() {
     let app = app_with(&format!("token_{SLOW}token_burst = 1\n")).await;
-    let (a, a_secret) = service_client(&app).await;
+    let (a, a_secret) = app.service_client(&[]).await;
     for _ in 0..3 {
         let r = token(&app, &a, "not-the-secret").await;
         assert_eq!(r.error(), "invalid_client");
@@ -80,8 +70,8 @@ async fn failed_authentication_does_not_spend_a_clients_budget() {
 #[tokio::test]
 async fn introspection_is_limited_per_client_too() {
     let app = app_with(&format!("introspect_{SLOW}introspect_burst = 2\n")).await;
-    let (a, a_secret) = service_client(&app).await;
-    let (b, b_secret) = service_client(&app).await;
+    let (a, a_secret) = app.service_client(&[]).await;
+    let (b, b_secret) = app.service_client(&[]).await;
     let access = app.client_credentials_token(&a, &a_secret).await;
     let introspect = |id: &str, secret: &str| {
         let (id, secret, access) = (id.to_string(), secret.to_string(), access.clone());
@@ -108,14 +98,14 @@ async fn introspection_is_limited_per_client_too() {
     assert_eq!(r.body["active"], true, "{}", r.body);
     // The token endpoint keeps its own budget.
     assert_eq!(token(&app, &a, &a_secret).await.status, 200);
-    tokio::time::sleep(Duration::from_secs(retry) + Duration::from_millis(500)).await;
+    app.advance(Duration::from_secs(retry) + Duration::from_millis(500));
     assert_eq!(introspect(&a, &a_secret).await.body["active"], true);
 }
 
 #[tokio::test]
 async fn the_default_limits_let_ordinary_traffic_through() {
     let app = app_with("").await;
-    let (a, a_secret) = service_client(&app).await;
+    let (a, a_secret) = app.service_client(&[]).await;
     for _ in 0..30 {
         assert_eq!(token(&app, &a, &a_secret).await.status, 200);
     }
@@ -125,14 +115,9 @@ async fn the_default_limits_let_ordinary_traffic_through() {
 /// that address's budget, and the real client at another address is still answered.
 #[tokio::test]
 async fn a_flood_in_a_public_clients_name_does_not_lock_it_out_elsewhere() {
-    let opts = Options {
-        extra_toml: format!("[rate_limit]\ntoken_{SLOW}token_burst = 3\n"),
-    };
-    let app = crate::common::spawn_app_with_env(
-        opts,
-        &[("TESSERA_SERVER_TRUSTED_PROXIES", r#"["127.0.0.0/8"]"#)],
-    )
-    .await;
+    let opts = Options::toml(&format!("[rate_limit]\ntoken_{SLOW}token_burst = 3\n"))
+        .env("TESSERA_SERVER_TRUSTED_PROXIES", r#"["127.0.0.0/8"]"#);
+    let app = spawn_app_with(opts).await;
     let (id, _) = app
         .create_client(&[
             "--name",

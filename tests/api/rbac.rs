@@ -3,23 +3,11 @@
 use crate::common::flow::jwt_claims;
 use crate::common::{TestApp, spawn_app};
 
-/// The claims of a client_credentials token once they satisfy `done`: a role change reaches the
-/// client cache within `cache.refresh_interval` (1 s by default), so the test waits up to 10 s.
-async fn claims_once(
-    app: &TestApp,
-    id: &str,
-    secret: &str,
-    done: impl Fn(&serde_json::Value) -> bool,
-) -> serde_json::Value {
-    let mut last = serde_json::Value::Null;
-    for _ in 0..100 {
-        last = jwt_claims(&app.client_credentials_token(id, secret).await);
-        if done(&last) {
-            return last;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the change never reached the token: {last}")
+/// The claims of a client_credentials token once a role change has reached the client cache
+/// (which follows the database's change counter every `cache.refresh_interval`).
+async fn claims_after_change(app: &TestApp, id: &str, secret: &str) -> serde_json::Value {
+    app.catch_up().await;
+    jwt_claims(&app.client_credentials_token(id, secret).await)
 }
 
 #[tokio::test]
@@ -91,21 +79,8 @@ async fn roles_and_permissions_round_trip_through_the_cli() {
 async fn deleting_a_role_in_use_needs_force() {
     let app = spawn_app().await;
     app.create_user("alice", "pw-alice-123").await;
-    app.cli_json(&["role", "create", "--name", "admin", "--json"], None)
-        .await;
-    app.cli_json(
-        &[
-            "user",
-            "add-role",
-            "--username",
-            "alice",
-            "--role",
-            "admin",
-            "--json",
-        ],
-        None,
-    )
-    .await;
+    app.create_role("admin", &[]).await;
+    app.add_user_role("alice", "admin").await;
     let out = app.cli(&["role", "delete", "--name", "admin"], None).await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
@@ -134,8 +109,7 @@ async fn assigning_unknown_roles_or_users_fails_clearly() {
         .await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no role named `ghost`"));
-    app.cli_json(&["role", "create", "--name", "admin", "--json"], None)
-        .await;
+    app.create_role("admin", &[]).await;
     let out = app
         .cli(
             &["user", "add-role", "--username", "bob", "--role", "admin"],
@@ -176,81 +150,19 @@ async fn assigning_unknown_roles_or_users_fails_clearly() {
 #[tokio::test]
 async fn client_credentials_tokens_carry_the_clients_roles_and_permissions() {
     let app = spawn_app().await;
-    let (id, secret) = app
-        .create_client(&[
-            "--name",
-            "Billing",
-            "--grant-type",
-            "client_credentials",
-            "--scope",
-            "billing",
-        ])
-        .await;
-    let secret = secret.unwrap();
+    let (id, secret) = app.service_client(&["--scope", "billing"]).await;
     let before = jwt_claims(&app.client_credentials_token(&id, &secret).await);
     assert!(
         before.get("roles").is_none() && before.get("permissions").is_none(),
         "{before}"
     );
 
-    app.cli_json(
-        &[
-            "role",
-            "create",
-            "--name",
-            "reporter",
-            "--permission",
-            "reports:read",
-            "--permission",
-            "reports:write",
-            "--json",
-        ],
-        None,
-    )
-    .await;
-    app.cli_json(
-        &[
-            "role",
-            "create",
-            "--name",
-            "reader",
-            "--permission",
-            "reports:read",
-            "--json",
-        ],
-        None,
-    )
-    .await;
-    app.cli_json(
-        &[
-            "client",
-            "add-role",
-            "--client-id",
-            &id,
-            "--role",
-            "reporter",
-            "--json",
-        ],
-        None,
-    )
-    .await;
-    app.cli_json(
-        &[
-            "client",
-            "add-role",
-            "--client-id",
-            &id,
-            "--role",
-            "reader",
-            "--json",
-        ],
-        None,
-    )
-    .await;
-    let with = claims_once(&app, &id, &secret, |c| {
-        c["roles"].as_array().is_some_and(|r| r.len() == 2)
-    })
-    .await;
+    app.create_role("reporter", &["reports:read", "reports:write"])
+        .await;
+    app.create_role("reader", &["reports:read"]).await;
+    app.add_client_role(&id, "reporter").await;
+    app.add_client_role(&id, "reader").await;
+    let with = claims_after_change(&app, &id, &secret).await;
     assert_eq!(with["roles"], serde_json::json!(["reader", "reporter"]));
     assert_eq!(
         with["permissions"],
@@ -259,23 +171,8 @@ async fn client_credentials_tokens_carry_the_clients_roles_and_permissions() {
     );
     assert_eq!(with["scope"], "billing", "roles never widen the scope");
 
-    app.cli_json(
-        &[
-            "client",
-            "remove-role",
-            "--client-id",
-            &id,
-            "--role",
-            "reporter",
-            "--json",
-        ],
-        None,
-    )
-    .await;
-    let after = claims_once(&app, &id, &secret, |c| {
-        c["roles"].as_array().is_some_and(|r| r.len() == 1)
-    })
-    .await;
+    app.remove_client_role(&id, "reporter").await;
+    let after = claims_after_change(&app, &id, &secret).await;
     assert_eq!(after["roles"], serde_json::json!(["reader"]));
     assert_eq!(
         after["permissions"],
@@ -328,62 +225,13 @@ mod user_claims {
     async fn roles_and_groups_scopes_put_claims_in_id_token_access_token_and_userinfo() {
         let app = spawn_app().await;
         app.create_user(USERNAME, PASSWORD).await;
-        app.cli_json(
-            &[
-                "role",
-                "create",
-                "--name",
-                "analyst",
-                "--permission",
-                "reports:read",
-                "--json",
-            ],
-            None,
-        )
-        .await;
-        app.cli_json(
-            &[
-                "role",
-                "create",
-                "--name",
-                "auditor",
-                "--permission",
-                "reports:read",
-                "--permission",
-                "audit:read",
-                "--json",
-            ],
-            None,
-        )
-        .await;
-        for role in ["analyst", "auditor"] {
-            app.cli_json(
-                &[
-                    "user",
-                    "add-role",
-                    "--username",
-                    USERNAME,
-                    "--role",
-                    role,
-                    "--json",
-                ],
-                None,
-            )
+        app.create_role("analyst", &["reports:read"]).await;
+        app.create_role("auditor", &["reports:read", "audit:read"])
             .await;
+        for role in ["analyst", "auditor"] {
+            app.add_user_role(USERNAME, role).await;
         }
-        app.cli_json(
-            &[
-                "user",
-                "add-group",
-                "--username",
-                USERNAME,
-                "--group",
-                "finance",
-                "--json",
-            ],
-            None,
-        )
-        .await;
+        app.add_user_group(USERNAME, "finance").await;
         let rp = app
             .rp(&[
                 "--first-party",
@@ -441,32 +289,8 @@ mod user_claims {
     async fn a_role_change_applies_to_the_next_token() {
         let app = spawn_app().await;
         app.create_user(USERNAME, PASSWORD).await;
-        app.cli_json(
-            &[
-                "role",
-                "create",
-                "--name",
-                "analyst",
-                "--permission",
-                "reports:read",
-                "--json",
-            ],
-            None,
-        )
-        .await;
-        app.cli_json(
-            &[
-                "user",
-                "add-role",
-                "--username",
-                USERNAME,
-                "--role",
-                "analyst",
-                "--json",
-            ],
-            None,
-        )
-        .await;
+        app.create_role("analyst", &["reports:read"]).await;
+        app.add_user_role(USERNAME, "analyst").await;
         let rp = app
             .rp(&["--first-party", "--scope", "openid roles offline_access"])
             .await;
@@ -483,19 +307,7 @@ mod user_claims {
             .expect("refresh token")
             .to_string();
 
-        app.cli_json(
-            &[
-                "user",
-                "remove-role",
-                "--username",
-                USERNAME,
-                "--role",
-                "analyst",
-                "--json",
-            ],
-            None,
-        )
-        .await;
+        app.remove_user_role(USERNAME, "analyst").await;
         let pkce = Pkce::new();
         let req = AuthRequest::new(&rp, &pkce).set("scope", Some("openid roles"));
         let code = app.code_via_login_again(&req).await;

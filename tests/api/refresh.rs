@@ -179,10 +179,7 @@ async fn a_disabled_users_refresh_tokens_stop_working() {
 #[tokio::test]
 async fn a_client_without_the_refresh_grant_is_unauthorized_client() {
     let app = spawn_app().await;
-    let (id, secret) = app
-        .create_client(&["--name", "Svc", "--grant-type", "client_credentials"])
-        .await;
-    let secret = secret.unwrap();
+    let (id, secret) = app.service_client(&[]).await;
     let grant = app.grant_refresh_token(&id, "api").await;
     let a = app.refresh(&id, &secret, &grant.refresh_token).await;
     assert_eq!((a.status, a.error()), (400, "unauthorized_client"));
@@ -279,9 +276,9 @@ async fn futures_join(
 
 #[tokio::test]
 async fn a_retry_within_the_grace_window_supersedes_the_lost_successor() {
-    let app = crate::common::spawn_app_with(crate::common::Options {
-        extra_toml: "[tokens]\nrefresh_reuse_grace = \"30s\"\n".into(),
-    })
+    let app = crate::common::spawn_app_with(crate::common::Options::toml(
+        "[tokens]\nrefresh_reuse_grace = \"30s\"\n",
+    ))
     .await;
     let (id, secret) = app.refresh_client().await;
     let grant = app.grant_refresh_token(&id, "api").await;
@@ -309,9 +306,9 @@ async fn a_retry_within_the_grace_window_supersedes_the_lost_successor() {
 
 #[tokio::test]
 async fn the_grace_window_is_not_for_public_clients_nor_for_used_successors() {
-    let app = crate::common::spawn_app_with(crate::common::Options {
-        extra_toml: "[tokens]\nrefresh_reuse_grace = \"30s\"\n".into(),
-    })
+    let app = crate::common::spawn_app_with(crate::common::Options::toml(
+        "[tokens]\nrefresh_reuse_grace = \"30s\"\n",
+    ))
     .await;
     let (public, _) = app
         .create_client(&["--name", "SPA", "--public", "--grant-type", "refresh_token"])

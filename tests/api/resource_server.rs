@@ -7,59 +7,34 @@ use tessera_resource_server_example::{Verifier, app as resource_app};
 
 use crate::common::{TestApp, spawn_app};
 
+/// The example resource server in front of `app`; returns its base URL.
 async fn start_resource_server(app: &TestApp) -> String {
-    let verifier = Verifier::new(&app.issuer, &app.issuer, &app.url("/jwks"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, resource_app(verifier)).await });
-    format!("http://{addr}")
+    serve_resource_server(verifier(app)).await
 }
 
+/// A verifier of `app`'s tokens, as the example resource server makes it.
+fn verifier(app: &TestApp) -> Verifier {
+    Verifier::new(&app.issuer, &app.issuer, &app.url("/jwks"))
+}
+
+/// The example resource server checking tokens with `verifier`; returns its base URL.
+async fn serve_resource_server(verifier: Verifier) -> String {
+    crate::common::serve(resource_app(verifier)).await
+}
+
+/// A client allowed the `reports` scope, holding `role` if given.
 async fn service_client(app: &TestApp, role: Option<&str>) -> (String, String) {
-    let (id, secret) = app
-        .create_client(&[
-            "--name",
-            "Svc",
-            "--grant-type",
-            "client_credentials",
-            "--scope",
-            "reports",
-        ])
-        .await;
+    let (id, secret) = app.service_client(&["--scope", "reports"]).await;
     if let Some(role) = role {
-        app.cli_json(
-            &[
-                "client",
-                "add-role",
-                "--client-id",
-                &id,
-                "--role",
-                role,
-                "--json",
-            ],
-            None,
-        )
-        .await;
+        app.add_client_role(&id, role).await;
     }
-    (id, secret.unwrap())
+    (id, secret)
 }
 
 #[tokio::test]
 async fn resource_server_allows_and_refuses_by_permission() {
     let app = spawn_app().await;
-    app.cli_json(
-        &[
-            "role",
-            "create",
-            "--name",
-            "reader",
-            "--permission",
-            "reports:read",
-            "--json",
-        ],
-        None,
-    )
-    .await;
+    app.create_role("reader", &["reports:read"]).await;
     let rs = start_resource_server(&app).await;
     let http = reqwest::Client::new();
 
@@ -110,19 +85,7 @@ async fn resource_server_allows_and_refuses_by_permission() {
 #[tokio::test]
 async fn resource_server_refuses_missing_tampered_and_foreign_tokens() {
     let app = spawn_app().await;
-    app.cli_json(
-        &[
-            "role",
-            "create",
-            "--name",
-            "reader",
-            "--permission",
-            "reports:read",
-            "--json",
-        ],
-        None,
-    )
-    .await;
+    app.create_role("reader", &["reports:read"]).await;
     let rs = start_resource_server(&app).await;
     let http = reqwest::Client::new();
 
@@ -168,20 +131,10 @@ async fn resource_server_refuses_missing_tampered_and_foreign_tokens() {
 #[tokio::test]
 async fn resource_server_learns_a_rotated_key_from_the_jwks() {
     let app = spawn_app().await;
-    app.cli_json(
-        &[
-            "role",
-            "create",
-            "--name",
-            "reader",
-            "--permission",
-            "reports:read",
-            "--json",
-        ],
-        None,
-    )
-    .await;
-    let rs = start_resource_server(&app).await;
+    app.create_role("reader", &["reports:read"]).await;
+    // A resource server that may fetch the JWKS again at once (its own clock is not the
+    // server's, and waiting out its 10 s throttle proves nothing here).
+    let rs = serve_resource_server(verifier(&app).with_refetch_after(Duration::ZERO)).await;
     let http = reqwest::Client::new();
     let (id, secret) = service_client(&app, Some("reader")).await;
 
@@ -196,12 +149,12 @@ async fn resource_server_learns_a_rotated_key_from_the_jwks() {
         200
     );
 
-    // Rotate twice so the signing key is one the resource server has never seen; wait until
-    // Tessera signs with it (reload interval 1 s in tests), then past the verifier's refetch
-    // throttle (10 s) so it may fetch the JWKS again on the unknown kid.
+    // Rotate twice so the signing key is one the resource server has never seen, and let
+    // Tessera reload its keys and sign with it; the unknown kid makes the verifier fetch the
+    // JWKS again.
     app.cli_json(&["keys", "rotate", "--json"], None).await;
     app.cli_json(&["keys", "rotate", "--json"], None).await;
-    tokio::time::sleep(Duration::from_secs(11)).await;
+    app.catch_up().await;
     let after = app.client_credentials_token(&id, &secret).await;
     let kid = |t: &str| jsonwebtoken_kid(t);
     assert_ne!(kid(&before), kid(&after), "a new key signs after rotation");

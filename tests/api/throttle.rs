@@ -10,10 +10,7 @@ use tessera::store::Reservation;
 const TOO_MANY: &str = "Too many attempts, try again later";
 
 async fn setup(throttle: &str) -> (TestApp, Rp) {
-    let app = spawn_app_with(Options {
-        extra_toml: format!("[throttle]\n{throttle}"),
-    })
-    .await;
+    let app = spawn_app_with(Options::toml(&format!("[throttle]\n{throttle}"))).await;
     app.create_user(USERNAME, PASSWORD).await;
     let rp = app.rp(&["--first-party"]).await;
     (app, rp)
@@ -66,7 +63,7 @@ async fn the_block_ends_and_the_count_restarts_after_the_window() {
     }
     assert_throttled(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
     // The window is wide enough that the three attempts above fit in it on a loaded machine.
-    tokio::time::sleep(Duration::from_millis(8500)).await;
+    app.advance(Duration::from_millis(8500));
     // A new window: one failure does not block, and the right password gets in.
     assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
     assert_signed_in(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
@@ -102,12 +99,12 @@ async fn the_exponential_delay_grows_with_further_failures() {
     let (app, rp) =
         setup("max_failures_per_user = 1\nwindow = \"1h\"\nbase_delay = \"4s\"\n").await;
     assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
-    tokio::time::sleep(Duration::from_millis(5000)).await;
+    app.advance(Duration::from_millis(5000));
     // The 4s block is over (times are whole seconds); this second failure blocks for 8s, so
     // 4.5s later the right password is still refused (a flat 4s delay would have let it in).
     // The margins leave room for a loaded machine.
     assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
-    tokio::time::sleep(Duration::from_millis(4500)).await;
+    app.advance(Duration::from_millis(4500));
     assert_throttled(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
 }
 
@@ -115,7 +112,7 @@ async fn the_exponential_delay_grows_with_further_failures() {
 async fn stale_counters_are_purged_and_blocking_ones_kept() {
     let (app, _) = setup("").await;
     let store = app.store().await;
-    let now = tessera::clock::Clock::system().now();
+    let now = app.now();
     let no_block = |_| None;
     store
         .throttle_reserve("user:old", now - 1000, now - 2000, no_block)

@@ -12,10 +12,7 @@ use crate::metrics::{sample, scrape};
 const BURST: usize = 200;
 
 async fn setup(throttle: &str) -> TestApp {
-    let app = spawn_app_with(Options {
-        extra_toml: format!("[throttle]\n{throttle}"),
-    })
-    .await;
+    let app = spawn_app_with(Options::toml(&format!("[throttle]\n{throttle}"))).await;
     app.create_user(USERNAME, PASSWORD).await;
     app
 }

@@ -54,9 +54,7 @@ async fn client_credentials_issues_an_rfc9068_access_token() {
 #[tokio::test]
 async fn wrong_secret_is_invalid_client_with_basic_challenge() {
     let app = spawn_app().await;
-    let (id, _) = app
-        .create_client(&["--name", "Svc", "--grant-type", "client_credentials"])
-        .await;
+    let (id, _) = app.service_client(&[]).await;
     let r = app
         .http
         .post(app.url("/token"))

@@ -30,7 +30,7 @@ async fn future_nbf_future_iat_and_foreign_aud_are_refused() {
     let sub = app
         .create_user("alice", "correct horse battery staple")
         .await;
-    let now = tessera::clock::Clock::system().now();
+    let now = app.now();
     let base = json!({
         "iss": app.issuer, "sub": sub, "aud": app.issuer, "client_id": id,
         "scope": "openid", "exp": now + 600, "iat": now, "jti": "forged-1",

@@ -120,12 +120,9 @@ async fn missing_tampered_or_foreign_tokens_are_invalid_token() {
 
 #[tokio::test]
 async fn expired_token_is_invalid_token() {
-    let app = spawn_app_with(Options {
-        extra_toml: "[tokens]\naccess_token_ttl = \"1s\"\n".into(),
-    })
-    .await;
+    let app = spawn_app_with(Options::toml("[tokens]\naccess_token_ttl = \"1s\"\n")).await;
     let token = access_token(&app, "openid").await;
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    app.advance(std::time::Duration::from_secs(2));
     let r = app
         .http
         .get(app.url("/userinfo"))

@@ -78,6 +78,13 @@ impl Verifier {
         }
     }
 
+    /// Sets the shortest interval between two JWKS fetches caused by unknown kids (10 s by
+    /// default): a flood of made-up kids cannot make the verifier hammer the issuer.
+    pub fn with_refetch_after(mut self, refetch_after: Duration) -> Self {
+        self.refetch_after = refetch_after;
+        self
+    }
+
     /// Verifies a bearer token and returns its claims.
     pub async fn verify(&self, token: &str) -> Result<AccessClaims, Rejection> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| Rejection::Malformed)?;

@@ -24,17 +24,16 @@ fn chromedriver() -> Option<String> {
 /// Starts chromedriver and Chromium, or returns `None` (after saying why) when they are not
 /// installed outside CI.
 pub async fn launch() -> Option<Browser> {
-    let Some(driver_path) = chromedriver() else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("chromedriver is not installed, and CI=true requires the browser tests");
-        }
-        eprintln!("skipping browser test: chromedriver is not installed");
+    let driver_path = chromedriver();
+    if !super::can_run(
+        "browser test",
+        driver_path.is_some(),
+        "chromedriver is not installed",
+    ) {
         return None;
-    };
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
-        l.local_addr().expect("addr").port()
-    };
+    }
+    let driver_path = driver_path?;
+    let port = super::free_port();
     let driver = tokio::process::Command::new(driver_path)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -50,6 +49,7 @@ pub async fn launch() -> Option<Browser> {
         {
             break;
         }
+        // Polling: chromedriver comes up in its own time.
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let profile = tempfile::tempdir().expect("profile dir");

@@ -11,17 +11,17 @@ use super::TestApp;
 /// A refresh token issued straight into the store, with the user it belongs to.
 pub struct StoredGrant {
     pub refresh_token: String,
-    pub family_id: String,
     pub user_id: String,
     pub username: String,
 }
 
 impl TestApp {
-    /// A second connection to this app's database.
+    /// A second connection to this app's database, on the server's clock.
     pub async fn store(&self) -> Store {
         Store::connect(&self.db.url, 2, Duration::from_secs(5))
             .await
             .expect("connect to the test database")
+            .with_clock(self.clock())
     }
 
     /// Creates a user and a refresh-token family for `client_id` with `scope`, as the
@@ -73,7 +73,7 @@ impl TestApp {
             .expect("create user");
         let refresh_token = random_token(32);
         let family_id = random_token(16);
-        let now = tessera::clock::Clock::system().now();
+        let now = self.now();
         store
             .create_refresh_family(&NewRefreshFamily {
                 family_id: &family_id,
@@ -93,7 +93,6 @@ impl TestApp {
         store.close().await;
         StoredGrant {
             refresh_token,
-            family_id,
             user_id,
             username,
         }
@@ -148,7 +147,6 @@ impl TestApp {
         }
     }
 
-    /// A refresh-token grant with client_secret_basic.
     /// A client_credentials access token for a confidential client (asserts success).
     pub async fn client_credentials_token(&self, id: &str, secret: &str) -> String {
         let a = self
@@ -165,6 +163,7 @@ impl TestApp {
             .to_string()
     }
 
+    /// A refresh-token grant with client_secret_basic.
     pub async fn refresh(&self, id: &str, secret: &str, refresh_token: &str) -> Answer {
         self.post_form(
             "/token",
@@ -185,22 +184,5 @@ impl TestApp {
         assert_eq!(a.status, 200, "{}", a.body);
         a.assert_no_store();
         a.body
-    }
-
-    /// A confidential client (client_secret_basic) allowed the refresh_token grant.
-    pub async fn refresh_client(&self) -> (String, String) {
-        let (id, secret) = self
-            .create_client(&[
-                "--name",
-                "Web",
-                "--grant-type",
-                "refresh_token",
-                "--grant-type",
-                "client_credentials",
-                "--scope",
-                "openid profile email offline_access api",
-            ])
-            .await;
-        (id, secret.expect("secret"))
     }
 }

@@ -1,15 +1,53 @@
-//! The real `tessera serve` binary as a child process, for tests that must kill an instance
-//! the way a crash or the OOM killer would (SIGKILL: no graceful shutdown, no pool close),
-//! which an in-process server cannot model.
+//! The real `tessera serve` binary as a child process, for the tests an in-process server cannot
+//! serve: killing an instance the way a crash or the OOM killer would (SIGKILL: no graceful
+//! shutdown, no pool close), a SIGTERM, the runtime's own thread settings, and reading the log
+//! as an operator's pipeline would.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-/// A `tessera serve` child process. Killed (SIGKILL) when dropped.
+use super::{ConfigFile, Options, Server, TestApp, TestDb, free_port, http_client};
+
+/// Starts `tessera <args> serve` on a fresh database, port and folder, configured as
+/// [`super::spawn_app_with`] would be (`opts.env` becomes the process's environment), and waits
+/// until it is ready. `args` are global flags such as `--log-format json`.
+pub async fn spawn_served(opts: Options, args: &[&str]) -> TestApp {
+    let db = TestDb::create().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{}", free_port())
+        .parse()
+        .expect("address");
+    let issuer = format!("http://{addr}");
+    let keys = dir.path().join("keys");
+    let config_path = ConfigFile::new(&issuer, &db.url, &keys)
+        .extra(&opts.extra_toml)
+        .write(dir.path());
+    let env: Vec<(&str, &str)> = opts
+        .env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let process = ServeProcess::start_with(&config_path, &addr.to_string(), args, &env).await;
+    TestApp {
+        server: Server::Binary(Box::new(process)),
+        addr,
+        issuer,
+        http: http_client(),
+        config_path,
+        dir,
+        db,
+        options: opts,
+    }
+}
+
+/// A `tessera serve` child process, its standard error kept in a file beside its config. Killed
+/// (SIGKILL) when dropped.
 pub struct ServeProcess {
     child: Option<tokio::process::Child>,
     config: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
     log: PathBuf,
     /// How many times the binary was started (the log is shared across restarts).
     starts: usize,
@@ -17,46 +55,29 @@ pub struct ServeProcess {
     pub base: String,
 }
 
-/// Writes a config for an instance listening on `bind` with the given issuer, database and
-/// key folder (instances of one cluster share all three, and differ only in `bind`).
-/// `database_toml` goes into the `[database]` section, `extra_toml` after `[keys]`.
-pub fn write_serve_config(
-    dir: &Path,
-    issuer: &str,
-    bind: &str,
-    db_url: &str,
-    keys_dir: &Path,
-    database_toml: &str,
-    extra_toml: &str,
-) -> PathBuf {
-    std::fs::create_dir_all(dir).expect("config dir");
-    let path = dir.join("config.toml");
-    let text = format!(
-        "issuer = \"{issuer}\"\n\
-         [server]\nbind = \"{bind}\"\n\
-         [database]\nurl = \"{db_url}\"\n{database_toml}\
-         [keys]\ndir = \"{keys}\"\nreload_interval = \"1s\"\n{extra_toml}",
-        keys = keys_dir.display(),
-    );
-    std::fs::write(&path, text).expect("write config");
-    path
-}
-
-/// A free loopback port (bound, read back and released: good enough for tests).
-pub fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
-}
-
 impl ServeProcess {
     /// Starts `tessera --config <config> serve` and waits until `/readyz` answers 200.
     /// `bind` must be the config's `server.bind`.
     pub async fn start(config: &Path, bind: &str) -> ServeProcess {
-        let log = config.with_file_name("serve.log");
+        Self::start_with(config, bind, &[], &[]).await
+    }
+
+    /// As [`ServeProcess::start`], with global flags `args` and `env` added to the environment.
+    pub async fn start_with(
+        config: &Path,
+        bind: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> ServeProcess {
         let mut p = ServeProcess {
             child: None,
             config: config.to_path_buf(),
-            log,
+            args: args.iter().map(|a| a.to_string()).collect(),
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            log: config.with_file_name("serve.log"),
             starts: 0,
             base: format!("http://{bind}"),
         };
@@ -73,8 +94,10 @@ impl ServeProcess {
         let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
             .arg("--config")
             .arg(&self.config)
+            .args(&self.args)
             .arg("serve")
             .env_remove("RUST_LOG")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
             .kill_on_drop(true)
@@ -104,6 +127,7 @@ impl ServeProcess {
             {
                 return;
             }
+            // Polling: the child comes up in its own time.
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!(
@@ -126,6 +150,24 @@ impl ServeProcess {
         }
     }
 
+    /// SIGTERM: asserts the process exits with success within 15 s.
+    #[cfg(unix)]
+    pub async fn sigterm(&mut self) {
+        let mut child = self.child.take().expect("a running server");
+        let pid = child.id().expect("pid");
+        let status = std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(pid.to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM {pid}");
+        let exit = tokio::time::timeout(Duration::from_secs(15), child.wait())
+            .await
+            .expect("the server exits within 15 s of SIGTERM")
+            .expect("reap the server");
+        assert!(exit.success(), "exit status {exit:?}");
+    }
+
     /// Starts the binary again with the same config (after [`ServeProcess::kill`]).
     pub async fn restart(&mut self) {
         assert!(self.child.is_none(), "kill the server before restarting it");
@@ -135,5 +177,32 @@ impl ServeProcess {
     /// Everything the server wrote to standard error so far (across restarts).
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// The audit events logged so far (with `--log-format json`: objects whose `target` is
+    /// `audit`).
+    pub fn audit_events(&self) -> Vec<serde_json::Value> {
+        self.log_text()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|v| v["target"] == "audit")
+            .collect()
+    }
+
+    /// Waits (at most 30 s) until an audit event named `event` has been logged: the log may
+    /// lag behind the response.
+    pub async fn wait_for_audit(&self, event: &str) {
+        let logged = super::eventually(30, || async {
+            self.audit_events()
+                .iter()
+                .any(|e| e["event"] == event)
+                .then_some(())
+        })
+        .await;
+        assert!(
+            logged.is_some(),
+            "no audit event {event}; log:\n{}",
+            self.log_text()
+        );
     }
 }

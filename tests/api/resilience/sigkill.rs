@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::common::flow::{AuthRequest, PASSWORD, Pkce, Rp, USERNAME, callback};
-use crate::common::process::{ServeProcess, free_port, write_serve_config};
-use crate::common::spawn_app;
+use crate::common::process::ServeProcess;
+use crate::common::{ConfigFile, free_port, spawn_app};
 
 /// How long the load runs on both instances before the kill, and on the survivor after it.
 const LOAD_BEFORE_KILL: Duration = Duration::from_millis(1500);
@@ -53,6 +53,7 @@ impl Load {
 
     /// A short breath between requests: load, not a benchmark on a shared machine.
     async fn pause(&self) {
+        // Concurrency: the load's pacing.
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 
@@ -262,6 +263,7 @@ async fn wait_for_progress(tallies: &[Arc<Tally>], n: usize, pick: fn(&Tally) ->
             start.elapsed() < Duration::from_secs(60),
             "workers made no progress: {tallies:?}"
         );
+        // Polling: the workers run in their own tasks.
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -288,24 +290,13 @@ async fn sigkill_mid_load_loses_nothing() {
     let extra = "[tokens]\ncode_ttl = \"10m\"\n";
     let a_bind = format!("127.0.0.1:{}", free_port());
     let b_bind = format!("127.0.0.1:{}", free_port());
-    let a_cfg = write_serve_config(
-        &app.dir.path().join("a"),
-        &app.issuer,
-        &a_bind,
-        &app.db.url,
-        &keys,
-        "",
-        extra,
-    );
-    let b_cfg = write_serve_config(
-        &app.dir.path().join("b"),
-        &app.issuer,
-        &b_bind,
-        &app.db.url,
-        &keys,
-        "",
-        extra,
-    );
+    let instance = |bind| {
+        ConfigFile::new(&app.issuer, &app.db.url, &keys)
+            .bind(bind)
+            .extra(extra)
+    };
+    let a_cfg = instance(&a_bind).write(&app.dir.path().join("a"));
+    let b_cfg = instance(&b_bind).write(&app.dir.path().join("b"));
     let a = ServeProcess::start(&a_cfg, &a_bind).await;
     let mut b = ServeProcess::start(&b_cfg, &b_bind).await;
 
@@ -383,6 +374,7 @@ async fn sigkill_mid_load_loses_nothing() {
         assert_eq!(status, 200);
     }
 
+    // Concurrency: both instances under load for a while before the kill.
     tokio::time::sleep(LOAD_BEFORE_KILL).await;
     wait_for_progress(&tallies, MIN_SUCCESSES, |t| {
         t.before_kill.load(Ordering::SeqCst)
@@ -392,6 +384,7 @@ async fn sigkill_mid_load_loses_nothing() {
     b.kill().await;
 
     // The survivor keeps answering 200 (every answer from A is asserted to be 200).
+    // Concurrency: the survivor under load for a while after it.
     tokio::time::sleep(LOAD_AFTER_KILL).await;
     let survivors: Vec<Arc<Tally>> = tallies[..2]
         .iter()
@@ -544,6 +537,7 @@ async fn wait_inactive(load: &Load, client: (&str, &str), token: &str) {
             start.elapsed() < Duration::from_secs(15),
             "family revoked but its access token is still active"
         );
+        // Polling: B's own background task re-reads the revocation list (B is a process).
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
