@@ -59,6 +59,16 @@ pub struct ServerConfig {
     /// server runs tokio's single-threaded scheduler (see `cli::runtime`).
     #[serde(default)]
     pub worker_threads: usize,
+    /// Longest a client may take to send a request's line and headers, counted from the
+    /// connection's opening or the request's first byte; then the connection is closed.
+    #[serde(default = "d_header_read_timeout", deserialize_with = "duration")]
+    pub header_read_timeout: Duration,
+    /// Longest a kept-alive connection may wait, idle, for its next request.
+    #[serde(default = "d_keep_alive_timeout", deserialize_with = "duration")]
+    pub keep_alive_timeout: Duration,
+    /// Most connections open at once from one client IP (the TCP peer); 0 means no cap.
+    #[serde(default = "d_max_connections_per_ip")]
+    pub max_connections_per_ip: usize,
 }
 
 /// Log line format.
@@ -255,6 +265,15 @@ fn d_request_timeout() -> Duration {
 /// More threads than this would be a typo: each one is an OS thread with its own stack.
 const MAX_WORKER_THREADS: usize = 1024;
 
+fn d_header_read_timeout() -> Duration {
+    Duration::from_secs(10)
+}
+fn d_keep_alive_timeout() -> Duration {
+    Duration::from_secs(60)
+}
+fn d_max_connections_per_ip() -> usize {
+    256
+}
 fn d_max_body_bytes() -> usize {
     64 * 1024
 }
@@ -548,6 +567,13 @@ impl Config {
                 "server.worker_threads",
                 format!("must be at most {MAX_WORKER_THREADS} (0: one per core)"),
             ));
+        }
+        // Zero would close every connection before it could send a request.
+        if self.server.header_read_timeout.is_zero() {
+            return Err(("server.header_read_timeout", "must be more than 0s".into()));
+        }
+        if self.server.keep_alive_timeout.is_zero() {
+            return Err(("server.keep_alive_timeout", "must be more than 0s".into()));
         }
         if !(self.database.url.starts_with("sqlite:")
             || self.database.url.starts_with("postgres:")
