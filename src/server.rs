@@ -1,13 +1,13 @@
 //! Starting and stopping the HTTP server: middleware, background tasks, graceful shutdown.
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::http::connections::{self, Limits};
 use crate::keys::KeyManager;
 use crate::router::{metrics_router, router};
 use crate::state::AppState;
@@ -73,10 +73,8 @@ pub async fn run(
             .clone()
             .follow_changes(store.clone(), state.config.cache.refresh_interval),
     );
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let limits = Limits::from_config(&state.config.server);
+    connections::serve(listener, app(state), limits, shutdown).await;
     maintenance.abort();
     rate_limits.abort();
     if let Some(server) = metrics_server {

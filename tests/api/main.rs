@@ -30,6 +30,7 @@ mod refresh;
 mod resilience;
 mod resource_server;
 mod revoke;
+mod slow_clients;
 mod throttle;
 mod token;
 mod token_errors;
