@@ -90,8 +90,8 @@ pub async fn run(
     Ok(())
 }
 
-/// With `metrics.bind` set, binds that address and returns the server of `/metrics` alone
-/// (stopped by aborting it: scrapes need no graceful end).
+/// With `metrics.bind` set, binds that address and returns the server of `/metrics` alone, with
+/// the main listener's connection limits (stopped by aborting it: scrapes need no graceful end).
 async fn serve_metrics(
     state: &AppState,
 ) -> anyhow::Result<Option<impl Future<Output = ()> + Send + 'static>> {
@@ -109,11 +109,13 @@ async fn serve_metrics(
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind} (metrics.bind): {e}"))?;
     tracing::info!(address = %listener.local_addr()?, "metrics are served on their own address");
     let app = metrics_router(state.clone());
-    Ok(Some(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!(error = %e, "the metrics listener failed");
-        }
-    }))
+    let limits = Limits::from_config(&state.config.server);
+    Ok(Some(connections::serve(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    )))
 }
 
 /// Every minute, drops rate-limit state of clients whose budget has refilled, so memory follows
