@@ -66,7 +66,8 @@ pub struct ServerConfig {
     /// Longest a kept-alive connection may wait, idle, for its next request.
     #[serde(default = "d_keep_alive_timeout", deserialize_with = "duration")]
     pub keep_alive_timeout: Duration,
-    /// Most connections open at once from one client IP (the TCP peer); 0 means no cap.
+    /// Most connections open at once from one TCP peer address; 0 means no cap. Peers in
+    /// `trusted_proxies` are not capped: each carries many clients' connections.
     #[serde(default = "d_max_connections_per_ip")]
     pub max_connections_per_ip: usize,
 }

@@ -1,7 +1,8 @@
 //! The accept loop: one hyper connection per TCP stream, bounded so that slow or greedy clients
 //! cannot hold the server. A connection is closed when its request headers take longer than
 //! `server.header_read_timeout`, or when it stays idle between requests longer than
-//! `server.keep_alive_timeout`; one peer address holds at most `server.max_connections_per_ip`.
+//! `server.keep_alive_timeout`; one peer address holds at most `server.max_connections_per_ip`
+//! (except `server.trusted_proxies`, which carry many clients' connections).
 //! On shutdown no connection is accepted and in-flight requests finish.
 //!
 //! hyper's own `header_read_timeout` is not used: it starts when hyper waits for a request, so it
@@ -32,9 +33,10 @@ use tokio::time::Instant;
 use tower::ServiceExt;
 
 use crate::config::ServerConfig;
+use crate::http::client_ip::TrustedProxies;
 
 /// How long connections may take and how many one client may open.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Limits {
     /// From the connection's opening, or a request's first byte, to the end of its headers.
     pub header_read_timeout: Duration,
@@ -42,6 +44,8 @@ pub struct Limits {
     pub keep_alive_timeout: Duration,
     /// Connections open at once per peer IP; 0 means no cap.
     pub max_connections_per_ip: usize,
+    /// Peers the cap does not apply to: reverse proxies carry many clients' connections.
+    pub uncapped: TrustedProxies,
 }
 
 impl Limits {
@@ -51,6 +55,7 @@ impl Limits {
             header_read_timeout: server.header_read_timeout,
             keep_alive_timeout: server.keep_alive_timeout,
             max_connections_per_ip: server.max_connections_per_ip,
+            uncapped: server.trusted_proxies.clone(),
         }
     }
 }
@@ -67,7 +72,11 @@ pub async fn serve(
     let mut builder = http1::Builder::new();
     // The timeouts are ConnWatch's (see the module comment).
     builder.header_read_timeout(None);
-    let per_ip = PerIp::new(limits.max_connections_per_ip);
+    let timeouts = Timeouts {
+        header_read: limits.header_read_timeout,
+        keep_alive: limits.keep_alive_timeout,
+    };
+    let per_ip = PerIp::new(limits.max_connections_per_ip, limits.uncapped);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -81,12 +90,12 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let Some(slot) = per_ip.try_acquire(peer.ip()) else {
+        let Some(slot) = per_ip.admit(peer.ip()) else {
             // Dropping the stream closes it before a byte is read.
             tracing::debug!(%peer, "connection refused: server.max_connections_per_ip reached");
             continue;
         };
-        let watch = Arc::new(ConnWatch::new(limits));
+        let watch = Arc::new(ConnWatch::new(timeouts));
         let io = TokioIo::new(WatchedIo {
             inner: stream,
             watch: watch.clone(),
@@ -146,42 +155,50 @@ async fn accept_failed(e: io::Error) {
 
 /// Open connections per peer IP, capped.
 struct PerIp {
+    /// 0: no cap.
     max: usize,
+    uncapped: TrustedProxies,
     open: Arc<Mutex<HashMap<IpAddr, usize>>>,
 }
 
-/// One connection's place in [`PerIp`], given back when dropped.
+/// One connection's place in [`PerIp`], given back when dropped (`open` is `None` when the
+/// connection is not counted).
 struct Slot {
     ip: IpAddr,
-    open: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    open: Option<Arc<Mutex<HashMap<IpAddr, usize>>>>,
 }
 
 impl PerIp {
-    fn new(max: usize) -> Self {
+    fn new(max: usize, uncapped: TrustedProxies) -> Self {
         Self {
             max,
+            uncapped,
             open: Arc::default(),
         }
     }
 
     /// A slot for one more connection from `ip`, or `None` when it holds `max` already.
-    fn try_acquire(&self, ip: IpAddr) -> Option<Slot> {
+    fn admit(&self, ip: IpAddr) -> Option<Slot> {
+        if self.max == 0 || self.uncapped.contains(ip) {
+            return Some(Slot { ip, open: None });
+        }
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
         let count = open.entry(ip).or_default();
-        if self.max > 0 && *count >= self.max {
+        if *count >= self.max {
             return None;
         }
         *count += 1;
         Some(Slot {
             ip,
-            open: self.open.clone(),
+            open: Some(self.open.clone()),
         })
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(open) = &self.open else { return };
+        let mut open = open.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(count) = open.get_mut(&self.ip) {
             *count -= 1;
             if *count == 0 {
@@ -203,17 +220,24 @@ enum Phase {
     Idle { since: Instant },
 }
 
+/// The two timeouts a connection's phase chooses from.
+#[derive(Debug, Clone, Copy)]
+struct Timeouts {
+    header_read: Duration,
+    keep_alive: Duration,
+}
+
 /// One connection's phase and the timer that ends it.
 struct ConnWatch {
-    limits: Limits,
+    timeouts: Timeouts,
     phase: Mutex<Phase>,
     changed: Notify,
 }
 
 impl ConnWatch {
-    fn new(limits: Limits) -> Self {
+    fn new(timeouts: Timeouts) -> Self {
         Self {
-            limits,
+            timeouts,
             phase: Mutex::new(Phase::Head {
                 since: Instant::now(),
             }),
@@ -257,12 +281,12 @@ impl ConnWatch {
     fn deadline(&self) -> Option<(Instant, &'static str)> {
         match *self.phase.lock().unwrap_or_else(PoisonError::into_inner) {
             Phase::Head { since } => Some((
-                since + self.limits.header_read_timeout,
+                since + self.timeouts.header_read,
                 "request headers took longer than server.header_read_timeout",
             )),
             Phase::Busy { .. } => None,
             Phase::Idle { since } => Some((
-                since + self.limits.keep_alive_timeout,
+                since + self.timeouts.keep_alive,
                 "idle longer than server.keep_alive_timeout",
             )),
         }
@@ -382,21 +406,33 @@ mod tests {
 
     #[test]
     fn per_ip_refuses_over_the_cap_and_frees_slots_on_drop() {
-        let per_ip = PerIp::new(2);
+        let per_ip = PerIp::new(2, TrustedProxies::default());
         let ip: IpAddr = [127, 0, 0, 1].into();
-        let a = per_ip.try_acquire(ip).expect("first");
-        let _b = per_ip.try_acquire(ip).expect("second");
-        assert!(per_ip.try_acquire(ip).is_none());
-        assert!(per_ip.try_acquire([10, 0, 0, 1].into()).is_some());
+        let a = per_ip.admit(ip).expect("first");
+        let _b = per_ip.admit(ip).expect("second");
+        assert!(per_ip.admit(ip).is_none());
+        assert!(per_ip.admit([10, 0, 0, 1].into()).is_some());
         drop(a);
-        assert!(per_ip.try_acquire(ip).is_some());
+        assert!(per_ip.admit(ip).is_some());
     }
 
     #[test]
     fn no_cap_when_zero() {
-        let per_ip = PerIp::new(0);
+        let per_ip = PerIp::new(0, TrustedProxies::default());
         let ip: IpAddr = [127, 0, 0, 1].into();
-        let slots: Vec<_> = (0..1000).filter_map(|_| per_ip.try_acquire(ip)).collect();
+        let slots: Vec<_> = (0..1000).filter_map(|_| per_ip.admit(ip)).collect();
         assert_eq!(slots.len(), 1000);
+    }
+
+    #[test]
+    fn trusted_proxies_are_not_capped() {
+        let proxies = TrustedProxies::parse(&["10.0.0.0/8"]).expect("proxies");
+        let per_ip = PerIp::new(1, proxies);
+        let proxy: IpAddr = [10, 1, 2, 3].into();
+        let slots: Vec<_> = (0..10).filter_map(|_| per_ip.admit(proxy)).collect();
+        assert_eq!(slots.len(), 10);
+        let client: IpAddr = [192, 0, 2, 1].into();
+        let _one = per_ip.admit(client).expect("first");
+        assert!(per_ip.admit(client).is_none());
     }
 }
