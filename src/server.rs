@@ -1,13 +1,13 @@
 //! Starting and stopping the HTTP server: middleware, background tasks, graceful shutdown.
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::http::connections::{self, Limits};
 use crate::keys::KeyManager;
 use crate::router::{metrics_router, router};
 use crate::state::AppState;
@@ -73,10 +73,8 @@ pub async fn run(
             .clone()
             .follow_changes(store.clone(), state.config.cache.refresh_interval),
     );
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let limits = Limits::from_config(&state.config.server);
+    connections::serve(listener, app(state), limits, shutdown).await;
     maintenance.abort();
     rate_limits.abort();
     if let Some(server) = metrics_server {
@@ -92,8 +90,8 @@ pub async fn run(
     Ok(())
 }
 
-/// With `metrics.bind` set, binds that address and returns the server of `/metrics` alone
-/// (stopped by aborting it: scrapes need no graceful end).
+/// With `metrics.bind` set, binds that address and returns the server of `/metrics` alone, with
+/// the main listener's connection limits (stopped by aborting it: scrapes need no graceful end).
 async fn serve_metrics(
     state: &AppState,
 ) -> anyhow::Result<Option<impl Future<Output = ()> + Send + 'static>> {
@@ -111,11 +109,13 @@ async fn serve_metrics(
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind} (metrics.bind): {e}"))?;
     tracing::info!(address = %listener.local_addr()?, "metrics are served on their own address");
     let app = metrics_router(state.clone());
-    Ok(Some(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!(error = %e, "the metrics listener failed");
-        }
-    }))
+    let limits = Limits::from_config(&state.config.server);
+    Ok(Some(connections::serve(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    )))
 }
 
 /// Every minute, drops rate-limit state of clients whose budget has refilled, so memory follows

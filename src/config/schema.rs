@@ -40,6 +40,23 @@ pub struct ServerConfig {
     /// server runs tokio's single-threaded scheduler (see `cli::runtime`).
     #[serde(default)]
     pub worker_threads: usize,
+    /// Longest a client may take to send a request's line and headers, counted from the
+    /// connection's opening or the request's first byte; then the connection is closed.
+    #[serde(
+        default = "ServerConfig::default_header_read_timeout",
+        deserialize_with = "duration"
+    )]
+    pub header_read_timeout: Duration,
+    /// Longest a kept-alive connection may wait, idle, for its next request.
+    #[serde(
+        default = "ServerConfig::default_keep_alive_timeout",
+        deserialize_with = "duration"
+    )]
+    pub keep_alive_timeout: Duration,
+    /// Most connections open at once from one TCP peer address; 0 means no cap. Peers in
+    /// `trusted_proxies` are not capped: each carries many clients' connections.
+    #[serde(default = "ServerConfig::default_max_connections_per_ip")]
+    pub max_connections_per_ip: usize,
 }
 
 /// Defaults of the optional `[server]` keys (the only place they are written).
@@ -49,6 +66,15 @@ impl ServerConfig {
     }
     fn default_max_body_bytes() -> usize {
         64 * 1024
+    }
+    fn default_header_read_timeout() -> Duration {
+        Duration::from_secs(10)
+    }
+    fn default_keep_alive_timeout() -> Duration {
+        Duration::from_secs(60)
+    }
+    fn default_max_connections_per_ip() -> usize {
+        256
     }
 }
 

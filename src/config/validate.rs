@@ -17,6 +17,13 @@ impl Config {
                 format!("must be at most {MAX_WORKER_THREADS} (0: one per core)"),
             ));
         }
+        // Zero would close every connection before it could send a request.
+        if self.server.header_read_timeout.is_zero() {
+            return Err(("server.header_read_timeout", "must be more than 0s".into()));
+        }
+        if self.server.keep_alive_timeout.is_zero() {
+            return Err(("server.keep_alive_timeout", "must be more than 0s".into()));
+        }
         if !(self.database.url.starts_with("sqlite:")
             || self.database.url.starts_with("postgres:")
             || self.database.url.starts_with("postgresql:"))

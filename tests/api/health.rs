@@ -75,6 +75,50 @@ async fn serve_shuts_down_gracefully_on_sigterm() {
     assert!(stderr.contains("tessera is serving"), "{stderr}");
 }
 
+/// Shutdown stops accepting but lets a request already being read finish and be answered.
+#[tokio::test]
+async fn a_request_in_flight_at_shutdown_is_answered() {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut app = spawn_app().await;
+    let addr = app.addr;
+    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    conn.write_all(
+        b"POST /token HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+          Content-Length: 12\r\n\r\ngrant_",
+    )
+    .await
+    .unwrap();
+    // Time for the server to read the head: the request is then in flight, waiting on its body.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stopping = tokio::spawn(async move { app.stop().await });
+    // Time for the shutdown to begin (and for a wrong one to finish).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !stopping.is_finished(),
+        "shutdown did not wait for the request"
+    );
+    conn.write_all(b"type=x").await.unwrap();
+    let mut head = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(5), conn.read(&mut head))
+        .await
+        .expect("an answer")
+        .unwrap();
+    assert!(
+        head[..n].starts_with(b"HTTP/1.1 4"),
+        "{:?}",
+        String::from_utf8_lossy(&head[..n])
+    );
+    tokio::time::timeout(Duration::from_secs(5), stopping)
+        .await
+        .expect("shutdown once the request was answered")
+        .unwrap();
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "still accepting"
+    );
+}
+
 /// `server.worker_threads = 1` runs tokio's single-threaded scheduler (the default on a
 /// one-core machine): concurrent token requests are all answered, each in its own task, and
 /// SIGTERM still drains and stops the server.

@@ -31,6 +31,7 @@ mod refresh;
 mod resilience;
 mod resource_server;
 mod revoke;
+mod slow_clients;
 mod throttle;
 mod throttle_burst;
 mod token;

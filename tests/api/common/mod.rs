@@ -400,6 +400,14 @@ impl TestApp {
         })
     }
 
+    /// Stops the in-process server gracefully and waits for it (requests in flight finish).
+    pub async fn stop(&mut self) {
+        match &mut self.server {
+            Server::InProcess(i) => i.stop().await,
+            Server::Binary(_) => panic!("stop a served binary through process_mut()"),
+        }
+    }
+
     /// Stops this server and starts a new one on the same database, key folder, options and
     /// clock (on a new port, so its issuer differs).
     pub async fn restart(mut self) -> TestApp {
