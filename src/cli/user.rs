@@ -125,8 +125,8 @@ pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
                     let holder = store.user_by_username(&username).await?;
                     let holder = holder.map(|u| u.username).unwrap_or_default();
                     anyhow::bail!(
-                        "the username `{username}` is taken by the user `{holder}` (usernames \
-                         are compared ignoring case and Unicode compatibility forms)"
+                        "a user named `{holder}` already exists: usernames are compared \
+                         ignoring case and Unicode compatibility forms, so `{username}` is taken"
                     )
                 }
                 other => other?,
