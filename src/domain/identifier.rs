@@ -92,6 +92,18 @@ mod tests {
         }
     }
 
+    /// Every code point alone, and after a capital letter (lowercasing is context-sensitive
+    /// for the final sigma): what the fuzz target checks on random strings, exhaustively here.
+    #[test]
+    fn folding_every_code_point_is_idempotent() {
+        for c in (0..=0x10ffff_u32).filter_map(char::from_u32) {
+            for s in [c.to_string(), format!("Σ{c}")] {
+                let once = fold(&s);
+                assert_eq!(fold(&once), once, "U+{:04X}", c as u32);
+            }
+        }
+    }
+
     #[test]
     fn one_script_is_accepted_and_lookalike_mixes_are_refused() {
         for ok in [
