@@ -10,6 +10,8 @@ use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
+use crate::domain::password::{NewPassword, normalize};
+
 /// `n` random bytes from the OS, base64url without padding (for secrets, codes, tokens, ids).
 pub fn random_token(n: usize) -> String {
     let mut buf = vec![0u8; n];
@@ -41,8 +43,12 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
-/// An argon2id PHC string for a password.
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
+/// An argon2id PHC string for a password being set (checked and NFKC-normalised).
+pub fn hash_password(password: &NewPassword) -> anyhow::Result<String> {
+    hash_raw(password.expose())
+}
+
+fn hash_raw(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -50,23 +56,33 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
 }
 
-/// Verifies a password against a stored PHC string. With `None` (unknown user) it still does
-/// one full argon2 verification against a dummy hash, so timing does not tell who exists.
+/// Verifies a password as typed against a stored PHC string: its NFKC form first, the form
+/// every hash is made from now. Hashes made before passwords were normalised hold the form as
+/// typed, so when the NFKC form fails and differs, the raw form is tried too: nobody whose
+/// password was set un-normalised is locked out (their next password change stores NFKC).
+/// With `None` (unknown user) the same verifications run against a dummy hash, so timing does
+/// not tell who exists.
 pub fn verify_password(password: &str, phc: Option<&str>) -> bool {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| hash_password("tessera-dummy-password").unwrap_or_default());
+    let dummy = DUMMY.get_or_init(|| hash_raw("tessera-dummy-password").unwrap_or_default());
     let (phc, real) = match phc {
         Some(p) => (p, true),
         None => (dummy.as_str(), false),
     };
-    let ok = PasswordHash::new(phc)
+    let normalized = normalize(password);
+    let ok = verify_one(&normalized, phc) || (normalized != password && verify_one(password, phc));
+    ok && real
+}
+
+/// One argon2 verification of exactly `password`.
+fn verify_one(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
         .map(|h| {
             Argon2::default()
                 .verify_password(password.as_bytes(), &h)
                 .is_ok()
         })
-        .unwrap_or(false);
-    ok && real
+        .unwrap_or(false)
 }
 
 /// [`verify_password`] off the request threads. argon2 is tens of milliseconds of CPU and
@@ -95,10 +111,22 @@ mod tests {
     /// wrong one and an unknown user do not.
     #[tokio::test(flavor = "current_thread")]
     async fn passwords_verify_off_the_request_thread() {
-        let phc = hash_password("correct horse").unwrap();
+        let phc = hash_raw("correct horse").unwrap();
         assert!(verify_password_off_thread("correct horse".into(), Some(phc.clone())).await);
         assert!(!verify_password_off_thread("wrong horse".into(), Some(phc)).await);
         assert!(!verify_password_off_thread("correct horse".into(), None).await);
+    }
+
+    #[test]
+    fn a_password_verifies_in_either_normal_form_and_old_raw_hashes_still_work() {
+        let set = NewPassword::parse("caf\u{e9}").unwrap();
+        let phc = hash_password(&set).unwrap();
+        assert!(verify_password("caf\u{e9}", Some(&phc)));
+        assert!(verify_password("cafe\u{301}", Some(&phc)));
+        // A hash made before normalisation, from the decomposed form as typed.
+        let old = hash_raw("cafe\u{301}").unwrap();
+        assert!(verify_password("cafe\u{301}", Some(&old)));
+        assert!(!verify_password("cafe", Some(&old)));
     }
 
     #[test]

@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::{print_json, read_password_line, report_assignment, report_removal};
 use crate::crypto::hash_password;
-use crate::domain::Username;
+use crate::domain::password::NewPassword;
+use crate::domain::{Email, Username};
 use crate::store::{Store, StoreError};
 
 /// User commands.
@@ -103,27 +104,30 @@ pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
             json,
             ..
         } => {
-            let username = Username::parse(&username).map_err(anyhow::Error::msg)?;
-            if let Some(e) = &email
-                && (!e.contains('@') || e.chars().any(char::is_whitespace))
-            {
-                anyhow::bail!("`{e}` is not an email address");
-            }
-            let password = read_password_line()?;
-            let hash = hash_password(&password)?;
+            let username = parse_username(&username)?;
+            let email = email
+                .as_deref()
+                .map(Email::parse)
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            let hash = hash_password(&read_new_password()?)?;
             let id = uuid::Uuid::new_v4().to_string();
             match store
-                .create_user(
-                    &id,
-                    username.as_str(),
-                    email.as_deref(),
-                    name.as_deref(),
-                    &hash,
-                )
+                .create_user(&id, &username, email.as_ref(), name.as_deref(), &hash)
                 .await
             {
+                Err(StoreError::Conflict("email")) => anyhow::bail!(
+                    "another user has the email address `{}` (addresses are compared \
+                     ignoring case)",
+                    email.as_ref().map(Email::as_str).unwrap_or_default()
+                ),
                 Err(StoreError::Conflict(_)) => {
-                    anyhow::bail!("a user named `{username}` already exists")
+                    let holder = store.user_by_username(&username).await?;
+                    let holder = holder.map(|u| u.username).unwrap_or_default();
+                    anyhow::bail!(
+                        "a user named `{holder}` already exists: usernames are compared \
+                         ignoring case and Unicode compatibility forms, so `{username}` is taken"
+                    )
                 }
                 other => other?,
             }
@@ -164,11 +168,12 @@ pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
             Ok(())
         }
         UserCommand::Disable { username, json } => {
+            let username = parse_username(&username)?;
             if !store.disable_user(&username).await? {
                 anyhow::bail!("no user named `{username}`");
             }
             if json {
-                print_json(&serde_json::json!({"username": username, "disabled": true}))
+                print_json(&serde_json::json!({"username": username.as_str(), "disabled": true}))
             } else {
                 println!("disabled user {username}");
                 Ok(())
@@ -179,7 +184,9 @@ pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
             role,
             json,
         } => report_assignment(
-            store.add_user_role(&username, &role).await?,
+            store
+                .add_user_role(&parse_username(&username)?, &role)
+                .await?,
             &format!("user `{username}`"),
             &role,
             json,
@@ -189,7 +196,9 @@ pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
             role,
             json,
         } => report_removal(
-            store.remove_user_role(&username, &role).await?,
+            store
+                .remove_user_role(&parse_username(&username)?, &role)
+                .await?,
             &format!("role `{role}` of user `{username}`"),
             json,
         ),
@@ -199,11 +208,14 @@ pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
             json,
         } => {
             let group = crate::domain::parse_role_name(&group).map_err(anyhow::Error::msg)?;
+            let username = parse_username(&username)?;
             if !store.add_user_group(&username, group).await? {
                 anyhow::bail!("no user named `{username}`");
             }
             if json {
-                return print_json(&serde_json::json!({"username": username, "group": group}));
+                return print_json(
+                    &serde_json::json!({"username": username.as_str(), "group": group}),
+                );
             }
             println!("user {username} is now in group {group}");
             Ok(())
@@ -213,22 +225,37 @@ pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
             group,
             json,
         } => report_removal(
-            store.remove_user_group(&username, &group).await?,
+            store
+                .remove_user_group(&parse_username(&username)?, &group)
+                .await?,
             &format!("group `{group}` of user `{username}`"),
             json,
         ),
         UserCommand::SetPassword { username, json, .. } => {
-            let password = read_password_line()?;
-            let hash = hash_password(&password)?;
+            let username = parse_username(&username)?;
+            let hash = hash_password(&read_new_password()?)?;
             if !store.set_user_password(&username, &hash).await? {
                 anyhow::bail!("no user named `{username}`");
             }
             if json {
-                print_json(&serde_json::json!({"username": username, "password_changed": true}))
+                print_json(
+                    &serde_json::json!({"username": username.as_str(), "password_changed": true}),
+                )
             } else {
                 println!("changed the password of {username}");
                 Ok(())
             }
         }
     }
+}
+
+/// A username given on the command line, under the identifier profile: `--username ALICE`
+/// names the user `alice`.
+fn parse_username(s: &str) -> anyhow::Result<Username> {
+    Username::parse(s).map_err(anyhow::Error::msg)
+}
+
+/// The password on standard input, checked and NFKC-normalised for hashing.
+fn read_new_password() -> anyhow::Result<NewPassword> {
+    NewPassword::parse(&read_password_line()?).map_err(anyhow::Error::msg)
 }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::audit::AuditEvent;
 use crate::crypto::{random_token, verify_password_off_thread};
+use crate::domain::Username;
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
 use crate::oauth::authorize::{Pending, proceed};
@@ -56,7 +57,8 @@ pub async fn show(
 }
 
 /// `POST /login`: verify the password (constant work for unknown users), start a fresh session
-/// id, and continue the authorization request.
+/// id, and continue the authorization request. The username is compared by its folded form
+/// (`ALICE` signs in as `alice`); the password is verified NFKC-normalised (`crypto`).
 pub async fn submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -75,7 +77,12 @@ pub async fn submit(
         ip,
     );
     attempt.reserve(&pending.client_id).await?;
-    let user = state.store.user_by_username(form.username.trim()).await?;
+    // A name the identifier profile refuses names no one: the same failure as a wrong password
+    // (and the same argon2 work, against the dummy hash), not a page telling why.
+    let user = match Username::parse(form.username.trim()) {
+        Ok(name) => state.store.user_by_username(&name).await?,
+        Err(_) => None,
+    };
     let password_ok = verify_password_off_thread(
         form.password.clone(),
         user.as_ref().map(|u| u.password_hash.clone()),

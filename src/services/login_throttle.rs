@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use crate::audit::AuditEvent;
 use crate::clock::Clock;
 use crate::config::ThrottleConfig;
+use crate::domain::identifier::fold;
 use crate::error::PageError;
 use crate::store::{Reservation, Store};
 
@@ -32,8 +33,9 @@ pub struct LoginAttempt<'a> {
 }
 
 impl<'a> LoginAttempt<'a> {
-    /// Names the counters of `username` (case-folded, bounded) and `ip`, kept in `store` under
-    /// the limits of `config`.
+    /// Names the counters of `username` (folded under the identifier profile, bounded) and
+    /// `ip`, kept in `store` under the limits of `config`. Every spelling of one name (`Alice`,
+    /// ` alice `, fullwidth `ａｌｉｃｅ`) is one counter, and so is a name the profile refuses.
     pub fn new(
         store: &'a Store,
         config: &'a ThrottleConfig,
@@ -41,7 +43,7 @@ impl<'a> LoginAttempt<'a> {
         username: &str,
         ip: IpAddr,
     ) -> Self {
-        let name: String = username.trim().to_lowercase().chars().take(128).collect();
+        let name: String = fold(username.trim()).chars().take(128).collect();
         Self {
             store,
             config,

@@ -8,6 +8,7 @@ mod codes;
 mod columns;
 mod consents;
 mod epochs;
+mod identifiers;
 mod keys;
 mod purge;
 mod refresh;
@@ -220,8 +221,10 @@ impl Store {
         &self.clock
     }
 
-    /// Applies the embedded migrations. Safe when several instances start together: sqlx takes
-    /// an advisory lock on PostgreSQL, and SQLite serialises writers.
+    /// Applies the embedded migrations, then folds the usernames and emails they cannot
+    /// (`identifiers.rs`), refusing to go on while two users collide. Safe when several
+    /// instances start together: sqlx and the folding step take advisory locks on PostgreSQL,
+    /// and SQLite serialises writers.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         let migrator = match self.backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
@@ -230,7 +233,8 @@ impl Store {
         migrator
             .run(&self.pool)
             .await
-            .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))
+            .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
+        self.fold_identifiers().await
     }
 
     /// Which engine this is.

@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use super::{Store, StoreResult, conflict_as};
+use crate::domain::Username;
 
 /// A role as listed.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -143,15 +144,16 @@ impl Store {
     }
 
     /// Gives a user a role (idempotent).
-    pub async fn add_user_role(&self, username: &str, role: &str) -> StoreResult<Assignment> {
+    pub async fn add_user_role(&self, username: &Username, role: &str) -> StoreResult<Assignment> {
         let mut tx = self.begin_write().await?;
         if !role_exists(&mut tx, role).await? {
             return Ok(Assignment::NoSuchRole);
         }
-        let user: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let user: Option<String> =
+            sqlx::query_scalar("SELECT id FROM users WHERE username_folded = $1")
+                .bind(username.folded())
+                .fetch_optional(&mut *tx)
+                .await?;
         let Some(user) = user else {
             return Ok(Assignment::NoSuchHolder);
         };
@@ -165,10 +167,10 @@ impl Store {
     }
 
     /// Takes a role from a user; false when the user did not hold it.
-    pub async fn remove_user_role(&self, username: &str, role: &str) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM user_roles WHERE role_name = $1 AND user_id IN (SELECT id FROM users WHERE username = $2)")
+    pub async fn remove_user_role(&self, username: &Username, role: &str) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM user_roles WHERE role_name = $1 AND user_id IN (SELECT id FROM users WHERE username_folded = $2)")
             .bind(role)
-            .bind(username)
+            .bind(username.folded())
             .execute(self.pool())
             .await?;
         Ok(done.rows_affected() == 1)
@@ -207,11 +209,12 @@ impl Store {
     }
 
     /// Puts a user in a group; false when the user does not exist.
-    pub async fn add_user_group(&self, username: &str, group: &str) -> StoreResult<bool> {
-        let user: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(self.pool())
-            .await?;
+    pub async fn add_user_group(&self, username: &Username, group: &str) -> StoreResult<bool> {
+        let user: Option<String> =
+            sqlx::query_scalar("SELECT id FROM users WHERE username_folded = $1")
+                .bind(username.folded())
+                .fetch_optional(self.pool())
+                .await?;
         let Some(user) = user else { return Ok(false) };
         sqlx::query("INSERT INTO user_groups (user_id, group_name) VALUES ($1, $2) ON CONFLICT (user_id, group_name) DO NOTHING")
             .bind(user)
@@ -222,10 +225,10 @@ impl Store {
     }
 
     /// Takes a user out of a group; false when they were not in it.
-    pub async fn remove_user_group(&self, username: &str, group: &str) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM user_groups WHERE group_name = $1 AND user_id IN (SELECT id FROM users WHERE username = $2)")
+    pub async fn remove_user_group(&self, username: &Username, group: &str) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM user_groups WHERE group_name = $1 AND user_id IN (SELECT id FROM users WHERE username_folded = $2)")
             .bind(group)
-            .bind(username)
+            .bind(username.folded())
             .execute(self.pool())
             .await?;
         Ok(done.rows_affected() == 1)

@@ -3,7 +3,8 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Store, StoreResult, conflict_as};
+use super::{Store, StoreError, StoreResult};
+use crate::domain::{Email, Username};
 
 /// A user as stored. `id` is the OIDC subject.
 #[derive(Debug, Clone)]
@@ -34,38 +35,51 @@ impl UserRow {
 const COLUMNS: &str = "id, username, email, name, password_hash, disabled, created_at";
 
 impl Store {
-    /// Inserts a user; a taken username is `Conflict("username")`.
+    /// Inserts a user; a username or email taken under the identifier profile (same folded
+    /// form) is `Conflict("username")` or `Conflict("email")`.
     pub async fn create_user(
         &self,
         id: &str,
-        username: &str,
-        email: Option<&str>,
+        username: &Username,
+        email: Option<&Email>,
         name: Option<&str>,
         password_hash: &str,
     ) -> StoreResult<()> {
         let now = self.clock.now();
-        sqlx::query(
-            "INSERT INTO users (id, username, email, name, password_hash, disabled, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, username, username_folded, email, email_folded, name,
+                                password_hash, disabled, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8)",
         )
         .bind(id)
-        .bind(username)
-        .bind(email)
+        .bind(username.as_str())
+        .bind(username.folded())
+        .bind(email.map(Email::as_str))
+        .bind(email.map(Email::folded))
         .bind(name)
         .bind(password_hash)
         .bind(now)
         .execute(self.pool())
-        .await
-        .map_err(conflict_as("username"))?;
-        Ok(())
+        .await;
+        match inserted.map_err(StoreError::from) {
+            Ok(_) => Ok(()),
+            // Two unique indexes: say which one refused.
+            Err(StoreError::Conflict(_)) if self.user_by_username(username).await?.is_some() => {
+                Err(StoreError::Conflict("username"))
+            }
+            Err(StoreError::Conflict(_)) => Err(StoreError::Conflict("email")),
+            Err(e) => Err(e),
+        }
     }
 
-    /// Looks a user up by username (exact match).
-    pub async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRow>> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE username = $1"))
-            .bind(username)
-            .fetch_optional(self.pool())
-            .await?;
+    /// Looks a user up by username, under the identifier profile (`ALICE` finds `alice`).
+    pub async fn user_by_username(&self, username: &Username) -> StoreResult<Option<UserRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM users WHERE username_folded = $1"
+        ))
+        .bind(username.folded())
+        .fetch_optional(self.pool())
+        .await?;
         Ok(row.map(|r| UserRow::from_row(&r)).transpose()?)
     }
 
@@ -90,29 +104,31 @@ impl Store {
     }
 
     /// Marks a user disabled; returns false when there is no such user.
-    pub async fn disable_user(&self, username: &str) -> StoreResult<bool> {
-        let done =
-            sqlx::query("UPDATE users SET disabled = 1, updated_at = $1 WHERE username = $2")
-                .bind(self.clock.now())
-                .bind(username)
-                .execute(self.pool())
-                .await?;
+    pub async fn disable_user(&self, username: &Username) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE users SET disabled = 1, updated_at = $1 WHERE username_folded = $2",
+        )
+        .bind(self.clock.now())
+        .bind(username.folded())
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Replaces a user's password hash; returns false when there is no such user.
     pub async fn set_user_password(
         &self,
-        username: &str,
+        username: &Username,
         password_hash: &str,
     ) -> StoreResult<bool> {
-        let done =
-            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE username = $3")
-                .bind(password_hash)
-                .bind(self.clock.now())
-                .bind(username)
-                .execute(self.pool())
-                .await?;
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $1, updated_at = $2 WHERE username_folded = $3",
+        )
+        .bind(password_hash)
+        .bind(self.clock.now())
+        .bind(username.folded())
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 }

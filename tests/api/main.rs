@@ -18,6 +18,7 @@ mod discovery;
 mod hardening;
 mod health;
 mod hostile;
+mod identifiers;
 mod introspect;
 mod keys;
 mod logout;

@@ -167,7 +167,8 @@ async fn a_disabled_users_refresh_tokens_stop_working() {
     let (id, secret) = app.refresh_client().await;
     let grant = app.grant_refresh_token(&id, "api").await;
     let store = app.store().await;
-    assert!(store.disable_user(&grant.username).await.unwrap());
+    let username = tessera::domain::Username::parse(&grant.username).unwrap();
+    assert!(store.disable_user(&username).await.unwrap());
     let a = app.refresh(&id, &secret, &grant.refresh_token).await;
     assert_eq!((a.status, a.error()), (400, "invalid_grant"));
     assert_eq!(

@@ -67,8 +67,9 @@ impl TestApp {
         let store = self.store().await;
         let user_id = uuid::Uuid::new_v4().to_string();
         let username = format!("user-{}", &user_id[..8]);
+        let name = tessera::domain::Username::parse(&username).expect("username");
         store
-            .create_user(&user_id, &username, None, None, "not-a-password-hash")
+            .create_user(&user_id, &name, None, None, "not-a-password-hash")
             .await
             .expect("create user");
         let refresh_token = random_token(32);
