@@ -40,7 +40,7 @@ static WORLD: LazyLock<World> = LazyLock::new(|| {
         .build()
         .expect("runtime");
     let state = rt
-        .block_on(tessera::server::prepare(config))
+        .block_on(tessera::server::prepare(config, tessera::clock::Clock::system()))
         .expect("state");
     World {
         rt,
