@@ -56,14 +56,15 @@ async fn a_username_is_throttled_even_with_the_right_password_and_unknown_names_
 
 #[tokio::test]
 async fn the_block_ends_and_the_count_restarts_after_the_window() {
+    // Block and window are far longer than the real seconds the attempts take on a loaded
+    // machine; only the turned clock ends them.
     let (app, rp) =
-        setup("max_failures_per_user = 2\nwindow = \"8s\"\nbase_delay = \"1s\"\n").await;
+        setup("max_failures_per_user = 2\nwindow = \"120s\"\nbase_delay = \"60s\"\n").await;
     for _ in 0..2 {
         assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
     }
     assert_throttled(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
-    // The window is wide enough that the three attempts above fit in it on a loaded machine.
-    app.advance(Duration::from_millis(8500));
+    app.advance(Duration::from_secs(121));
     // A new window: one failure does not block, and the right password gets in.
     assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
     assert_signed_in(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
@@ -96,15 +97,17 @@ async fn one_ip_failing_across_many_usernames_is_throttled() {
 
 #[tokio::test]
 async fn the_exponential_delay_grows_with_further_failures() {
-    let (app, rp) =
-        setup("max_failures_per_user = 1\nwindow = \"1h\"\nbase_delay = \"4s\"\n").await;
+    let (app, rp) = setup(
+        "max_failures_per_user = 1\nwindow = \"1h\"\nbase_delay = \"60s\"\nmax_delay = \"1h\"\n",
+    )
+    .await;
     assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
-    app.advance(Duration::from_millis(5000));
-    // The 4s block is over (times are whole seconds); this second failure blocks for 8s, so
-    // 4.5s later the right password is still refused (a flat 4s delay would have let it in).
-    // The margins leave room for a loaded machine.
+    app.advance(Duration::from_secs(61));
+    // The 60 s block is over; this second failure blocks for 120 s, so 90 s later the right
+    // password is still refused (a flat 60 s delay would have let it in). Real seconds spent
+    // on a loaded machine are small beside these.
     assert_eq!(attempt(&app, &rp, USERNAME, "wrong").await.status(), 401);
-    app.advance(Duration::from_millis(4500));
+    app.advance(Duration::from_secs(90));
     assert_throttled(attempt(&app, &rp, USERNAME, PASSWORD).await).await;
 }
 
