@@ -127,7 +127,7 @@ tessera migrate >/dev/null
 CLIENT=$(tessera client create --json --name bench --grant-type client_credentials --scope api:read)
 BASIC=$(printf '%s:%s' "$(json_field client_id <<<"$CLIENT")" "$(json_field client_secret <<<"$CLIENT")" | base64 -w0)
 tessera user create --username bench --email bench@example.com --name Bench --password-stdin --json \
-  <<<"bench-password-0123456789" >/dev/null
+  <<<"bench-larkspur-tinfoil-quarry-nimbus" >/dev/null
 RP=$(tessera client create --json --name bench-rp --grant-type authorization_code --grant-type refresh_token \
   --redirect-uri http://127.0.0.1:9/cb --first-party --scope "openid offline_access")
 RP_ID=$(json_field client_id <<<"$RP")
@@ -143,7 +143,7 @@ start_instance() { # INDEX
 # seed FILE N: N refresh tokens through the code flow (PKCE), one per line.
 seed() {
   python3 "$BENCH/seed_refresh.py" "$ISSUER" "$RP_ID" "$RP_SECRET" http://127.0.0.1:9/cb \
-    bench bench-password-0123456789 "$2" "$1" >/dev/null
+    bench bench-larkspur-tinfoil-quarry-nimbus "$2" "$1" >/dev/null
 }
 
 # wrk_one PORT CONNS SCENARIO RUN [TOKENS_FILE]: one wrk on one instance; prints its RESULT line.

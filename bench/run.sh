@@ -135,13 +135,13 @@ tessera_refresh() {
     return
   fi
   tessera user create --username bench --email bench@example.com --name Bench --password-stdin --json \
-    <<<"bench-password-0123456789" >/dev/null
+    <<<"bench-larkspur-tinfoil-quarry-nimbus" >/dev/null
   rp=$(tessera client create --json --name bench-rp --grant-type authorization_code --grant-type refresh_token \
     --redirect-uri http://127.0.0.1:9/cb --first-party --scope "openid offline_access")
   rp_id=$(json_field client_id <<<"$rp")
   rp_secret=$(json_field client_secret <<<"$rp")
   if ! python3 "$BENCH/seed_refresh.py" "$TURL" "$rp_id" "$rp_secret" http://127.0.0.1:9/cb \
-    bench bench-password-0123456789 "$((REFRESH_SEEDS * RUNS))" "$WORK/refresh_tokens.txt"; then
+    bench bench-larkspur-tinfoil-quarry-nimbus "$((REFRESH_SEEDS * RUNS))" "$WORK/refresh_tokens.txt"; then
     echo "  tessera refresh: skipped (could not obtain refresh tokens through the code flow)"
     return
   fi

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{print_json, read_password_line, report_assignment, report_removal};
 use crate::crypto::hash_password;
-use crate::domain::password::NewPassword;
+use crate::domain::password::{NewPassword, PasswordPolicy};
 use crate::domain::{Email, Username};
 use crate::store::{Store, StoreError};
 
@@ -95,7 +95,12 @@ struct UserOut {
     created_at: i64,
 }
 
-pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
+/// Runs a user command; new passwords must meet `policy`.
+pub(super) async fn run(
+    cmd: UserCommand,
+    store: &Store,
+    policy: &PasswordPolicy,
+) -> anyhow::Result<()> {
     match cmd {
         UserCommand::Create {
             username,
@@ -110,7 +115,13 @@ pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
                 .map(Email::parse)
                 .transpose()
                 .map_err(anyhow::Error::msg)?;
-            let hash = hash_password(&read_new_password()?)?;
+            let inputs = [
+                Some(username.as_str()),
+                email.as_ref().map(Email::as_str),
+                name.as_deref(),
+            ];
+            let password = read_new_password(policy, &inputs)?;
+            let hash = hash_password(&password)?;
             let id = uuid::Uuid::new_v4().to_string();
             match store
                 .create_user(&id, &username, email.as_ref(), name.as_deref(), &hash)
@@ -233,7 +244,15 @@ pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
         ),
         UserCommand::SetPassword { username, json, .. } => {
             let username = parse_username(&username)?;
-            let hash = hash_password(&read_new_password()?)?;
+            let Some(user) = store.user_by_username(&username).await? else {
+                anyhow::bail!("no user named `{username}`");
+            };
+            let inputs = [
+                Some(user.username.as_str()),
+                user.email.as_deref(),
+                user.name.as_deref(),
+            ];
+            let hash = hash_password(&read_new_password(policy, &inputs)?)?;
             if !store.set_user_password(&username, &hash).await? {
                 anyhow::bail!("no user named `{username}`");
             }
@@ -255,7 +274,13 @@ fn parse_username(s: &str) -> anyhow::Result<Username> {
     Username::parse(s).map_err(anyhow::Error::msg)
 }
 
-/// The password on standard input, checked and NFKC-normalised for hashing.
-fn read_new_password() -> anyhow::Result<NewPassword> {
-    NewPassword::parse(&read_password_line()?).map_err(anyhow::Error::msg)
+/// The password on standard input, NFKC-normalised for hashing and held to `policy`;
+/// `inputs` (the username, email and name) are what it must not be built from.
+fn read_new_password(
+    policy: &PasswordPolicy,
+    inputs: &[Option<&str>],
+) -> anyhow::Result<NewPassword> {
+    let inputs: Vec<&str> = inputs.iter().flatten().copied().collect();
+    NewPassword::parse_for(&read_password_line()?, policy, &inputs)
+        .map_err(|reason| anyhow::anyhow!("password refused: {reason}"))
 }

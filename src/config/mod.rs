@@ -23,7 +23,7 @@ use crate::domain::Issuer;
 
 pub use schema::{
     AuthorizationConfig, CacheConfig, DatabaseConfig, KeysConfig, LogFormat, MetricsConfig,
-    RateLimitConfig, ServerConfig, SessionConfig, ThrottleConfig, TokensConfig,
+    PasswordConfig, RateLimitConfig, ServerConfig, SessionConfig, ThrottleConfig, TokensConfig,
 };
 pub use trusted_proxies::TrustedProxies;
 
@@ -51,6 +51,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     #[serde(default)]
     pub rate_limit: RateLimitConfig,
+    #[serde(default)]
+    pub password: PasswordConfig,
 }
 
 /// A configuration that could not be loaded; the message names the file or variable and the key.

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::TrustedProxies;
 use crate::domain::Alg;
+use crate::domain::password::PasswordPolicy;
 
 /// `[server]`: the HTTP listener.
 #[derive(Debug, Clone, Deserialize)]
@@ -378,6 +379,42 @@ impl Default for RateLimitConfig {
             token_burst: 400,
             introspect_per_second: 1000.0,
             introspect_burst: 2000,
+        }
+    }
+}
+
+/// `[password]`: the policy every new password must meet (NIST SP 800-63B §5.1.1.2), at
+/// `user create`, `user set-password`, the account page and password reset. Passwords already
+/// set keep working whatever it says.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PasswordConfig {
+    /// Fewest characters (Unicode characters of the NFKC form).
+    pub min_length: usize,
+    /// Most characters (ditto); longer ones are refused before they are scored.
+    pub max_length: usize,
+    /// Lowest zxcvbn strength score accepted, 0 (anything) to 4 (hardest to guess).
+    pub min_score: u8,
+}
+
+impl Default for PasswordConfig {
+    fn default() -> Self {
+        let policy = PasswordPolicy::default();
+        Self {
+            min_length: policy.min_length,
+            max_length: policy.max_length,
+            min_score: policy.min_score,
+        }
+    }
+}
+
+impl PasswordConfig {
+    /// The policy this section describes.
+    pub fn policy(&self) -> PasswordPolicy {
+        PasswordPolicy {
+            min_length: self.min_length,
+            max_length: self.max_length,
+            min_score: self.min_score,
         }
     }
 }

@@ -208,3 +208,36 @@ fn readme_config_table_states_the_defaults() {
         assert_eq!(format!("{c:?}"), defaults, "{key} = {value}");
     }
 }
+
+#[test]
+fn password_policy_defaults_to_nist_and_is_checked() {
+    let c = load(MINIMAL, &[]).unwrap();
+    let policy = c.password.policy();
+    assert_eq!(
+        (policy.min_length, policy.max_length, policy.min_score),
+        (8, 128, 3)
+    );
+    let c = load(
+        &format!("{MINIMAL}[password]\nmin_length = 12\nmin_score = 4\n"),
+        &[("TESSERA_PASSWORD_MAX_LENGTH", "64")],
+    )
+    .unwrap();
+    let policy = c.password.policy();
+    assert_eq!(
+        (policy.min_length, policy.max_length, policy.min_score),
+        (12, 64, 4)
+    );
+    for (toml, key) in [
+        ("min_length = 0", "password.min_length"),
+        ("min_length = 20\nmax_length = 10", "password.max_length"),
+        ("max_length = 1025", "password.max_length"),
+        ("min_score = 5", "password.min_score"),
+        ("min_score = -1", "password.min_score"),
+        ("max_len = 10", "max_len"),
+    ] {
+        let e = load(&format!("{MINIMAL}[password]\n{toml}\n"), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("config.toml") && e.contains(key), "{toml}: {e}");
+    }
+}

@@ -110,8 +110,39 @@ impl Config {
                 "must be between 1s and 60s".into(),
             ));
         }
+        validate_password(&self.password)?;
         Ok(())
     }
+}
+
+/// Longest `password.max_length`: a password is scored by zxcvbn, whose work grows with its
+/// length; 1024 characters is far beyond any passphrase a person types.
+const MOST_PASSWORD_MAX_LENGTH: usize = 1024;
+
+/// `[password]`: a length range that can be met and a zxcvbn score that exists.
+fn validate_password(p: &super::PasswordConfig) -> Result<(), (&'static str, String)> {
+    if p.min_length < 1 {
+        return Err(("password.min_length", "must be at least 1".into()));
+    }
+    if p.max_length < p.min_length {
+        return Err((
+            "password.max_length",
+            format!("must be at least password.min_length ({})", p.min_length),
+        ));
+    }
+    if p.max_length > MOST_PASSWORD_MAX_LENGTH {
+        return Err((
+            "password.max_length",
+            format!("must be at most {MOST_PASSWORD_MAX_LENGTH}"),
+        ));
+    }
+    if p.min_score > 4 {
+        return Err((
+            "password.min_score",
+            "must be between 0 and 4 (zxcvbn's scores)".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// A rate limit: the rate is 0 (off) or a positive number of requests per second up to a

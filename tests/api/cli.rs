@@ -205,7 +205,7 @@ async fn user_create_list_disable_and_duplicates() {
     let out = app
         .cli(
             &["user", "create", "--username", "alice", "--password-stdin"],
-            Some("x\n"),
+            Some("another horse battery staple\n"),
         )
         .await;
     assert!(!out.status.success());
@@ -235,7 +235,7 @@ async fn user_create_list_disable_and_duplicates() {
                 "alice",
                 "--password-stdin",
             ],
-            Some("new one\n"),
+            Some("an entirely new lighthouse password\n"),
         )
         .await;
     assert!(

@@ -103,7 +103,7 @@ async fn the_cli_finds_a_user_by_any_spelling_of_the_name() {
                 "ALICE",
                 "--password-stdin",
             ],
-            Some("a new password\n"),
+            Some("a lighthouse keeper's new password\n"),
         )
         .await;
     assert!(
@@ -111,7 +111,7 @@ async fn the_cli_finds_a_user_by_any_spelling_of_the_name() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_signed_in(&attempt(&app, &rp, USERNAME, "a new password").await);
+    assert_signed_in(&attempt(&app, &rp, USERNAME, "a lighthouse keeper's new password").await);
 }
 
 #[tokio::test]

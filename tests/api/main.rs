@@ -25,6 +25,7 @@ mod logout;
 mod metrics;
 mod migrations;
 mod oidc_rp;
+mod password_policy;
 mod purge;
 mod rate_limit;
 mod rbac;

@@ -2,13 +2,14 @@
 
 use tessera::store::NewRefreshFamily;
 
+use crate::common::flow::PASSWORD;
 use crate::common::spawn_app;
 
 #[tokio::test]
 async fn purge_removes_only_expired_rows() {
     let app = spawn_app().await;
     let store = app.store().await;
-    let sub = app.create_user("alice", "pw-alice-123").await;
+    let sub = app.create_user("alice", PASSWORD).await;
     let (client, _) = app
         .create_client(&[
             "--name",

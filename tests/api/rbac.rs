@@ -1,6 +1,6 @@
 //! Roles and permissions (issue 8): CLI round trips and the claims tokens carry.
 
-use crate::common::flow::jwt_claims;
+use crate::common::flow::{PASSWORD, jwt_claims};
 use crate::common::{TestApp, spawn_app};
 
 /// The claims of a client_credentials token once a role change has reached the client cache
@@ -78,7 +78,7 @@ async fn roles_and_permissions_round_trip_through_the_cli() {
 #[tokio::test]
 async fn deleting_a_role_in_use_needs_force() {
     let app = spawn_app().await;
-    app.create_user("alice", "pw-alice-123").await;
+    app.create_user("alice", PASSWORD).await;
     app.create_role("admin", &[]).await;
     app.add_user_role("alice", "admin").await;
     let out = app.cli(&["role", "delete", "--name", "admin"], None).await;
@@ -100,7 +100,7 @@ async fn deleting_a_role_in_use_needs_force() {
 #[tokio::test]
 async fn assigning_unknown_roles_or_users_fails_clearly() {
     let app = spawn_app().await;
-    app.create_user("alice", "pw-alice-123").await;
+    app.create_user("alice", PASSWORD).await;
     let out = app
         .cli(
             &["user", "add-role", "--username", "alice", "--role", "ghost"],
