@@ -102,6 +102,16 @@ pub enum AuditEvent<'a> {
         active: &'a str,
         next: &'a str,
     },
+    /// The signing key `kid` of `alg` was revoked (`tessera keys revoke`); it `was` next, active
+    /// or retired. `active` is the key of `alg` that signs now (the promoted next key when the
+    /// active one went), `next` the next key created in its place.
+    KeyRevoked {
+        alg: &'a str,
+        kid: &'a str,
+        was: &'a str,
+        active: Option<&'a str>,
+        next: Option<&'a str>,
+    },
     /// A logout token was delivered to the client's back-channel logout URI.
     BackchannelLogout {
         client_id: &'a str,
@@ -224,6 +234,7 @@ impl AuditEvent<'_> {
             Self::Logout { .. } => "logout",
             Self::KeyCreated { .. } => "key_created",
             Self::KeyRotated { .. } => "key_rotated",
+            Self::KeyRevoked { .. } => "key_revoked",
             Self::BackchannelLogout { .. } => "backchannel_logout",
             Self::BackchannelLogoutFailed(_) => "backchannel_logout_failed",
         }
@@ -351,6 +362,17 @@ impl AuditEvent<'_> {
             } => {
                 info!(target: TARGET, event, alg = %alg, retired = %retired,
                     active = %active, next = %next);
+            }
+            Self::KeyRevoked {
+                alg,
+                kid,
+                was,
+                active,
+                next,
+            } => {
+                // A revocation answers an incident: a warning, so it shows at any log level.
+                warn!(target: TARGET, event, alg = %alg, kid = %kid, was = %was,
+                    active = active.unwrap_or("-"), next = next.unwrap_or("-"));
             }
             Self::BackchannelLogout {
                 client_id,

@@ -139,6 +139,7 @@ impl Counters {
             | AuditEvent::RefreshFamilyRevoked { .. }
             | AuditEvent::Logout { .. }
             | AuditEvent::KeyCreated { .. }
+            | AuditEvent::KeyRevoked { .. }
             | AuditEvent::BackchannelLogout { .. }
             | AuditEvent::BackchannelLogoutFailed(_) => {}
         }

@@ -76,6 +76,13 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             active: "k2",
             next: "k3",
         },
+        KeyRevoked {
+            alg: "RS256",
+            kid: "k2",
+            was: "active",
+            active: Some("k3"),
+            next: Some("k4"),
+        },
         BackchannelLogout {
             client_id,
             sub,
@@ -84,7 +91,7 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
         },
         BackchannelLogoutFailed(BackchannelFailure::SessionClients { error }),
     ];
-    let mut seen = [false; 18];
+    let mut seen = [false; 19];
     for event in &all {
         seen[match event {
             LoginSucceeded { .. } => 0,
@@ -105,6 +112,7 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             KeyRotated { .. } => 15,
             BackchannelLogout { .. } => 16,
             BackchannelLogoutFailed(_) => 17,
+            KeyRevoked { .. } => 18,
         }] = true;
     }
     assert!(seen.iter().all(|s| *s), "an event has no example");

@@ -21,6 +21,15 @@ pub enum KeysCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Revoke a key at once (a leaked key): out of the JWKS and every token it signed refused
+    /// on every instance within `keys.reload_interval`; an active key's next key takes over.
+    Revoke {
+        /// The key's `kid` (as `keys list` and the JWKS show it).
+        #[arg(long)]
+        kid: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub(super) async fn run(cmd: KeysCommand, store: &Store, config: &Config) -> anyhow::Result<()> {
@@ -29,6 +38,7 @@ pub(super) async fn run(cmd: KeysCommand, store: &Store, config: &Config) -> any
         .map_err(|e| anyhow::anyhow!("cannot load the signing keys: {e}"))?;
     let json = match cmd {
         KeysCommand::List { json } => json,
+        KeysCommand::Revoke { kid, json } => return revoke(&keys, &kid, json).await,
         KeysCommand::Rotate { json } => {
             let rotated = keys.rotate(true).await?;
             if !json {
@@ -48,5 +58,22 @@ pub(super) async fn run(cmd: KeysCommand, store: &Store, config: &Config) -> any
             k.kid, k.alg, k.state, k.created_at
         );
     }
+    Ok(())
+}
+
+/// `keys revoke`: prints what changed, as one JSON object with `--json`.
+async fn revoke(keys: &KeyManager, kid: &str, json: bool) -> anyhow::Result<()> {
+    let done = keys.revoke(kid).await?;
+    if json {
+        return print_json(&done);
+    }
+    println!("revoked {} key {} (was {})", done.alg, done.kid, done.was);
+    if let Some(active) = &done.now_active {
+        println!("{} now signs with {active}", done.alg);
+    }
+    if let Some(next) = &done.new_next {
+        println!("new next key {next}");
+    }
+    println!("running servers drop it within keys.reload_interval");
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! A signing key's place in its life: next → active → retired.
+//! A signing key's place in its life: next → active → retired, or revoked from any of them.
 
 use super::closed_set::closed_set;
 
@@ -11,6 +11,16 @@ closed_set! {
         Active = "active",
         /// No longer signing; published until every token it signed has expired.
         Retired = "retired",
+        /// Taken out of use at once (`tessera keys revoke`, for a leaked key): never published
+        /// again, and every token it signed is refused. The row stays as a record.
+        Revoked = "revoked",
+    }
+}
+
+impl KeyState {
+    /// Whether keys in this state are in the JWKS and verify tokens.
+    pub fn is_published(self) -> bool {
+        self != KeyState::Revoked
     }
 }
 

@@ -9,10 +9,12 @@
 mod algorithms;
 mod foreign;
 mod kek;
+mod revoke;
 mod signer;
 
 pub use foreign::verify_with_jwk_set;
 pub use kek::{KEK_FILE, Kek, KekError};
+pub use revoke::Revocation;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -42,6 +44,12 @@ pub enum KeyError {
     Corrupt(String, String),
     #[error("no active key for {0}")]
     NoActiveKey(Alg),
+    #[error("no signing key has the kid `{0}` (see `tessera keys list`)")]
+    UnknownKid(String),
+    #[error("the signing key `{0}` is revoked already")]
+    AlreadyRevoked(String),
+    #[error("the key set kept changing while `{0}` was being revoked; try again")]
+    Contended(String),
 }
 
 /// Why a JWT presented to Tessera was refused. Deliberately coarse: callers map every variant

@@ -370,3 +370,140 @@ async fn concurrent_scheduled_rotations_rotate_once() {
     let rows = f.store.published_keys(due).await.unwrap();
     assert_eq!(rows.len(), 6, "active + next + retired per algorithm");
 }
+
+/// The kid of `alg`'s key in `state`, from `keys list`.
+fn kid_in(keys: &KeyManager, alg: Alg, state: KeyState) -> Option<String> {
+    keys.list()
+        .into_iter()
+        .find(|k| k.alg == alg && k.state == state)
+        .map(|k| k.kid)
+}
+
+#[tokio::test]
+async fn revoking_the_active_key_refuses_its_tokens_and_the_next_key_signs() {
+    let f = fixture(r#"["RS256", "ES256"]"#).await;
+    // Another instance on the same database, which reloads later.
+    let other = KeyManager::open(&f.store, &f.config).await.unwrap();
+    let old = f
+        .keys
+        .sign(Alg::RS256, "JWT", &json!({"sub": "s"}))
+        .unwrap();
+    let kid = active_kid(&f.keys, Alg::RS256);
+    let next = kid_in(&f.keys, Alg::RS256, KeyState::Next).unwrap();
+    let es256 = active_kid(&f.keys, Alg::ES256);
+
+    let done = f.keys.revoke(&kid).await.unwrap();
+    assert_eq!((done.kid.as_str(), done.alg), (kid.as_str(), Alg::RS256));
+    assert_eq!(done.was, KeyState::Active);
+    assert_eq!(done.now_active.as_deref(), Some(next.as_str()));
+    let new_next = done.new_next.clone().unwrap();
+    assert_eq!(
+        kid_in(&f.keys, Alg::RS256, KeyState::Next).as_deref(),
+        Some(new_next.as_str())
+    );
+    assert_eq!(f.keys.verify(&old).unwrap_err(), VerifyError::UnknownKey);
+    let jwks: serde_json::Value = serde_json::from_slice(&f.keys.jwks().body).unwrap();
+    assert!(!jwks.to_string().contains(&kid), "{jwks}");
+    let new = f
+        .keys
+        .sign(Alg::RS256, "JWT", &json!({"sub": "s"}))
+        .unwrap();
+    assert_eq!(header_of(&new)["kid"], next.as_str());
+    assert!(f.keys.verify(&new).is_ok());
+    assert_eq!(
+        active_kid(&f.keys, Alg::ES256),
+        es256,
+        "other algorithms untouched"
+    );
+    // The row stays as a record of the revocation, without its private part.
+    let row = f.store.key(&kid).await.unwrap().unwrap();
+    assert_eq!(row.state, KeyState::Revoked);
+    assert!(row.private_enc.is_empty());
+
+    // The other instance accepts the token until its reload, then refuses it.
+    assert!(other.verify(&old).is_ok());
+    other.reload().await.unwrap();
+    assert_eq!(other.verify(&old).unwrap_err(), VerifyError::UnknownKey);
+    assert!(other.verify(&new).is_ok());
+}
+
+#[tokio::test]
+async fn revoking_a_next_or_retired_key_leaves_signing_alone() {
+    let f = fixture(r#"["RS256"]"#).await;
+    let active = active_kid(&f.keys, Alg::RS256);
+    let next = kid_in(&f.keys, Alg::RS256, KeyState::Next).unwrap();
+    let done = f.keys.revoke(&next).await.unwrap();
+    assert_eq!(done.was, KeyState::Next);
+    assert_eq!(done.now_active.as_deref(), Some(active.as_str()));
+    let replacement = done.new_next.unwrap();
+    assert_ne!(replacement, next);
+    assert_eq!(
+        kid_in(&f.keys, Alg::RS256, KeyState::Next),
+        Some(replacement)
+    );
+
+    let token = f
+        .keys
+        .sign(Alg::RS256, "JWT", &json!({"sub": "s"}))
+        .unwrap();
+    f.keys.rotate(true).await.unwrap();
+    assert!(
+        f.keys.verify(&token).is_ok(),
+        "a retired key still verifies"
+    );
+    let done = f.keys.revoke(&active).await.unwrap();
+    assert_eq!(done.was, KeyState::Retired);
+    assert_eq!(done.new_next, None);
+    assert_eq!(f.keys.verify(&token).unwrap_err(), VerifyError::UnknownKey);
+    let states: Vec<KeyState> = f.keys.list().iter().map(|k| k.state).collect();
+    assert_eq!(states.len(), 2, "{states:?}");
+    assert!(states.contains(&KeyState::Active) && states.contains(&KeyState::Next));
+}
+
+#[tokio::test]
+async fn revoking_an_unknown_or_revoked_kid_is_an_error_that_changes_nothing() {
+    let f = fixture(r#"["RS256"]"#).await;
+    let before: Vec<String> = f.keys.list().into_iter().map(|k| k.kid).collect();
+    let e = f.keys.revoke("no-such-kid").await.unwrap_err();
+    assert!(matches!(e, KeyError::UnknownKid(_)), "{e}");
+    let kid = before[0].clone();
+    f.keys.revoke(&kid).await.unwrap();
+    let e = f.keys.revoke(&kid).await.unwrap_err();
+    assert!(matches!(e, KeyError::AlreadyRevoked(_)), "{e}");
+    // Several revoked keys of one algorithm: the one-live index covers next and active only.
+    let another = active_kid(&f.keys, Alg::RS256);
+    f.keys.revoke(&another).await.unwrap();
+    assert_eq!(f.keys.list().len(), 2);
+}
+
+#[tokio::test]
+async fn a_revocation_read_before_a_rotation_loses_and_changes_nothing() {
+    let f = fixture(r#"["RS256"]"#).await;
+    let now = f.store.clock().now();
+    let active = f
+        .store
+        .key(&active_kid(&f.keys, Alg::RS256))
+        .await
+        .unwrap()
+        .unwrap();
+    let next = kid_in(&f.keys, Alg::RS256, KeyState::Next).unwrap();
+    // A rotation commits between the revocation's read and its write.
+    f.keys.rotate(true).await.unwrap();
+    let fresh = f.keys.new_key_row(Alg::RS256, KeyState::Next, now).unwrap();
+    let outcome = f
+        .store
+        .revoke_key(&active, Some(&next), Some(&fresh), now)
+        .await
+        .unwrap();
+    assert_eq!(outcome, Rotation::Lost);
+    assert_eq!(
+        f.store.key(&active.kid).await.unwrap().unwrap().state,
+        KeyState::Retired
+    );
+    assert!(f.store.key(&fresh.kid).await.unwrap().is_none());
+    // Tried again from a fresh read (what `revoke` does), it works.
+    assert_eq!(
+        f.keys.revoke(&active.kid).await.unwrap().was,
+        KeyState::Retired
+    );
+}

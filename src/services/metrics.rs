@@ -211,7 +211,8 @@ impl Collector for KeyGauge {
             prometheus_client::metrics::MetricType::Gauge,
         )?;
         for &alg in self.0.algorithms() {
-            for state in KeyState::ALL {
+            // A revoked key is out of the key set: it has no gauge.
+            for state in KeyState::ALL.into_iter().filter(|s| s.is_published()) {
                 let count = keys
                     .iter()
                     .filter(|k| k.alg == alg && k.state == state)

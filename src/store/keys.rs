@@ -50,10 +50,12 @@ pub enum Rotation {
 
 impl Store {
     /// Every key that is published (next, active, and retired but not yet expired), oldest first.
+    /// Revoked keys never are.
     pub async fn published_keys(&self, now: i64) -> StoreResult<Vec<KeyRow>> {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM signing_keys
-             WHERE state <> 'retired' OR expires_at IS NULL OR expires_at > $1
+             WHERE state = 'next' OR state = 'active'
+                OR (state = 'retired' AND (expires_at IS NULL OR expires_at > $1))
              ORDER BY created_at, kid"
         ))
         .bind(now)
@@ -63,6 +65,17 @@ impl Store {
             .iter()
             .map(KeyRow::from_row)
             .collect::<sqlx::Result<_>>()?)
+    }
+
+    /// The key `kid` in whatever state it is, published or not.
+    pub async fn key(&self, kid: &str) -> StoreResult<Option<KeyRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM signing_keys WHERE kid = $1"
+        ))
+        .bind(kid)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.as_ref().map(KeyRow::from_row).transpose()?)
     }
 
     /// How many keys exist at all (to tell a fresh database from a lost key-encryption key).
@@ -130,6 +143,67 @@ impl Store {
         insert(&mut tx, new_next).await?;
         tx.commit().await?;
         Ok(Rotation::Done)
+    }
+
+    /// Revokes `key` (read in the state it has now), all or nothing: it becomes `revoked`, its
+    /// private part is erased, and when `promote` names the next key of its algorithm that key
+    /// becomes active (`activated_at` = `now`); `new_next`, if any, is inserted as the next key.
+    /// If the key or the one to promote is no longer in the state it was read in (a rotation or
+    /// another revocation came first) nothing changes and `Lost` is returned.
+    pub async fn revoke_key(
+        &self,
+        key: &KeyRow,
+        promote: Option<&str>,
+        new_next: Option<&KeyRow>,
+        now: i64,
+    ) -> StoreResult<Rotation> {
+        let mut tx = self.begin_write().await?;
+        // `retired_at` says when it stopped signing; it never expires into a purge: the row is
+        // the record that this kid was revoked.
+        let revoked = sqlx::query(
+            "UPDATE signing_keys
+             SET state = 'revoked', private_enc = '', retired_at = COALESCE(retired_at, $1),
+                 expires_at = NULL
+             WHERE kid = $2 AND state = $3",
+        )
+        .bind(now)
+        .bind(&key.kid)
+        .bind(key.state.as_str())
+        .execute(&mut *tx)
+        .await?;
+        if revoked.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(Rotation::Lost);
+        }
+        if let Some(next_kid) = promote {
+            let promoted = sqlx::query(
+                "UPDATE signing_keys SET state = 'active', activated_at = $1
+                 WHERE kid = $2 AND alg = $3 AND state = 'next'",
+            )
+            .bind(now)
+            .bind(next_kid)
+            .bind(key.alg.as_str())
+            .execute(&mut *tx)
+            .await?;
+            if promoted.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Ok(Rotation::Lost);
+            }
+        }
+        if let Some(row) = new_next
+            && let Err(e) = insert(&mut tx, row).await
+        {
+            // Another instance inserted a next key first (`ensure_keys`): try again from a new read.
+            return match StoreError::from(e) {
+                StoreError::Conflict(_) => Ok(Rotation::Lost),
+                other => Err(other),
+            };
+        }
+        match tx.commit().await.map_err(StoreError::from) {
+            Ok(()) => Ok(Rotation::Done),
+            Err(StoreError::Conflict(_)) => Ok(Rotation::Lost),
+            Err(e) => Err(e),
+        }
     }
 
     /// Removes retired keys whose tokens have all expired; returns how many.

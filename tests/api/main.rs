@@ -20,6 +20,7 @@ mod health;
 mod hostile;
 mod identifiers;
 mod introspect;
+mod key_revocation;
 mod keys;
 mod logout;
 mod metrics;
