@@ -140,7 +140,10 @@ impl Counters {
             | AuditEvent::Logout { .. }
             | AuditEvent::KeyCreated { .. }
             | AuditEvent::BackchannelLogout { .. }
-            | AuditEvent::BackchannelLogoutFailed(_) => {}
+            | AuditEvent::BackchannelLogoutFailed(_)
+            | AuditEvent::PasswordChanged { .. }
+            | AuditEvent::ConsentRevoked { .. }
+            | AuditEvent::SessionsEnded { .. } => {}
         }
     }
 }
