@@ -81,24 +81,14 @@ pub async fn signed_in(
     state: &AppState,
     session: &BrowserSession,
 ) -> Result<Option<(SessionUser, UserRow)>, PageError> {
-    let now = state.now();
-    let absolute = state.config.session.absolute_timeout;
-    let Some(user) = session.user(now, absolute).await? else {
-        return Ok(None);
-    };
-    match state.store.user_by_id(&user.user_id).await? {
-        Some(row) if !row.disabled => {
-            state
-                .session_activity
-                .seen(&state.store, &user.sid, now)
-                .await?;
-            Ok(Some((user, row)))
-        }
-        _ => {
-            session.sign_out().await?;
-            Ok(None)
-        }
-    }
+    session
+        .current(
+            &state.store,
+            &state.session_activity,
+            state.now(),
+            state.config.session.absolute_timeout,
+        )
+        .await
 }
 
 /// Parks the account page and sends the person to the login page; `again` when they are

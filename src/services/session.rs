@@ -24,7 +24,8 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 use crate::config::Config;
 use crate::crypto::{constant_time_eq, random_token};
 use crate::error::PageError;
-use crate::store::{Backend, Store};
+use crate::services::session_activity::SessionActivity;
+use crate::store::{Backend, Store, UserRow};
 
 /// Name of the session cookie.
 pub const COOKIE_NAME: &str = "tessera_session";
@@ -206,6 +207,31 @@ impl BrowserSession {
                 Ok(None)
             }
             None => Ok(None),
+        }
+    }
+
+    /// The signed-in person and their account, unless the absolute lifetime since sign-in has
+    /// passed or the account was disabled or deleted since (then the session forgets them). A
+    /// use of the session: its "last seen" moves (`activity`).
+    pub async fn current(
+        &self,
+        store: &Store,
+        activity: &SessionActivity,
+        now: i64,
+        absolute: Duration,
+    ) -> Result<Option<(SessionUser, UserRow)>, PageError> {
+        let Some(user) = self.user(now, absolute).await? else {
+            return Ok(None);
+        };
+        match store.user_by_id(&user.user_id).await? {
+            Some(row) if !row.disabled => {
+                activity.seen(store, &user.sid, now).await?;
+                Ok(Some((user, row)))
+            }
+            _ => {
+                self.sign_out().await?;
+                Ok(None)
+            }
         }
     }
 

@@ -90,10 +90,11 @@ async fn signed_in_user(
     pending: &Pending,
     now: i64,
 ) -> Result<Option<SessionUser>, PageError> {
-    let Some(user) = session
-        .user(now, state.config.session.absolute_timeout)
-        .await?
-    else {
+    let absolute = state.config.session.absolute_timeout;
+    let current = session
+        .current(&state.store, &state.session_activity, now, absolute)
+        .await?;
+    let Some((user, _)) = current else {
         return Ok(None);
     };
     if !pending.signed_in {
@@ -105,19 +106,7 @@ async fn signed_in_user(
             return Ok(None);
         }
     }
-    match state.store.user_by_id(&user.user_id).await? {
-        Some(row) if !row.disabled => {
-            state
-                .session_activity
-                .seen(&state.store, &user.sid, now)
-                .await?;
-            Ok(Some(user))
-        }
-        _ => {
-            session.sign_out().await?;
-            Ok(None)
-        }
-    }
+    Ok(Some(user))
 }
 
 /// How finely the account page's "last used" of a connected application is kept: a sign-in
