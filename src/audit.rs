@@ -121,6 +121,16 @@ pub enum AuditEvent<'a> {
     },
     /// A back-channel logout could not be delivered.
     BackchannelLogoutFailed(BackchannelFailure<'a>),
+    /// The person changed their password on the account page.
+    PasswordChanged { sub: &'a str, ip: IpAddr },
+    /// The person withdrew a client's access on the account page.
+    ConsentRevoked { sub: &'a str, client_id: &'a str },
+    /// Browser sessions of the person were ended from elsewhere than themselves.
+    SessionsEnded {
+        sub: &'a str,
+        reason: SessionEnd,
+        count: usize,
+    },
 }
 
 /// The grant a token was issued by, with the fields only that grant has.
@@ -176,6 +186,38 @@ pub enum FamilyRevocation {
     UserDisabled,
     /// The session it was issued in ended (`session.revoke_refresh_tokens_on_logout`).
     Logout,
+    /// The person withdrew the client's access on the account page.
+    AccessRevoked,
+    /// Every session of the person was ended ("Sign out everywhere", or the operator's
+    /// `user sign-out-everywhere`).
+    SignedOutEverywhere,
+    /// The person changed their password.
+    PasswordChanged,
+}
+
+/// Why browser sessions were ended from elsewhere (event `sessions_ended`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionEnd {
+    /// "Sign out" of one session on the account page.
+    SignedOut,
+    /// "Sign out everywhere" on the account page.
+    Everywhere,
+    /// The operator's `tessera user sign-out-everywhere`.
+    Operator,
+    /// The password changed: every other session ends.
+    PasswordChanged,
+}
+
+impl SessionEnd {
+    /// The `reason` field.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::SignedOut => "signed_out",
+            Self::Everywhere => "everywhere",
+            Self::Operator => "operator",
+            Self::PasswordChanged => "password_changed",
+        }
+    }
 }
 
 impl FamilyRevocation {
@@ -184,6 +226,9 @@ impl FamilyRevocation {
         match self {
             Self::UserDisabled => "user_disabled",
             Self::Logout => "logout",
+            Self::AccessRevoked => "access_revoked",
+            Self::SignedOutEverywhere => "signed_out_everywhere",
+            Self::PasswordChanged => "password_changed",
         }
     }
 }
@@ -237,6 +282,9 @@ impl AuditEvent<'_> {
             Self::KeyRevoked { .. } => "key_revoked",
             Self::BackchannelLogout { .. } => "backchannel_logout",
             Self::BackchannelLogoutFailed(_) => "backchannel_logout_failed",
+            Self::PasswordChanged { .. } => "password_changed",
+            Self::ConsentRevoked { .. } => "consent_revoked",
+            Self::SessionsEnded { .. } => "sessions_ended",
         }
     }
 
@@ -410,6 +458,15 @@ impl AuditEvent<'_> {
                         "the client could not be reached");
                 }
             },
+            Self::PasswordChanged { sub, ip } => {
+                info!(target: TARGET, event, sub = %sub, ip = %ip);
+            }
+            Self::ConsentRevoked { sub, client_id } => {
+                info!(target: TARGET, event, sub = %sub, client_id = %client_id);
+            }
+            Self::SessionsEnded { sub, reason, count } => {
+                info!(target: TARGET, event, sub = %sub, reason = reason.name(), count);
+            }
         }
     }
 }

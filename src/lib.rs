@@ -6,6 +6,7 @@
 //! [`cli`] holds the admin commands.
 #![deny(clippy::unwrap_used)]
 
+pub mod account;
 pub mod audit;
 pub mod cli;
 pub mod clock;

@@ -4,6 +4,7 @@
 use axum::Router;
 use axum::routing::{get, post};
 
+use crate::account;
 use crate::http::paths;
 use crate::logout;
 use crate::oauth::{authorize, discovery, introspect, jwks, revoke, token, userinfo};
@@ -27,6 +28,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             paths::END_SESSION,
             get(logout::endpoint::get).post(logout::endpoint::post),
+        )
+        .route(paths::ACCOUNT, get(account::show))
+        .route(paths::ACCOUNT_PASSWORD, post(account::password::change))
+        .route(paths::ACCOUNT_REVOKE_APP, post(account::apps::revoke))
+        .route(paths::ACCOUNT_END_SESSION, post(account::sessions::end))
+        .route(
+            paths::ACCOUNT_END_ALL_SESSIONS,
+            post(account::sessions::end_all),
         );
     let browser = state.sessions.apply(browser, &state.config);
     // `/metrics` on the main port only when no separate bind is configured.

@@ -14,6 +14,7 @@ use crate::services::metrics::Metrics;
 use crate::services::rate_limit::RateLimits;
 use crate::services::revocation_list::RevocationList;
 use crate::services::session::SessionStores;
+use crate::services::session_activity::SessionActivity;
 use crate::store::Store;
 use crate::tokens::TokenService;
 
@@ -43,6 +44,8 @@ pub struct Parts {
     pub discovery: Arc<metadata::Documents>,
     /// Browser sessions (SSO), on the same database.
     pub sessions: SessionStores,
+    /// When this instance last wrote each session's "last seen" (account page).
+    pub session_activity: SessionActivity,
     /// Revoked access-token jtis, refreshed from the database by a background task.
     pub revocations: RevocationList,
     /// Clients' JWK Sets fetched from their jwks_uri (private_key_jwt), cached.
@@ -88,6 +91,7 @@ impl AppState {
             tokens,
             discovery,
             sessions,
+            session_activity: SessionActivity::new(),
             revocations: RevocationList::new(clock),
             client_jwks,
             clients,

@@ -141,7 +141,10 @@ impl Counters {
             | AuditEvent::KeyCreated { .. }
             | AuditEvent::KeyRevoked { .. }
             | AuditEvent::BackchannelLogout { .. }
-            | AuditEvent::BackchannelLogoutFailed(_) => {}
+            | AuditEvent::BackchannelLogoutFailed(_)
+            | AuditEvent::PasswordChanged { .. }
+            | AuditEvent::ConsentRevoked { .. }
+            | AuditEvent::SessionsEnded { .. } => {}
         }
     }
 }

@@ -90,8 +90,15 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             attempts: 1,
         },
         BackchannelLogoutFailed(BackchannelFailure::SessionClients { error }),
+        PasswordChanged { sub, ip: IP },
+        ConsentRevoked { sub, client_id },
+        SessionsEnded {
+            sub,
+            reason: crate::audit::SessionEnd::Everywhere,
+            count: 2,
+        },
     ];
-    let mut seen = [false; 19];
+    let mut seen = [false; 22];
     for event in &all {
         seen[match event {
             LoginSucceeded { .. } => 0,
@@ -112,7 +119,10 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             KeyRotated { .. } => 15,
             BackchannelLogout { .. } => 16,
             BackchannelLogoutFailed(_) => 17,
-            KeyRevoked { .. } => 18,
+            PasswordChanged { .. } => 18,
+            ConsentRevoked { .. } => 19,
+            SessionsEnded { .. } => 20,
+            KeyRevoked { .. } => 21,
         }] = true;
     }
     assert!(seen.iter().all(|s| *s), "an event has no example");

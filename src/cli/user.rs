@@ -4,6 +4,10 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::{print_json, read_password_line, report_assignment, report_removal};
+use crate::account::sign_out::{self, Which};
+use crate::audit::{AuditEvent, FamilyRevocation, SessionEnd};
+use crate::clock::Clock;
+use crate::config::Config;
 use crate::crypto::hash_password;
 use crate::domain::password::{NewPassword, PasswordPolicy};
 use crate::domain::{Email, Username};
@@ -44,6 +48,14 @@ pub enum UserCommand {
         username: String,
         #[arg(long, required = true)]
         password_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// End every browser session of a user and revoke their refresh tokens (with the access
+    /// tokens issued with them); the clients of those sessions get Back-Channel Logout.
+    SignOutEverywhere {
+        #[arg(long)]
+        username: String,
         #[arg(long)]
         json: bool,
     },
@@ -95,13 +107,13 @@ struct UserOut {
     created_at: i64,
 }
 
-/// Runs a user command; new passwords must meet `policy`.
-pub(super) async fn run(
-    cmd: UserCommand,
-    store: &Store,
-    policy: &PasswordPolicy,
-) -> anyhow::Result<()> {
+/// Runs a user command; new passwords must meet `config.password`.
+pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> anyhow::Result<()> {
+    let policy = &config.password.policy();
     match cmd {
+        UserCommand::SignOutEverywhere { username, json } => {
+            sign_out_everywhere(&username, json, config).await
+        }
         UserCommand::Create {
             username,
             email,
@@ -283,4 +295,45 @@ fn read_new_password(
     let inputs: Vec<&str> = inputs.iter().flatten().copied().collect();
     NewPassword::parse_for(&read_password_line()?, policy, &inputs)
         .map_err(|reason| anyhow::anyhow!("password refused: {reason}"))
+}
+
+/// `user sign-out-everywhere`: the account page's "Sign out everywhere" from the shell, by the
+/// same code a server runs; then it waits for the Back-Channel Logout deliveries to finish.
+async fn sign_out_everywhere(username: &str, json: bool, config: &Config) -> anyhow::Result<()> {
+    let username = parse_username(username)?;
+    let state = crate::server::prepare(config.clone(), Clock::system()).await?;
+    let user = state
+        .store
+        .user_by_username(&username)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no user named `{username}`"))?;
+    let ended = sign_out::end_sessions(
+        &state,
+        &user.id,
+        Which::All,
+        FamilyRevocation::SignedOutEverywhere,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let (sessions, families) = (ended.sessions.len(), ended.families);
+    AuditEvent::SessionsEnded {
+        sub: &user.id,
+        reason: SessionEnd::Operator,
+        count: sessions,
+    }
+    .emit();
+    sign_out::notify_and_wait(&state, ended.sessions).await;
+    state.store.close().await;
+    if json {
+        print_json(&serde_json::json!({
+            "username": username.as_str(),
+            "sessions_ended": sessions,
+            "refresh_tokens_revoked": families,
+        }))
+    } else {
+        println!(
+            "signed out {username}: {sessions} session(s) ended, {families} refresh token(s) revoked"
+        );
+        Ok(())
+    }
 }

@@ -15,6 +15,12 @@ pub const INTROSPECT: &str = "/introspect";
 pub const END_SESSION: &str = "/logout";
 pub const LOGIN: &str = "/login";
 pub const CONSENT: &str = "/consent";
+/// The person's own account page and its forms.
+pub const ACCOUNT: &str = "/account";
+pub const ACCOUNT_PASSWORD: &str = "/account/password";
+pub const ACCOUNT_REVOKE_APP: &str = "/account/apps/revoke";
+pub const ACCOUNT_END_SESSION: &str = "/account/sessions/end";
+pub const ACCOUNT_END_ALL_SESSIONS: &str = "/account/sessions/end-all";
 pub const STYLESHEET: &str = "/assets/style.css";
 pub const FORM_POST_SCRIPT: &str = "/assets/form_post.js";
 /// Prometheus metrics, on the main port or on `metrics.bind`.

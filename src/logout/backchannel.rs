@@ -71,21 +71,44 @@ enum Attempt {
 /// Notifies, in the background, the clients session `user.sid` signed in to. Returns at once;
 /// nothing that happens during delivery reaches the caller.
 pub fn notify_session_end(notifier: &Notifier, user: &SessionUser) {
-    let notifier = notifier.clone();
-    let user = user.clone();
-    tokio::spawn(async move {
-        let clients = match clients_to_notify(&notifier.store, &user.sid).await {
-            Ok(c) => c,
-            Err(e) => {
-                let failure = BackchannelFailure::SessionClients { error: &e };
-                AuditEvent::BackchannelLogoutFailed(failure).emit();
-                return;
-            }
-        };
-        for client in clients {
-            tokio::spawn(notify(notifier.clone(), client, user.clone()));
+    tokio::spawn(deliver_session_end(notifier.clone(), user.clone()));
+}
+
+/// Notifies the clients session `user.sid` signed in to and returns when every delivery is over
+/// (delivered, refused, or out of retries): what the shell waits for before it exits.
+pub async fn deliver_session_end(notifier: Notifier, user: SessionUser) {
+    let clients = match clients_to_notify(&notifier.store, &user.sid).await {
+        Ok(c) => c,
+        Err(e) => {
+            let failure = BackchannelFailure::SessionClients { error: &e };
+            AuditEvent::BackchannelLogoutFailed(failure).emit();
+            return;
         }
-    });
+    };
+    let deliveries: Vec<_> = clients
+        .into_iter()
+        .map(|client| tokio::spawn(notify(notifier.clone(), client, user.clone())))
+        .collect();
+    for delivery in deliveries {
+        let _ = delivery.await;
+    }
+}
+
+/// Tells one client, in the background, that the person's session `user.sid` ended for it
+/// (their access to the client was revoked from the account page).
+pub async fn notify_client(notifier: &Notifier, client_id: &str, users: Vec<SessionUser>) {
+    let client = match notifier.store.client(client_id).await {
+        Ok(Some(c)) if c.backchannel_logout_uri.is_some() => c,
+        Ok(_) => return,
+        Err(e) => {
+            let failure = BackchannelFailure::SessionClients { error: &e };
+            AuditEvent::BackchannelLogoutFailed(failure).emit();
+            return;
+        }
+    };
+    for user in users {
+        tokio::spawn(notify(notifier.clone(), client.clone(), user));
+    }
 }
 
 /// §2.3: the session's remembered clients (taken, so a second logout does not repeat them)

@@ -93,6 +93,18 @@ fn finish(req: &LogoutRequest) -> Response {
     }
 }
 
+/// The "You are signed out" page, for sign-outs that did not come through `/logout` (the
+/// account page).
+pub fn signed_out() -> Response {
+    render(
+        StatusCode::OK,
+        &LogoutPage {
+            csrf_token: None,
+            carried: &[],
+        },
+    )
+}
+
 fn page(csrf_token: Option<&str>, req: &LogoutRequest) -> Response {
     render(
         StatusCode::OK,

@@ -164,6 +164,7 @@ pub async fn end_session(
         }
     }
     session.end().await?;
+    state.store.forget_user_session(&user.sid).await?;
     backchannel::notify_session_end(&state.backchannel, user);
     AuditEvent::Logout {
         sub: &user.user_id,

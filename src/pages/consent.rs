@@ -86,7 +86,8 @@ pub async fn submit(
                 .store
                 .consent(&user.user_id, &pending.client_id)
                 .await?;
-            let before = Scope::parse(before.as_deref().unwrap_or_default()).unwrap_or_default();
+            let before = before.map(|r| r.scopes).unwrap_or_default();
+            let before = Scope::parse(&before).unwrap_or_default();
             let granted = before.union(&Scope::parse(&pending.scope).unwrap_or_default());
             let granted = granted.to_string();
             state
@@ -103,7 +104,7 @@ pub async fn submit(
             Ok(proceed(&state, &session, pending).await)
         }
         "deny" => {
-            session.clear_pending().await?;
+            session.clear_pending::<Pending>().await?;
             AuditEvent::ConsentDenied {
                 sub: &user.user_id,
                 client_id: &pending.client_id,

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -13,16 +13,21 @@ use crate::crypto::{random_token, verify_password_off_thread};
 use crate::domain::Username;
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
-use crate::oauth::authorize::{Pending, proceed};
+use crate::http::paths;
+use crate::oauth::authorize::{Pending, proceed, see_other};
 use crate::pages::render;
-use crate::services::login_throttle::LoginAttempt;
-use crate::services::session::{BrowserSession, SessionUser};
+use crate::services::login_throttle::{ACCOUNT, LoginAttempt};
+use crate::services::session::{AccountSignIn, BrowserSession, SessionUser};
 use crate::state::AppState;
+use crate::store::NewUserSession;
 
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {
-    client_name: &'a str,
+    /// The application being signed in to; `None` for the account page.
+    client_name: Option<&'a str>,
+    /// The person is signed in and enters their password again.
+    again: bool,
     username: &'a str,
     csrf_token: &'a str,
     request_id: &'a str,
@@ -46,27 +51,57 @@ pub struct LoginForm {
 /// The one failure message: it must not tell whether the username exists.
 const FAILED: &str = "The username or password is incorrect.";
 
+/// What a sign-in on this page is for.
+enum Purpose {
+    /// An application's authorization request.
+    Authorization(Pending),
+    /// The person's own account page.
+    Account(AccountSignIn),
+}
+
+impl Purpose {
+    fn id(&self) -> &str {
+        match self {
+            Purpose::Authorization(p) => &p.id,
+            Purpose::Account(a) => &a.id,
+        }
+    }
+
+    /// The client the throttle and the audit trail name.
+    fn client_id(&self) -> &str {
+        match self {
+            Purpose::Authorization(p) => &p.client_id,
+            Purpose::Account(_) => ACCOUNT,
+        }
+    }
+}
+
 /// `GET /login`.
 pub async fn show(
     State(state): State<AppState>,
     session: BrowserSession,
 ) -> Result<Response, PageError> {
-    let pending = pending(&session).await?;
-    let hint = pending.login_hint.clone().unwrap_or_default();
-    page(&state, &session, &pending, &hint, None, StatusCode::OK).await
+    let purpose = purpose(&session).await?;
+    let hint = match &purpose {
+        Purpose::Authorization(p) => p.login_hint.clone().unwrap_or_default(),
+        Purpose::Account(_) => current_username(&state, &session).await?,
+    };
+    page(&state, &session, &purpose, &hint, None, StatusCode::OK).await
 }
 
 /// `POST /login`: verify the password (constant work for unknown users), start a fresh session
-/// id, and continue the authorization request. The username is compared by its folded form
-/// (`ALICE` signs in as `alice`); the password is verified NFKC-normalised (`crypto`).
+/// id, and continue the authorization request or return to the account page. The username is
+/// compared by its folded form (`ALICE` signs in as `alice`); the password is verified
+/// NFKC-normalised (`crypto`).
 pub async fn submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     session: BrowserSession,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
-    let mut pending: Pending = session.pending_for(&form.request).await?;
+    let purpose = purpose_for(&session, &form.request).await?;
     refuse_control_characters(&form)?;
     // Counted before the password is looked at, so a burst cannot outrun the limit.
     let attempt = LoginAttempt::new(
@@ -76,7 +111,7 @@ pub async fn submit(
         &form.username,
         ip,
     );
-    attempt.reserve(&pending.client_id).await?;
+    attempt.reserve(purpose.client_id()).await?;
     // A name the identifier profile refuses names no one: the same failure as a wrong password
     // (and the same argon2 work, against the dummy hash), not a page telling why.
     let user = match Username::parse(form.username.trim()) {
@@ -92,7 +127,7 @@ pub async fn submit(
         Some(u) if password_ok && !u.disabled => u,
         _ => {
             AuditEvent::LoginFailed {
-                client_id: &pending.client_id,
+                client_id: purpose.client_id(),
                 ip,
             }
             .emit();
@@ -100,7 +135,7 @@ pub async fn submit(
             return page(
                 &state,
                 &session,
-                &pending,
+                &purpose,
                 &name,
                 Some(FAILED),
                 StatusCode::UNAUTHORIZED,
@@ -108,21 +143,53 @@ pub async fn submit(
             .await;
         }
     };
+    let now = state.now();
     let signed_in = SessionUser {
         user_id: user.id.clone(),
-        auth_time: state.now(),
+        auth_time: now,
         sid: random_token(16),
     };
     attempt.succeeded().await?;
-    session.sign_in(&signed_in).await?;
+    let previous = session
+        .user(now, state.config.session.absolute_timeout)
+        .await?;
+    let record_id = session.sign_in(&signed_in).await?;
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(256).collect::<String>());
+    let session_ends = now + state.config.session.absolute_timeout.as_secs() as i64;
+    state
+        .store
+        .record_user_session(
+            &NewUserSession {
+                sid: &signed_in.sid,
+                user_id: &user.id,
+                record_id: &record_id,
+                user_agent: user_agent.as_deref(),
+                ip: &ip.to_string(),
+                now,
+                expires_at: session_ends,
+            },
+            previous.as_ref().map(|p| p.sid.as_str()),
+        )
+        .await?;
     AuditEvent::LoginSucceeded {
         sub: &user.id,
-        client_id: &pending.client_id,
+        client_id: purpose.client_id(),
         ip,
     }
     .emit();
-    pending.signed_in = true;
-    Ok(proceed(&state, &session, pending).await)
+    match purpose {
+        Purpose::Authorization(mut pending) => {
+            pending.signed_in = true;
+            Ok(proceed(&state, &session, pending).await)
+        }
+        Purpose::Account(_) => {
+            session.clear_pending::<AccountSignIn>().await?;
+            Ok(see_other(paths::ACCOUNT))
+        }
+    }
 }
 
 /// No username or password has control characters; a NUL would not even reach PostgreSQL, so
@@ -141,33 +208,84 @@ fn refuse_control_characters(form: &LoginForm) -> Result<(), PageError> {
     Ok(())
 }
 
-/// The request being signed in for; without one there is nothing to do here.
-async fn pending(session: &BrowserSession) -> Result<Pending, PageError> {
-    session.pending().await?.ok_or_else(|| {
-        PageError::bad_request(
-            "No sign-in is in progress. Go back to the application and start again.",
-        )
-    })
+/// What the page signs in for: an application's request waiting in this browser, else the
+/// account page; without either there is nothing to do here.
+async fn purpose(session: &BrowserSession) -> Result<Purpose, PageError> {
+    if let Some(p) = session.pending::<Pending>().await? {
+        return Ok(Purpose::Authorization(p));
+    }
+    if let Some(a) = session.pending::<AccountSignIn>().await? {
+        return Ok(Purpose::Account(a));
+    }
+    Err(nothing_waiting())
+}
+
+/// The sign-in a login form was rendered for (`request_id` is its hidden `request` field).
+async fn purpose_for(session: &BrowserSession, request_id: &str) -> Result<Purpose, PageError> {
+    if let Some(a) = session.pending::<AccountSignIn>().await?
+        && crate::crypto::constant_time_eq(&a.id, request_id)
+    {
+        return Ok(Purpose::Account(a));
+    }
+    match session.pending::<Pending>().await? {
+        Some(_) => Ok(Purpose::Authorization(
+            session.pending_for(request_id).await?,
+        )),
+        None if session.pending::<AccountSignIn>().await?.is_some() => Err(PageError::bad_request(
+            "This page belongs to a sign-in that was replaced by a newer one, perhaps in \
+                 another tab. Go back and start again.",
+        )),
+        None => Err(nothing_waiting()),
+    }
+}
+
+fn nothing_waiting() -> PageError {
+    PageError::bad_request("No sign-in is in progress. Go back to the application and start again.")
+}
+
+/// The username of the person signed in, to pre-fill when they enter their password again.
+async fn current_username(state: &AppState, session: &BrowserSession) -> Result<String, PageError> {
+    let absolute = state.config.session.absolute_timeout;
+    let Some(user) = session.user(state.now(), absolute).await? else {
+        return Ok(String::new());
+    };
+    Ok(state
+        .store
+        .user_by_id(&user.user_id)
+        .await?
+        .map(|u| u.username)
+        .unwrap_or_default())
 }
 
 async fn page(
     state: &AppState,
     session: &BrowserSession,
-    pending: &Pending,
+    purpose: &Purpose,
     username: &str,
     error: Option<&str>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let client = state.store.client(&pending.client_id).await?;
-    let client_name = client.map(|c| c.name).unwrap_or_default();
+    let client_name = match purpose {
+        Purpose::Authorization(p) => Some(
+            state
+                .store
+                .client(&p.client_id)
+                .await?
+                .map(|c| c.name)
+                .unwrap_or_default(),
+        ),
+        Purpose::Account(_) => None,
+    };
+    let again = matches!(purpose, Purpose::Account(a) if a.again);
     let csrf_token = session.csrf_token().await?;
     Ok(render(
         status,
         &LoginPage {
-            client_name: &client_name,
+            client_name: client_name.as_deref(),
+            again,
             username,
             csrf_token: &csrf_token,
-            request_id: &pending.id,
+            request_id: purpose.id(),
             error,
         },
     )

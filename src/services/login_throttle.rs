@@ -21,6 +21,10 @@ use crate::domain::identifier::fold;
 use crate::error::PageError;
 use crate::store::{Reservation, Store};
 
+/// The name attempts on the account page go by where a client id goes otherwise (throttle,
+/// audit trail); client ids are 22 base64url characters, so it names no client.
+pub const ACCOUNT: &str = "account";
+
 /// The two counters one attempt touches.
 #[derive(Debug, Clone)]
 pub struct LoginAttempt<'a> {

@@ -10,3 +10,4 @@ pub mod metrics;
 pub mod rate_limit;
 pub mod revocation_list;
 pub mod session;
+pub mod session_activity;

@@ -24,13 +24,13 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 use crate::config::Config;
 use crate::crypto::{constant_time_eq, random_token};
 use crate::error::PageError;
-use crate::store::{Backend, Store};
+use crate::services::session_activity::SessionActivity;
+use crate::store::{Backend, Store, UserRow};
 
 /// Name of the session cookie.
 pub const COOKIE_NAME: &str = "tessera_session";
 
 const USER: &str = "user";
-const PENDING: &str = "pending";
 const CSRF: &str = "csrf";
 
 /// The session store on the app's database (the sqlx store needs a concrete pool type).
@@ -91,6 +91,19 @@ impl SessionStores {
         })
     }
 
+    /// Deletes a session record by its id (another browser's session, ended from the account
+    /// page or the shell): its next request finds no session. An unknown id is not an error.
+    pub async fn delete(&self, record_id: &str) -> Result<(), PageError> {
+        let Ok(id) = tower_sessions::session::Id::from_str(record_id) else {
+            return Ok(());
+        };
+        let result = match self {
+            SessionStores::Sqlite(s) => s.delete(&id).await,
+            SessionStores::Postgres(s) => s.delete(&id).await,
+        };
+        result.map_err(|e| broken(tower_sessions::session::Error::Store(e)))
+    }
+
     /// Wraps `routes` (the browser-facing ones only) in the session layer.
     pub fn apply<S: Clone + Send + Sync + 'static>(
         &self,
@@ -137,10 +150,31 @@ fn broken(e: tower_sessions::session::Error) -> PageError {
 }
 
 /// A request parked in the session while the person signs in or consents (the authorization
-/// endpoint's pending request). Its id names it in the forms rendered for it.
+/// endpoint's pending request, or the account page waiting for a sign-in). Its id names it in
+/// the forms rendered for it.
 pub trait Parked: Serialize + DeserializeOwned + Send + Sync {
+    /// The session key it is parked under; one of each kind at a time.
+    const KEY: &'static str;
+
     /// The id the forms carry in their hidden `request` field.
     fn id(&self) -> &str;
+}
+
+/// The account page waiting for the person to sign in (parked in the session; the login page
+/// returns to `/account` after it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountSignIn {
+    /// Names this sign-in in the login form.
+    pub id: String,
+    /// The person is signed in, but must enter their password again (too old a sign-in).
+    pub again: bool,
+}
+
+impl Parked for AccountSignIn {
+    const KEY: &'static str = "account_sign_in";
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 /// The typed session handlers use.
@@ -176,12 +210,45 @@ impl BrowserSession {
         }
     }
 
+    /// The signed-in person and their account, unless the absolute lifetime since sign-in has
+    /// passed or the account was disabled or deleted since (then the session forgets them). A
+    /// use of the session: its "last seen" moves (`activity`).
+    pub async fn current(
+        &self,
+        store: &Store,
+        activity: &SessionActivity,
+        now: i64,
+        absolute: Duration,
+    ) -> Result<Option<(SessionUser, UserRow)>, PageError> {
+        let Some(user) = self.user(now, absolute).await? else {
+            return Ok(None);
+        };
+        match store.user_by_id(&user.user_id).await? {
+            Some(row) if !row.disabled => {
+                activity.seen(store, &user.sid, now).await?;
+                Ok(Some((user, row)))
+            }
+            _ => {
+                self.sign_out().await?;
+                Ok(None)
+            }
+        }
+    }
+
     /// Records a sign-in under a new session id and a new CSRF token (no fixation, OWASP
-    /// session management: a token seen before sign-in is worth nothing after it).
-    pub async fn sign_in(&self, user: &SessionUser) -> Result<(), PageError> {
+    /// session management: a token seen before sign-in is worth nothing after it). The record is
+    /// saved at once so its new id is known; that id is returned, to end the session from
+    /// elsewhere (account page, shell).
+    pub async fn sign_in(&self, user: &SessionUser) -> Result<String, PageError> {
         self.0.cycle_id().await.map_err(broken)?;
         self.0.remove::<String>(CSRF).await.map_err(broken)?;
-        self.0.insert(USER, user).await.map_err(broken)
+        self.0.insert(USER, user).await.map_err(broken)?;
+        self.0.save().await.map_err(broken)?;
+        self.0.id().map(|id| id.to_string()).ok_or_else(|| {
+            broken(tower_sessions::session::Error::Store(
+                tower_sessions::session_store::Error::Backend("no id after save".into()),
+            ))
+        })
     }
 
     /// Forgets who is signed in.
@@ -195,9 +262,9 @@ impl BrowserSession {
         self.0.flush().await.map_err(broken)
     }
 
-    /// The authorization request waiting for sign-in or consent.
+    /// The parked request of kind `P`, if any.
     pub async fn pending<P: Parked>(&self) -> Result<Option<P>, PageError> {
-        self.0.get(PENDING).await.map_err(broken)
+        self.0.get(P::KEY).await.map_err(broken)
     }
 
     /// The parked request a login or consent form was rendered for (`request_id` is its hidden
@@ -215,15 +282,15 @@ impl BrowserSession {
         }
     }
 
-    /// Parks an authorization request while the person signs in or consents.
+    /// Parks a request while the person signs in or consents (replacing one of its kind).
     pub async fn set_pending<P: Parked>(&self, pending: &P) -> Result<(), PageError> {
-        self.0.insert(PENDING, pending).await.map_err(broken)
+        self.0.insert(P::KEY, pending).await.map_err(broken)
     }
 
-    /// Ends the authorization request in progress.
-    pub async fn clear_pending(&self) -> Result<(), PageError> {
+    /// Ends the parked request of kind `P`.
+    pub async fn clear_pending<P: Parked>(&self) -> Result<(), PageError> {
         self.0
-            .remove::<serde_json::Value>(PENDING)
+            .remove::<serde_json::Value>(P::KEY)
             .await
             .map_err(broken)?;
         Ok(())

@@ -1,20 +1,49 @@
 //! Remembered consent, per user and client (the scopes the person allowed).
 
+use sqlx::Row;
+
 use super::{Store, StoreResult};
 
+/// A remembered consent, as the authorization endpoint reads it.
+#[derive(Debug, Clone)]
+pub struct Remembered {
+    /// Space-separated scopes allowed.
+    pub scopes: String,
+    pub last_used_at: Option<i64>,
+}
+
+/// A client the person allowed, for the account page.
+#[derive(Debug, Clone)]
+pub struct ConsentRow {
+    pub client_id: String,
+    pub client_name: String,
+    /// Space-separated scopes allowed.
+    pub scopes: String,
+    pub updated_at: i64,
+    /// The last sign-in to the client under this consent (to the hour), if any since recorded.
+    pub last_used_at: Option<i64>,
+}
+
 impl Store {
-    /// The scopes `user_id` has allowed `client_id`, space-separated; `None` if never asked.
-    pub async fn consent(&self, user_id: &str, client_id: &str) -> StoreResult<Option<String>> {
-        let scopes: Option<String> =
-            sqlx::query_scalar("SELECT scopes FROM consents WHERE user_id = $1 AND client_id = $2")
-                .bind(user_id)
-                .bind(client_id)
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(scopes)
+    /// What `user_id` has allowed `client_id`; `None` if never asked.
+    pub async fn consent(&self, user_id: &str, client_id: &str) -> StoreResult<Option<Remembered>> {
+        let row = sqlx::query(
+            "SELECT scopes, last_used_at FROM consents WHERE user_id = $1 AND client_id = $2",
+        )
+        .bind(user_id)
+        .bind(client_id)
+        .fetch_optional(self.pool())
+        .await?;
+        let remembered = |r: &sqlx::any::AnyRow| -> sqlx::Result<Remembered> {
+            Ok(Remembered {
+                scopes: r.try_get(0)?,
+                last_used_at: r.try_get(1)?,
+            })
+        };
+        Ok(row.as_ref().map(remembered).transpose()?)
     }
 
-    /// Records (or replaces) the scopes a person allowed a client.
+    /// Records (or replaces) the scopes a person allowed a client; allowing is a use.
     pub async fn save_consent(
         &self,
         user_id: &str,
@@ -23,8 +52,9 @@ impl Store {
         now: i64,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO consents (user_id, client_id, scopes, updated_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = excluded.scopes, updated_at = excluded.updated_at",
+            "INSERT INTO consents (user_id, client_id, scopes, updated_at, last_used_at) VALUES ($1, $2, $3, $4, $4) \
+             ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = excluded.scopes, \
+             updated_at = excluded.updated_at, last_used_at = excluded.last_used_at",
         )
         .bind(user_id)
         .bind(client_id)
@@ -32,6 +62,55 @@ impl Store {
         .bind(now)
         .execute(self.pool())
         .await?;
+        Ok(())
+    }
+
+    /// Every client `user_id` allowed, by client name.
+    pub async fn consents_of(&self, user_id: &str) -> StoreResult<Vec<ConsentRow>> {
+        let rows = sqlx::query(
+            "SELECT c.client_id, k.name, c.scopes, c.updated_at, c.last_used_at \
+             FROM consents c JOIN clients k ON k.client_id = c.client_id \
+             WHERE c.user_id = $1 ORDER BY k.name, c.client_id",
+        )
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await?;
+        let row = |r: &sqlx::any::AnyRow| -> sqlx::Result<ConsentRow> {
+            Ok(ConsentRow {
+                client_id: r.try_get(0)?,
+                client_name: r.try_get(1)?,
+                scopes: r.try_get(2)?,
+                updated_at: r.try_get(3)?,
+                last_used_at: r.try_get(4)?,
+            })
+        };
+        Ok(rows.iter().map(row).collect::<sqlx::Result<_>>()?)
+    }
+
+    /// Deletes a consent; false if there was none.
+    pub async fn delete_consent(&self, user_id: &str, client_id: &str) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM consents WHERE user_id = $1 AND client_id = $2")
+            .bind(user_id)
+            .bind(client_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records that the person signed in to the client under its consent. Callers write only
+    /// when the recorded use is an hour old (the account page shows the day).
+    pub async fn mark_consent_used(
+        &self,
+        user_id: &str,
+        client_id: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE consents SET last_used_at = $1 WHERE user_id = $2 AND client_id = $3")
+            .bind(now)
+            .bind(user_id)
+            .bind(client_id)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 }

@@ -17,16 +17,19 @@ mod revocations;
 mod roles;
 mod session_clients;
 mod throttle;
+mod user_sessions;
 mod users;
 
 pub use clients::{ClientRow, NewClient};
 pub use codes::{CodeRow, NewCode, Redemption};
+pub use consents::{ConsentRow, Remembered};
 pub use keys::{KeyRow, Rotation};
 pub use purge::Purged;
 pub use refresh::{NewRefreshFamily, RefreshTokenRow};
 pub use refresh_rotation::{RotateOutcome, RotateRefresh};
 pub use roles::{Assignment, Authz, RoleDeletion, RoleRow};
 pub use throttle::Reservation;
+pub use user_sessions::{NewUserSession, UserSessionRow};
 pub use users::UserRow;
 
 use std::time::Duration;

@@ -12,6 +12,8 @@ pub struct Purged {
     pub assertions: u64,
     /// Remembered session clients (Back-Channel Logout) of sessions that are over.
     pub session_clients: u64,
+    /// Recorded browser sessions past their absolute lifetime.
+    pub user_sessions: u64,
 }
 
 impl Purged {
@@ -22,6 +24,7 @@ impl Purged {
             + self.revoked_jtis
             + self.assertions
             + self.session_clients
+            + self.user_sessions
     }
 }
 
@@ -46,6 +49,7 @@ impl Store {
             revoked_jtis: run("DELETE FROM revoked_jtis WHERE expires_at < $1").await?,
             assertions: run("DELETE FROM used_assertions WHERE expires_at < $1").await?,
             session_clients: run("DELETE FROM session_clients WHERE expires_at < $1").await?,
+            user_sessions: run("DELETE FROM user_sessions WHERE expires_at < $1").await?,
         })
     }
 }

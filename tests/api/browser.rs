@@ -75,6 +75,19 @@ async fn wait_for_path(b: &Browser, path: &str) -> anyhow::Result<url::Url> {
     Ok(url)
 }
 
+/// Waits until the address bar's query holds `part` (a form's redirect has landed).
+async fn wait_for_query(b: &Browser, part: &str) -> anyhow::Result<()> {
+    for _ in 0..150 {
+        let url = b.client.current_url().await?;
+        if url.query().is_some_and(|q| q.contains(part)) {
+            return Ok(());
+        }
+        // Polling: the browser navigates in its own time.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the address never held {part}")
+}
+
 async fn login_and_consent(app: &TestApp, rp: &Rp, b: &Browser) -> anyhow::Result<()> {
     let c = &b.client;
     let pkce = Pkce::new();
@@ -157,6 +170,98 @@ async fn form_post_response_submits_itself_under_the_csp() {
     };
     let (app, rp) = setup().await;
     let result = form_post(&app, &rp, &browser).await.context("form_post");
+    browser.close().await;
+    result.unwrap();
+}
+
+/// The account page's sections, clicked through: profile, password, connected applications,
+/// another session signed out, then everywhere.
+async fn account_page(app: &TestApp, rp: &Rp, b: &Browser) -> anyhow::Result<()> {
+    let c = &b.client;
+    login_and_consent(app, rp, b).await?;
+    // A second session of the same person, elsewhere (plain HTTP is enough for it).
+    let elsewhere = crate::common::http_client();
+    let r = elsewhere.get(app.url("/account")).send().await?;
+    ensure!(r.status() == 303, "elsewhere: sign-in first");
+    let html = elsewhere
+        .get(app.url("/login"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let r = elsewhere
+        .post(app.url("/login"))
+        .form(&[
+            ("username", USERNAME),
+            ("password", PASSWORD),
+            ("csrf_token", &crate::common::flow::csrf(&html)),
+            ("request", &crate::common::flow::hidden(&html, "request")),
+        ])
+        .send()
+        .await?;
+    ensure!(r.status() == 303, "elsewhere: signed in");
+
+    c.goto(&app.url("/account")).await?;
+    let profile = wait_for(b, "#profile").await?.text().await?;
+    ensure!(
+        profile.contains("alice") && profile.contains("alice@example.com"),
+        "{profile}"
+    );
+    let apps = c.find(Locator::Css("#apps")).await?.text().await?;
+    ensure!(apps.contains("Photo Printer"), "{apps}");
+    let sessions = c.find(Locator::Css("#sessions")).await?;
+    let rows = sessions.find_all(Locator::Css("li.session")).await?;
+    ensure!(rows.len() == 2, "two sessions listed");
+
+    // Change the password.
+    for (field, value) in [
+        ("current_password", PASSWORD),
+        ("new_password", "a brand new and rather long passphrase"),
+        ("confirm_password", "a brand new and rather long passphrase"),
+    ] {
+        c.find(Locator::Id(field)).await?.send_keys(value).await?;
+    }
+    c.find(Locator::Id("change-password"))
+        .await?
+        .click()
+        .await?;
+    let notice = wait_for(b, "#account-notice").await?.text().await?;
+    ensure!(notice.contains("password was changed"), "{notice}");
+    let r = elsewhere.get(app.url("/account")).send().await?;
+    ensure!(r.status() == 303, "the other session ended with the change");
+
+    // Revoke the application's access.
+    c.find(Locator::XPath("//button[text()='Revoke access']"))
+        .await?
+        .click()
+        .await?;
+    wait_for_query(b, "done=app_revoked").await?;
+    let notice = wait_for(b, "#account-notice").await?.text().await?;
+    ensure!(notice.contains("can no longer use"), "{notice}");
+    let apps = c.find(Locator::Css("#apps")).await?.text().await?;
+    ensure!(!apps.contains("Photo Printer"), "{apps}");
+
+    // Sign out everywhere: this browser too.
+    c.find(Locator::Id("sign-out-everywhere"))
+        .await?
+        .click()
+        .await?;
+    wait_for_path(b, "/account/sessions/end-all").await?;
+    let h1 = wait_for(b, "h1").await?.text().await?;
+    ensure!(h1.contains("You are signed out"), "{h1}");
+    c.goto(&app.url("/account")).await?;
+    let text = wait_for(b, "main").await?.text().await?;
+    ensure!(text.contains("Sign in to manage your account"), "{text}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_account_page_works_in_a_real_browser() {
+    let Some(browser) = launch().await else {
+        return;
+    };
+    let (app, rp) = setup().await;
+    let result = account_page(&app, &rp, &browser).await;
     browser.close().await;
     result.unwrap();
 }

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod account;
 mod audit;
 mod authorize;
 mod backchannel;

@@ -37,7 +37,7 @@ async fn step(
         .ok_or_else(|| PageError::bad_request("The application is not registered here."))?;
     let Some(user) = signed_in_user(state, session, &pending, now).await? else {
         if pending.prompt.none {
-            session.clear_pending().await?;
+            session.clear_pending::<Pending>().await?;
             return Err(AuthzError::Redirect(
                 to,
                 OAuthError::new(ErrorCode::LoginRequired, "the user is not signed in"),
@@ -46,9 +46,10 @@ async fn step(
         session.set_pending(&pending).await?;
         return Ok(see_other(paths::LOGIN));
     };
-    if needs_consent(state, &client, &user, &pending).await? {
+    let consent = consent(state, &client, &user, &pending).await?;
+    if consent == Consent::Needed {
         if pending.prompt.none {
-            session.clear_pending().await?;
+            session.clear_pending::<Pending>().await?;
             return Err(AuthzError::Redirect(
                 to,
                 OAuthError::new(
@@ -60,8 +61,17 @@ async fn step(
         session.set_pending(&pending).await?;
         return Ok(see_other(paths::CONSENT));
     }
-    session.clear_pending().await?;
+    session.clear_pending::<Pending>().await?;
     let code = issue_code(state, &pending, &user, now).await?;
+    if let Consent::Remembered { last_used_at } = consent
+        && last_used_at.is_none_or(|t| now - t >= CONSENT_USE_GRANULARITY)
+    {
+        state
+            .store
+            .mark_consent_used(&user.user_id, &pending.client_id, now)
+            .await
+            .map_err(PageError::from)?;
+    }
     AuditEvent::CodeIssued {
         client_id: &pending.client_id,
         sub: &user.user_id,
@@ -80,10 +90,11 @@ async fn signed_in_user(
     pending: &Pending,
     now: i64,
 ) -> Result<Option<SessionUser>, PageError> {
-    let Some(user) = session
-        .user(now, state.config.session.absolute_timeout)
-        .await?
-    else {
+    let absolute = state.config.session.absolute_timeout;
+    let current = session
+        .current(&state.store, &state.session_activity, now, absolute)
+        .await?;
+    let Some((user, _)) = current else {
         return Ok(None);
     };
     if !pending.signed_in {
@@ -95,39 +106,57 @@ async fn signed_in_user(
             return Ok(None);
         }
     }
-    match state.store.user_by_id(&user.user_id).await? {
-        Some(row) if !row.disabled => Ok(Some(user)),
-        _ => {
-            session.sign_out().await?;
-            Ok(None)
-        }
-    }
+    Ok(Some(user))
+}
+
+/// How finely the account page's "last used" of a connected application is kept: a sign-in
+/// writes it only when the recorded one is older than this.
+const CONSENT_USE_GRANULARITY: i64 = 3600;
+
+/// Where the request stands on consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Consent {
+    /// The consent page must ask.
+    Needed,
+    /// Given on the consent page for this very request, or not asked of first-party clients.
+    NotAsked,
+    /// A remembered consent covers every requested scope.
+    Remembered { last_used_at: Option<i64> },
 }
 
 /// Consent is needed unless it was just given, the client is first-party, or a remembered
 /// consent covers every requested scope; `prompt=consent` always asks (OIDC Core §3.1.2.1).
-async fn needs_consent(
+async fn consent(
     state: &AppState,
     client: &ClientRow,
     user: &SessionUser,
     pending: &Pending,
-) -> Result<bool, PageError> {
+) -> Result<Consent, PageError> {
     if pending.consented {
-        return Ok(false);
+        return Ok(Consent::NotAsked);
     }
     if pending.prompt.consent {
-        return Ok(true);
+        return Ok(Consent::Needed);
     }
     if client.first_party {
-        return Ok(false);
+        return Ok(Consent::NotAsked);
     }
-    let remembered = state
+    let Some(remembered) = state
         .store
         .consent(&user.user_id, &client.client_id)
-        .await?;
-    let remembered = Scope::parse(remembered.as_deref().unwrap_or_default()).unwrap_or_default();
+        .await?
+    else {
+        return Ok(Consent::Needed);
+    };
+    let allowed = Scope::parse(&remembered.scopes).unwrap_or_default();
     let requested = Scope::parse(&pending.scope).unwrap_or_default();
-    Ok(!requested.is_subset(&remembered))
+    Ok(if requested.is_subset(&allowed) {
+        Consent::Remembered {
+            last_used_at: remembered.last_used_at,
+        }
+    } else {
+        Consent::Needed
+    })
 }
 
 /// Stores a new code (256 random bits, kept only as a hash) bound to everything the token

@@ -52,6 +52,7 @@ pub struct Pending {
 }
 
 impl Parked for Pending {
+    const KEY: &'static str = "pending";
     fn id(&self) -> &str {
         &self.id
     }

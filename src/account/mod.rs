@@ -1,0 +1,234 @@
+//! The person's own account page (`GET /account`, server-rendered, no JavaScript): their
+//! profile, password, the applications they allowed, and where they are signed in. Each form
+//! posts to its own handler in this folder and comes back here (303) with a notice.
+//!
+//! Without a session the page parks an [`AccountSignIn`] (`services::session`) and sends the person through the
+//! login page, which returns here. Changing the password needs a sign-in at most
+//! [`RECENT_SIGN_IN`] old; an older one is asked again first (like `prompt=login`).
+
+pub mod apps;
+pub mod password;
+pub mod sessions;
+pub mod sign_out;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::crypto::random_token;
+use crate::domain::Scope;
+use crate::error::PageError;
+use crate::http::paths;
+use crate::oauth::authorize::{Pending, see_other};
+use crate::pages::consent::describe;
+use crate::pages::render;
+use crate::services::session::{AccountSignIn, BrowserSession, SessionUser};
+use crate::state::AppState;
+use crate::store::UserRow;
+
+/// How recent a sign-in must be to change the password, in seconds.
+pub const RECENT_SIGN_IN: i64 = 5 * 60;
+
+/// The notices a form leaves for the page it returns to (`?done=`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Done {
+    Password,
+    AppRevoked,
+    SignedOut,
+}
+
+impl Done {
+    fn message(self) -> &'static str {
+        match self {
+            Done::Password => "Your password was changed. You are signed out everywhere else.",
+            Done::AppRevoked => "The application can no longer use your account.",
+            Done::SignedOut => "That session was signed out.",
+        }
+    }
+}
+
+/// `?done=` on `GET /account`; an unknown value is ignored.
+#[derive(Debug, Deserialize)]
+pub struct ShowQuery {
+    #[serde(default, deserialize_with = "lenient")]
+    done: Option<Done>,
+}
+
+fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Done>, D::Error> {
+    let raw = String::deserialize(d)?;
+    Ok(serde_json::from_value(serde_json::Value::String(raw)).ok())
+}
+
+/// `GET /account`.
+pub async fn show(
+    State(state): State<AppState>,
+    Query(query): Query<ShowQuery>,
+    session: BrowserSession,
+) -> Result<Response, PageError> {
+    let Some((user, row)) = signed_in(&state, &session).await? else {
+        return sign_in_first(&session, false).await;
+    };
+    let notice = query.done.map(Done::message);
+    page(&state, &session, &user, &row, notice, None, StatusCode::OK).await
+}
+
+/// The signed-in person and their account, or `None` (no session, or the account was
+/// disabled or deleted since). A use of the session: its "last seen" moves.
+pub async fn signed_in(
+    state: &AppState,
+    session: &BrowserSession,
+) -> Result<Option<(SessionUser, UserRow)>, PageError> {
+    session
+        .current(
+            &state.store,
+            &state.session_activity,
+            state.now(),
+            state.config.session.absolute_timeout,
+        )
+        .await
+}
+
+/// Parks the account page and sends the person to the login page; `again` when they are
+/// signed in but must enter their password again. A sign-in for an application left half-way
+/// in this browser is replaced, as a newer authorization request would replace it.
+pub async fn sign_in_first(session: &BrowserSession, again: bool) -> Result<Response, PageError> {
+    session.clear_pending::<Pending>().await?;
+    let parked = AccountSignIn {
+        id: random_token(16),
+        again,
+    };
+    session.set_pending(&parked).await?;
+    Ok(see_other(paths::LOGIN))
+}
+
+/// Whether the person signed in recently enough to change their password.
+pub fn recent(state: &AppState, user: &SessionUser) -> bool {
+    state.now() - user.auth_time <= RECENT_SIGN_IN
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage<'a> {
+    name: &'a str,
+    username: &'a str,
+    email: Option<&'a str>,
+    email_verified: bool,
+    csrf_token: &'a str,
+    notice: Option<&'a str>,
+    error: Option<&'a str>,
+    apps: Vec<AppView>,
+    sessions: Vec<SessionView>,
+}
+
+/// A connected application as listed.
+struct AppView {
+    client_id: String,
+    name: String,
+    /// The scopes in the consent page's words.
+    scopes: Vec<String>,
+    last_used: String,
+}
+
+/// A browser session as listed.
+struct SessionView {
+    sid: String,
+    device: String,
+    ip: String,
+    signed_in: String,
+    last_seen: String,
+    current: bool,
+}
+
+/// Renders the page; `error` is a form's failure, shown with `status`.
+pub async fn page(
+    state: &AppState,
+    session: &BrowserSession,
+    user: &SessionUser,
+    row: &UserRow,
+    notice: Option<&str>,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let now = state.now();
+    let apps = state
+        .store
+        .consents_of(&row.id)
+        .await?
+        .into_iter()
+        .map(|c| AppView {
+            scopes: Scope::parse(&c.scopes)
+                .unwrap_or_default()
+                .iter()
+                .map(describe)
+                .collect(),
+            last_used: c.last_used_at.map_or_else(|| "never".into(), day),
+            client_id: c.client_id,
+            name: c.client_name,
+        })
+        .collect();
+    // A session idle longer than the idle timeout is over, whatever its row says.
+    let idle = state.config.session.idle_timeout.as_secs() as i64;
+    let seen_since = now - idle - crate::services::session_activity::EVERY;
+    let sessions = state
+        .store
+        .user_sessions(&row.id, now, seen_since)
+        .await?
+        .into_iter()
+        .map(|s| SessionView {
+            current: s.sid == user.sid,
+            device: device(s.user_agent.as_deref()),
+            ip: s.ip.unwrap_or_default(),
+            signed_in: minute(s.signed_in_at),
+            last_seen: minute(s.last_seen_at),
+            sid: s.sid,
+        })
+        .collect();
+    let csrf_token = session.csrf_token().await?;
+    Ok(render(
+        status,
+        &AccountPage {
+            name: row.name.as_deref().unwrap_or_default(),
+            username: &row.username,
+            email: row.email.as_deref(),
+            email_verified: false,
+            csrf_token: &csrf_token,
+            notice,
+            error,
+            apps,
+            sessions,
+        },
+    ))
+}
+
+/// "Chrome on Linux" from a User-Agent header, by a maintained parser.
+fn device(user_agent: Option<&str>) -> String {
+    let parsed = user_agent.and_then(|ua| woothee::parser::Parser::new().parse(ua));
+    match parsed {
+        Some(p) if p.name != "UNKNOWN" && p.os != "UNKNOWN" => format!("{} on {}", p.name, p.os),
+        Some(p) if p.name != "UNKNOWN" => p.name.to_string(),
+        _ => "Unknown browser".into(),
+    }
+}
+
+/// `2026-11-30` (UTC).
+fn day(t: i64) -> String {
+    utc(t).map_or_else(
+        || t.to_string(),
+        |d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
+    )
+}
+
+/// `2026-11-30 18:05 UTC`.
+fn minute(t: i64) -> String {
+    utc(t).map_or_else(
+        || t.to_string(),
+        |d| format!("{} {:02}:{:02} UTC", day(t), d.hour(), d.minute()),
+    )
+}
+
+fn utc(t: i64) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::from_unix_timestamp(t).ok()
+}

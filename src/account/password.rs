@@ -1,0 +1,157 @@
+//! `POST /account/password`: the person changes their password. The current password is
+//! verified under the login throttle; the new one must pass the password policy. Every other
+//! session of the person ends and their refresh tokens are revoked; this browser stays signed in.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::sign_out::{self, Which};
+use super::{page, recent, sign_in_first, signed_in};
+use crate::audit::{AuditEvent, FamilyRevocation, SessionEnd};
+use crate::crypto::{hash_password, verify_password_off_thread};
+use crate::domain::Username;
+use crate::domain::password::NewPassword;
+use crate::error::PageError;
+use crate::http::client_ip::ClientIp;
+use crate::oauth::authorize::see_other;
+use crate::services::login_throttle::{ACCOUNT, LoginAttempt};
+use crate::services::session::BrowserSession;
+use crate::state::AppState;
+
+/// What the password form posts.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    /// Optional: when sent, it must equal `new_password`.
+    confirm_password: Option<String>,
+}
+
+/// `POST /account/password`.
+pub async fn change(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: BrowserSession,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf_token).await?;
+    let Some((user, row)) = signed_in(&state, &session).await? else {
+        return sign_in_first(&session, false).await;
+    };
+    if !recent(&state, &user) {
+        return sign_in_first(&session, true).await;
+    }
+    let refuse = |message: &'static str, status: StatusCode| {
+        let (state, session, user, row) = (&state, &session, &user, &row);
+        async move { page(state, session, user, row, None, Some(message), status).await }
+    };
+    // Counted before the password is looked at, as on the login page.
+    let attempt = LoginAttempt::new(
+        &state.store,
+        &state.config.throttle,
+        &state.clock,
+        &row.username,
+        ip,
+    );
+    attempt.reserve(ACCOUNT).await?;
+    let current_ok =
+        verify_password_off_thread(form.current_password, Some(row.password_hash.clone())).await;
+    if !current_ok {
+        AuditEvent::LoginFailed {
+            client_id: ACCOUNT,
+            ip,
+        }
+        .emit();
+        return refuse(
+            "Your current password is incorrect.",
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
+    }
+    attempt.succeeded().await?;
+    if form
+        .confirm_password
+        .as_ref()
+        .is_some_and(|c| *c != form.new_password)
+    {
+        return refuse(
+            "The two new passwords are not the same.",
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    }
+    // The password policy, with the account's own names as words a guesser tries first.
+    let inputs: Vec<&str> = [
+        Some(row.username.as_str()),
+        row.email.as_deref(),
+        row.name.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let policy = state.config.password.policy();
+    let new = match NewPassword::parse_for(&form.new_password, &policy, &inputs) {
+        Ok(p) => p,
+        Err(why) => {
+            let message = format!(
+                "The new password cannot be used: {}.",
+                why.trim_end_matches('.')
+            );
+            return page(
+                &state,
+                &session,
+                &user,
+                &row,
+                None,
+                Some(&message),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+    };
+    let hash = hash_off_thread(new).await?;
+    let username = Username::parse(&row.username)
+        .map_err(|_| PageError::bad_request("This account's username cannot be changed here."))?;
+    state.store.set_user_password(&username, &hash).await?;
+    let ended = sign_out::end_sessions(
+        &state,
+        &row.id,
+        Which::AllBut(&user.sid),
+        FamilyRevocation::PasswordChanged,
+    )
+    .await?;
+    sign_out::notify(&state, &ended.sessions);
+    AuditEvent::PasswordChanged { sub: &row.id, ip }.emit();
+    AuditEvent::SessionsEnded {
+        sub: &row.id,
+        reason: SessionEnd::PasswordChanged,
+        count: ended.sessions.len(),
+    }
+    .emit();
+    Ok(see_other("/account?done=password"))
+}
+
+/// argon2 off the request threads (tens of milliseconds of CPU).
+async fn hash_off_thread(password: NewPassword) -> Result<String, PageError> {
+    let failed = || {
+        PageError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "Your password could not be changed. Please try again.",
+        )
+    };
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| failed())?
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            failed()
+        })
+}
