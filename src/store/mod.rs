@@ -19,7 +19,7 @@ mod session_clients;
 mod throttle;
 mod users;
 
-pub use clients::{ClientRow, NewClient};
+pub use clients::{ClientRow, CorsUse, NewClient};
 pub use codes::{CodeRow, NewCode, Redemption};
 pub use keys::{KeyRow, Rotation};
 pub use purge::Purged;
