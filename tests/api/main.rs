@@ -14,6 +14,7 @@ mod client_cache;
 mod client_ip;
 mod code_grant;
 mod config;
+mod cors;
 mod discovery;
 mod hardening;
 mod health;
