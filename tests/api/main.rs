@@ -34,6 +34,7 @@ mod resilience;
 mod resource_server;
 mod revoke;
 mod slow_clients;
+mod spa;
 mod throttle;
 mod throttle_burst;
 mod token;
