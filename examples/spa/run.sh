@@ -2,13 +2,13 @@
 # Runs the example single-page app next to a Tessera started with `cargo run -- serve`
 # (from the repository root, with the same config.toml): registers the app as a public client
 # once (its client_id is kept in examples/spa/.client_id), starts the example resource server
-# on :9090 allowing the app's origin, and serves the app on http://127.0.0.1:8000/.
-# Settings: TESSERA_ISSUER (http://127.0.0.1:8080), SPA_PORT (8000), RS_BIND (127.0.0.1:9090).
+# on :9091 allowing the app's origin, and serves the app on http://127.0.0.1:8000/.
+# Settings: TESSERA_ISSUER (http://127.0.0.1:8080), SPA_PORT (8000), RS_BIND (127.0.0.1:9091; 9090 is the dev config's metrics port).
 set -eu
 cd "$(dirname "$0")/../.."
 issuer=${TESSERA_ISSUER:-http://127.0.0.1:8080}
 port=${SPA_PORT:-8000}
-rs_bind=${RS_BIND:-127.0.0.1:9090}
+rs_bind=${RS_BIND:-127.0.0.1:9091}
 origin="http://127.0.0.1:$port"
 id_file=examples/spa/.client_id
 tessera() { cargo run -q -- "$@"; }

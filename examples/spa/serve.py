@@ -19,7 +19,7 @@ def main() -> None:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--issuer", default="http://127.0.0.1:8080", help="Tessera's issuer URL")
     p.add_argument("--client-id", required=True, help="the app's client_id (a public client)")
-    p.add_argument("--resource-server", default="http://127.0.0.1:9090")
+    p.add_argument("--resource-server", default="http://127.0.0.1:9091")
     p.add_argument("--scope", default="openid profile email offline_access")
     args = p.parse_args()
     config = json.dumps(
