@@ -2,15 +2,18 @@
 //! ids, tracing, limits, timeouts) is added in `server`.
 
 use axum::Router;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
 use crate::account;
-use crate::http::paths;
+use crate::http::{cors, paths};
 use crate::logout;
+use crate::oauth::cors::{PerClient, per_client};
 use crate::oauth::{authorize, discovery, introspect, jwks, revoke, token, userinfo};
 use crate::ops::{health, metrics};
 use crate::pages;
 use crate::state::AppState;
+use crate::store::CorsUse;
 
 /// The route table of the main listener.
 pub fn router(state: AppState) -> Router {
@@ -45,9 +48,9 @@ pub fn router(state: AppState) -> Router {
     } else {
         Router::new()
     };
-    main.merge(browser)
-        .route(paths::HEALTHZ, get(health::healthz))
-        .route(paths::READYZ, get(health::readyz))
+    // CORS (oauth/cors.rs): the public metadata to any origin; the endpoints a browser app
+    // calls to the origins of the client it calls for; introspection and the pages to none.
+    let public_metadata = Router::new()
         .route(
             paths::OPENID_CONFIGURATION,
             get(discovery::openid_configuration),
@@ -58,9 +61,23 @@ pub fn router(state: AppState) -> Router {
         )
         .route(paths::JWKS, get(jwks::jwks))
         .route(paths::JWKS_WELL_KNOWN, get(jwks::jwks))
+        .layer(cors::public_metadata());
+    let rule = |methods, used| {
+        from_fn_with_state(PerClient::new(state.clone(), methods, used), per_client)
+    };
+    let client_authenticated = Router::new()
         .route(paths::TOKEN, post(token::token))
-        .route(paths::USERINFO, get(userinfo::get).post(userinfo::post))
         .route(paths::REVOKE, post(revoke::revoke))
+        .layer(rule("POST", CorsUse::ClientAuthenticated));
+    let bearer = Router::new()
+        .route(paths::USERINFO, get(userinfo::get).post(userinfo::post))
+        .layer(rule("GET, POST", CorsUse::BearerToken));
+    main.merge(browser)
+        .merge(public_metadata)
+        .merge(client_authenticated)
+        .merge(bearer)
+        .route(paths::HEALTHZ, get(health::healthz))
+        .route(paths::READYZ, get(health::readyz))
         .route(paths::INTROSPECT, post(introspect::introspect))
         .route(paths::STYLESHEET, get(pages::stylesheet))
         .route(paths::FORM_POST_SCRIPT, get(pages::form_post_script))

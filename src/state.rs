@@ -72,7 +72,7 @@ impl AppState {
     ) -> Self {
         let discovery = Arc::new(metadata::Documents::build(&config, &keys));
         let tokens = TokenService::new(keys.clone(), &config);
-        let clients = ClientCache::new(config.cache.client_ttl);
+        let clients = ClientCache::new(config.cache.client_ttl, config.cache.refresh_interval);
         let backchannel = Notifier::new(
             config.session.backchannel_logout_timeout,
             &config.session.backchannel_logout_retry_delays,

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::crypto::{random_token, sha256_hex};
 use crate::domain::{
     Alg, AuthMethod, ClientRegistration, DEFAULT_SCOPE, GrantType, RedirectUri, RegistrationError,
+    checked_origins,
 };
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
@@ -29,6 +30,8 @@ pub enum ClientCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change a client's registration: for now, the browser origins allowed to call it (CORS).
+    Update(UpdateArgs),
     /// Replace a client's secret; the new one is shown once.
     RotateSecret {
         #[arg(long, allow_hyphen_values = true)]
@@ -120,6 +123,38 @@ pub struct CreateArgs {
     /// OpenID Connect Back-Channel Logout endpoint of the client.
     #[arg(long)]
     backchannel_logout_uri: Option<String>,
+    /// A browser origin (scheme://host[:port]) allowed to call /token, /userinfo and /revoke
+    /// (repeatable). Default: the origins of the redirect URIs (for a confidential client, at
+    /// /userinfo only).
+    #[arg(long = "allowed-origin")]
+    allowed_origins: Vec<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+/// `client update` flags: exactly one way to set the allowed origins.
+#[derive(Debug, clap::Args)]
+#[command(group(
+    clap::ArgGroup::new("origins")
+        .required(true)
+        .args(["allowed_origins", "default_allowed_origins", "no_allowed_origins"])
+))]
+pub struct UpdateArgs {
+    #[arg(long, allow_hyphen_values = true)]
+    client_id: String,
+    /// A browser origin allowed to call /token, /userinfo and /revoke (repeatable); replaces
+    /// the client's list.
+    #[arg(long = "allowed-origin")]
+    allowed_origins: Vec<String>,
+    /// Back to the default: the origins of the redirect URIs.
+    #[arg(long)]
+    default_allowed_origins: bool,
+    /// No browser origin at all.
+    #[arg(long)]
+    no_allowed_origins: bool,
+    /// Allow http origins on non-loopback hosts (development only).
+    #[arg(long)]
+    allow_insecure_redirect: bool,
     #[arg(long)]
     json: bool,
 }
@@ -143,6 +178,8 @@ struct ClientOut<'a> {
     first_party: bool,
     id_token_signed_response_alg: Option<Alg>,
     backchannel_logout_uri: Option<&'a str>,
+    /// `null`: the origins of the redirect URIs.
+    allowed_origins: Option<&'a [String]>,
     created_at: i64,
 }
 
@@ -160,6 +197,7 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
             first_party: c.first_party,
             id_token_signed_response_alg: c.id_token_alg,
             backchannel_logout_uri: c.backchannel_logout_uri.as_deref(),
+            allowed_origins: c.allowed_origins.as_deref(),
             created_at: c.created_at,
         }
     }
@@ -221,6 +259,7 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
                 Ok(())
             }
         }
+        ClientCommand::Update(args) => update(args, store).await,
         ClientCommand::AddRole {
             client_id,
             role,
@@ -285,6 +324,7 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
         id_token_signed_response_alg: args.id_token_signed_response_alg,
         backchannel_logout_uri: args.backchannel_logout_uri,
         first_party: args.first_party,
+        allowed_origins: (!args.allowed_origins.is_empty()).then_some(args.allowed_origins),
         allow_insecure_redirect: args.allow_insecure_redirect,
     };
     let valid = registration
@@ -308,8 +348,42 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
         id_token_alg: valid.id_token_alg,
         first_party: valid.first_party,
         backchannel_logout_uri: valid.backchannel_logout_uri.map(|u| u.to_string()),
+        allowed_origins: valid
+            .allowed_origins
+            .map(|list| list.iter().map(|o| o.to_string()).collect()),
     };
     Ok((client, secret))
+}
+
+/// `client update`: replaces the allowed origins.
+async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
+    let origins = if args.default_allowed_origins {
+        None
+    } else {
+        Some(
+            checked_origins(&args.allowed_origins, args.allow_insecure_redirect)
+                .map_err(|e| anyhow::anyhow!("--allowed-origin: {e}"))?,
+        )
+    };
+    let client_id = args.client_id;
+    if !store
+        .set_client_allowed_origins(&client_id, origins.as_deref())
+        .await?
+    {
+        anyhow::bail!("no client with id `{client_id}`");
+    }
+    let Some(client) = store.client(&client_id).await? else {
+        anyhow::bail!("no client with id `{client_id}`");
+    };
+    if args.json {
+        return print_json(&ClientOut::from(&client));
+    }
+    match &client.allowed_origins {
+        None => println!("client {client_id}: allowed origins are the redirect URIs' origins"),
+        Some(list) if list.is_empty() => println!("client {client_id}: no allowed origins"),
+        Some(list) => println!("client {client_id}: allowed origins {}", list.join(" ")),
+    }
+    Ok(())
 }
 
 /// A refused registration in the terms of `client create`'s flags.
@@ -338,6 +412,7 @@ fn flag_message(e: RegistrationError) -> String {
                 .join(", ")
         ),
         E::BackchannelLogoutUri(e) => format!("--backchannel-logout-uri: {e}"),
+        E::AllowedOrigin(e) => format!("--allowed-origin: {e}"),
         E::PublicClientCredentials
         | E::RedirectUri(_)
         | E::PostLogoutRedirectUri(_)

@@ -3,7 +3,7 @@
 //! redirect URI, where a `private_key_jwt` client's keys come from. The caller draws the
 //! client_id and the secret; each caller words the errors for its own audience.
 
-use super::{Alg, AuthMethod, ClientKind, GrantType, RedirectUri, Scope};
+use super::{Alg, AuthMethod, ClientKind, GrantType, Origin, RedirectUri, Scope};
 
 /// The scopes a client may request when its registration names none.
 pub const DEFAULT_SCOPE: &str = "openid profile email offline_access";
@@ -37,6 +37,10 @@ pub struct ClientRegistration<S> {
     pub backchannel_logout_uri: Option<String>,
     /// Skip the consent page (the operator's own applications).
     pub first_party: bool,
+    /// Browser origins allowed to call the token, userinfo and revocation endpoints (CORS); a
+    /// Tessera extension, `allowed_origins` in registration metadata. `None`: the origins of
+    /// the redirect URIs.
+    pub allowed_origins: Option<Vec<String>>,
     /// Allow http redirect URIs on non-loopback hosts (development only).
     pub allow_insecure_redirect: bool,
 }
@@ -56,6 +60,8 @@ pub struct ValidRegistration {
     pub id_token_alg: Option<Alg>,
     pub backchannel_logout_uri: Option<RedirectUri>,
     pub first_party: bool,
+    /// Set explicitly; `None` keeps the default (the redirect URIs' origins).
+    pub allowed_origins: Option<Vec<Origin>>,
 }
 
 impl ValidRegistration {
@@ -106,6 +112,9 @@ pub enum RegistrationError {
     IdTokenAlg { alg: String, enabled: Vec<Alg> },
     #[error("backchannel_logout_uri: {0}")]
     BackchannelLogoutUri(String),
+    /// An allowed origin breaks [`Origin::parse`]'s rules (its message).
+    #[error("allowed_origins: {0}")]
+    AllowedOrigin(String),
 }
 
 /// `RS256, ES256`: the enabled algorithms as an error message lists them.
@@ -157,6 +166,11 @@ impl<S> ClientRegistration<S> {
             .map(|uri| RedirectUri::parse(&uri, allow_http))
             .transpose()
             .map_err(RegistrationError::BackchannelLogoutUri)?;
+        let allowed_origins = self
+            .allowed_origins
+            .map(|list| checked_origins(&list, allow_http))
+            .transpose()
+            .map_err(RegistrationError::AllowedOrigin)?;
         Ok(ValidRegistration {
             name,
             auth_method,
@@ -169,8 +183,21 @@ impl<S> ClientRegistration<S> {
             id_token_alg,
             backchannel_logout_uri,
             first_party: self.first_party,
+            allowed_origins,
         })
     }
+}
+
+/// Each origin checked, duplicates dropped, order kept.
+pub fn checked_origins(origins: &[String], allow_http: bool) -> Result<Vec<Origin>, String> {
+    let mut out: Vec<Origin> = Vec::new();
+    for o in origins {
+        let parsed = Origin::parse(o, allow_http)?;
+        if !out.contains(&parsed) {
+            out.push(parsed);
+        }
+    }
+    Ok(out)
 }
 
 /// A public client uses `none`; any other client defaults to `client_secret_basic`.
@@ -264,6 +291,7 @@ mod tests {
             id_token_signed_response_alg: None,
             backchannel_logout_uri: None,
             first_party: false,
+            allowed_origins: None,
             allow_insecure_redirect: false,
         }
     }
@@ -403,6 +431,24 @@ mod tests {
             "id_token_signed_response_alg PS256 is not one of the enabled algorithms (RS256, ES256)"
         );
         assert!(validate(alg("none")).is_err());
+    }
+
+    #[test]
+    fn allowed_origins_are_checked_and_deduplicated() {
+        let with = |list: &[&str]| ClientRegistration {
+            allowed_origins: Some(list.iter().map(|s| s.to_string()).collect()),
+            ..asked()
+        };
+        let valid = validate(with(&["https://App.example", "https://app.example/"])).unwrap();
+        assert_eq!(
+            valid.allowed_origins,
+            Some(vec![Origin::parse("https://app.example", false).unwrap()])
+        );
+        assert_eq!(validate(asked()).unwrap().allowed_origins, None);
+        assert!(matches!(
+            validate(with(&["https://app.example/cb"])),
+            Err(RegistrationError::AllowedOrigin(m)) if m.contains("without a path")
+        ));
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod grant_type;
 pub mod identifier;
 mod issuer;
 mod key_state;
+mod origin;
 pub mod password;
 mod permission;
 mod prompt_value;
@@ -26,6 +27,7 @@ pub use auth_method::AuthMethod;
 pub use client_kind::ClientKind;
 pub use client_registration::{
     ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, RegistrationError, ValidRegistration,
+    checked_origins,
 };
 pub use closed_set::UnknownName;
 pub use code_challenge_method::CodeChallengeMethod;
@@ -33,6 +35,7 @@ pub use email::Email;
 pub use grant_type::GrantType;
 pub use issuer::Issuer;
 pub use key_state::KeyState;
+pub use origin::Origin;
 pub use permission::{Permission, parse_role_name};
 pub use prompt_value::PromptValue;
 pub use redirect_uri::RedirectUri;

@@ -4,6 +4,7 @@
 
 pub mod client_ip;
 pub mod connections;
+pub mod cors;
 pub mod envelope;
 pub mod form;
 pub mod paths;

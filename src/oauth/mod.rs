@@ -3,6 +3,7 @@
 
 pub mod authorize;
 pub mod client_auth;
+pub mod cors;
 pub mod discovery;
 pub mod introspect;
 pub mod jwks;

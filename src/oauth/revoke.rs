@@ -14,16 +14,19 @@ use crate::audit::{AuditEvent, Revoked};
 use crate::crypto::sha256_hex;
 use crate::error::OAuthError;
 use crate::oauth::client_auth::{AuthenticatedClient, authenticated_form};
+use crate::oauth::cors::CorsSubject;
 use crate::state::AppState;
 
 /// `POST /revoke`.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke(
     State(state): State<AppState>,
+    cors: CorsSubject,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
     let (params, client) = authenticated_form(&state, &headers, &body).await?;
+    cors.set(&client.client_id);
     let token = params.require("token")?;
     // §2.1: the hint only decides which lookup goes first; an unknown hint is ignored.
     if params.get("token_type_hint") == Some("refresh_token") {

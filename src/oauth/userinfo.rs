@@ -14,6 +14,7 @@ use crate::domain::Scope;
 use crate::error::{Challenge, ErrorCode, OAuthError};
 use crate::http::form::Params;
 use crate::http::form::require_form;
+use crate::oauth::cors::CorsSubject;
 use crate::state::AppState;
 use crate::tokens::id_token::UserClaims;
 use crate::tokens::{Entitlements, user_entitlements};
@@ -30,15 +31,17 @@ struct UserInfo {
 /// `GET /userinfo`.
 pub async fn get(
     State(state): State<AppState>,
+    cors: CorsSubject,
     headers: HeaderMap,
 ) -> Result<Response, OAuthError> {
     let token = bearer(&headers)?.ok_or_else(missing)?;
-    answer(&state, &token).await
+    answer(&state, &cors, &token).await
 }
 
 /// `POST /userinfo`.
 pub async fn post(
     State(state): State<AppState>,
+    cors: CorsSubject,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
@@ -61,7 +64,7 @@ pub async fn post(
         (Some(t), None) | (None, Some(t)) => t,
         (None, None) => return Err(missing()),
     };
-    answer(&state, &token).await
+    answer(&state, &cors, &token).await
 }
 
 fn missing() -> OAuthError {
@@ -88,12 +91,14 @@ fn bearer(headers: &HeaderMap) -> Result<Option<String>, OAuthError> {
     }
 }
 
-async fn answer(state: &AppState, token: &str) -> Result<Response, OAuthError> {
+async fn answer(state: &AppState, cors: &CorsSubject, token: &str) -> Result<Response, OAuthError> {
     let now = state.now();
     let claims = state
         .tokens
         .verify_access_token(token, now)
         .map_err(|e| OAuthError::invalid_token(e.to_string()))?;
+    // The browser origins of the client the token was issued to may read the answer.
+    cors.set(&claims.client_id);
     if state.revocations.is_revoked(&claims.jti) {
         return Err(OAuthError::invalid_token("the token has been revoked"));
     }

@@ -9,7 +9,12 @@
 //! every instance within that interval (1 s by default). Unknown client_ids are never cached, so a
 //! new client works at once, and a cached client whose credentials do not match is read again
 //! before the request is refused, so a new secret works at once too.
+//!
+//! It also holds the set of every client's browser origins, which a CORS preflight is checked
+//! against (it names no client). That set is read again at most every `cache.refresh_interval`,
+//! since creating a client moves no change counter.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
@@ -24,6 +29,9 @@ const MAX_CLIENTS: u64 = 10_000;
 /// The change counter this cache follows.
 const EPOCH: &str = "clients";
 
+/// The one key of the origin set's cache.
+const ORIGINS: &str = "";
+
 /// Cached client rows and client roles, shared by all handlers of one instance.
 #[derive(Clone)]
 pub struct ClientCache {
@@ -34,6 +42,8 @@ pub struct ClientCache {
 struct Inner {
     rows: Cache<String, Arc<ClientRow>>,
     authz: Cache<String, Arc<Authz>>,
+    /// Every client's browser origins, under the key [`ORIGINS`].
+    origins: Cache<String, Arc<HashSet<String>>>,
     /// The database's change counter when last read.
     epoch: AtomicI64,
     /// Bumped on every invalidation; a read that raced one is not cached.
@@ -49,8 +59,9 @@ impl std::fmt::Debug for ClientCache {
 }
 
 impl ClientCache {
-    /// A cache whose entries live at most `ttl`; a zero `ttl` turns caching off.
-    pub fn new(ttl: Duration) -> Self {
+    /// A cache whose entries live at most `ttl` (the origin set at most `refresh`); a zero
+    /// `ttl` turns caching off.
+    pub fn new(ttl: Duration, refresh: Duration) -> Self {
         if ttl.is_zero() {
             return Self { inner: None };
         }
@@ -58,6 +69,7 @@ impl ClientCache {
             inner: Some(Arc::new(Inner {
                 rows: bounded(ttl),
                 authz: bounded(ttl),
+                origins: bounded(ttl.min(refresh)),
                 epoch: AtomicI64::new(i64::MIN),
                 generation: AtomicU64::new(0),
             })),
@@ -96,6 +108,26 @@ impl ClientCache {
         Ok(authz)
     }
 
+    /// Whether `origin` is allowed for some registered client: what a CORS preflight, which
+    /// names no client, can be answered by.
+    pub async fn origin_registered(&self, store: &Store, origin: &str) -> StoreResult<bool> {
+        if let Some(set) = self.inner.as_ref().and_then(|i| i.origins.get(ORIGINS)) {
+            return Ok(set.contains(origin));
+        }
+        let generation = self.generation();
+        let set: HashSet<String> = store
+            .list_clients()
+            .await?
+            .iter()
+            .flat_map(ClientRow::origins)
+            .collect();
+        let set = Arc::new(set);
+        if let Some(inner) = &self.inner {
+            inner.insert_if_current(generation, &inner.origins, ORIGINS, set.clone());
+        }
+        Ok(set.contains(origin))
+    }
+
     /// Empties the cache when the database's change counter moved; run every
     /// `cache.refresh_interval` by [`ClientCache::follow_changes`].
     pub async fn check_for_changes(&self, store: &Store) -> StoreResult<()> {
@@ -107,6 +139,7 @@ impl ClientCache {
             inner.generation.fetch_add(1, Ordering::SeqCst);
             inner.rows.invalidate_all();
             inner.authz.invalidate_all();
+            inner.origins.invalidate_all();
         }
         Ok(())
     }

@@ -3,9 +3,9 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::columns::{self, json_list, json_text};
+use super::columns::{self, json_list, json_text, optional_json_list};
 use super::{Store, StoreResult, conflict_as};
-use crate::domain::{Alg, AuthMethod, ClientKind, GrantType};
+use crate::domain::{Alg, AuthMethod, ClientKind, GrantType, Origin};
 
 /// A client as stored; list columns are decoded from JSON.
 #[derive(Debug, Clone)]
@@ -23,6 +23,8 @@ pub struct ClientRow {
     pub id_token_alg: Option<Alg>,
     pub first_party: bool,
     pub backchannel_logout_uri: Option<String>,
+    /// Browser origins allowed explicitly (CORS); `None`: see [`ClientRow::allows_origin`].
+    pub allowed_origins: Option<Vec<String>>,
     pub created_at: i64,
 }
 
@@ -42,9 +44,49 @@ pub struct NewClient {
     pub id_token_alg: Option<Alg>,
     pub first_party: bool,
     pub backchannel_logout_uri: Option<String>,
+    /// Browser origins allowed explicitly; `None` for the default.
+    pub allowed_origins: Option<Vec<String>>,
+}
+
+/// Where a browser calls with a client's credentials or tokens: the rules of
+/// [`ClientRow::allows_origin`] differ by whether the client authenticates there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorsUse {
+    /// The token and revocation endpoints: the client itself authenticates.
+    ClientAuthenticated,
+    /// The userinfo endpoint: a bearer token issued to the client.
+    BearerToken,
 }
 
 impl ClientRow {
+    /// Whether a browser at `origin` may read this client's answers (CORS). The explicit list
+    /// when one was set; else the origins of the redirect URIs, except where a confidential
+    /// client authenticates: a browser holding a client secret is a mistake worth refusing.
+    pub fn allows_origin(&self, origin: &str, used: CorsUse) -> bool {
+        match &self.allowed_origins {
+            Some(list) => list.iter().any(|o| o == origin),
+            None if used == CorsUse::ClientAuthenticated
+                && self.kind() == ClientKind::Confidential =>
+            {
+                false
+            }
+            None => self.default_origins().any(|o| o.as_str() == origin),
+        }
+    }
+
+    /// Every origin a browser may call from for some endpoint (the preflight's check).
+    pub fn origins(&self) -> Vec<String> {
+        match &self.allowed_origins {
+            Some(list) => list.clone(),
+            None => self.default_origins().map(|o| o.to_string()).collect(),
+        }
+    }
+
+    /// The origins of the redirect URIs.
+    fn default_origins(&self) -> impl Iterator<Item = Origin> + '_ {
+        self.redirect_uris.iter().filter_map(|u| Origin::of_uri(u))
+    }
+
     /// Whether the client registered `grant`.
     pub fn registered_for(&self, grant: GrantType) -> bool {
         self.grant_types.contains(&grant)
@@ -70,19 +112,21 @@ impl ClientRow {
             id_token_alg: columns::optional_name(r, "id_token_alg")?,
             first_party: r.try_get::<i64, _>("first_party")? != 0,
             backchannel_logout_uri: r.try_get("backchannel_logout_uri")?,
+            allowed_origins: optional_json_list(r, "allowed_origins")?,
             created_at: r.try_get("created_at")?,
         })
     }
 }
 
 const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris, post_logout_redirect_uris, \
-     grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, created_at";
+     grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, allowed_origins, \
+     created_at";
 
 impl Store {
     /// Registers a client.
     pub async fn create_client(&self, c: &NewClient) -> StoreResult<()> {
         sqlx::query(&format!(
-            "INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            "INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         ))
         .bind(&c.client_id)
         .bind(&c.name)
@@ -97,6 +141,7 @@ impl Store {
         .bind(c.id_token_alg.map(Alg::as_str))
         .bind(i64::from(c.first_party))
         .bind(&c.backchannel_logout_uri)
+        .bind(c.allowed_origins.as_deref().map(json_text))
         .bind(self.clock.now())
         .execute(self.pool())
         .await
@@ -153,6 +198,21 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Replaces a client's explicitly allowed origins (`None`: back to the default); false when
+    /// the client is unknown.
+    pub async fn set_client_allowed_origins(
+        &self,
+        client_id: &str,
+        origins: Option<&[Origin]>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE clients SET allowed_origins = $1 WHERE client_id = $2")
+            .bind(origins.map(json_text))
+            .bind(client_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Replaces a client's secret hash; false when unknown or not a secret-based client.
     pub async fn set_client_secret_hash(
         &self,
@@ -201,6 +261,7 @@ mod tests {
             id_token_alg: None,
             first_party: false,
             backchannel_logout_uri: None,
+            allowed_origins: None,
         }
     }
 

@@ -40,6 +40,16 @@ pub(super) fn json_list<T: DeserializeOwned>(r: &AnyRow, col: &str) -> sqlx::Res
     serde_json::from_str(&text).map_err(|e| decode_error(col, e))
 }
 
+/// A nullable text column holding a JSON array.
+pub(super) fn optional_json_list<T: DeserializeOwned>(
+    r: &AnyRow,
+    col: &str,
+) -> sqlx::Result<Option<Vec<T>>> {
+    let text: Option<String> = r.try_get(col)?;
+    text.map(|t| serde_json::from_str(&t).map_err(|e| decode_error(col, e)))
+        .transpose()
+}
+
 /// The text of a JSON array column.
 pub(super) fn json_text<T: Serialize>(list: &[T]) -> String {
     serde_json::to_string(list).unwrap_or_else(|_| "[]".into())

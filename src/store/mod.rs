@@ -20,7 +20,7 @@ mod throttle;
 mod user_sessions;
 mod users;
 
-pub use clients::{ClientRow, NewClient};
+pub use clients::{ClientRow, CorsUse, NewClient};
 pub use codes::{CodeRow, NewCode, Redemption};
 pub use consents::{ConsentRow, Remembered};
 pub use keys::{KeyRow, Rotation};

@@ -10,11 +10,12 @@ use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// Builds the service: `GET /reports` needs `reports:read`, `POST /reports` needs
 /// `reports:write`, `GET /me` needs only a valid token.
@@ -23,6 +24,19 @@ pub fn app(verifier: Verifier) -> Router {
         .route("/reports", get(list_reports).post(create_report))
         .route("/me", get(me))
         .with_state(Arc::new(verifier))
+}
+
+/// As [`app`], readable by browser apps at `origins` (CORS): a single-page app calls it with its
+/// access token in `Authorization`, which needs a preflight. No cookies are involved, so no
+/// credentials are allowed; `WWW-Authenticate` is exposed so the app can read a refusal.
+pub fn app_with_origins(verifier: Verifier, origins: Vec<HeaderValue>) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .expose_headers([header::WWW_AUTHENTICATE])
+        .max_age(std::time::Duration::from_secs(600));
+    app(verifier).layer(cors)
 }
 
 /// A request whose bearer token verified.

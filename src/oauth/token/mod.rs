@@ -19,6 +19,7 @@ use crate::http::client_ip::ClientIp;
 use crate::http::form::Params;
 use crate::http::form::require_form;
 use crate::oauth::client_auth::authenticate;
+use crate::oauth::cors::CorsSubject;
 use crate::services::rate_limit::Limited;
 use crate::state::AppState;
 
@@ -50,6 +51,7 @@ impl IntoResponse for TokenResponse {
 pub async fn token(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    cors: CorsSubject,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<TokenResponse, OAuthError> {
@@ -57,6 +59,7 @@ pub async fn token(
     let params = Params::parse(&body)?;
     let grant_type = params.require("grant_type")?;
     let client = authenticate(&state, &headers, &params).await?;
+    cors.set(&client.client_id);
     if client.is_confidential() {
         state.rate_limits.check(Limited::Token, &client.client_id)?;
     } else {

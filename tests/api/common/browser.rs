@@ -68,6 +68,11 @@ pub async fn launch() -> Option<Browser> {
             ]
         }),
     );
+    // Console messages, read back by `Browser::console` (chromedriver's log endpoint).
+    caps.insert(
+        "goog:loggingPrefs".into(),
+        serde_json::json!({"browser": "ALL"}),
+    );
     let client = ClientBuilder::native()
         .capabilities(caps)
         .connect(&url)
@@ -80,7 +85,49 @@ pub async fn launch() -> Option<Browser> {
     })
 }
 
+/// chromedriver's `POST /session/{id}/se/log` for the browser's console.
+#[derive(Debug)]
+struct ConsoleLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ConsoleLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(r#"{"type":"browser"}"#.to_string()),
+        )
+    }
+}
+
 impl Browser {
+    /// The console messages since the last call (`LEVEL message` each); chromedriver logs
+    /// there what the page logs and what the browser refused (CORS, CSP).
+    pub async fn console(&self) -> anyhow::Result<Vec<String>> {
+        let entries = self.client.issue_cmd(ConsoleLog).await?;
+        Ok(entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e["level"].as_str().unwrap_or("?"),
+                    e["message"].as_str().unwrap_or("")
+                )
+            })
+            .collect())
+    }
+
     /// Ends the browser session (Chromium quits), then chromedriver is killed on drop.
     pub async fn close(self) {
         let _ = self.client.close().await;
