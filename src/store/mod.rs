@@ -7,6 +7,7 @@ mod clients;
 mod codes;
 mod columns;
 mod consents;
+mod email_tokens;
 mod epochs;
 mod identifiers;
 mod keys;
@@ -21,6 +22,7 @@ mod users;
 
 pub use clients::{ClientRow, NewClient};
 pub use codes::{CodeRow, NewCode, Redemption};
+pub use email_tokens::{LinkState, NewEmailToken};
 pub use keys::{KeyRow, Rotation};
 pub use purge::Purged;
 pub use refresh::{NewRefreshFamily, RefreshTokenRow};

@@ -12,6 +12,8 @@ pub struct Purged {
     pub assertions: u64,
     /// Remembered session clients (Back-Channel Logout) of sessions that are over.
     pub session_clients: u64,
+    /// Email links (verification, password reset) past their lifetime.
+    pub email_tokens: u64,
 }
 
 impl Purged {
@@ -22,6 +24,7 @@ impl Purged {
             + self.revoked_jtis
             + self.assertions
             + self.session_clients
+            + self.email_tokens
     }
 }
 
@@ -46,6 +49,7 @@ impl Store {
             revoked_jtis: run("DELETE FROM revoked_jtis WHERE expires_at < $1").await?,
             assertions: run("DELETE FROM used_assertions WHERE expires_at < $1").await?,
             session_clients: run("DELETE FROM session_clients WHERE expires_at < $1").await?,
+            email_tokens: run("DELETE FROM email_tokens WHERE expires_at < $1").await?,
         })
     }
 }

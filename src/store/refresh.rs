@@ -102,6 +102,20 @@ impl Store {
             .collect::<sqlx::Result<_>>()?)
     }
 
+    /// Every family of `user_id` still in force, for revoking all of them (password reset).
+    pub async fn live_families_of_user(&self, user_id: &str) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT id FROM refresh_families WHERE user_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<sqlx::Result<_>>()?)
+    }
+
     /// A refresh token by hash, with its family and the family's user.
     pub async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRow>> {
         let row = sqlx::query(
