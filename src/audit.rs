@@ -111,6 +111,25 @@ pub enum AuditEvent<'a> {
     },
     /// A back-channel logout could not be delivered.
     BackchannelLogoutFailed(BackchannelFailure<'a>),
+    /// Someone asked for a password-reset link (the address is not logged: it may be anyone's).
+    PasswordResetRequested { ip: IpAddr },
+    /// A person set a new password with a reset link.
+    PasswordReset { sub: &'a str, ip: IpAddr },
+    /// A person followed a verification link: their address is verified.
+    EmailVerified { sub: &'a str },
+    /// A message (`purpose` `verify` or `reset`) was handed to the SMTP server.
+    EmailSent {
+        purpose: &'a str,
+        sub: &'a str,
+        attempts: usize,
+    },
+    /// A message could not be delivered at any attempt; `error` is the last one.
+    EmailFailed {
+        purpose: &'a str,
+        sub: &'a str,
+        error: &'a str,
+        attempts: usize,
+    },
 }
 
 /// The grant a token was issued by, with the fields only that grant has.
@@ -166,6 +185,8 @@ pub enum FamilyRevocation {
     UserDisabled,
     /// The session it was issued in ended (`session.revoke_refresh_tokens_on_logout`).
     Logout,
+    /// The person set a new password with a reset link: every family of theirs ends.
+    PasswordReset,
 }
 
 impl FamilyRevocation {
@@ -174,6 +195,7 @@ impl FamilyRevocation {
         match self {
             Self::UserDisabled => "user_disabled",
             Self::Logout => "logout",
+            Self::PasswordReset => "password_reset",
         }
     }
 }
@@ -226,6 +248,11 @@ impl AuditEvent<'_> {
             Self::KeyRotated { .. } => "key_rotated",
             Self::BackchannelLogout { .. } => "backchannel_logout",
             Self::BackchannelLogoutFailed(_) => "backchannel_logout_failed",
+            Self::PasswordResetRequested { .. } => "password_reset_requested",
+            Self::PasswordReset { .. } => "password_reset",
+            Self::EmailVerified { .. } => "email_verified",
+            Self::EmailSent { .. } => "email_sent",
+            Self::EmailFailed { .. } => "email_failed",
         }
     }
 
@@ -388,6 +415,31 @@ impl AuditEvent<'_> {
                         "the client could not be reached");
                 }
             },
+            Self::PasswordResetRequested { ip } => {
+                info!(target: TARGET, event, ip = %ip);
+            }
+            Self::PasswordReset { sub, ip } => {
+                info!(target: TARGET, event, sub = %sub, ip = %ip);
+            }
+            Self::EmailVerified { sub } => {
+                info!(target: TARGET, event, sub = %sub);
+            }
+            Self::EmailSent {
+                purpose,
+                sub,
+                attempts,
+            } => {
+                info!(target: TARGET, event, purpose, sub = %sub, attempts);
+            }
+            Self::EmailFailed {
+                purpose,
+                sub,
+                error,
+                attempts,
+            } => {
+                warn!(target: TARGET, event, purpose, sub = %sub, error, attempts,
+                    "the message could not be delivered");
+            }
         }
     }
 }

@@ -25,6 +25,15 @@ pub fn router(state: AppState) -> Router {
             get(pages::consent::show).post(pages::consent::submit),
         )
         .route(
+            paths::FORGOT_PASSWORD,
+            get(pages::email::forgot_show).post(pages::email::forgot_submit),
+        )
+        .route(
+            paths::RESET_PASSWORD,
+            get(pages::email::reset_show).post(pages::email::reset_submit),
+        )
+        .route(paths::VERIFY_EMAIL, get(pages::email::verify))
+        .route(
             paths::END_SESSION,
             get(logout::endpoint::get).post(logout::endpoint::post),
         );

@@ -140,7 +140,12 @@ impl Counters {
             | AuditEvent::Logout { .. }
             | AuditEvent::KeyCreated { .. }
             | AuditEvent::BackchannelLogout { .. }
-            | AuditEvent::BackchannelLogoutFailed(_) => {}
+            | AuditEvent::BackchannelLogoutFailed(_)
+            | AuditEvent::PasswordResetRequested { .. }
+            | AuditEvent::PasswordReset { .. }
+            | AuditEvent::EmailVerified { .. }
+            | AuditEvent::EmailSent { .. }
+            | AuditEvent::EmailFailed { .. } => {}
         }
     }
 }

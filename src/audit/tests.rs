@@ -83,8 +83,22 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             attempts: 1,
         },
         BackchannelLogoutFailed(BackchannelFailure::SessionClients { error }),
+        PasswordResetRequested { ip: IP },
+        PasswordReset { sub, ip: IP },
+        EmailVerified { sub },
+        EmailSent {
+            purpose: "verify",
+            sub,
+            attempts: 1,
+        },
+        EmailFailed {
+            purpose: "reset",
+            sub,
+            error: "no answer within 10s",
+            attempts: 4,
+        },
     ];
-    let mut seen = [false; 18];
+    let mut seen = [false; 23];
     for event in &all {
         seen[match event {
             LoginSucceeded { .. } => 0,
@@ -105,6 +119,11 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             KeyRotated { .. } => 15,
             BackchannelLogout { .. } => 16,
             BackchannelLogoutFailed(_) => 17,
+            PasswordResetRequested { .. } => 18,
+            PasswordReset { .. } => 19,
+            EmailVerified { .. } => 20,
+            EmailSent { .. } => 21,
+            EmailFailed { .. } => 22,
         }] = true;
     }
     assert!(seen.iter().all(|s| *s), "an event has no example");

@@ -117,7 +117,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::User(cmd) => user::run(cmd, &store).await,
+        Command::User(cmd) => user::run(cmd, &store, &config).await,
         Command::Client(cmd) => client::run(cmd, &store, &config).await,
         Command::Role(cmd) => role::run(cmd, &store).await,
         Command::Keys(cmd) => keys::run(cmd, &store, &config).await,

@@ -4,9 +4,11 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::{print_json, read_password_line, report_assignment, report_removal};
+use crate::config::Config;
 use crate::crypto::hash_password;
 use crate::domain::password::NewPassword;
 use crate::domain::{Email, Username};
+use crate::services::email::{Job, Outcome, deliverer};
 use crate::store::{Store, StoreError};
 
 /// User commands.
@@ -95,7 +97,7 @@ struct UserOut {
     created_at: i64,
 }
 
-pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
+pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> anyhow::Result<()> {
     match cmd {
         UserCommand::Create {
             username,
@@ -130,6 +132,9 @@ pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
                     )
                 }
                 other => other?,
+            }
+            if email.is_some() {
+                send_verification(store, config, &id).await;
             }
             if json {
                 print_json(&serde_json::json!({"id": id, "username": username.as_str()}))
@@ -246,6 +251,27 @@ pub(super) async fn run(cmd: UserCommand, store: &Store) -> anyhow::Result<()> {
                 Ok(())
             }
         }
+    }
+}
+
+/// Sends the new user a verification link when email is configured: once, bounded by
+/// `email.send_timeout` (this process does not stay to retry). A failure is a warning on
+/// standard error; the user exists either way, and the account page can send another link.
+async fn send_verification(store: &Store, config: &Config, user_id: &str) {
+    let sender = match deliverer(config, store.clone(), store.clock().clone(), &[]) {
+        Ok(Some(d)) => d,
+        Ok(None) => return,
+        Err(e) => {
+            eprintln!("warning: no verification email was sent: {e}");
+            return;
+        }
+    };
+    let job = Job::Verify {
+        user_id: user_id.to_string(),
+    };
+    match sender.run(&job).await {
+        Outcome::Sent | Outcome::Nothing => {}
+        Outcome::Failed(e) => eprintln!("warning: the verification email was not sent: {e}"),
     }
 }
 

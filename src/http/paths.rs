@@ -15,6 +15,12 @@ pub const INTROSPECT: &str = "/introspect";
 pub const END_SESSION: &str = "/logout";
 pub const LOGIN: &str = "/login";
 pub const CONSENT: &str = "/consent";
+/// "Forgot password?": asks for the address to send a reset link to.
+pub const FORGOT_PASSWORD: &str = "/forgot-password";
+/// Where a reset link leads: the new-password form.
+pub const RESET_PASSWORD: &str = "/reset-password";
+/// Where a verification link leads.
+pub const VERIFY_EMAIL: &str = "/verify-email";
 pub const STYLESHEET: &str = "/assets/style.css";
 pub const FORM_POST_SCRIPT: &str = "/assets/form_post.js";
 /// Prometheus metrics, on the main port or on `metrics.bind`.

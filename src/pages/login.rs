@@ -27,6 +27,8 @@ struct LoginPage<'a> {
     csrf_token: &'a str,
     request_id: &'a str,
     error: Option<&'a str>,
+    /// Email is configured: offer "Forgot password?".
+    forgot_password: bool,
 }
 
 /// What the login form posts.
@@ -169,6 +171,7 @@ async fn page(
             csrf_token: &csrf_token,
             request_id: &pending.id,
             error,
+            forgot_password: state.email.is_enabled(),
         },
     )
     .into_response())
