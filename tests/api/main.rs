@@ -15,6 +15,7 @@ mod client_ip;
 mod code_grant;
 mod config;
 mod discovery;
+mod email;
 mod hardening;
 mod health;
 mod hostile;
