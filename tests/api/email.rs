@@ -419,3 +419,101 @@ async fn the_login_page_offers_forgot_password_when_email_is_configured() {
             .contains("href=\"/forgot-password\"")
     );
 }
+
+/// Forgot password → the link from the message → new password → sign in, in Chromium.
+async fn reset_in_browser(
+    app: &TestApp,
+    smtp: &SmtpServer,
+    b: &crate::common::browser::Browser,
+) -> anyhow::Result<()> {
+    use anyhow::ensure;
+    use fantoccini::Locator;
+    let c = &b.client;
+    let wait = |css: &'static str| async move {
+        c.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+    };
+    let redirect = app.url("/healthz");
+    let (client_id, _) = app
+        .create_client(&[
+            "--name",
+            "Photo Printer",
+            "--redirect-uri",
+            &redirect,
+            "--first-party",
+        ])
+        .await;
+    let rp = crate::common::flow::Rp {
+        client_id,
+        secret: None,
+        redirect_uri: redirect,
+    };
+    let authorize = format!(
+        "{}?{}",
+        app.url("/authorize"),
+        AuthRequest::new(&rp, &Pkce::new()).query()
+    );
+    c.goto(&authorize).await?;
+    wait("a#forgot-password").await?.click().await?;
+    wait("input[name=email]")
+        .await?
+        .send_keys("alice@example.com")
+        .await?;
+    c.find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let notice = wait("#notice").await?.text().await?;
+    ensure!(notice.contains("If an account exists"), "{notice}");
+
+    let link = smtp.wait_for(2).await.link(&app.issuer, "/reset-password");
+    c.goto(&link).await?;
+    wait("input[name=new_password]")
+        .await?
+        .send_keys(NEW_PASSWORD)
+        .await?;
+    c.find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let notice = wait("#notice").await?.text().await?;
+    ensure!(notice.contains("password has been changed"), "{notice}");
+
+    c.goto(&authorize).await?;
+    wait("input[name=username]")
+        .await?
+        .send_keys(USERNAME)
+        .await?;
+    c.find(Locator::Css("input[name=password]"))
+        .await?
+        .send_keys(NEW_PASSWORD)
+        .await?;
+    c.find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    for _ in 0..150 {
+        if c.current_url().await?.path() == "/healthz" {
+            return Ok(());
+        }
+        // Polling: the browser navigates in its own time.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("not back at the client: {}", c.current_url().await?)
+}
+
+#[tokio::test]
+async fn a_person_resets_a_forgotten_password_in_a_real_browser() {
+    let Some(browser) = crate::common::browser::launch().await else {
+        return;
+    };
+    let smtp = SmtpServer::start(Mode::Accept).await;
+    let app = app_with(&smtp, "").await;
+    app.create_user(USERNAME, PASSWORD).await;
+    smtp.wait_for(1).await;
+    let result = reset_in_browser(&app, &smtp, &browser).await;
+    browser.close().await;
+    result.unwrap();
+}
