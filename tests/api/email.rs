@@ -517,3 +517,49 @@ async fn a_person_resets_a_forgotten_password_in_a_real_browser() {
     browser.close().await;
     result.unwrap();
 }
+
+#[tokio::test]
+async fn a_reset_link_sent_twice_at_once_works_once() {
+    let smtp = SmtpServer::start(Mode::Accept).await;
+    let app = app_with(&smtp, "").await;
+    app.create_user(USERNAME, PASSWORD).await;
+    smtp.wait_for(1).await;
+    ask_reset(&app, &http_client(), "alice@example.com").await;
+    let link = smtp.wait_for(2).await.link(&app.issuer, "/reset-password");
+    let client = http_client();
+    let html = client
+        .get(&link)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let (token, csrf_token) = (hidden(&html, "token"), csrf(&html));
+    let post = |password: &'static str| {
+        let (client, token, csrf_token) = (client.clone(), token.clone(), csrf_token.clone());
+        let url = app.url("/reset-password");
+        async move {
+            client
+                .post(url)
+                .form(&[
+                    ("token", token.as_str()),
+                    ("new_password", password),
+                    ("csrf_token", csrf_token.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let (a, b) = tokio::join!(post("first new passphrase"), post("second new passphrase"));
+    let mut statuses = [a, b];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [200, 400],
+        "exactly one of two concurrent uses gets through"
+    );
+}
