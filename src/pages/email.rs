@@ -156,8 +156,8 @@ pub async fn reset_submit(
     }
     session.check_csrf(&form.csrf_token).await?;
     let hash = sha256_hex(&form.token);
-    let password = match NewPassword::parse(&form.new_password) // POLICY:
-    {
+    let parsed = NewPassword::parse(&form.new_password); // POLICY:
+    let password = match parsed {
         Ok(p) => p,
         Err(why) => {
             // A bad link says so before a password complaint does.
