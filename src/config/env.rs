@@ -17,6 +17,7 @@ const SECTIONS: &[&str] = &[
     "cache",
     "metrics",
     "rate_limit",
+    "email",
 ];
 
 /// Environment variables that start with `TESSERA_` but are not config keys.

@@ -21,9 +21,10 @@ use serde::Deserialize;
 
 use crate::domain::Issuer;
 
+pub use schema::Secret;
 pub use schema::{
-    AuthorizationConfig, CacheConfig, DatabaseConfig, KeysConfig, LogFormat, MetricsConfig,
-    RateLimitConfig, ServerConfig, SessionConfig, ThrottleConfig, TokensConfig,
+    AuthorizationConfig, CacheConfig, DatabaseConfig, EmailConfig, KeysConfig, LogFormat,
+    MetricsConfig, RateLimitConfig, ServerConfig, SessionConfig, ThrottleConfig, TokensConfig,
 };
 pub use trusted_proxies::TrustedProxies;
 
@@ -51,6 +52,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     #[serde(default)]
     pub rate_limit: RateLimitConfig,
+    #[serde(default)]
+    pub email: EmailConfig,
 }
 
 /// A configuration that could not be loaded; the message names the file or variable and the key.
