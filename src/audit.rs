@@ -123,6 +123,8 @@ pub enum AuditEvent<'a> {
     BackchannelLogoutFailed(BackchannelFailure<'a>),
     /// The person changed their password on the account page.
     PasswordChanged { sub: &'a str, ip: IpAddr },
+    /// The person changed their email address on the account page (now unverified).
+    EmailChanged { sub: &'a str },
     /// The person withdrew a client's access on the account page.
     ConsentRevoked { sub: &'a str, client_id: &'a str },
     /// Browser sessions of the person were ended from elsewhere than themselves.
@@ -130,6 +132,25 @@ pub enum AuditEvent<'a> {
         sub: &'a str,
         reason: SessionEnd,
         count: usize,
+    },
+    /// Someone asked for a password-reset link (the address is not logged: it may be anyone's).
+    PasswordResetRequested { ip: IpAddr },
+    /// A person set a new password with a reset link.
+    PasswordReset { sub: &'a str, ip: IpAddr },
+    /// A person followed a verification link: their address is verified.
+    EmailVerified { sub: &'a str },
+    /// A message (`purpose` `verify` or `reset`) was handed to the SMTP server.
+    EmailSent {
+        purpose: &'a str,
+        sub: &'a str,
+        attempts: usize,
+    },
+    /// A message could not be delivered at any attempt; `error` is the last one.
+    EmailFailed {
+        purpose: &'a str,
+        sub: &'a str,
+        error: &'a str,
+        attempts: usize,
     },
 }
 
@@ -193,6 +214,8 @@ pub enum FamilyRevocation {
     SignedOutEverywhere,
     /// The person changed their password.
     PasswordChanged,
+    /// The person set a new password with a reset link: every family of theirs ends.
+    PasswordReset,
 }
 
 /// Why browser sessions were ended from elsewhere (event `sessions_ended`).
@@ -206,6 +229,8 @@ pub enum SessionEnd {
     Operator,
     /// The password changed: every other session ends.
     PasswordChanged,
+    /// The password was reset with an email link: every session ends.
+    PasswordReset,
 }
 
 impl SessionEnd {
@@ -216,6 +241,7 @@ impl SessionEnd {
             Self::Everywhere => "everywhere",
             Self::Operator => "operator",
             Self::PasswordChanged => "password_changed",
+            Self::PasswordReset => "password_reset",
         }
     }
 }
@@ -229,6 +255,7 @@ impl FamilyRevocation {
             Self::AccessRevoked => "access_revoked",
             Self::SignedOutEverywhere => "signed_out_everywhere",
             Self::PasswordChanged => "password_changed",
+            Self::PasswordReset => "password_reset",
         }
     }
 }
@@ -283,8 +310,14 @@ impl AuditEvent<'_> {
             Self::BackchannelLogout { .. } => "backchannel_logout",
             Self::BackchannelLogoutFailed(_) => "backchannel_logout_failed",
             Self::PasswordChanged { .. } => "password_changed",
+            Self::EmailChanged { .. } => "email_changed",
             Self::ConsentRevoked { .. } => "consent_revoked",
             Self::SessionsEnded { .. } => "sessions_ended",
+            Self::PasswordResetRequested { .. } => "password_reset_requested",
+            Self::PasswordReset { .. } => "password_reset",
+            Self::EmailVerified { .. } => "email_verified",
+            Self::EmailSent { .. } => "email_sent",
+            Self::EmailFailed { .. } => "email_failed",
         }
     }
 
@@ -461,11 +494,39 @@ impl AuditEvent<'_> {
             Self::PasswordChanged { sub, ip } => {
                 info!(target: TARGET, event, sub = %sub, ip = %ip);
             }
+            Self::EmailChanged { sub } => {
+                info!(target: TARGET, event, sub = %sub);
+            }
             Self::ConsentRevoked { sub, client_id } => {
                 info!(target: TARGET, event, sub = %sub, client_id = %client_id);
             }
             Self::SessionsEnded { sub, reason, count } => {
                 info!(target: TARGET, event, sub = %sub, reason = reason.name(), count);
+            }
+            Self::PasswordResetRequested { ip } => {
+                info!(target: TARGET, event, ip = %ip);
+            }
+            Self::PasswordReset { sub, ip } => {
+                info!(target: TARGET, event, sub = %sub, ip = %ip);
+            }
+            Self::EmailVerified { sub } => {
+                info!(target: TARGET, event, sub = %sub);
+            }
+            Self::EmailSent {
+                purpose,
+                sub,
+                attempts,
+            } => {
+                info!(target: TARGET, event, purpose, sub = %sub, attempts);
+            }
+            Self::EmailFailed {
+                purpose,
+                sub,
+                error,
+                attempts,
+            } => {
+                warn!(target: TARGET, event, purpose, sub = %sub, error, attempts,
+                    "the message could not be delivered");
             }
         }
     }

@@ -29,11 +29,25 @@ pub fn router(state: AppState) -> Router {
             get(pages::consent::show).post(pages::consent::submit),
         )
         .route(
+            paths::FORGOT_PASSWORD,
+            get(account::email::forgot_show).post(account::email::forgot_submit),
+        )
+        .route(
+            paths::RESET_PASSWORD,
+            get(account::email::reset_show).post(account::email::reset_submit),
+        )
+        .route(paths::VERIFY_EMAIL, get(account::email::verify))
+        .route(
             paths::END_SESSION,
             get(logout::endpoint::get).post(logout::endpoint::post),
         )
         .route(paths::ACCOUNT, get(account::show))
         .route(paths::ACCOUNT_PASSWORD, post(account::password::change))
+        .route(paths::ACCOUNT_EMAIL, post(account::profile::change_email))
+        .route(
+            paths::ACCOUNT_SEND_VERIFICATION,
+            post(account::profile::send_verification),
+        )
         .route(paths::ACCOUNT_REVOKE_APP, post(account::apps::revoke))
         .route(paths::ACCOUNT_END_SESSION, post(account::sessions::end))
         .route(

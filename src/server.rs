@@ -24,7 +24,13 @@ pub async fn prepare(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the signing keys: {e}"))?;
     let sessions = crate::services::session::open(&store, config.database.acquire_timeout).await?;
-    let state = AppState::new(config, clock, store, keys, sessions);
+    let (email, worker) =
+        crate::services::email::EmailService::new(&config, store.clone(), clock.clone())?;
+    if let Some(worker) = worker {
+        // Ends by itself when the state (the queue's sending side) is dropped.
+        tokio::spawn(worker);
+    }
+    let state = AppState::new(config, clock, store, keys, sessions, email);
     // Load the revocation list before serving: a revoked token must never look live.
     state.revocations.refresh(&state.store, true).await?;
     state.clients.check_for_changes(&state.store).await?;

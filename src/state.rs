@@ -9,6 +9,7 @@ use crate::keys::KeyManager;
 use crate::logout::backchannel::Notifier;
 use crate::services::client_cache::ClientCache;
 use crate::services::client_jwks::ClientJwks;
+use crate::services::email::EmailService;
 use crate::services::metadata;
 use crate::services::metrics::Metrics;
 use crate::services::rate_limit::RateLimits;
@@ -59,6 +60,8 @@ pub struct Parts {
     pub metrics: Metrics,
     /// Per-client request rates at the token and introspection endpoints (in memory).
     pub rate_limits: RateLimits,
+    /// Verification and password-reset messages (off without `[email] smtp_url`).
+    pub email: EmailService,
 }
 
 impl AppState {
@@ -69,6 +72,7 @@ impl AppState {
         store: Store,
         keys: KeyManager,
         sessions: SessionStores,
+        email: EmailService,
     ) -> Self {
         let discovery = Arc::new(metadata::Documents::build(&config, &keys));
         let tokens = TokenService::new(keys.clone(), &config);
@@ -98,6 +102,7 @@ impl AppState {
             backchannel,
             metrics,
             rate_limits,
+            email,
         }))
     }
 

@@ -7,7 +7,9 @@
 //! [`RECENT_SIGN_IN`] old; an older one is asked again first (like `prompt=login`).
 
 pub mod apps;
+pub mod email;
 pub mod password;
+pub mod profile;
 pub mod sessions;
 pub mod sign_out;
 
@@ -28,7 +30,7 @@ use crate::services::session::{AccountSignIn, BrowserSession, SessionUser};
 use crate::state::AppState;
 use crate::store::UserRow;
 
-/// How recent a sign-in must be to change the password, in seconds.
+/// How recent a sign-in must be to change the password or the email address, in seconds.
 pub const RECENT_SIGN_IN: i64 = 5 * 60;
 
 /// The notices a form leaves for the page it returns to (`?done=`).
@@ -36,6 +38,8 @@ pub const RECENT_SIGN_IN: i64 = 5 * 60;
 #[serde(rename_all = "snake_case")]
 pub enum Done {
     Password,
+    EmailChanged,
+    VerificationSent,
     AppRevoked,
     SignedOut,
 }
@@ -44,6 +48,10 @@ impl Done {
     fn message(self) -> &'static str {
         match self {
             Done::Password => "Your password was changed. You are signed out everywhere else.",
+            Done::EmailChanged => {
+                "Your email address was changed. Follow the link we sent to it to verify it."
+            }
+            Done::VerificationSent => "We sent a verification link to your email address.",
             Done::AppRevoked => "The application can no longer use your account.",
             Done::SignedOut => "That session was signed out.",
         }
@@ -104,7 +112,7 @@ pub async fn sign_in_first(session: &BrowserSession, again: bool) -> Result<Resp
     Ok(see_other(paths::LOGIN))
 }
 
-/// Whether the person signed in recently enough to change their password.
+/// Whether the person signed in recently enough to change their password or address.
 pub fn recent(state: &AppState, user: &SessionUser) -> bool {
     state.now() - user.auth_time <= RECENT_SIGN_IN
 }
@@ -116,6 +124,8 @@ struct AccountPage<'a> {
     username: &'a str,
     email: Option<&'a str>,
     email_verified: bool,
+    /// Email is configured: the verification button can work.
+    email_enabled: bool,
     csrf_token: &'a str,
     notice: Option<&'a str>,
     error: Option<&'a str>,
@@ -193,7 +203,8 @@ pub async fn page(
             name: row.name.as_deref().unwrap_or_default(),
             username: &row.username,
             email: row.email.as_deref(),
-            email_verified: false,
+            email_verified: row.email_verified,
+            email_enabled: state.email.is_enabled(),
             csrf_token: &csrf_token,
             notice,
             error,

@@ -143,8 +143,14 @@ impl Counters {
             | AuditEvent::BackchannelLogout { .. }
             | AuditEvent::BackchannelLogoutFailed(_)
             | AuditEvent::PasswordChanged { .. }
+            | AuditEvent::EmailChanged { .. }
             | AuditEvent::ConsentRevoked { .. }
-            | AuditEvent::SessionsEnded { .. } => {}
+            | AuditEvent::SessionsEnded { .. }
+            | AuditEvent::PasswordResetRequested { .. }
+            | AuditEvent::PasswordReset { .. }
+            | AuditEvent::EmailVerified { .. }
+            | AuditEvent::EmailSent { .. }
+            | AuditEvent::EmailFailed { .. } => {}
         }
     }
 }

@@ -92,13 +92,28 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
         BackchannelLogoutFailed(BackchannelFailure::SessionClients { error }),
         PasswordChanged { sub, ip: IP },
         ConsentRevoked { sub, client_id },
+        EmailChanged { sub },
         SessionsEnded {
             sub,
             reason: crate::audit::SessionEnd::Everywhere,
             count: 2,
         },
+        PasswordResetRequested { ip: IP },
+        PasswordReset { sub, ip: IP },
+        EmailVerified { sub },
+        EmailSent {
+            purpose: "verify",
+            sub,
+            attempts: 1,
+        },
+        EmailFailed {
+            purpose: "reset",
+            sub,
+            error: "no answer within 10s",
+            attempts: 4,
+        },
     ];
-    let mut seen = [false; 22];
+    let mut seen = [false; 28];
     for event in &all {
         seen[match event {
             LoginSucceeded { .. } => 0,
@@ -122,7 +137,13 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             PasswordChanged { .. } => 18,
             ConsentRevoked { .. } => 19,
             SessionsEnded { .. } => 20,
-            KeyRevoked { .. } => 21,
+            PasswordResetRequested { .. } => 21,
+            PasswordReset { .. } => 22,
+            EmailVerified { .. } => 23,
+            EmailSent { .. } => 24,
+            EmailFailed { .. } => 25,
+            EmailChanged { .. } => 26,
+            KeyRevoked { .. } => 27,
         }] = true;
     }
     assert!(seen.iter().all(|s| *s), "an event has no example");

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::crypto::hash_password;
 use crate::domain::password::{NewPassword, PasswordPolicy};
 use crate::domain::{Email, Username};
+use crate::services::email::{Job, Outcome, deliverer};
 use crate::store::{Store, StoreError};
 
 /// User commands.
@@ -154,6 +155,9 @@ pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> any
                 }
                 other => other?,
             }
+            if email.is_some() {
+                send_verification(store, config, &id).await;
+            }
             if json {
                 print_json(&serde_json::json!({"id": id, "username": username.as_str()}))
             } else {
@@ -277,6 +281,27 @@ pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> any
                 Ok(())
             }
         }
+    }
+}
+
+/// Sends the new user a verification link when email is configured: once, bounded by
+/// `email.send_timeout` (this process does not stay to retry). A failure is a warning on
+/// standard error; the user exists either way, and the account page can send another link.
+async fn send_verification(store: &Store, config: &Config, user_id: &str) {
+    let sender = match deliverer(config, store.clone(), store.clock().clone(), &[]) {
+        Ok(Some(d)) => d,
+        Ok(None) => return,
+        Err(e) => {
+            eprintln!("warning: no verification email was sent: {e}");
+            return;
+        }
+    };
+    let job = Job::Verify {
+        user_id: user_id.to_string(),
+    };
+    match sender.run(&job).await {
+        Outcome::Sent | Outcome::Nothing => {}
+        Outcome::Failed(e) => eprintln!("warning: the verification email was not sent: {e}"),
     }
 }
 

@@ -18,6 +18,7 @@ const SECTIONS: &[&str] = &[
     "metrics",
     "rate_limit",
     "password",
+    "email",
 ];
 
 /// Environment variables that start with `TESSERA_` but are not config keys.

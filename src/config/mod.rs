@@ -21,9 +21,11 @@ use serde::Deserialize;
 
 use crate::domain::Issuer;
 
+pub use schema::Secret;
 pub use schema::{
-    AuthorizationConfig, CacheConfig, DatabaseConfig, KeysConfig, LogFormat, MetricsConfig,
-    PasswordConfig, RateLimitConfig, ServerConfig, SessionConfig, ThrottleConfig, TokensConfig,
+    AuthorizationConfig, CacheConfig, DatabaseConfig, EmailConfig, KeysConfig, LogFormat,
+    MetricsConfig, PasswordConfig, RateLimitConfig, ServerConfig, SessionConfig, ThrottleConfig,
+    TokensConfig,
 };
 pub use trusted_proxies::TrustedProxies;
 
@@ -53,6 +55,8 @@ pub struct Config {
     pub rate_limit: RateLimitConfig,
     #[serde(default)]
     pub password: PasswordConfig,
+    #[serde(default)]
+    pub email: EmailConfig,
 }
 
 /// A configuration that could not be loaded; the message names the file or variable and the key.

@@ -383,6 +383,71 @@ impl Default for RateLimitConfig {
     }
 }
 
+/// `[email]`: the SMTP server that sends verification and password-reset links. Without
+/// `smtp_url` there are no email features at all (no "Forgot password?" link,
+/// `email_verified` stays false).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmailConfig {
+    /// `smtps://host[:port]`, `smtp://host[:port]?tls=required` (STARTTLS), or plain
+    /// `smtp://host:port` for a loopback relay only; may carry `user:password@`.
+    pub smtp_url: Option<Secret>,
+    /// SMTP user name, when not in the URL.
+    pub smtp_username: Option<String>,
+    /// SMTP password, when not in the URL: set it with `TESSERA_EMAIL_SMTP_PASSWORD`.
+    pub smtp_password: Option<Secret>,
+    /// The sender, e.g. `Tessera <no-reply@example.com>` (required with `smtp_url`).
+    pub from: Option<String>,
+    /// Longest one delivery attempt may take (connect, TLS, the whole SMTP exchange).
+    #[serde(deserialize_with = "duration")]
+    pub send_timeout: Duration,
+    /// Pauses before the retries of a failed delivery, one retry per entry.
+    #[serde(deserialize_with = "durations")]
+    pub retry_delays: Vec<Duration>,
+    /// Password-reset requests for one address within `throttle.window`; then refused (429).
+    pub reset_requests_per_address: i64,
+    /// Password-reset requests from one client IP within `throttle.window`; 0 turns it off.
+    pub reset_requests_per_ip: i64,
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            smtp_username: None,
+            smtp_password: None,
+            from: None,
+            send_timeout: Duration::from_secs(10),
+            retry_delays: vec![
+                Duration::from_secs(30),
+                Duration::from_secs(120),
+                Duration::from_secs(600),
+            ],
+            reset_requests_per_address: 3,
+            reset_requests_per_ip: 20,
+        }
+    }
+}
+
+/// A configuration value that must never be printed (a password, a URL holding one): its
+/// `Debug` is `****`.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The value, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("****")
+    }
+}
+
 /// `[password]`: the policy every new password must meet (NIST SP 800-63B §5.1.1.2), at
 /// `user create`, `user set-password`, the account page and password reset. Passwords already
 /// set keep working whatever it says.

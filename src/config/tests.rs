@@ -184,6 +184,42 @@ fn errors_name_the_key() {
 }
 
 #[test]
+fn email_settings_are_checked_and_secrets_never_printed() {
+    let e = load(
+        MINIMAL,
+        &[(
+            "TESSERA_EMAIL_SMTP_URL",
+            "smtp://u:hunter2@mail.example.com:25",
+        )],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("config.toml") && e.contains("email.smtp_url") && e.contains("loopback"),
+        "{e}"
+    );
+    assert!(!e.contains("hunter2"), "{e}");
+    let e = load(
+        MINIMAL,
+        &[("TESSERA_EMAIL_SMTP_URL", "smtps://mail.example.com")],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("email.from"), "{e}");
+    let c = load(
+        MINIMAL,
+        &[
+            ("TESSERA_EMAIL_SMTP_URL", "smtps://mail.example.com"),
+            ("TESSERA_EMAIL_FROM", "Tessera <no-reply@example.com>"),
+            ("TESSERA_EMAIL_SMTP_PASSWORD", "hunter2"),
+        ],
+    )
+    .unwrap();
+    assert!(!format!("{c:?}").contains("hunter2"));
+    assert_eq!(c.email.smtp_password.unwrap().expose(), "hunter2");
+}
+
+#[test]
 fn readme_config_table_states_the_defaults() {
     // Setting every key to the default the README states must change nothing.
     let readme =

@@ -111,6 +111,7 @@ impl Config {
             ));
         }
         validate_password(&self.password)?;
+        validate_email(&self.email)?;
         Ok(())
     }
 }
@@ -145,6 +146,88 @@ fn validate_password(p: &super::PasswordConfig) -> Result<(), (&'static str, Str
     Ok(())
 }
 
+/// `[email]`: a URL lettre can use, TLS unless the relay is on this machine, a sender address,
+/// sane limits. Messages never repeat the URL: it may hold a password.
+fn validate_email(email: &super::EmailConfig) -> Result<(), (&'static str, String)> {
+    if email.send_timeout < Duration::from_secs(1) || email.send_timeout > Duration::from_secs(60) {
+        return Err(("email.send_timeout", "must be between 1s and 60s".into()));
+    }
+    if email.reset_requests_per_address < 1 {
+        return Err((
+            "email.reset_requests_per_address",
+            "must be at least 1".into(),
+        ));
+    }
+    if email.reset_requests_per_ip < 0 {
+        return Err((
+            "email.reset_requests_per_ip",
+            "must be 0 (off) or more".into(),
+        ));
+    }
+    let Some(smtp_url) = &email.smtp_url else {
+        return Ok(());
+    };
+    check_smtp_url(smtp_url.expose()).map_err(|msg| ("email.smtp_url", msg))?;
+    let from = email
+        .from
+        .as_deref()
+        .ok_or(("email.from", "is required with email.smtp_url".to_string()))?;
+    from.parse::<lettre::message::Mailbox>().map_err(|_| {
+        (
+            "email.from",
+            format!("`{from}` is not an address like `Tessera <no-reply@example.com>`"),
+        )
+    })?;
+    Ok(())
+}
+
+/// The transport rule: `smtps://` (TLS from the first byte) and `smtp://…?tls=required`
+/// (STARTTLS, refused when the server does not offer it) anywhere; plain `smtp://` only to a
+/// loopback address, where nothing travels over a network.
+fn check_smtp_url(raw: &str) -> Result<(), String> {
+    let url = url::Url::parse(raw).map_err(|e| {
+        format!("is not a URL ({e}); write smtps://host, smtp://host?tls=required or smtp://127.0.0.1:PORT")
+    })?;
+    let host = url
+        .host()
+        .ok_or_else(|| "names no host".to_string())?
+        .to_owned();
+    let tls = url
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    match url.scheme() {
+        "smtps" if tls.is_none() => Ok(()),
+        "smtps" => Err("takes no tls= parameter (smtps is TLS already)".into()),
+        "smtp" => match tls.as_deref() {
+            Some("required") => Ok(()),
+            Some(other) => Err(format!(
+                "tls={other} is not allowed: use tls=required (STARTTLS) or smtps://"
+            )),
+            None if is_loopback(&host) => Ok(()),
+            None => Err(
+                "plain smtp:// is allowed only to a loopback address (127.0.0.1, ::1, localhost): \
+                 use smtps://host or smtp://host?tls=required"
+                    .into(),
+            ),
+        },
+        other => Err(format!("scheme `{other}` is not smtp or smtps")),
+    }
+}
+
+fn is_loopback(host: &url::Host) -> bool {
+    match host {
+        // `smtp` is not a special scheme to the URL standard: an IPv4 address stays a name.
+        url::Host::Domain(d) => {
+            d.eq_ignore_ascii_case("localhost")
+                || d.parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
 /// A rate limit: the rate is 0 (off) or a positive number of requests per second up to a
 /// million (so that one request's interval stays representable); the burst is at least 1.
 fn validate_quota(
@@ -161,4 +244,38 @@ fn validate_quota(
         return Err((burst_key, "must be at least 1".into()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::check_smtp_url;
+
+    #[test]
+    fn plain_smtp_only_on_loopback() {
+        for ok in [
+            "smtp://127.0.0.1:2525",
+            "smtp://localhost:25",
+            "smtp://[::1]:25",
+            "smtps://mail.example.com",
+            "smtps://user:pw@mail.example.com:465",
+            "smtp://mail.example.com:587?tls=required",
+        ] {
+            assert_eq!(check_smtp_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "smtp://mail.example.com:25",
+            "smtp://mail.example.com?tls=opportunistic",
+            "smtps://mail.example.com?tls=required",
+            "http://mail.example.com",
+            "not a url",
+        ] {
+            assert!(check_smtp_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_refused_url_is_not_repeated() {
+        let err = check_smtp_url("smtp://u:hunter2@mail.example.com").unwrap_err();
+        assert!(!err.contains("hunter2"), "{err}");
+    }
 }

@@ -9,6 +9,7 @@ mod client_kind;
 mod client_registration;
 mod code_challenge_method;
 mod email;
+mod email_purpose;
 mod grant_type;
 pub mod identifier;
 mod issuer;
@@ -32,6 +33,7 @@ pub use client_registration::{
 pub use closed_set::UnknownName;
 pub use code_challenge_method::CodeChallengeMethod;
 pub use email::Email;
+pub use email_purpose::EmailPurpose;
 pub use grant_type::GrantType;
 pub use issuer::Issuer;
 pub use key_state::KeyState;

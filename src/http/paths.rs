@@ -18,9 +18,17 @@ pub const CONSENT: &str = "/consent";
 /// The person's own account page and its forms.
 pub const ACCOUNT: &str = "/account";
 pub const ACCOUNT_PASSWORD: &str = "/account/password";
+pub const ACCOUNT_EMAIL: &str = "/account/email";
+pub const ACCOUNT_SEND_VERIFICATION: &str = "/account/email/verify";
 pub const ACCOUNT_REVOKE_APP: &str = "/account/apps/revoke";
 pub const ACCOUNT_END_SESSION: &str = "/account/sessions/end";
 pub const ACCOUNT_END_ALL_SESSIONS: &str = "/account/sessions/end-all";
+/// "Forgot password?": asks for the address to send a reset link to.
+pub const FORGOT_PASSWORD: &str = "/forgot-password";
+/// Where a reset link leads: the new-password form.
+pub const RESET_PASSWORD: &str = "/reset-password";
+/// Where a verification link leads.
+pub const VERIFY_EMAIL: &str = "/verify-email";
 pub const STYLESHEET: &str = "/assets/style.css";
 pub const FORM_POST_SCRIPT: &str = "/assets/form_post.js";
 /// Prometheus metrics, on the main port or on `metrics.bind`.

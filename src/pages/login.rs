@@ -32,6 +32,8 @@ struct LoginPage<'a> {
     csrf_token: &'a str,
     request_id: &'a str,
     error: Option<&'a str>,
+    /// Email is configured: offer "Forgot password?".
+    forgot_password: bool,
 }
 
 /// What the login form posts.
@@ -287,6 +289,7 @@ async fn page(
             csrf_token: &csrf_token,
             request_id: purpose.id(),
             error,
+            forgot_password: state.email.is_enabled(),
         },
     )
     .into_response())

@@ -14,6 +14,8 @@ pub struct Purged {
     pub session_clients: u64,
     /// Recorded browser sessions past their absolute lifetime.
     pub user_sessions: u64,
+    /// Email links (verification, password reset) past their lifetime.
+    pub email_tokens: u64,
 }
 
 impl Purged {
@@ -25,6 +27,7 @@ impl Purged {
             + self.assertions
             + self.session_clients
             + self.user_sessions
+            + self.email_tokens
     }
 }
 
@@ -50,6 +53,7 @@ impl Store {
             assertions: run("DELETE FROM used_assertions WHERE expires_at < $1").await?,
             session_clients: run("DELETE FROM session_clients WHERE expires_at < $1").await?,
             user_sessions: run("DELETE FROM user_sessions WHERE expires_at < $1").await?,
+            email_tokens: run("DELETE FROM email_tokens WHERE expires_at < $1").await?,
         })
     }
 }

@@ -15,6 +15,8 @@ pub struct UserRow {
     pub name: Option<String>,
     pub password_hash: String,
     pub disabled: bool,
+    /// The person followed a verification link sent to `email` (reset when it changes).
+    pub email_verified: bool,
     pub created_at: i64,
 }
 
@@ -27,12 +29,14 @@ impl UserRow {
             name: r.try_get("name")?,
             password_hash: r.try_get("password_hash")?,
             disabled: r.try_get::<i64, _>("disabled")? != 0,
+            email_verified: r.try_get::<i64, _>("email_verified")? != 0,
             created_at: r.try_get("created_at")?,
         })
     }
 }
 
-const COLUMNS: &str = "id, username, email, name, password_hash, disabled, created_at";
+const COLUMNS: &str =
+    "id, username, email, name, password_hash, disabled, email_verified, created_at";
 
 impl Store {
     /// Inserts a user; a username or email taken under the identifier profile (same folded
@@ -129,6 +133,36 @@ impl Store {
         .bind(username.folded())
         .execute(self.pool())
         .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Looks a user up by email address, under the identifier profile (`Bob@X` finds `bob@x`).
+    pub async fn user_by_email(&self, email: &Email) -> StoreResult<Option<UserRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM users WHERE email_folded = $1"
+        ))
+        .bind(email.folded())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| UserRow::from_row(&r)).transpose()?)
+    }
+
+    /// Changes (or removes) a user's email address; the new address is not verified until the
+    /// person follows a link sent to it. False when there is no such user; an address another
+    /// user has is `Conflict("email")`. Unused links sent to the old address stop working,
+    /// because a link is bound to the address it was sent to.
+    pub async fn set_user_email(&self, user_id: &str, email: Option<&Email>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE users SET email = $1, email_folded = $2, email_verified = 0, updated_at = $3
+             WHERE id = $4",
+        )
+        .bind(email.map(Email::as_str))
+        .bind(email.map(Email::folded))
+        .bind(self.clock.now())
+        .bind(user_id)
+        .execute(self.pool())
+        .await
+        .map_err(super::conflict_as("email"))?;
         Ok(done.rows_affected() == 1)
     }
 }

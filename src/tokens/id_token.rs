@@ -22,7 +22,8 @@ pub struct UserClaims {
     pub preferred_username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// Tessera does not verify addresses itself, so this is `false` whenever an email is given.
+    /// Whether the person followed a verification link sent to `email` (`users.email_verified`;
+    /// only possible with `[email]` configured).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
 }
@@ -37,7 +38,7 @@ impl UserClaims {
         }
         if scope.contains("email") && user.email.is_some() {
             c.email = user.email.clone();
-            c.email_verified = Some(false);
+            c.email_verified = Some(user.email_verified);
         }
         c
     }

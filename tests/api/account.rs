@@ -611,3 +611,55 @@ async fn the_operator_signs_a_person_out_everywhere_from_the_shell() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no user named"));
 }
+
+#[tokio::test]
+async fn changing_the_email_unverifies_it_and_sends_a_link_to_the_new_address() {
+    use crate::common::smtp::{Mode, SmtpServer};
+    let smtp = SmtpServer::start(Mode::Accept).await;
+    let app = crate::common::spawn_app_with(crate::common::Options::toml(&smtp.toml())).await;
+    app.create_user(USERNAME, PASSWORD).await;
+    let first = smtp.wait_for(1).await;
+    let browser = Browser::new(&app, FIREFOX);
+    let page = browser.open_account(USERNAME, PASSWORD).await;
+    assert!(page.body.contains("not verified"));
+    assert!(page.body.contains(">Send verification email<"));
+
+    // "Send verification email" sends a second link; following either verifies the address.
+    let sent = browser.submit("/account/email/verify", &[]).await;
+    assert_eq!(sent.location, "/account?done=verification_sent");
+    smtp.wait_for(2).await;
+    let r = reqwest::get(first.link(&app.issuer, "/verify-email")).await;
+    assert_eq!(r.expect("verify").status(), 200);
+    let page = browser.get("/account").await;
+    assert!(page.body.contains(">verified<"), "{}", page.body);
+    assert!(!page.body.contains(">Send verification email<"));
+
+    // A bad address changes nothing; a good one is unverified and gets its own link.
+    let bad = browser
+        .submit("/account/email", &[("email", "not an address")])
+        .await;
+    assert_eq!(bad.status, 400);
+    let done = browser
+        .submit("/account/email", &[("email", "alice@new.example")])
+        .await;
+    assert_eq!(
+        done.location, "/account?done=email_changed",
+        "{}",
+        done.body
+    );
+    let page = browser.get("/account").await;
+    assert!(page.body.contains("alice@new.example"));
+    assert!(page.body.contains("not verified"));
+    let message = smtp.wait_for(3).await;
+    assert_eq!(message.to, vec!["<alice@new.example>".to_string()]);
+    let r = reqwest::get(message.link(&app.issuer, "/verify-email")).await;
+    assert_eq!(r.expect("verify").status(), 200);
+    assert!(browser.get("/account").await.body.contains(">verified<"));
+
+    // Five minutes after signing in, a change asks for the password first.
+    app.advance(Duration::from_secs(301));
+    let asked = browser
+        .submit("/account/email", &[("email", "alice@third.example")])
+        .await;
+    assert_eq!(asked.location, "/login");
+}

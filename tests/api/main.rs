@@ -17,6 +17,7 @@ mod code_grant;
 mod config;
 mod cors;
 mod discovery;
+mod email;
 mod hardening;
 mod health;
 mod hostile;

@@ -12,6 +12,7 @@ pub mod flow;
 pub mod grants;
 pub mod process;
 pub mod proxy;
+pub mod smtp;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
