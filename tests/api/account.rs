@@ -217,16 +217,6 @@ async fn connect(app: &TestApp, browser: &Browser, rp: &Rp) -> serde_json::Value
     tokens
 }
 
-async fn userinfo_status(app: &TestApp, access_token: &str) -> u16 {
-    let r = reqwest::Client::new()
-        .get(app.url("/userinfo"))
-        .bearer_auth(access_token)
-        .send()
-        .await
-        .expect("userinfo");
-    r.status().as_u16()
-}
-
 async fn refresh_status(app: &TestApp, rp: &Rp, tokens: &serde_json::Value) -> (u16, String) {
     let answer = app
         .refresh(
@@ -337,7 +327,7 @@ async fn changing_the_password_ends_the_other_sessions_and_refresh_tokens() {
         (400, "invalid_grant".into())
     );
     let access = from_phone["access_token"].as_str().unwrap();
-    assert_eq!(userinfo_status(&app, access).await, 401);
+    assert_eq!(app.userinfo_status(access).await, 401);
     assert!(receiver.wait_for(1).await >= 1, "back-channel logout sent");
     // The old password no longer signs in; the new one does.
     let other = Browser::new(&app, FIREFOX);
@@ -406,7 +396,7 @@ async fn revoking_an_application_revokes_its_tokens_and_asks_consent_again() {
 
     // The printer's tokens are dead everywhere; the calendar's are not.
     let printer_access = printer_tokens["access_token"].as_str().unwrap();
-    assert_eq!(userinfo_status(&app, printer_access).await, 401);
+    assert_eq!(app.userinfo_status(printer_access).await, 401);
     let secret = printer.secret.as_deref().unwrap();
     let intro = app
         .introspect(&printer.client_id, secret, printer_access)
@@ -417,7 +407,7 @@ async fn revoking_an_application_revokes_its_tokens_and_asks_consent_again() {
         (400, "invalid_grant".into())
     );
     let other_access = other_tokens["access_token"].as_str().unwrap();
-    assert_eq!(userinfo_status(&app, other_access).await, 200);
+    assert_eq!(app.userinfo_status(other_access).await, 200);
     assert_eq!(refresh_status(&app, &other, &other_tokens).await.0, 200);
     assert_eq!(printer_bcl.wait_for(1).await, 1, "the printer is told");
     assert_eq!(other_bcl.tokens.lock().unwrap().len(), 0);
@@ -475,7 +465,7 @@ async fn sessions_are_listed_and_signed_out_one_at_a_time_or_everywhere() {
         (400, "invalid_grant".into())
     );
     let access = from_laptop["access_token"].as_str().unwrap();
-    assert_eq!(userinfo_status(&app, access).await, 401);
+    assert_eq!(app.userinfo_status(access).await, 401);
     assert_eq!(receiver.wait_for(1).await, 1, "the laptop's client is told");
 }
 
@@ -597,7 +587,7 @@ async fn the_operator_signs_a_person_out_everywhere_from_the_shell() {
     assert_eq!(refreshed, (400, "invalid_grant".into()));
     let access = tokens["access_token"].as_str().unwrap();
     eventually(10, || async {
-        (userinfo_status(&app, access).await == 401).then_some(())
+        (app.userinfo_status(access).await == 401).then_some(())
     })
     .await
     .expect("the access token is refused");

@@ -13,17 +13,6 @@ async fn setup(extra: &[&str]) -> (TestApp, Rp, Pkce) {
     setup_with(spawn_app().await, extra).await
 }
 
-async fn userinfo_status(app: &TestApp, token: &str) -> u16 {
-    app.http
-        .get(app.url("/userinfo"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
-
 #[tokio::test]
 async fn code_reuse_is_invalid_grant_and_revokes_the_tokens_it_issued() {
     let (app, rp, pkce) = setup(&["--first-party"]).await;
@@ -36,12 +25,12 @@ async fn code_reuse_is_invalid_grant_and_revokes_the_tokens_it_issued() {
         "offline_access gives a refresh token"
     );
     let access = first["access_token"].as_str().unwrap();
-    assert_eq!(userinfo_status(&app, access).await, 200);
+    assert_eq!(app.userinfo_status(access).await, 200);
     let (status, again) = app.exchange(&rp, &cb["code"], Some(&pkce.verifier)).await;
     assert_eq!(status, 400);
     assert_eq!(again["error"], "invalid_grant");
     assert_eq!(
-        userinfo_status(&app, access).await,
+        app.userinfo_status(access).await,
         401,
         "the access token is revoked"
     );

@@ -79,18 +79,6 @@ async fn reset_with(client: &reqwest::Client, link: &str, new_password: &str) ->
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
-async fn userinfo(app: &TestApp, access_token: &str) -> serde_json::Value {
-    let r = app
-        .http
-        .get(app.url("/userinfo"))
-        .bearer_auth(access_token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    r.json().await.unwrap()
-}
-
 #[tokio::test]
 async fn the_verification_link_sets_email_verified_in_userinfo_and_the_id_token() {
     let smtp = SmtpServer::start(Mode::Accept).await;
@@ -122,7 +110,7 @@ async fn the_verification_link_sets_email_verified_in_userinfo_and_the_id_token(
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("Email address verified"));
 
-    let info = userinfo(&app, before["access_token"].as_str().unwrap()).await;
+    let info = app.userinfo(before["access_token"].as_str().unwrap()).await;
     assert_eq!(info["email_verified"], true);
     let r = app
         .refresh(

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::common::cluster::spawn_peer;
 use crate::common::flow::{AuthRequest, PASSWORD, Pkce, Rp, USERNAME, jwt_header};
+use crate::common::grants::userinfo_status_at;
 use crate::common::{TestApp, spawn_app};
 
 /// A signed-in person, an RP (confidential, first-party) and the tokens of one code flow.
@@ -68,17 +69,6 @@ async fn jwks_kids(http: &reqwest::Client, base: &str) -> Vec<String> {
 }
 
 /// `GET /userinfo` with `token` at `base`: the status.
-async fn userinfo(base: &str, token: &str) -> u16 {
-    reqwest::Client::new()
-        .get(format!("{base}/userinfo"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
-
 /// `POST /introspect` at `base` as the RP: the `active` member.
 async fn active(base: &str, rp: &Rp, token: &str) -> bool {
     let r = reqwest::Client::new()
@@ -139,7 +129,7 @@ async fn revoking_the_active_key_refuses_its_tokens_and_signing_goes_on() {
     let next = kid_in(&app, "RS256", "next").await.unwrap();
     // The key's tokens work before.
     assert!(active(&base, &rp, &access_token).await);
-    assert_eq!(userinfo(&base, &access_token).await, 200);
+    assert_eq!(userinfo_status_at(&base, &access_token).await, 200);
     let (status, page) = logout_with_hint(&base, &id_token).await;
     assert_eq!(status, 200, "{page}");
 
@@ -173,7 +163,7 @@ async fn revoking_the_active_key_refuses_its_tokens_and_signing_goes_on() {
         !active(&base, &rp, &access_token).await,
         "introspection: inactive"
     );
-    assert_eq!(userinfo(&base, &access_token).await, 401);
+    assert_eq!(userinfo_status_at(&base, &access_token).await, 401);
     let (status, page) = logout_with_hint(&base, &id_token).await;
     assert_eq!(status, 400);
     assert!(page.contains("invalid ID token"), "{page}");
@@ -183,7 +173,7 @@ async fn revoking_the_active_key_refuses_its_tokens_and_signing_goes_on() {
     assert_eq!(kid_of(&access_token), next);
     assert_eq!(kid_of(&id_token), next);
     assert!(active(&base, &rp, &access_token).await);
-    assert_eq!(userinfo(&base, &access_token).await, 200);
+    assert_eq!(userinfo_status_at(&base, &access_token).await, 200);
     let (status, _) = logout_with_hint(&base, &id_token).await;
     assert_eq!(status, 200);
     assert_eq!(kid_in(&app, "RS256", "active").await, Some(next));
@@ -237,7 +227,7 @@ async fn revoking_the_next_key_or_a_retired_key_works_too() {
     reload(&app).await;
     assert!(!jwks_kids(&app.http, &base).await.contains(&active_kid));
     assert!(!active(&base, &rp, &access_token).await);
-    assert_eq!(userinfo(&base, &access_token).await, 401);
+    assert_eq!(userinfo_status_at(&base, &access_token).await, 401);
     // Two revoked RS256 keys side by side; one active and one next key still.
     let list = app.cli_json(&["keys", "list", "--json"], None).await;
     let rs256: Vec<&str> = list
@@ -301,7 +291,7 @@ async fn another_instance_refuses_the_key_after_its_reload() {
     let peer_base = format!("http://{}", peer.addr);
     let kid = kid_of(&access_token);
     assert!(active(&peer_base, &rp, &access_token).await);
-    assert_eq!(userinfo(&peer_base, &access_token).await, 200);
+    assert_eq!(userinfo_status_at(&peer_base, &access_token).await, 200);
 
     let out = app
         .cli_json(&["keys", "revoke", "--kid", &kid, "--json"], None)
@@ -312,7 +302,7 @@ async fn another_instance_refuses_the_key_after_its_reload() {
     tokio::join!(app.catch_up(), peer.catch_up());
     assert!(!jwks_kids(&peer.http, &peer_base).await.contains(&kid));
     assert!(!active(&peer_base, &rp, &access_token).await);
-    assert_eq!(userinfo(&peer_base, &access_token).await, 401);
+    assert_eq!(userinfo_status_at(&peer_base, &access_token).await, 401);
     // The peer signs with the promoted key, and the first instance accepts its tokens.
     let (id, svc_secret) = app.service_client(&[]).await;
     let r = peer

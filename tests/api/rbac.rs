@@ -209,18 +209,6 @@ mod user_claims {
     use crate::common::flow::{AuthRequest, PASSWORD, Pkce, USERNAME, jwt_claims};
     use crate::common::spawn_app;
 
-    async fn userinfo(app: &crate::common::TestApp, token: &str) -> serde_json::Value {
-        app.http
-            .get(app.url("/userinfo"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
     #[tokio::test]
     async fn roles_and_groups_scopes_put_claims_in_id_token_access_token_and_userinfo() {
         let app = spawn_app().await;
@@ -247,7 +235,7 @@ mod user_claims {
         assert_eq!(status, 200, "{tokens}");
         let id = jwt_claims(tokens["id_token"].as_str().unwrap());
         let at = jwt_claims(tokens["access_token"].as_str().unwrap());
-        let info = userinfo(&app, tokens["access_token"].as_str().unwrap()).await;
+        let info = app.userinfo(tokens["access_token"].as_str().unwrap()).await;
         for (what, c) in [
             ("id token", &id),
             ("access token", &at),
@@ -274,7 +262,7 @@ mod user_claims {
         assert_eq!(status, 200, "{tokens}");
         let id = jwt_claims(tokens["id_token"].as_str().unwrap());
         let at = jwt_claims(tokens["access_token"].as_str().unwrap());
-        let info = userinfo(&app, tokens["access_token"].as_str().unwrap()).await;
+        let info = app.userinfo(tokens["access_token"].as_str().unwrap()).await;
         for c in [&id, &at, &info] {
             for claim in ["roles", "permissions", "groups"] {
                 assert!(

@@ -38,7 +38,7 @@ async fn future_nbf_future_iat_and_foreign_aud_are_refused() {
     // The control: the same claims as they are pass, so the refusals below are the claims'.
     let good = sign_as_the_app(&app, &base).await;
     assert_eq!(app.introspect(&id, &secret, &good).await["active"], true);
-    assert_eq!(userinfo_status(&app, &good).await, 200);
+    assert_eq!(app.userinfo_status(&good).await, 200);
 
     let variants = [
         ("nbf", json!(now + 3600)),
@@ -54,17 +54,6 @@ async fn future_nbf_future_iat_and_foreign_aud_are_refused() {
             false,
             "{claim}"
         );
-        assert_eq!(userinfo_status(&app, &token).await, 401, "{claim}");
+        assert_eq!(app.userinfo_status(&token).await, 401, "{claim}");
     }
-}
-
-async fn userinfo_status(app: &TestApp, token: &str) -> u16 {
-    app.http
-        .get(app.url("/userinfo"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
 }

@@ -187,3 +187,33 @@ impl TestApp {
         a.body
     }
 }
+
+/// The status `/userinfo` at `base` (an issuer) answers for `access_token`; no cookies sent.
+pub async fn userinfo_status_at(base: &str, access_token: &str) -> u16 {
+    let r = reqwest::Client::new()
+        .get(format!("{base}/userinfo"))
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .expect("userinfo");
+    r.status().as_u16()
+}
+
+impl TestApp {
+    /// The status `/userinfo` answers for `access_token`.
+    pub async fn userinfo_status(&self, access_token: &str) -> u16 {
+        userinfo_status_at(&self.issuer, access_token).await
+    }
+
+    /// The claims `/userinfo` answers for `access_token` (asserts 200).
+    pub async fn userinfo(&self, access_token: &str) -> serde_json::Value {
+        let r = reqwest::Client::new()
+            .get(self.url("/userinfo"))
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .expect("userinfo");
+        assert_eq!(r.status(), 200, "userinfo");
+        r.json().await.expect("userinfo JSON")
+    }
+}
