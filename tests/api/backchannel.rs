@@ -134,7 +134,7 @@ async fn sign_in(app: &TestApp, rp: &Rp) -> String {
 
 /// Signs `username` in to `rp` in a browser of its own (a separate cookie jar), up to the code.
 async fn sign_in_elsewhere(app: &TestApp, rp: &Rp, username: &str) {
-    use crate::common::flow::{callback, csrf, hidden, location};
+    use crate::common::flow::{callback, location};
     let browser = crate::common::http_client();
     let req = AuthRequest::new(rp, &Pkce::new()).set("scope", Some("openid"));
     let r = browser
@@ -143,25 +143,7 @@ async fn sign_in_elsewhere(app: &TestApp, rp: &Rp, username: &str) {
         .await
         .unwrap();
     assert_eq!(location(&r), "/login");
-    let html = browser
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let r = browser
-        .post(app.url("/login"))
-        .form(&[
-            ("username", username),
-            ("password", PASSWORD),
-            ("csrf_token", &csrf(&html)),
-            ("request", &hidden(&html, "request")),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = crate::common::flow::log_in_with(app, &browser, username, PASSWORD).await;
     assert!(callback(&r).contains_key("code"), "{username} signed in");
 }
 

@@ -183,22 +183,7 @@ async fn account_page(app: &TestApp, rp: &Rp, b: &Browser) -> anyhow::Result<()>
     let elsewhere = crate::common::http_client();
     let r = elsewhere.get(app.url("/account")).send().await?;
     ensure!(r.status() == 303, "elsewhere: sign-in first");
-    let html = elsewhere
-        .get(app.url("/login"))
-        .send()
-        .await?
-        .text()
-        .await?;
-    let r = elsewhere
-        .post(app.url("/login"))
-        .form(&[
-            ("username", USERNAME),
-            ("password", PASSWORD),
-            ("csrf_token", &crate::common::flow::csrf(&html)),
-            ("request", &crate::common::flow::hidden(&html, "request")),
-        ])
-        .send()
-        .await?;
+    let r = crate::common::flow::log_in_with(app, &elsewhere, USERNAME, PASSWORD).await;
     ensure!(r.status() == 303, "elsewhere: signed in");
 
     c.goto(&app.url("/account")).await?;

@@ -142,25 +142,7 @@ async fn a_reset_link_changes_the_password_and_revokes_the_refresh_tokens() {
         location(&elsewhere.get(app.url("/account")).send().await.unwrap()),
         "/login"
     );
-    let html = elsewhere
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let r = elsewhere
-        .post(app.url("/login"))
-        .form(&[
-            ("username", USERNAME),
-            ("password", PASSWORD),
-            ("csrf_token", &csrf(&html)),
-            ("request", &hidden(&html, "request")),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = crate::common::flow::log_in_with(&app, &elsewhere, USERNAME, PASSWORD).await;
     assert_eq!(location(&r), "/account");
 
     // The login page offers the way in.

@@ -172,26 +172,7 @@ impl TestApp {
 
     /// Opens the login page and submits it; returns the response to the POST.
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
-        let page = self
-            .http
-            .get(self.url("/login"))
-            .send()
-            .await
-            .expect("login page");
-        assert_eq!(page.status(), 200, "login page");
-        let html = page.text().await.expect("html");
-        let (token, request) = (csrf(&html), hidden(&html, "request"));
-        self.http
-            .post(self.url("/login"))
-            .form(&[
-                ("username", username),
-                ("password", password),
-                ("csrf_token", &token),
-                ("request", &request),
-            ])
-            .send()
-            .await
-            .expect("login post")
+        log_in_with(self, &self.http, username, password).await
     }
 
     /// Opens the consent page and answers it.
@@ -259,4 +240,33 @@ impl TestApp {
         let status = r.status().as_u16();
         (status, r.json().await.expect("json"))
     }
+}
+
+/// Opens the login page waiting in `browser`'s session (a cookie jar of its own) and submits
+/// it; returns the response to the POST.
+pub async fn log_in_with(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    let page = browser
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("login page");
+    assert_eq!(page.status(), 200, "login page");
+    let html = page.text().await.expect("html");
+    let (token, request) = (csrf(&html), hidden(&html, "request"));
+    browser
+        .post(app.url("/login"))
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("csrf_token", &token),
+            ("request", &request),
+        ])
+        .send()
+        .await
+        .expect("login post")
 }
