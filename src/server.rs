@@ -23,7 +23,12 @@ pub async fn prepare(config: Config, clock: Clock) -> anyhow::Result<AppState> {
     let keys = KeyManager::open(&store, &config)
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the signing keys: {e}"))?;
-    let sessions = crate::services::session::open(&store, config.database.acquire_timeout).await?;
+    let sessions = crate::services::session::open(
+        &store,
+        config.database.acquire_timeout,
+        config.database.sqlite_synchronous,
+    )
+    .await?;
     let (email, worker) =
         crate::services::email::EmailService::new(&config, store.clone(), clock.clone())?;
     if let Some(worker) = worker {

@@ -110,6 +110,10 @@ pub struct DatabaseConfig {
         deserialize_with = "duration"
     )]
     pub statement_timeout: Duration,
+    /// What a SQLite commit survives: `normal` (default; a crash of the process loses nothing
+    /// answered, a power loss may lose the last commits) or `full` (an fsync per commit).
+    #[serde(default)]
+    pub sqlite_synchronous: crate::store::SqliteSynchronous,
 }
 
 /// Defaults of the optional `[database]` keys (the only place they are written).
@@ -132,6 +136,7 @@ impl DatabaseConfig {
             max_connections: self.max_connections,
             acquire_timeout: self.acquire_timeout,
             statement_timeout: self.statement_timeout,
+            sqlite_synchronous: self.sqlite_synchronous,
         }
     }
 }

@@ -277,3 +277,16 @@ fn password_policy_defaults_to_nist_and_is_checked() {
         assert!(e.contains("config.toml") && e.contains(key), "{toml}: {e}");
     }
 }
+
+#[test]
+fn sqlite_durability_defaults_to_normal_and_names_the_key_when_wrong() {
+    use crate::store::SqliteSynchronous;
+    let c = load(MINIMAL, &[]).unwrap();
+    assert_eq!(c.database.sqlite_synchronous, SqliteSynchronous::Normal);
+    let text = MINIMAL.replace("[keys]", "sqlite_synchronous = \"full\"\n[keys]");
+    let c = load(&text, &[]).unwrap();
+    assert_eq!(c.database.sqlite_synchronous, SqliteSynchronous::Full);
+    let text = MINIMAL.replace("[keys]", "sqlite_synchronous = \"off\"\n[keys]");
+    let e = load(&text, &[]).unwrap_err().to_string();
+    assert!(e.contains("sqlite_synchronous"), "{e}");
+}

@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::crypto::{constant_time_eq, random_token};
 use crate::error::PageError;
 use crate::services::session_activity::SessionActivity;
-use crate::store::{Backend, Store, UserRow};
+use crate::store::{Backend, SqliteSynchronous, Store, UserRow};
 
 /// Name of the session cookie.
 pub const COOKIE_NAME: &str = "tessera_session";
@@ -43,13 +43,19 @@ pub enum SessionStores {
 /// Opens a small pool of the concrete type beside the app's `Any` pool and creates the session
 /// table if missing. `acquire_timeout` is `database.acquire_timeout`, so a page waits no longer
 /// for a session connection than for any other before it is answered 503.
-pub async fn open(store: &Store, acquire_timeout: Duration) -> anyhow::Result<SessionStores> {
+/// `synchronous` is `database.sqlite_synchronous`, as for the app's own connections.
+pub async fn open(
+    store: &Store,
+    acquire_timeout: Duration,
+    synchronous: SqliteSynchronous,
+) -> anyhow::Result<SessionStores> {
     let fail = |e: sqlx::Error| anyhow::anyhow!("cannot open the session store: {e}");
     Ok(match store.backend() {
         Backend::Sqlite => {
             let opts = SqliteConnectOptions::from_str(store.url())
                 .map_err(fail)?
-                .busy_timeout(Duration::from_secs(5));
+                .busy_timeout(Duration::from_secs(5))
+                .synchronous(synchronous.for_sqlx());
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .acquire_timeout(acquire_timeout)

@@ -124,10 +124,43 @@ fn sqlite_transient(code: &str) -> bool {
 pub struct PoolOptions {
     /// Most connections open at once.
     pub max_connections: u32,
+    /// SQLite `PRAGMA synchronous` of every connection (ignored on PostgreSQL).
+    pub sqlite_synchronous: SqliteSynchronous,
     /// How long a query waits for a free connection before failing as unavailable.
     pub acquire_timeout: Duration,
     /// PostgreSQL `statement_timeout` of every connection.
     pub statement_timeout: Duration,
+}
+
+/// What a SQLite commit survives (`PRAGMA synchronous`; the database runs in WAL mode).
+/// Config `database.sqlite_synchronous`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSynchronous {
+    /// The WAL is synced at checkpoints, not at every commit. A commit survives a crash of
+    /// the process (it is in the operating system's hands once answered); a power loss or an
+    /// operating-system crash may lose the last commits, never the database's consistency.
+    #[default]
+    Normal,
+    /// The WAL is synced at every commit: commits survive a power loss too, at one fsync each.
+    Full,
+}
+
+impl SqliteSynchronous {
+    fn pragma(self) -> &'static str {
+        match self {
+            Self::Normal => "NORMAL",
+            Self::Full => "FULL",
+        }
+    }
+
+    /// The same setting for connections opened with sqlx's SQLite options (the session store).
+    pub fn for_sqlx(self) -> sqlx::sqlite::SqliteSynchronous {
+        match self {
+            Self::Normal => sqlx::sqlite::SqliteSynchronous::Normal,
+            Self::Full => sqlx::sqlite::SqliteSynchronous::Full,
+        }
+    }
 }
 
 /// Result of a storage call.
@@ -156,6 +189,7 @@ impl Store {
             max_connections,
             acquire_timeout,
             statement_timeout: Duration::from_secs(10),
+            sqlite_synchronous: SqliteSynchronous::default(),
         };
         Self::connect_with(url, options).await
     }
@@ -176,6 +210,7 @@ impl Store {
             "SET statement_timeout = '{}ms'",
             options.statement_timeout.as_millis()
         );
+        let synchronous = options.sqlite_synchronous;
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .min_connections(0)
@@ -188,8 +223,10 @@ impl Store {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         let pragmas = format!(
-                            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON;",
-                            SQLITE_BUSY_TIMEOUT.as_millis()
+                            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; \
+                             PRAGMA synchronous = {};",
+                            SQLITE_BUSY_TIMEOUT.as_millis(),
+                            synchronous.pragma()
                         );
                         conn.execute(pragmas.as_str()).await?;
                     } else {
@@ -400,6 +437,33 @@ mod tests {
         assert!(matches!(StoreError::from(err), StoreError::Unavailable(_)));
     }
 
+    /// Every pooled SQLite connection runs with the configured durability (a fresh connection
+    /// would default to FULL).
+    #[tokio::test]
+    async fn sqlite_connections_use_the_configured_synchronous_level() {
+        for (level, expected) in [
+            (super::SqliteSynchronous::Normal, 1),
+            (super::SqliteSynchronous::Full, 2),
+        ] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+            let options = super::PoolOptions {
+                max_connections: 2,
+                acquire_timeout: std::time::Duration::from_secs(5),
+                statement_timeout: std::time::Duration::from_secs(5),
+                sqlite_synchronous: level,
+            };
+            let store = super::Store::connect_with(&url, options)
+                .await
+                .expect("open");
+            let got: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(store.pool())
+                .await
+                .expect("pragma");
+            assert_eq!(got, expected, "{level:?}");
+        }
+    }
+
     #[tokio::test]
     async fn sqlite_writers_wait_their_turn_on_the_gate() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -408,6 +472,7 @@ mod tests {
             max_connections: 4,
             acquire_timeout: std::time::Duration::from_secs(5),
             statement_timeout: std::time::Duration::from_secs(5),
+            sqlite_synchronous: super::SqliteSynchronous::Full,
         };
         let store = super::Store::connect_with(&url, options)
             .await
