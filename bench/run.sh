@@ -4,6 +4,7 @@
 #   bench/run.sh                 # everything, 10 s per scenario, 3 runs, 32 connections
 #   DURATION=5s RUNS=1 bench/run.sh
 #   NODE_COMPARE=0 bench/run.sh  # Tessera only
+#   ONLY=refresh NODE_COMPARE=0 bench/run.sh   # only the scenarios matching a shell pattern
 #
 # The server under test is pinned to core $SERVER_CPU (default 1), wrk to core $LOAD_CPU
 # (default 0). Everything listens on 127.0.0.1 only, in a fresh temp dir, and every process
@@ -22,6 +23,7 @@ LOAD_CPU=${LOAD_CPU:-0}
 NODE_COMPARE=${NODE_COMPARE:-1}
 SIGN_SECONDS=${SIGN_SECONDS:-3}
 REFRESH_SEEDS=${REFRESH_SEEDS:-64}
+ONLY=${ONLY:-*}
 
 for tool in wrk taskset curl python3 cargo; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
@@ -54,6 +56,8 @@ source "$BENCH/lib.sh"
 # wrk SERVER SCENARIO URL SCRIPT: RUNS runs of DURATION each, one line per run in results.tsv.
 measure() {
   local server=$1 scenario=$2 url=$3 script=$4 run line
+  # shellcheck disable=SC2053 # ONLY is a pattern on purpose
+  [[ "$scenario" == $ONLY ]] || return 0
   for run in $(seq 1 "$RUNS"); do
     line=$(BENCH_RUN=$run BENCH_LUA_DIR=$BENCH/lua taskset -c "$LOAD_CPU" \
       wrk -t1 -c"$CONNS" -d"$DURATION" --timeout 5s -s "$BENCH/lua/$script" "$url" |
