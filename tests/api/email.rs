@@ -16,6 +16,16 @@ async fn app_with(smtp: &SmtpServer, extra: &str) -> TestApp {
     spawn_app_with(Options::toml(&format!("{}{extra}", smtp.toml()))).await
 }
 
+/// A server sending to an accepting SMTP server, with alice created and her verification
+/// message (sent by `user create`) received.
+async fn alice_with_email() -> (SmtpServer, TestApp) {
+    let smtp = SmtpServer::start(Mode::Accept).await;
+    let app = app_with(&smtp, "").await;
+    app.create_user(USERNAME, PASSWORD).await;
+    smtp.wait_for(1).await;
+    (smtp, app)
+}
+
 /// Signs in through the code flow with a refresh token: the token response.
 async fn tokens(app: &TestApp, password: &str) -> serde_json::Value {
     let rp = app.rp(&["--first-party"]).await;
@@ -199,10 +209,7 @@ async fn a_reset_link_changes_the_password_and_revokes_the_refresh_tokens() {
 
 #[tokio::test]
 async fn an_unknown_address_gets_the_same_page_and_no_message() {
-    let smtp = SmtpServer::start(Mode::Accept).await;
-    let app = app_with(&smtp, "").await;
-    app.create_user(USERNAME, PASSWORD).await;
-    smtp.wait_for(1).await;
+    let (smtp, app) = alice_with_email().await;
     let (s1, unknown, t1) = ask_reset(&app, &http_client(), "nobody@example.com").await;
     let (s2, known, t2) = ask_reset(&app, &http_client(), "alice@example.com").await;
     assert_eq!((s1, s2), (200, 200));
@@ -224,10 +231,7 @@ async fn an_unknown_address_gets_the_same_page_and_no_message() {
 
 #[tokio::test]
 async fn expired_tampered_and_disabled_user_links_get_a_clear_page() {
-    let smtp = SmtpServer::start(Mode::Accept).await;
-    let app = app_with(&smtp, "").await;
-    app.create_user(USERNAME, PASSWORD).await;
-    smtp.wait_for(1).await;
+    let (smtp, app) = alice_with_email().await;
 
     ask_reset(&app, &http_client(), "alice@example.com").await;
     let link = smtp.wait_for(2).await.link(&app.issuer, "/reset-password");
@@ -263,10 +267,7 @@ async fn expired_tampered_and_disabled_user_links_get_a_clear_page() {
 
 #[tokio::test]
 async fn a_new_password_the_policy_refuses_keeps_the_link() {
-    let smtp = SmtpServer::start(Mode::Accept).await;
-    let app = app_with(&smtp, "").await;
-    app.create_user(USERNAME, PASSWORD).await;
-    smtp.wait_for(1).await;
+    let (smtp, app) = alice_with_email().await;
     ask_reset(&app, &http_client(), "alice@example.com").await;
     let link = smtp.wait_for(2).await.link(&app.issuer, "/reset-password");
     let client = http_client();
@@ -519,10 +520,7 @@ async fn a_person_resets_a_forgotten_password_in_a_real_browser() {
     let Some(browser) = crate::common::browser::launch().await else {
         return;
     };
-    let smtp = SmtpServer::start(Mode::Accept).await;
-    let app = app_with(&smtp, "").await;
-    app.create_user(USERNAME, PASSWORD).await;
-    smtp.wait_for(1).await;
+    let (smtp, app) = alice_with_email().await;
     let result = reset_in_browser(&app, &smtp, &browser).await;
     browser.close().await;
     result.unwrap();
@@ -530,10 +528,7 @@ async fn a_person_resets_a_forgotten_password_in_a_real_browser() {
 
 #[tokio::test]
 async fn a_reset_link_sent_twice_at_once_works_once() {
-    let smtp = SmtpServer::start(Mode::Accept).await;
-    let app = app_with(&smtp, "").await;
-    app.create_user(USERNAME, PASSWORD).await;
-    smtp.wait_for(1).await;
+    let (smtp, app) = alice_with_email().await;
     ask_reset(&app, &http_client(), "alice@example.com").await;
     let link = smtp.wait_for(2).await.link(&app.issuer, "/reset-password");
     let client = http_client();
