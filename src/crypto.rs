@@ -90,17 +90,28 @@ fn verify_one(password: &str, phc: &str) -> bool {
 /// the login (all of them, on one core). At most one verification per core runs at a time, so a
 /// burst of logins queues here instead of taking all memory.
 pub async fn verify_password_off_thread(password: String, phc: Option<String>) -> bool {
-    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    let slots = SLOTS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        tokio::sync::Semaphore::new(cores)
-    });
-    let Ok(_slot) = slots.acquire().await else {
+    let Ok(_slot) = argon2_slots().acquire().await else {
         return false; // never closed
     };
     tokio::task::spawn_blocking(move || verify_password(&password, phc.as_deref()))
         .await
         .unwrap_or(false)
+}
+
+/// [`hash_password`] off the request threads, in the same slots as verifications (a password
+/// change or reset from a page).
+pub async fn hash_password_off_thread(password: NewPassword) -> anyhow::Result<String> {
+    let _slot = argon2_slots().acquire().await?;
+    tokio::task::spawn_blocking(move || hash_password(&password)).await?
+}
+
+/// One argon2 computation per core at a time.
+fn argon2_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    })
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::sign_out::{self, Which};
 use crate::audit::{AuditEvent, FamilyRevocation, SessionEnd};
-use crate::crypto::{hash_password, sha256_hex};
+use crate::crypto::sha256_hex;
 use crate::domain::password::NewPassword;
 use crate::domain::{Email, EmailPurpose};
 use crate::error::PageError;
@@ -167,17 +167,7 @@ pub async fn reset_submit(
         return Err(unusable(&link));
     };
     let user = state.store.user_by_id(user_id).await?;
-    let inputs: Vec<&str> = user
-        .iter()
-        .flat_map(|u| {
-            [
-                Some(u.username.as_str()),
-                u.email.as_deref(),
-                u.name.as_deref(),
-            ]
-        })
-        .flatten()
-        .collect();
+    let inputs = user.as_ref().map(|u| u.own_words()).unwrap_or_default();
     let policy = state.config.password.policy();
     let password = match NewPassword::parse_for(&form.new_password, &policy, &inputs) {
         Ok(p) => p,
@@ -195,10 +185,7 @@ pub async fn reset_submit(
             ));
         }
     };
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|_| internal())?
-        .map_err(|_| internal())?;
+    let password_hash = super::hash_new_password(password).await?;
     let now = state.now();
     let Some(user_id) = state.store.redeem_reset(&hash, now, &password_hash).await? else {
         let link = state
@@ -278,14 +265,6 @@ fn unusable(state: &LinkState) -> PageError {
         }
     };
     PageError::new(StatusCode::BAD_REQUEST, "This link does not work", message)
-}
-
-fn internal() -> PageError {
-    PageError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong",
-        "The server could not complete the request.",
-    )
 }
 
 fn forgot_page(csrf: &str, email: &str, error: Option<&str>, status: StatusCode) -> Response {

@@ -19,8 +19,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::crypto::random_token;
+use crate::crypto::{hash_password_off_thread, random_token};
 use crate::domain::Scope;
+use crate::domain::password::NewPassword;
 use crate::error::PageError;
 use crate::http::paths;
 use crate::oauth::authorize::{Pending, see_other};
@@ -110,6 +111,19 @@ pub async fn sign_in_first(session: &BrowserSession, again: bool) -> Result<Resp
     };
     session.set_pending(&parked).await?;
     Ok(see_other(paths::LOGIN))
+}
+
+/// The argon2 hash of a password being set from a page, off the request threads; a failure is
+/// logged and shown as a plain error page.
+pub async fn hash_new_password(password: NewPassword) -> Result<String, PageError> {
+    hash_password_off_thread(password).await.map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        PageError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "The password could not be changed. Please try again.",
+        )
+    })
 }
 
 /// Whether the person signed in recently enough to change their password or address.

@@ -9,9 +9,9 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::sign_out::{self, Which};
-use super::{page, recent, sign_in_first, signed_in};
+use super::{hash_new_password, page, recent, sign_in_first, signed_in};
 use crate::audit::{AuditEvent, FamilyRevocation, SessionEnd};
-use crate::crypto::{hash_password, verify_password_off_thread};
+use crate::crypto::verify_password_off_thread;
 use crate::domain::Username;
 use crate::domain::password::NewPassword;
 use crate::error::PageError;
@@ -87,17 +87,8 @@ pub async fn change(
         )
         .await;
     }
-    // The password policy, with the account's own names as words a guesser tries first.
-    let inputs: Vec<&str> = [
-        Some(row.username.as_str()),
-        row.email.as_deref(),
-        row.name.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
     let policy = state.config.password.policy();
-    let new = match NewPassword::parse_for(&form.new_password, &policy, &inputs) {
+    let new = match NewPassword::parse_for(&form.new_password, &policy, &row.own_words()) {
         Ok(p) => p,
         Err(why) => {
             let message = format!(
@@ -116,7 +107,7 @@ pub async fn change(
             .await;
         }
     };
-    let hash = hash_off_thread(new).await?;
+    let hash = hash_new_password(new).await?;
     let username = Username::parse(&row.username)
         .map_err(|_| PageError::bad_request("This account's username cannot be changed here."))?;
     state.store.set_user_password(&username, &hash).await?;
@@ -136,22 +127,4 @@ pub async fn change(
     }
     .emit();
     Ok(see_other("/account?done=password"))
-}
-
-/// argon2 off the request threads (tens of milliseconds of CPU).
-async fn hash_off_thread(password: NewPassword) -> Result<String, PageError> {
-    let failed = || {
-        PageError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong",
-            "Your password could not be changed. Please try again.",
-        )
-    };
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|_| failed())?
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing failed");
-            failed()
-        })
 }

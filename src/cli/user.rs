@@ -133,6 +133,7 @@ pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> any
                 email.as_ref().map(Email::as_str),
                 name.as_deref(),
             ];
+            let inputs: Vec<&str> = inputs.into_iter().flatten().collect();
             let password = read_new_password(policy, &inputs)?;
             let hash = hash_password(&password)?;
             let id = uuid::Uuid::new_v4().to_string();
@@ -263,12 +264,7 @@ pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> any
             let Some(user) = store.user_by_username(&username).await? else {
                 anyhow::bail!("no user named `{username}`");
             };
-            let inputs = [
-                Some(user.username.as_str()),
-                user.email.as_deref(),
-                user.name.as_deref(),
-            ];
-            let hash = hash_password(&read_new_password(policy, &inputs)?)?;
+            let hash = hash_password(&read_new_password(policy, &user.own_words())?)?;
             if !store.set_user_password(&username, &hash).await? {
                 anyhow::bail!("no user named `{username}`");
             }
@@ -313,12 +309,8 @@ fn parse_username(s: &str) -> anyhow::Result<Username> {
 
 /// The password on standard input, NFKC-normalised for hashing and held to `policy`;
 /// `inputs` (the username, email and name) are what it must not be built from.
-fn read_new_password(
-    policy: &PasswordPolicy,
-    inputs: &[Option<&str>],
-) -> anyhow::Result<NewPassword> {
-    let inputs: Vec<&str> = inputs.iter().flatten().copied().collect();
-    NewPassword::parse_for(&read_password_line()?, policy, &inputs)
+fn read_new_password(policy: &PasswordPolicy, inputs: &[&str]) -> anyhow::Result<NewPassword> {
+    NewPassword::parse_for(&read_password_line()?, policy, inputs)
         .map_err(|reason| anyhow::anyhow!("password refused: {reason}"))
 }
 

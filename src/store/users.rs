@@ -35,6 +35,21 @@ impl UserRow {
     }
 }
 
+impl UserRow {
+    /// The account's own names (username, email, name): the words a guesser tries first, which
+    /// the password policy refuses a password to be built from.
+    pub fn own_words(&self) -> Vec<&str> {
+        [
+            Some(self.username.as_str()),
+            self.email.as_deref(),
+            self.name.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
 const COLUMNS: &str =
     "id, username, email, name, password_hash, disabled, email_verified, created_at";
 
