@@ -262,7 +262,11 @@ async fn an_unknown_or_already_revoked_kid_fails_clearly_and_changes_nothing() {
 
     let kid = kid_in(&app, "ES256", "next").await.unwrap();
     let out = app.cli(&["keys", "revoke", "--kid", &kid], None).await;
-    assert!(out.status.success());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains(&format!("revoked ES256 key {kid} (was next)")),
