@@ -3,23 +3,10 @@
 //! lookalike mixed-script names are refused; passwords are compared NFKC; and a database that
 //! already holds two colliding users is reported at start-up, not merged.
 
-use crate::common::flow::{AuthRequest, PASSWORD, Pkce, Rp, USERNAME, location};
+use crate::common::flow::{AuthRequest, PASSWORD, Pkce, USERNAME, assert_signed_in, location};
 use crate::common::{ConfigFile, Options, TestApp, TestDb, spawn_app, spawn_app_with};
 
 const FAILED: &str = "The username or password is incorrect.";
-
-/// Starts a fresh sign-in (prompt=login) and submits the login form.
-async fn attempt(app: &TestApp, rp: &Rp, username: &str, password: &str) -> reqwest::Response {
-    let req = AuthRequest::new(rp, &Pkce::new()).set("prompt", Some("login"));
-    let r = app.authorize(&req).await;
-    assert_eq!(location(&r), "/login");
-    app.login(username, password).await
-}
-
-fn assert_signed_in(r: &reqwest::Response) {
-    assert_eq!(r.status(), 303, "signed in and sent on");
-    assert!(location(r).starts_with("https://rp.example.com/"));
-}
 
 /// `tessera user create` with `password` on standard input: (succeeded, stderr).
 async fn cli_create(app: &TestApp, username: &str, email: &str, password: &str) -> (bool, String) {
@@ -111,7 +98,10 @@ async fn the_cli_finds_a_user_by_any_spelling_of_the_name() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_signed_in(&attempt(&app, &rp, USERNAME, "a lighthouse keeper's new password").await);
+    assert_signed_in(
+        &app.fresh_sign_in(&rp, USERNAME, "a lighthouse keeper's new password")
+            .await,
+    );
 }
 
 #[tokio::test]
@@ -136,7 +126,7 @@ async fn a_refused_username_at_sign_in_is_an_ordinary_failure() {
     let app = spawn_app().await;
     let rp = app.rp(&["--first-party"]).await;
     app.create_user(USERNAME, PASSWORD).await;
-    let r = attempt(&app, &rp, "\u{430}lice", PASSWORD).await;
+    let r = app.fresh_sign_in(&rp, "\u{430}lice", PASSWORD).await;
     assert_eq!(r.status(), 401, "the same answer as a wrong password");
     assert!(r.text().await.unwrap().contains(FAILED));
 }
@@ -151,13 +141,13 @@ async fn every_spelling_of_a_name_counts_on_one_throttle_counter() {
     app.create_user(USERNAME, PASSWORD).await;
     // A success under one spelling resets the failures of the others.
     for name in ["Alice", "alice"] {
-        assert_eq!(attempt(&app, &rp, name, "wrong").await.status(), 401);
+        assert_eq!(app.fresh_sign_in(&rp, name, "wrong").await.status(), 401);
     }
-    assert_signed_in(&attempt(&app, &rp, "ALICE", PASSWORD).await);
+    assert_signed_in(&app.fresh_sign_in(&rp, "ALICE", PASSWORD).await);
     for name in ["Alice", "alice", "ａｌｉｃｅ"] {
-        assert_eq!(attempt(&app, &rp, name, "wrong").await.status(), 401);
+        assert_eq!(app.fresh_sign_in(&rp, name, "wrong").await.status(), 401);
     }
-    let r = attempt(&app, &rp, "alice", PASSWORD).await;
+    let r = app.fresh_sign_in(&rp, "alice", PASSWORD).await;
     assert_eq!(
         r.status(),
         429,
@@ -171,9 +161,9 @@ async fn a_password_signs_in_typed_composed_or_decomposed() {
     let rp = app.rp(&["--first-party"]).await;
     // Set with é decomposed (e + U+0301), typed with é precomposed, and the other way round.
     app.create_user(USERNAME, "cafe\u{301} au lait").await;
-    assert_signed_in(&attempt(&app, &rp, USERNAME, "caf\u{e9} au lait").await);
+    assert_signed_in(&app.fresh_sign_in(&rp, USERNAME, "caf\u{e9} au lait").await);
     app.create_user("bob", "na\u{ef}ve password").await;
-    assert_signed_in(&attempt(&app, &rp, "bob", "nai\u{308}ve password").await);
+    assert_signed_in(&app.fresh_sign_in(&rp, "bob", "nai\u{308}ve password").await);
 }
 
 /// Users written before migration 0009 (folded columns NULL), inserted with SQL.

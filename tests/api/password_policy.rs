@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::flow::{AuthRequest, PASSWORD, Pkce, Rp, USERNAME, location};
+use crate::common::flow::{PASSWORD, USERNAME, assert_signed_in};
 use crate::common::{Options, TestApp, run_cli_with_env, spawn_app, spawn_app_with};
 
 /// `tessera user create --username U --email U@example.com --name "Zephyrine Quillfeather"
@@ -53,19 +53,6 @@ async fn usernames(app: &TestApp) -> Vec<String> {
         .iter()
         .map(|u| u["username"].as_str().unwrap().to_string())
         .collect()
-}
-
-/// Starts a fresh sign-in (prompt=login) and submits the login form.
-async fn sign_in(app: &TestApp, rp: &Rp, username: &str, password: &str) -> reqwest::Response {
-    let req = AuthRequest::new(rp, &Pkce::new()).set("prompt", Some("login"));
-    let r = app.authorize(&req).await;
-    assert_eq!(location(&r), "/login");
-    app.login(username, password).await
-}
-
-fn assert_signed_in(r: &reqwest::Response) {
-    assert_eq!(r.status(), 303, "signed in and sent on");
-    assert!(location(r).starts_with("https://rp.example.com/"));
 }
 
 #[tokio::test]
@@ -132,10 +119,13 @@ async fn set_password_applies_the_policy_and_a_refusal_changes_nothing() {
         assert!(!ok, "{weak} was set");
         assert!(err.contains("password refused"), "{err}");
     }
-    assert_signed_in(&sign_in(&app, &rp, USERNAME, PASSWORD).await);
+    assert_signed_in(&app.fresh_sign_in(&rp, USERNAME, PASSWORD).await);
     let (ok, err) = set_password(&app, USERNAME, "quarry nimbus tinfoil larkspur").await;
     assert!(ok, "{err}");
-    assert_signed_in(&sign_in(&app, &rp, USERNAME, "quarry nimbus tinfoil larkspur").await);
+    assert_signed_in(
+        &app.fresh_sign_in(&rp, USERNAME, "quarry nimbus tinfoil larkspur")
+            .await,
+    );
 }
 
 #[tokio::test]
@@ -153,7 +143,7 @@ async fn lengths_are_counted_in_characters_after_nfkc() {
     // same password as sixteen precomposed é at sign-in.
     let (ok, err) = create(&app, "alice", &"e\u{301}".repeat(16)).await;
     assert!(ok, "{err}");
-    assert_signed_in(&sign_in(&app, &rp, "alice", &"\u{e9}".repeat(16)).await);
+    assert_signed_in(&app.fresh_sign_in(&rp, "alice", &"\u{e9}".repeat(16)).await);
     let (ok, err) = create(&app, "bob", &"\u{e9}".repeat(17)).await;
     assert!(!ok);
     assert!(err.contains("too long: at most 16 characters"), "{err}");
@@ -203,7 +193,7 @@ async fn a_password_set_under_an_older_policy_still_signs_in() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_signed_in(&sign_in(&app, &rp, "alice", "letmein").await);
+    assert_signed_in(&app.fresh_sign_in(&rp, "alice", "letmein").await);
 }
 
 #[tokio::test]

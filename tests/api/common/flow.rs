@@ -175,6 +175,19 @@ impl TestApp {
         log_in_with(self, &self.http, username, password).await
     }
 
+    /// Starts a fresh sign-in to `rp` (prompt=login) and submits the login form.
+    pub async fn fresh_sign_in(
+        &self,
+        rp: &Rp,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let req = AuthRequest::new(rp, &Pkce::new()).set("prompt", Some("login"));
+        let r = self.authorize(&req).await;
+        assert_eq!(location(&r), "/login");
+        self.login(username, password).await
+    }
+
     /// Opens the consent page and answers it.
     pub async fn consent(&self, decision: &str) -> reqwest::Response {
         let page = self
@@ -269,4 +282,10 @@ pub async fn log_in_with(
         .send()
         .await
         .expect("login post")
+}
+
+/// A login POST that signed in and sent the browser on to the client.
+pub fn assert_signed_in(r: &reqwest::Response) {
+    assert_eq!(r.status(), 303, "signed in and sent on");
+    assert!(location(r).starts_with("https://rp.example.com/"));
 }
