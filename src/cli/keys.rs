@@ -24,8 +24,8 @@ pub enum KeysCommand {
     /// Revoke a key at once (a leaked key): out of the JWKS and every token it signed refused
     /// on every instance within `keys.reload_interval`; an active key's next key takes over.
     Revoke {
-        /// The key's `kid` (as `keys list` and the JWKS show it).
-        #[arg(long)]
+        /// The key's `kid` (as `keys list` and the JWKS show it). Older kids may begin with `-`.
+        #[arg(long, allow_hyphen_values = true)]
         kid: String,
         #[arg(long)]
         json: bool,
@@ -76,4 +76,29 @@ async fn revoke(keys: &KeyManager, kid: &str, json: bool) -> anyhow::Result<()> 
     }
     println!("running servers drop it within keys.reload_interval");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn kid_flag_takes_a_kid_that_begins_with_a_hyphen() {
+        let cli = Cli::try_parse_from([
+            "tessera",
+            "keys",
+            "revoke",
+            "--kid",
+            "-xdRLajZy_6-oLSbkQmJKg",
+        ])
+        .expect("parses");
+        match cli.command {
+            Command::Keys(KeysCommand::Revoke { kid, .. }) => {
+                assert_eq!(kid, "-xdRLajZy_6-oLSbkQmJKg")
+            }
+            other => panic!("parsed as {other:?}"),
+        }
+    }
 }

@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use crate::audit::AuditEvent;
 use crate::config::Config;
-use crate::crypto::{random_token, sha256_b64url};
+use crate::crypto::{random_id, sha256_b64url};
 use crate::domain::{Alg, KeyState};
 use crate::store::{KeyRow, Rotation, Store, StoreError};
 
@@ -188,7 +188,7 @@ impl KeyManager {
     }
 
     fn new_key_row(&self, alg: Alg, state: KeyState, now: i64) -> Result<KeyRow, KeyError> {
-        let kid = random_token(16);
+        let kid = random_id();
         let private = algorithms::generate(alg, &kid)?;
         let mut public = private.to_public_key()?;
         public.set_key_id(&kid);

@@ -22,10 +22,8 @@ pub struct Revocation {
 }
 
 /// How often a revocation is tried again when a rotation or another instance changed the key
-/// set between its read and its write, and the pause before each new try (the other writer's
-/// transaction is short; the pause lets it finish instead of racing it again at once).
-const REVOKE_ATTEMPTS: u64 = 8;
-const RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(25);
+/// set between its read and its write.
+const REVOKE_ATTEMPTS: usize = 3;
 
 impl KeyManager {
     /// Revokes the key `kid` for good (a leaked key): it leaves the JWKS and the set tokens
@@ -34,11 +32,7 @@ impl KeyManager {
     /// algorithm the published next key takes over and a new next key is created, in the same
     /// transaction, so signing never stops; when it was the next key, a new one replaces it.
     pub async fn revoke(&self, kid: &str) -> Result<Revocation, KeyError> {
-        for attempt in 0..REVOKE_ATTEMPTS {
-            if attempt > 0 {
-                // Concurrency: another writer changed the key set; let its transaction end.
-                tokio::time::sleep(RETRY_PAUSE * attempt as u32).await;
-            }
+        for _ in 0..REVOKE_ATTEMPTS {
             let now = self.inner.store.clock().now();
             let key = self
                 .inner
