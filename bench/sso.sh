@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The SSO code flow on one core (issue 24), against node-oidc-provider in the same run.
+#
+#   bench/sso.sh                   # 8 s per scenario, 3 runs, 32 concurrent flows
+#   DURATION=3s RUNS=1 bench/sso.sh
+#   NODE_COMPARE=0 bench/sso.sh    # Tessera only
+#   BUILD=0 BIN=target/debug/tessera bench/sso.sh   # an existing binary, no release build
+#
+# A person already signed in, who already consented, comes back: GET /authorize with the session
+# cookie → 303 with a code → POST /token (client_secret_basic, PKCE verifier) → access token and
+# ID token. Flows run in SESSIONS browser sessions (seed_sso.py signs each in once). Scenarios:
+#   sso_ES256  Tessera, ES256 ID and access tokens;   sso_RS256  Tessera, RS256 both;
+#   sso_RS256  node-oidc-provider, its default RS256 ID token and opaque access token.
+# Also the raw signing rate on the server core (examples/sign_rate), for "the rate two RS256
+# signatures allow", and the SQLite commits one flow makes (writes_per_flow.py). Results: bench/results/sso-<UTC time>/{results.tsv,summary.md}.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BENCH=$ROOT/bench
+DURATION=${DURATION:-8s}
+RUNS=${RUNS:-3}
+CONNS=${CONNS:-32}
+SESSIONS=${SESSIONS:-64}
+SERVER_CPU=${SERVER_CPU:-1}
+LOAD_CPU=${LOAD_CPU:-0}
+NODE_COMPARE=${NODE_COMPARE:-1}
+BUILD=${BUILD:-1}
+BIN=${BIN:-$ROOT/target/release/tessera}
+ONLY=${ONLY:-*}
+
+for tool in wrk taskset curl python3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
+done
+
+WORK=$(mktemp -d /tmp/tessera-sso.XXXXXX)
+OUT=$BENCH/results/sso-$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$OUT"
+RESULTS=$OUT/results.tsv
+printf 'server\tscenario\trun\trps\tp50_ms\tp99_ms\trequests\terrors\n' >"$RESULTS"
+SERVER_PID=""
+stop_server() {
+  if [[ -n "$SERVER_PID" ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+cleanup() { stop_server; rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
+
+REDIRECT=http://127.0.0.1:9/cb
+PASSWORD=bench-larkspur-tinfoil-quarry-nimbus
+read -r VERIFIER CHALLENGE < <(python3 -c 'import sys; sys.path.insert(0, sys.argv[1])
+from oidc_browser import pkce_pair; print(*pkce_pair())' "$BENCH")
+
+# sso SERVER SCENARIO URL AUTHORIZE_PATH CLIENT_ID CLIENT_SECRET COOKIE_FILE: RUNS runs.
+sso() {
+  local server=$1 scenario=$2 url=$3 authorize=$4 id=$5 secret=$6 cookies=$7 run line query
+  # shellcheck disable=SC2053 # ONLY is a pattern on purpose
+  [[ "$scenario" == $ONLY ]] || return 0
+  query=$(python3 -c 'import sys, urllib.parse
+print(urllib.parse.urlencode({"response_type": "code", "client_id": sys.argv[1], "redirect_uri": sys.argv[2],
+  "scope": "openid", "state": "bench", "code_challenge": sys.argv[3], "code_challenge_method": "S256"}))' \
+    "$id" "$REDIRECT" "$CHALLENGE")
+  for run in $(seq 0 "$RUNS"); do
+    # Run 0 is the warm-up (2 s), not recorded.
+    line=$(BENCH_LUA_DIR=$BENCH/lua BENCH_SSO_COOKIES=$cookies BENCH_AUTHORIZE="$authorize?$query" \
+      BENCH_TOKEN_PATH=/token \
+      BENCH_TOKEN_BODY="grant_type=authorization_code&redirect_uri=$REDIRECT&code_verifier=$VERIFIER&code=" \
+      BENCH_BASIC=$(printf '%s:%s' "$id" "$secret" | base64 -w0) \
+      taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"$([[ $run == 0 ]] && echo 2s || echo "$DURATION")" \
+      --timeout 5s -s "$BENCH/lua/sso.lua" "$url" | tee -a "$OUT/wrk.log" | grep '^RESULT' || true)
+    [[ $run == 0 ]] && continue
+    if [[ -z "$line" ]]; then
+      echo "bench: wrk printed no result for $server $scenario" >&2
+      continue
+    fi
+    python3 - "$server" "$scenario" "$run" "$line" >>"$RESULTS" <<'PY'
+import sys
+server, scenario, run, line = sys.argv[1:5]
+kv = dict(p.split("=") for p in line.split()[1:])
+print("\t".join([server, scenario, run, kv["rps"], kv["p50_ms"], kv["p99_ms"], kv["requests"], kv["errors"]]))
+PY
+    echo "  $server $scenario run $run: $line"
+  done
+}
+
+if [[ "$BUILD" == 1 ]]; then
+  echo "== building (release)"
+  cargo build --release --quiet --bin tessera --example sign_rate
+fi
+
+{
+  echo "date: $(date -u +%FT%TZ)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)"
+  echo "cores: $(nproc); server on core $SERVER_CPU, wrk on core $LOAD_CPU"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "wrk: -t1 -c$CONNS -d$DURATION, $RUNS runs per scenario, $SESSIONS sessions"
+} | tee "$OUT/machine.txt"
+
+if [[ -x "$ROOT/target/release/examples/sign_rate" ]]; then
+  echo "== raw signing rate on core $SERVER_CPU"
+  for run in $(seq 1 "$RUNS"); do
+    taskset -c "$SERVER_CPU" "$ROOT/target/release/examples/sign_rate" 3 RS256 ES256 |
+      while read -r alg rate; do printf '%s\t%s\t%s\n' "$alg" "$run" "$rate"; done | tee -a "$OUT/sign_rate.tsv"
+  done
+fi
+
+# --- Tessera ---------------------------------------------------------------------------------
+PORT=$(free_port)
+TURL=http://127.0.0.1:$PORT
+one_instance_config "$WORK" "$PORT"
+tessera() { "$BIN" --config "$WORK/tessera.toml" "$@"; }
+tessera migrate >/dev/null
+tessera user create --username bench --email bench@example.com --name Bench --password-stdin \
+  <<<"$PASSWORD" >/dev/null
+# A third-party client (consent asked once, then remembered), as a relying party would be.
+RP=$(tessera client create --json --name bench-rp --grant-type authorization_code \
+  --redirect-uri "$REDIRECT" --scope openid)
+RP_ID=$(json_field client_id <<<"$RP")
+RP_SECRET=$(json_field client_secret <<<"$RP")
+
+for alg in ES256 RS256; do
+  echo "== tessera, $alg ID and access tokens"
+  TESSERA_KEYS_ACCESS_TOKEN_ALG=$alg TESSERA_KEYS_ID_TOKEN_ALG=$alg \
+    taskset -c "$SERVER_CPU" "$BIN" --config "$WORK/tessera.toml" serve 2>>"$OUT/tessera.log" &
+  SERVER_PID=$!
+  wait_http "$TURL/readyz"
+  python3 "$BENCH/seed_sso.py" "$TURL/authorize" "$TURL/token" "$RP_ID" "$RP_SECRET" "$REDIRECT" openid \
+    bench "$PASSWORD" "$SESSIONS" "$WORK/tessera_cookies_$alg.txt"
+  if [[ $alg == ES256 ]]; then
+    python3 "$BENCH/writes_per_flow.py" "$WORK/tessera.db" "$TURL" "$RP_ID" "$RP_SECRET" "$REDIRECT" \
+      "$WORK/tessera_cookies_$alg.txt" 50 | tee "$OUT/writes_per_flow.txt"
+  fi
+  sso tessera "sso_$alg" "$TURL" /authorize "$RP_ID" "$RP_SECRET" "$WORK/tessera_cookies_$alg.txt"
+  stop_server
+done
+
+# --- node-oidc-provider ----------------------------------------------------------------------
+if [[ "$NODE_COMPARE" == 1 ]]; then
+  if [[ ! -d "$BENCH/node_modules/oidc-provider" ]]; then
+    (cd "$BENCH" && npm install --no-audit --no-fund --silent)
+  fi
+  NPORT=$(free_port)
+  NURL=http://127.0.0.1:$NPORT
+  NODE_RP_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
+  echo "== node-oidc-provider $(node -p "require('$BENCH/node_modules/oidc-provider/package.json').version") on node $(node --version), RS256"
+  NODE_ENV=production PORT=$NPORT ALG=RS256 CLIENT_ID=bench-node CLIENT_SECRET=unused-here \
+    RP_CLIENT_ID=bench-rp RP_CLIENT_SECRET=$NODE_RP_SECRET RP_REDIRECT_URI=$REDIRECT \
+    taskset -c "$SERVER_CPU" node "$BENCH/node/provider.mjs" >>"$OUT/node.log" 2>&1 &
+  SERVER_PID=$!
+  wait_http "$NURL/jwks"
+  python3 "$BENCH/seed_sso.py" "$NURL/auth" "$NURL/token" bench-rp "$NODE_RP_SECRET" "$REDIRECT" openid \
+    bench "$PASSWORD" "$SESSIONS" "$WORK/node_cookies.txt"
+  sso node sso_RS256 "$NURL" /auth bench-rp "$NODE_RP_SECRET" "$WORK/node_cookies.txt"
+  stop_server
+fi
+
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
+python3 "$BENCH/summarize.py" "$OUT" | tee "$OUT/summary.md"
