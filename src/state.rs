@@ -87,6 +87,7 @@ impl AppState {
         let metrics = Metrics::new(keys.clone());
         let rate_limits = RateLimits::new(&config.rate_limit, clock.clone());
         let client_jwks = ClientJwks::new(clock.clone());
+        let session_activity = SessionActivity::new(config.session.idle_timeout);
         Self(Arc::new(Parts {
             config: Arc::new(config),
             clock: clock.clone(),
@@ -95,7 +96,7 @@ impl AppState {
             tokens,
             discovery,
             sessions,
-            session_activity: SessionActivity::new(),
+            session_activity,
             revocations: RevocationList::new(clock),
             client_jwks,
             clients,

@@ -32,6 +32,8 @@ pub const COOKIE_NAME: &str = "tessera_session";
 
 const USER: &str = "user";
 const CSRF: &str = "csrf";
+/// When the session record was last written because the session was used (Unix seconds).
+const KEPT_ALIVE: &str = "kept_alive";
 
 /// The session store on the app's database (the sqlx store needs a concrete pool type).
 #[derive(Clone, Debug)]
@@ -232,6 +234,7 @@ impl BrowserSession {
         match store.user_by_id(&user.user_id).await? {
             Some(row) if !row.disabled => {
                 activity.seen(store, &user.sid, now).await?;
+                self.keep_alive(activity, now).await?;
                 Ok(Some((user, row)))
             }
             _ => {
@@ -239,6 +242,17 @@ impl BrowserSession {
                 Ok(None)
             }
         }
+    }
+
+    /// Moves the idle deadline (tower-sessions moves it whenever the record is written), but only
+    /// every [`SessionActivity::keep_alive_every`]: in between, a request that changes nothing
+    /// in the session does not rewrite it.
+    async fn keep_alive(&self, activity: &SessionActivity, now: i64) -> Result<(), PageError> {
+        let last: Option<i64> = self.0.get(KEPT_ALIVE).await.map_err(broken)?;
+        if last.is_none_or(|t| !(0..activity.keep_alive_every()).contains(&(now - t))) {
+            self.0.insert(KEPT_ALIVE, now).await.map_err(broken)?;
+        }
+        Ok(())
     }
 
     /// Records a sign-in under a new session id and a new CSRF token (no fixation, OWASP
@@ -249,6 +263,10 @@ impl BrowserSession {
         self.0.cycle_id().await.map_err(broken)?;
         self.0.remove::<String>(CSRF).await.map_err(broken)?;
         self.0.insert(USER, user).await.map_err(broken)?;
+        self.0
+            .insert(KEPT_ALIVE, user.auth_time)
+            .await
+            .map_err(broken)?;
         self.0.save().await.map_err(broken)?;
         self.0.id().map(|id| id.to_string()).ok_or_else(|| {
             broken(tower_sessions::session::Error::Store(
@@ -293,12 +311,15 @@ impl BrowserSession {
         self.0.insert(P::KEY, pending).await.map_err(broken)
     }
 
-    /// Ends the parked request of kind `P`.
+    /// Ends the parked request of kind `P`. When there is none the session is left untouched,
+    /// so that a request that changes nothing (an SSO authorization) does not rewrite it.
     pub async fn clear_pending<P: Parked>(&self) -> Result<(), PageError> {
-        self.0
-            .remove::<serde_json::Value>(P::KEY)
-            .await
-            .map_err(broken)?;
+        if self.0.get_value(P::KEY).await.map_err(broken)?.is_some() {
+            self.0
+                .remove::<serde_json::Value>(P::KEY)
+                .await
+                .map_err(broken)?;
+        }
         Ok(())
     }
 

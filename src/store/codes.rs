@@ -1,6 +1,7 @@
 //! Authorization codes (RFC 6749 §4.1.2): stored by SHA-256 hash, single use, short-lived.
-//! Redemption is one atomic `UPDATE … WHERE used_at IS NULL`, so two racing redemptions cannot
-//! both succeed.
+//! A code is stored in one transaction (with the session's client, for back-channel logout) and
+//! redeemed by one atomic `UPDATE … WHERE used_at IS NULL … RETURNING`, which also records the
+//! tokens it issues, so two racing redemptions cannot both succeed and a flow commits twice.
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -23,6 +24,18 @@ pub struct NewCode<'a> {
     pub session_id: Option<&'a str>,
     pub now: i64,
     pub expires_at: i64,
+    /// When the browser session `session_id` ends at the latest: how long to remember that it
+    /// signed in to this client (Back-Channel Logout 1.0 §2.3).
+    pub session_expires_at: i64,
+}
+
+/// The tokens a redemption is about to issue, recorded with it so that a replay of the code
+/// can revoke them (RFC 6749 §4.1.2).
+#[derive(Debug, Clone)]
+pub struct CodeTokens<'a> {
+    pub access_jti: &'a str,
+    /// The family of the refresh token, when the client may get one.
+    pub refresh_family_id: Option<&'a str>,
 }
 
 /// A stored code, as read back at redemption.
@@ -75,8 +88,10 @@ impl CodeRow {
 }
 
 impl Store {
-    /// Stores a freshly issued code.
+    /// Stores a freshly issued code and, in the same transaction, remembers that its session
+    /// signed in to the client (one commit for both).
     pub async fn create_code(&self, c: &NewCode<'_>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO auth_codes (code_hash, client_id, user_id, redirect_uri, scope, nonce, \
              code_challenge, code_challenge_method, auth_time, session_id, claims, created_at, \
@@ -95,27 +110,48 @@ impl Store {
         .bind(c.session_id)
         .bind(c.now)
         .bind(c.expires_at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        if let Some(sid) = c.session_id {
+            Self::remember_session_client_in(
+                &mut tx,
+                sid,
+                c.client_id,
+                c.now,
+                c.session_expires_at,
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
-    /// Marks the code used, atomically, and says whether this was its first use.
+    /// Marks the code used and records the tokens about to be issued, atomically, and says
+    /// whether this was its first use. The first use is one statement; only a refused code is
+    /// read again, to say why.
     pub async fn redeem_code(
         &self,
         code_hash: &str,
         client_id: &str,
         now: i64,
+        issues: &CodeTokens<'_>,
     ) -> StoreResult<Redemption> {
-        let done = sqlx::query(
-            "UPDATE auth_codes SET used_at = $1
-             WHERE code_hash = $2 AND used_at IS NULL AND client_id = $3",
+        let redeemed = sqlx::query(
+            "UPDATE auth_codes SET used_at = $1, access_jti = $2, refresh_family_id = $3 \
+             WHERE code_hash = $4 AND used_at IS NULL AND client_id = $5 \
+             RETURNING client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, \
+             session_id, expires_at, access_jti, refresh_family_id",
         )
         .bind(now)
+        .bind(issues.access_jti)
+        .bind(issues.refresh_family_id)
         .bind(code_hash)
         .bind(client_id)
-        .execute(self.pool())
+        .fetch_optional(self.pool())
         .await?;
+        if let Some(row) = redeemed {
+            return Ok(Redemption::Redeemed(CodeRow::from_row(&row)?));
+        }
         let row = sqlx::query(
             "SELECT client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, \
              session_id, expires_at, access_jti, refresh_family_id FROM auth_codes WHERE code_hash = $1",
@@ -129,28 +165,8 @@ impl Store {
         let code = CodeRow::from_row(&row)?;
         Ok(if code.client_id != client_id {
             Redemption::OtherClient
-        } else if done.rows_affected() == 1 {
-            Redemption::Redeemed(code)
         } else {
             Redemption::Reused(code)
         })
-    }
-
-    /// Records the tokens issued from a code, so a replay can revoke them.
-    pub async fn record_code_tokens(
-        &self,
-        code_hash: &str,
-        access_jti: &str,
-        refresh_family_id: Option<&str>,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE auth_codes SET access_jti = $1, refresh_family_id = $2 WHERE code_hash = $3",
-        )
-        .bind(access_jti)
-        .bind(refresh_family_id)
-        .bind(code_hash)
-        .execute(self.pool())
-        .await?;
-        Ok(())
     }
 }

@@ -22,7 +22,7 @@ mod user_sessions;
 mod users;
 
 pub use clients::{ClientRow, CorsUse, NewClient};
-pub use codes::{CodeRow, NewCode, Redemption};
+pub use codes::{CodeRow, CodeTokens, NewCode, Redemption};
 pub use consents::{ConsentRow, Remembered};
 pub use email_tokens::{LinkState, NewEmailToken};
 pub use keys::{KeyRow, Rotation};

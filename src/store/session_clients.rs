@@ -1,13 +1,27 @@
 //! The clients each browser session signed in to (Back-Channel Logout 1.0 §2.3), so that logout
 //! knows whom to notify.
 
-use super::{Store, StoreResult};
+use super::{Store, StoreResult, WriteTx};
 
 impl Store {
     /// Records that a code was issued to `client_id` in session `sid`. Idempotent: a later code
-    /// in the same session only moves the expiry.
+    /// in the same session only moves the expiry. (A code's own transaction does this through
+    /// [`Store::create_code`].)
     pub async fn remember_session_client(
         &self,
+        sid: &str,
+        client_id: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        Self::remember_session_client_in(&mut tx, sid, client_id, now, expires_at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn remember_session_client_in(
+        tx: &mut WriteTx,
         sid: &str,
         client_id: &str,
         now: i64,
@@ -21,7 +35,7 @@ impl Store {
         .bind(client_id)
         .bind(now)
         .bind(expires_at)
-        .execute(self.pool())
+        .execute(&mut **tx)
         .await?;
         Ok(())
     }

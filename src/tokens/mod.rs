@@ -100,6 +100,11 @@ pub struct MintedAccessToken {
     pub expires_in: i64,
 }
 
+/// A new access-token id (`jti`, RFC 9068 §2.2): 128 random bits.
+pub fn new_jti() -> String {
+    random_token(16)
+}
+
 /// What an access token is about.
 #[derive(Debug, Clone)]
 pub struct AccessGrant<'a> {
@@ -120,6 +125,17 @@ impl TokenService {
         grant: &AccessGrant<'_>,
         now: i64,
     ) -> Result<MintedAccessToken, KeyError> {
+        self.mint_access_token_as(grant, new_jti(), now)
+    }
+
+    /// [`mint_access_token`](Self::mint_access_token) with a `jti` drawn (by [`new_jti`])
+    /// beforehand, for a grant that records the token before it signs it.
+    pub fn mint_access_token_as(
+        &self,
+        grant: &AccessGrant<'_>,
+        jti: String,
+        now: i64,
+    ) -> Result<MintedAccessToken, KeyError> {
         let ttl = self.access_token_ttl;
         let claims = AccessClaims {
             iss: self.issuer.clone(),
@@ -130,7 +146,7 @@ impl TokenService {
             exp: now + ttl,
             iat: now,
             nbf: None,
-            jti: random_token(16),
+            jti,
             auth_time: grant.auth_time,
             sid: grant.sid.map(str::to_string),
             entitlements: grant.entitlements.clone(),

@@ -526,6 +526,25 @@ async fn the_sign_in_session_ends_after_its_idle_lifetime() {
     assert_signed_out(&app, &rp, &pkce).await;
 }
 
+#[tokio::test]
+async fn a_session_in_use_outlives_its_idle_lifetime() {
+    let app = spawn_app_with(Options::toml("[session]\nidle_timeout = \"2s\"\n")).await;
+    app.create_user(USERNAME, PASSWORD).await;
+    let rp = app.rp(&["--first-party"]).await;
+    let pkce = Pkce::new();
+    app.code_via_login(&AuthRequest::new(&rp, &pkce)).await;
+    // Real time again (see above): each SSO request within the 2 s moves the idle deadline, so
+    // the session is still there 3.6 s after the sign-in.
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        let cb = callback(
+            &app.authorize(&AuthRequest::new(&rp, &pkce).set("prompt", Some("none")))
+                .await,
+        );
+        assert!(cb.contains_key("code"), "signed out while in use: {cb:?}");
+    }
+}
+
 /// Signs in with `[session] <key> = "1s"`.
 async fn signed_in_with_session(key: &str) -> (TestApp, Rp, Pkce) {
     let app = spawn_app_with(Options::toml(&format!("[session]\n{key} = \"1s\"\n"))).await;

@@ -160,7 +160,8 @@ async fn consent(
 }
 
 /// Stores a new code (256 random bits, kept only as a hash) bound to everything the token
-/// endpoint must check, records the client as signed in to the session, and returns the code.
+/// endpoint must check, records the client as signed in to the session (Back-Channel Logout 1.0
+/// §2.3: whom to notify when it ends, for as long as it can last), and returns the code.
 async fn issue_code(
     state: &AppState,
     pending: &Pending,
@@ -169,6 +170,7 @@ async fn issue_code(
 ) -> Result<String, PageError> {
     let code = random_token(32);
     let ttl = state.config.tokens.code_ttl.as_secs() as i64;
+    let session_ends = user.auth_time + state.config.session.absolute_timeout.as_secs() as i64;
     state
         .store
         .create_code(&NewCode {
@@ -187,14 +189,8 @@ async fn issue_code(
             session_id: Some(&user.sid),
             now,
             expires_at: now + ttl,
+            session_expires_at: session_ends,
         })
-        .await?;
-    // Back-Channel Logout 1.0 §2.3: remember whom to notify when this session ends, for as
-    // long as the session can last.
-    let session_ends = user.auth_time + state.config.session.absolute_timeout.as_secs() as i64;
-    state
-        .store
-        .remember_session_client(&user.sid, &pending.client_id, now, session_ends)
         .await?;
     Ok(code)
 }

@@ -9,9 +9,9 @@ use crate::error::OAuthError;
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
 use crate::state::AppState;
-use crate::store::{CodeRow, NewRefreshFamily, Redemption};
+use crate::store::{CodeRow, CodeTokens, NewRefreshFamily, Redemption};
 use crate::tokens::id_token::IdTokenInput;
-use crate::tokens::{AccessGrant, MintedAccessToken, user_entitlements};
+use crate::tokens::{AccessGrant, MintedAccessToken, new_jti, user_entitlements};
 
 use super::TokenResponse;
 
@@ -25,9 +25,21 @@ pub async fn handle(
     client.require_grant(GrantType::AuthorizationCode)?;
     let code_hash = sha256_hex(params.require("code")?);
     let now = state.now();
+    // The ids of the tokens this code will issue are drawn first and recorded with the
+    // redemption (one statement), so a replay can revoke them (RFC 6749 §4.1.2). A family is
+    // drawn only for a client that may refresh; when the scope brings no refresh token, it
+    // stays empty and revoking it does nothing.
+    let access_jti = new_jti();
+    let family_id = client
+        .registered_for(GrantType::RefreshToken)
+        .then(|| random_token(16));
+    let issues = CodeTokens {
+        access_jti: &access_jti,
+        refresh_family_id: family_id.as_deref(),
+    };
     let code = match state
         .store
-        .redeem_code(&code_hash, &client.client.client_id, now)
+        .redeem_code(&code_hash, &client.client.client_id, now, &issues)
         .await?
     {
         Redemption::Redeemed(code) => code,
@@ -60,7 +72,7 @@ pub async fn handle(
     let scope = Scope::parse(&code.scope).unwrap_or_default();
     let client_id = &client.client_id;
     let entitlements = user_entitlements(&state.store, &user.id, &scope).await?;
-    let access = state.tokens.mint_access_token(
+    let access = state.tokens.mint_access_token_as(
         &AccessGrant {
             sub: &user.id,
             client_id,
@@ -69,6 +81,7 @@ pub async fn handle(
             sid: code.session_id.as_deref(),
             entitlements: &entitlements,
         },
+        access_jti,
         now,
     )?;
     // OIDC Core §3.1.3.3: an ID token when the request was an OpenID one.
@@ -88,12 +101,12 @@ pub async fn handle(
             state.tokens.mint_id_token(&input, now)
         })
         .transpose()?;
-    let refresh = issue_refresh(state, client, &code, &scope, &access, now).await?;
-    let family = refresh.as_ref().map(|(_, f)| f.as_str());
-    state
-        .store
-        .record_code_tokens(&code_hash, &access.jti, family)
-        .await?;
+    let refresh = match family_id {
+        Some(family_id) if scope.contains("offline_access") => {
+            Some(issue_refresh(state, client, &code, &family_id, &access, now).await?)
+        }
+        _ => None,
+    };
     AuditEvent::TokenIssued {
         grant: Grant::AuthorizationCode {
             sub: &user.id,
@@ -107,7 +120,7 @@ pub async fn handle(
         access_token: access.token,
         token_type: "Bearer",
         expires_in: access.expires_in,
-        refresh_token: refresh.map(|(t, _)| t),
+        refresh_token: refresh,
         id_token,
         scope: code.scope,
     })
@@ -166,28 +179,23 @@ fn check_pkce(code: &CodeRow, verifier: Option<&str>) -> Result<(), OAuthError> 
     }
 }
 
-/// A refresh token when the client may refresh and `offline_access` was granted (OIDC Core §11).
-/// Returns (token, family id).
+/// The refresh token of family `family_id`, for a client that may refresh and was granted
+/// `offline_access` (OIDC Core §11).
 async fn issue_refresh(
     state: &AppState,
     client: &AuthenticatedClient,
     code: &CodeRow,
-    scope: &Scope,
+    family_id: &str,
     access: &MintedAccessToken,
     now: i64,
-) -> Result<Option<(String, String)>, OAuthError> {
-    let wanted = scope.contains("offline_access") && client.registered_for(GrantType::RefreshToken);
-    if !wanted {
-        return Ok(None);
-    }
+) -> Result<String, OAuthError> {
     let tokens = &state.config.tokens;
     let family_expires_at = now + tokens.refresh_absolute_ttl.as_secs() as i64;
     let token = random_token(32);
-    let family_id = random_token(16);
     state
         .store
         .create_refresh_family(&NewRefreshFamily {
-            family_id: &family_id,
+            family_id,
             client_id: &client.client_id,
             user_id: &code.user_id,
             scope: &code.scope,
@@ -201,7 +209,7 @@ async fn issue_refresh(
             access_jti: Some(&access.jti),
         })
         .await?;
-    Ok(Some((token, family_id)))
+    Ok(token)
 }
 
 /// RFC 6749 §4.1.2: a code used twice revokes the tokens it issued.
