@@ -10,7 +10,10 @@
 # cookie → 303 with a code → POST /token (client_secret_basic, PKCE verifier) → access token and
 # ID token. Flows run in SESSIONS browser sessions (seed_sso.py signs each in once). Scenarios:
 #   sso_ES256  Tessera, ES256 ID and access tokens;   sso_RS256  Tessera, RS256 both;
-#   sso_RS256  node-oidc-provider, its default RS256 ID token and opaque access token.
+#   sso_RS256  node-oidc-provider, its default RS256 ID token and opaque access token;
+#   full_sign_in  Tessera: a new browser each time, login page, password, code, token
+#              (sign_in.py, SIGN_IN_CONCURRENCY threads), beside the raw argon2id verification
+#              rate of the same hash on the server core (examples/argon2_rate).
 # Also the raw signing rate on the server core (examples/sign_rate), for "the rate two RS256
 # signatures allow", and the SQLite commits one flow makes (writes_per_flow.py). Results: bench/results/sso-<UTC time>/{results.tsv,summary.md}.
 set -euo pipefail
@@ -24,6 +27,7 @@ CONNS=${CONNS:-32}
 SESSIONS=${SESSIONS:-64}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
+SIGN_IN_CONCURRENCY=${SIGN_IN_CONCURRENCY:-4}
 NODE_COMPARE=${NODE_COMPARE:-1}
 BUILD=${BUILD:-1}
 BIN=${BIN:-$ROOT/target/release/tessera}
@@ -79,19 +83,13 @@ print(urllib.parse.urlencode({"response_type": "code", "client_id": sys.argv[1],
       echo "bench: wrk printed no result for $server $scenario" >&2
       continue
     fi
-    python3 - "$server" "$scenario" "$run" "$line" >>"$RESULTS" <<'PY'
-import sys
-server, scenario, run, line = sys.argv[1:5]
-kv = dict(p.split("=") for p in line.split()[1:])
-print("\t".join([server, scenario, run, kv["rps"], kv["p50_ms"], kv["p99_ms"], kv["requests"], kv["errors"]]))
-PY
-    echo "  $server $scenario run $run: $line"
+    record "$server" "$scenario" "$run" "$line"
   done
 }
 
 if [[ "$BUILD" == 1 ]]; then
   echo "== building (release)"
-  cargo build --release --quiet --bin tessera --example sign_rate
+  cargo build --release --quiet --bin tessera --example sign_rate --example argon2_rate
 fi
 
 {
@@ -109,6 +107,37 @@ if [[ -x "$ROOT/target/release/examples/sign_rate" ]]; then
       while read -r alg rate; do printf '%s\t%s\t%s\n' "$alg" "$run" "$rate"; done | tee -a "$OUT/sign_rate.tsv"
   done
 fi
+
+# record SERVER SCENARIO RUN RESULT_LINE: one line in results.tsv.
+record() {
+  python3 - "$@" >>"$RESULTS" <<'PY'
+import sys
+server, scenario, run, line = sys.argv[1:5]
+kv = dict(p.split("=") for p in line.split()[1:])
+print("\t".join([server, scenario, run, kv["rps"], kv["p50_ms"], kv["p99_ms"], kv["requests"], kv["errors"]]))
+PY
+  echo "  $1 $2 run $3: $4"
+}
+
+# full_sign_in: RUNS runs of sign_in.py against the running Tessera, each beside a raw argon2id
+# rate of the person's own stored hash on the server core.
+full_sign_in() {
+  # shellcheck disable=SC2053 # ONLY is a pattern on purpose
+  [[ full_sign_in == $ONLY ]] || return 0
+  local phc run line secs=${DURATION%s}
+  phc=$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT password_hash FROM users WHERE username = ?", ("bench",)).fetchone()[0])' \
+    "$WORK/tessera.db")
+  for run in $(seq 1 "$RUNS"); do
+    line=$(taskset -c "$LOAD_CPU" python3 "$BENCH/sign_in.py" "$TURL/authorize" "$TURL/token" "$RP_ID" \
+      "$RP_SECRET" "$REDIRECT" bench "$PASSWORD" "$secs" "$SIGN_IN_CONCURRENCY")
+    record tessera full_sign_in "$run" "$line"
+    if [[ -x "$ROOT/target/release/examples/argon2_rate" ]]; then
+      taskset -c "$SERVER_CPU" "$ROOT/target/release/examples/argon2_rate" 3 "$phc" |
+        while read -r alg rate; do printf '%s\t%s\t%s\n' "$alg" "$run" "$rate"; done | tee -a "$OUT/sign_rate.tsv"
+    fi
+  done
+}
 
 # --- Tessera ---------------------------------------------------------------------------------
 PORT=$(free_port)
@@ -137,6 +166,7 @@ for alg in ES256 RS256; do
       "$WORK/tessera_cookies_$alg.txt" 50 | tee "$OUT/writes_per_flow.txt"
   fi
   sso tessera "sso_$alg" "$TURL" /authorize "$RP_ID" "$RP_SECRET" "$WORK/tessera_cookies_$alg.txt"
+  [[ $alg == ES256 ]] && full_sign_in
   stop_server
 done
 

@@ -36,7 +36,7 @@ for (server, scenario), runs in by.items():
           f"{med((server, scenario), 'p50_ms'):.2f} | {med((server, scenario), 'p99_ms'):.2f} | "
           f"{len(runs)} | {errors} |")
 print()
-print("| raw signing (the server's signers: josekit/OpenSSL for RS256, aws-lc-rs for ES256 and EdDSA), one core | signs/s (median) |")
+print("| raw signing (the server's signers: josekit/OpenSSL for RS256, aws-lc-rs for ES256 and EdDSA) and argon2id verification, one core | per second (median) |")
 print("|---|---:|")
 for alg, rate in sign.items():
     print(f"| {alg} | {rate:,.0f} |")
@@ -62,6 +62,9 @@ if t_rs and n_rs:
 if t_rs and "RS256" in sign:
     print(f"| SSO flow: tessera RS256 / what two RS256 signatures allow ({sign['RS256'] / 2:,.0f}/s) | "
           f"{100 * t_rs / (sign['RS256'] / 2):.0f} % |")
+full = med(("tessera", "full_sign_in"), "rps")
+if full and "argon2id" in sign:
+    print(f"| full sign-in / raw argon2id verification ({sign['argon2id']:,.1f}/s) | {100 * full / sign['argon2id']:.0f} % |")
 floor = med(("floor", "jwks"), "rps")
 if floor:
     print()
