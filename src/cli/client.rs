@@ -8,8 +8,8 @@ use super::{print_json, report_assignment, report_removal};
 use crate::config::Config;
 use crate::crypto::{random_id, random_token, sha256_hex};
 use crate::domain::{
-    Alg, AuthMethod, ClientAbout, ClientRegistration, DEFAULT_SCOPE, GrantType, RedirectUri,
-    RegisteredBy, RegistrationError, checked_origins,
+    Alg, AuthMethod, ClientAbout, ClientRegistration, DEFAULT_SCOPE, GrantType, RegisteredBy,
+    RegistrationError, checked_origins,
 };
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
@@ -17,7 +17,7 @@ use crate::store::{ClientRow, NewClient, Store, StoreError};
 #[derive(Debug, Subcommand)]
 pub enum ClientCommand {
     /// Register a client. With --json prints exactly {"client_id": …, "client_secret": …}.
-    Create(CreateArgs),
+    Create(Box<CreateArgs>),
     /// List clients (never their secrets).
     List {
         #[arg(long)]
@@ -236,7 +236,7 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
     match cmd {
         ClientCommand::Create(args) => {
             let json = args.json;
-            let (client, secret) = validate(args, config)?;
+            let (client, secret) = validate(*args, config)?;
             match store.create_client(&client).await {
                 Err(StoreError::Conflict(_)) => {
                     anyhow::bail!("client id collision; run the command again")
@@ -371,28 +371,13 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
         })
         .map_err(|e| anyhow::anyhow!(flag_message(e)))?;
     let secret = valid.auth_method.uses_secret().then(|| random_token(32));
-    let uris = |list: &[RedirectUri]| list.iter().map(|u| u.to_string()).collect();
-    let client = NewClient {
-        client_id: random_id(),
-        name: valid.name,
-        secret_hash: secret.as_deref().map(sha256_hex),
-        auth_method: valid.auth_method,
-        redirect_uris: uris(&valid.redirect_uris),
-        post_logout_redirect_uris: uris(&valid.post_logout_redirect_uris),
-        grant_types: valid.grant_types,
-        scopes: valid.scope.to_string(),
-        jwks_uri: valid.jwks_uri,
-        jwks: valid.jwks,
-        id_token_alg: valid.id_token_alg,
-        first_party: valid.first_party,
-        backchannel_logout_uri: valid.backchannel_logout_uri.map(|u| u.to_string()),
-        allowed_origins: valid
-            .allowed_origins
-            .map(|list| list.iter().map(|o| o.to_string()).collect()),
-        registered_by: RegisteredBy::Operator,
-        registration_token_hash: None,
-        about: valid.about,
-    };
+    let client = NewClient::from_registration(
+        random_id(),
+        valid,
+        secret.as_deref().map(sha256_hex),
+        RegisteredBy::Operator,
+        None,
+    );
     Ok((client, secret))
 }
 

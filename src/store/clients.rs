@@ -5,7 +5,10 @@ use sqlx::any::AnyRow;
 
 use super::columns::{self, json_list, json_text, optional_json_list};
 use super::{Store, StoreResult, conflict_as};
-use crate::domain::{Alg, AuthMethod, ClientAbout, ClientKind, GrantType, Origin, RegisteredBy};
+use crate::domain::{
+    Alg, AuthMethod, ClientAbout, ClientKind, GrantType, Origin, RedirectUri, RegisteredBy,
+    ValidRegistration,
+};
 
 /// A client as stored; list columns are decoded from JSON.
 #[derive(Debug, Clone)]
@@ -56,6 +59,41 @@ pub struct NewClient {
     /// SHA-256 of the registration access token of a dynamic client.
     pub registration_token_hash: Option<String>,
     pub about: ClientAbout,
+}
+
+impl NewClient {
+    /// The row for a registration that followed the rules, under `client_id`, with the hash of
+    /// its secret (if it uses one) and of its registration access token (if dynamic).
+    pub fn from_registration(
+        client_id: String,
+        valid: ValidRegistration,
+        secret_hash: Option<String>,
+        registered_by: RegisteredBy,
+        registration_token_hash: Option<String>,
+    ) -> Self {
+        let uris = |list: &[RedirectUri]| list.iter().map(|u| u.to_string()).collect();
+        Self {
+            client_id,
+            name: valid.name,
+            secret_hash,
+            auth_method: valid.auth_method,
+            redirect_uris: uris(&valid.redirect_uris),
+            post_logout_redirect_uris: uris(&valid.post_logout_redirect_uris),
+            grant_types: valid.grant_types,
+            scopes: valid.scope.to_string(),
+            jwks_uri: valid.jwks_uri,
+            jwks: valid.jwks,
+            id_token_alg: valid.id_token_alg,
+            first_party: valid.first_party,
+            backchannel_logout_uri: valid.backchannel_logout_uri.map(|u| u.to_string()),
+            allowed_origins: valid
+                .allowed_origins
+                .map(|list| list.iter().map(|o| o.to_string()).collect()),
+            registered_by,
+            registration_token_hash,
+            about: valid.about,
+        }
+    }
 }
 
 /// Where a browser calls with a client's credentials or tokens: the rules of

@@ -34,6 +34,7 @@ mod purge;
 mod rate_limit;
 mod rbac;
 mod refresh;
+mod registration;
 mod resilience;
 mod resource_server;
 mod revoke;
