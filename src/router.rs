@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
             paths::CONSENT,
             get(pages::consent::show).post(pages::consent::submit),
         )
+        .route(paths::NOT_YOU, get(logout::not_you::not_you))
         .route(
             paths::FORGOT_PASSWORD,
             get(account::email::forgot_show).post(account::email::forgot_submit),

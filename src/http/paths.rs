@@ -19,6 +19,8 @@ pub const REGISTER_CLIENT: &str = "/register/{client_id}";
 pub const END_SESSION: &str = "/logout";
 pub const LOGIN: &str = "/login";
 pub const CONSENT: &str = "/consent";
+/// "Not you?" on the consent page: sign out and sign in again to the same request.
+pub const NOT_YOU: &str = "/not-you";
 /// The person's own account page and its forms.
 pub const ACCOUNT: &str = "/account";
 pub const ACCOUNT_PASSWORD: &str = "/account/password";

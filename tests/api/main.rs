@@ -15,6 +15,7 @@ mod client_cache;
 mod client_ip;
 mod code_grant;
 mod config;
+mod consent_page;
 mod cors;
 mod discovery;
 mod email;
