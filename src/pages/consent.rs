@@ -201,3 +201,27 @@ async fn signed_in(state: &AppState, session: &BrowserSession) -> Result<Session
         .await?
         .ok_or_else(nothing_waiting)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shown_logo;
+
+    #[test]
+    fn only_an_https_logo_the_csp_can_name_exactly_is_shown() {
+        let ok = "https://cdn.example.com/img/logo.png";
+        assert_eq!(shown_logo(ok).as_deref(), Some(ok));
+        for refused in [
+            "http://cdn.example.com/logo.png",
+            "http://127.0.0.1/logo.png",
+            "https://cdn.example.com/logo.png?size=64",
+            "https://cdn.example.com/logo.png#x",
+            "https://cdn.example.com/a;b.png",
+            "https://cdn.example.com/a,b.png",
+            "https://cdn.example.com/",
+            "data:image/png;base64,AAAA",
+            "not a url",
+        ] {
+            assert_eq!(shown_logo(refused), None, "{refused}");
+        }
+    }
+}

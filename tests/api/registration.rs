@@ -596,3 +596,40 @@ async fn operator_clients_cannot_be_managed_over_http_and_the_cli_manages_dynami
         .await;
     assert_eq!(client_count(&app).await, 1);
 }
+
+#[tokio::test]
+async fn a_client_deleted_over_rfc_7592_is_refused_by_every_instance() {
+    let app = app_in("open", "").await;
+    let peer = crate::common::cluster::spawn_peer(&app, "[registration]\nmode = \"open\"\n").await;
+    let a = register(
+        &app,
+        None,
+        &json!({"grant_types": ["client_credentials"], "response_types": [], "scope": "openid"}),
+    )
+    .await;
+    let id = a.body["client_id"].as_str().unwrap();
+    let secret = a.body["client_secret"].as_str().unwrap();
+    let token_at_peer = || async {
+        peer.http
+            .post(peer.url("/token"))
+            .basic_auth(id, Some(secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    // The peer has the client in its cache.
+    assert_eq!(token_at_peer().await, 200);
+    let del = send(
+        reqwest::Client::new()
+            .delete(a.body["registration_client_uri"].as_str().unwrap())
+            .bearer_auth(a.body["registration_access_token"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(del.status, 204);
+    // Its next read of the change counter (every `cache.refresh_interval`) drops it.
+    peer.catch_up().await;
+    assert_eq!(token_at_peer().await, 401);
+}
