@@ -152,6 +152,17 @@ pub enum AuditEvent<'a> {
         error: &'a str,
         attempts: usize,
     },
+    /// A client registered itself at `/register` (RFC 7591); `by` says how it was allowed:
+    /// `initial_access_token`, `access_token` (`clients:write`) or `open`.
+    ClientRegistered {
+        client_id: &'a str,
+        by: &'a str,
+        ip: IpAddr,
+    },
+    /// A registered client replaced its metadata with its registration access token (RFC 7592).
+    ClientRegistrationUpdated { client_id: &'a str },
+    /// A registered client deleted itself with its registration access token (RFC 7592).
+    ClientRegistrationDeleted { client_id: &'a str },
 }
 
 /// The grant a token was issued by, with the fields only that grant has.
@@ -318,6 +329,9 @@ impl AuditEvent<'_> {
             Self::EmailVerified { .. } => "email_verified",
             Self::EmailSent { .. } => "email_sent",
             Self::EmailFailed { .. } => "email_failed",
+            Self::ClientRegistered { .. } => "client_registered",
+            Self::ClientRegistrationUpdated { .. } => "client_registration_updated",
+            Self::ClientRegistrationDeleted { .. } => "client_registration_deleted",
         }
     }
 
@@ -527,6 +541,13 @@ impl AuditEvent<'_> {
             } => {
                 warn!(target: TARGET, event, purpose, sub = %sub, error, attempts,
                     "the message could not be delivered");
+            }
+            Self::ClientRegistered { client_id, by, ip } => {
+                info!(target: TARGET, event, client_id = %client_id, by, ip = %ip);
+            }
+            Self::ClientRegistrationUpdated { client_id }
+            | Self::ClientRegistrationDeleted { client_id } => {
+                info!(target: TARGET, event, client_id = %client_id);
             }
         }
     }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::store::StoreError;
 
 /// An OAuth 2.0 error code (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1; RFC 7009 §2.2.1;
-/// OIDC Core §3.1.2.6).
+/// OIDC Core §3.1.2.6; RFC 7591 §3.2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -33,6 +33,8 @@ pub enum ErrorCode {
     RequestUriNotSupported,
     InvalidRequestObject,
     SlowDown,
+    InvalidRedirectUri,
+    InvalidClientMetadata,
 }
 
 impl ErrorCode {
@@ -59,6 +61,8 @@ impl ErrorCode {
             ErrorCode::RequestUriNotSupported => "request_uri_not_supported",
             ErrorCode::InvalidRequestObject => "invalid_request_object",
             ErrorCode::SlowDown => "slow_down",
+            ErrorCode::InvalidRedirectUri => "invalid_redirect_uri",
+            ErrorCode::InvalidClientMetadata => "invalid_client_metadata",
         }
     }
 }

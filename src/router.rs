@@ -5,11 +5,13 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
+use crate::config::RegistrationMode;
+
 use crate::account;
 use crate::http::{cors, paths};
 use crate::logout;
 use crate::oauth::cors::{PerClient, per_client};
-use crate::oauth::{authorize, discovery, introspect, jwks, revoke, token, userinfo};
+use crate::oauth::{authorize, discovery, introspect, jwks, registration, revoke, token, userinfo};
 use crate::ops::{health, metrics};
 use crate::pages;
 use crate::state::AppState;
@@ -28,6 +30,7 @@ pub fn router(state: AppState) -> Router {
             paths::CONSENT,
             get(pages::consent::show).post(pages::consent::submit),
         )
+        .route(paths::NOT_YOU, get(logout::not_you::not_you))
         .route(
             paths::FORGOT_PASSWORD,
             get(account::email::forgot_show).post(account::email::forgot_submit),
@@ -86,8 +89,22 @@ pub fn router(state: AppState) -> Router {
     let bearer = Router::new()
         .route(paths::USERINFO, get(userinfo::get).post(userinfo::post))
         .layer(rule("GET, POST", CorsUse::BearerToken));
+    // Dynamic client registration exists only when the operator turned it on (404 otherwise).
+    let registration = if state.config.registration.mode == RegistrationMode::Off {
+        Router::new()
+    } else {
+        Router::new()
+            .route(paths::REGISTER, post(registration::register))
+            .route(
+                paths::REGISTER_CLIENT,
+                get(registration::get)
+                    .put(registration::put)
+                    .delete(registration::delete),
+            )
+    };
     main.merge(browser)
         .merge(public_metadata)
+        .merge(registration)
         .merge(client_authenticated)
         .merge(bearer)
         .route(paths::HEALTHZ, get(health::healthz))

@@ -85,7 +85,10 @@ impl AppState {
             clock.clone(),
         );
         let metrics = Metrics::new(keys.clone());
-        let rate_limits = RateLimits::new(&config.rate_limit, clock.clone());
+        let rate_limits = RateLimits::new(&config.rate_limit, clock.clone()).with_registrations(
+            config.registration.open_registrations_per_ip_per_hour,
+            clock.clone(),
+        );
         let client_jwks = ClientJwks::new(clock.clone());
         let session_activity = SessionActivity::new(config.session.idle_timeout);
         Self(Arc::new(Parts {

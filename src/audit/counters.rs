@@ -150,7 +150,10 @@ impl Counters {
             | AuditEvent::PasswordReset { .. }
             | AuditEvent::EmailVerified { .. }
             | AuditEvent::EmailSent { .. }
-            | AuditEvent::EmailFailed { .. } => {}
+            | AuditEvent::EmailFailed { .. }
+            | AuditEvent::ClientRegistered { .. }
+            | AuditEvent::ClientRegistrationUpdated { .. }
+            | AuditEvent::ClientRegistrationDeleted { .. } => {}
         }
     }
 }

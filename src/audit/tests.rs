@@ -112,8 +112,15 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             error: "no answer within 10s",
             attempts: 4,
         },
+        ClientRegistered {
+            client_id,
+            by: "open",
+            ip: IP,
+        },
+        ClientRegistrationUpdated { client_id },
+        ClientRegistrationDeleted { client_id },
     ];
-    let mut seen = [false; 28];
+    let mut seen = [false; 31];
     for event in &all {
         seen[match event {
             LoginSucceeded { .. } => 0,
@@ -144,6 +151,9 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             EmailFailed { .. } => 25,
             EmailChanged { .. } => 26,
             KeyRevoked { .. } => 27,
+            ClientRegistered { .. } => 28,
+            ClientRegistrationUpdated { .. } => 29,
+            ClientRegistrationDeleted { .. } => 30,
         }] = true;
     }
     assert!(seen.iter().all(|s| *s), "an event has no example");

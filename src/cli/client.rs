@@ -8,8 +8,8 @@ use super::{print_json, report_assignment, report_removal};
 use crate::config::Config;
 use crate::crypto::{random_id, random_token, sha256_hex};
 use crate::domain::{
-    Alg, AuthMethod, ClientRegistration, DEFAULT_SCOPE, GrantType, RedirectUri, RegistrationError,
-    checked_origins,
+    Alg, AuthMethod, ClientAbout, ClientRegistration, DEFAULT_SCOPE, GrantType, RegisteredBy,
+    RegistrationError, checked_origins,
 };
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
@@ -17,7 +17,7 @@ use crate::store::{ClientRow, NewClient, Store, StoreError};
 #[derive(Debug, Subcommand)]
 pub enum ClientCommand {
     /// Register a client. With --json prints exactly {"client_id": …, "client_secret": …}.
-    Create(CreateArgs),
+    Create(Box<CreateArgs>),
     /// List clients (never their secrets).
     List {
         #[arg(long)]
@@ -128,6 +128,18 @@ pub struct CreateArgs {
     /// /userinfo only).
     #[arg(long = "allowed-origin")]
     allowed_origins: Vec<String>,
+    /// The client's home page (https); the consent page links its host.
+    #[arg(long)]
+    client_uri: Option<String>,
+    /// The client's logo (https), shown on the consent page.
+    #[arg(long)]
+    logo_uri: Option<String>,
+    /// The client's privacy policy (https), linked from the consent page.
+    #[arg(long)]
+    policy_uri: Option<String>,
+    /// The client's terms of service (https), linked from the consent page.
+    #[arg(long)]
+    tos_uri: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -181,6 +193,15 @@ struct ClientOut<'a> {
     /// `null`: the origins of the redirect URIs.
     allowed_origins: Option<&'a [String]>,
     created_at: i64,
+    /// `operator` or `dynamic` (RFC 7591).
+    registered_by: RegisteredBy,
+    client_uri: Option<&'a str>,
+    logo_uri: Option<&'a str>,
+    policy_uri: Option<&'a str>,
+    tos_uri: Option<&'a str>,
+    contacts: &'a [String],
+    software_id: Option<&'a str>,
+    software_version: Option<&'a str>,
 }
 
 impl<'a> From<&'a ClientRow> for ClientOut<'a> {
@@ -199,6 +220,14 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
             backchannel_logout_uri: c.backchannel_logout_uri.as_deref(),
             allowed_origins: c.allowed_origins.as_deref(),
             created_at: c.created_at,
+            registered_by: c.registered_by,
+            client_uri: c.about.client_uri.as_deref(),
+            logo_uri: c.about.logo_uri.as_deref(),
+            policy_uri: c.about.policy_uri.as_deref(),
+            tos_uri: c.about.tos_uri.as_deref(),
+            contacts: &c.about.contacts,
+            software_id: c.about.software_id.as_deref(),
+            software_version: c.about.software_version.as_deref(),
         }
     }
 }
@@ -207,7 +236,7 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
     match cmd {
         ClientCommand::Create(args) => {
             let json = args.json;
-            let (client, secret) = validate(args, config)?;
+            let (client, secret) = validate(*args, config)?;
             match store.create_client(&client).await {
                 Err(StoreError::Conflict(_)) => {
                     anyhow::bail!("client id collision; run the command again")
@@ -235,9 +264,10 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
             }
             for c in &clients {
                 println!(
-                    "{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}",
                     c.client_id,
                     c.name,
+                    c.registered_by,
                     c.auth_method,
                     c.grant_types
                         .iter()
@@ -326,6 +356,14 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
         first_party: args.first_party,
         allowed_origins: (!args.allowed_origins.is_empty()).then_some(args.allowed_origins),
         allow_insecure_redirect: args.allow_insecure_redirect,
+        response_types: None,
+        about: ClientAbout {
+            client_uri: args.client_uri,
+            logo_uri: args.logo_uri,
+            policy_uri: args.policy_uri,
+            tos_uri: args.tos_uri,
+            ..ClientAbout::default()
+        },
     };
     let valid = registration
         .validate(&config.keys.algorithms, |path| {
@@ -333,25 +371,13 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
         })
         .map_err(|e| anyhow::anyhow!(flag_message(e)))?;
     let secret = valid.auth_method.uses_secret().then(|| random_token(32));
-    let uris = |list: &[RedirectUri]| list.iter().map(|u| u.to_string()).collect();
-    let client = NewClient {
-        client_id: random_id(),
-        name: valid.name,
-        secret_hash: secret.as_deref().map(sha256_hex),
-        auth_method: valid.auth_method,
-        redirect_uris: uris(&valid.redirect_uris),
-        post_logout_redirect_uris: uris(&valid.post_logout_redirect_uris),
-        grant_types: valid.grant_types,
-        scopes: valid.scope.to_string(),
-        jwks_uri: valid.jwks_uri,
-        jwks: valid.jwks,
-        id_token_alg: valid.id_token_alg,
-        first_party: valid.first_party,
-        backchannel_logout_uri: valid.backchannel_logout_uri.map(|u| u.to_string()),
-        allowed_origins: valid
-            .allowed_origins
-            .map(|list| list.iter().map(|o| o.to_string()).collect()),
-    };
+    let client = NewClient::from_registration(
+        random_id(),
+        valid,
+        secret.as_deref().map(sha256_hex),
+        RegisteredBy::Operator,
+        None,
+    );
     Ok((client, secret))
 }
 
@@ -413,30 +439,22 @@ fn flag_message(e: RegistrationError) -> String {
         ),
         E::BackchannelLogoutUri(e) => format!("--backchannel-logout-uri: {e}"),
         E::AllowedOrigin(e) => format!("--allowed-origin: {e}"),
+        E::AboutUri { field, reason } => format!("--{}: {reason}", field.replace('_', "-")),
         E::PublicClientCredentials
+        | E::ResponseTypes(_)
+        | E::AboutText { .. }
         | E::RedirectUri(_)
         | E::PostLogoutRedirectUri(_)
         | E::Jwks(_) => e.to_string(),
     }
 }
 
-/// Reads and checks a JWK Set file: JSON with a `keys` array of public keys.
+/// Reads and checks a JWK Set file (see [`crate::keys::check_client_jwk_set`]).
 fn read_jwks_file(path: &std::path::Path) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("--jwks-file {}: {e}", path.display()))?;
-    let set = josekit::jwk::JwkSet::from_bytes(text.as_bytes())
-        .map_err(|e| anyhow::anyhow!("--jwks-file {}: not a JWK Set ({e})", path.display()))?;
-    if set.keys().is_empty() {
-        anyhow::bail!("--jwks-file {}: the JWK Set has no keys", path.display());
-    }
-    for k in set.keys() {
-        if k.parameter("d").is_some() || k.parameter("k").is_some() {
-            anyhow::bail!(
-                "--jwks-file {}: holds private or symmetric key material; register public keys only",
-                path.display()
-            );
-        }
-    }
+    crate::keys::check_client_jwk_set(&text)
+        .map_err(|e| anyhow::anyhow!("--jwks-file {}: {e}", path.display()))?;
     Ok(text)
 }
 

@@ -3,6 +3,7 @@
 
 mod client;
 mod keys;
+mod registration;
 mod role;
 mod user;
 
@@ -52,6 +53,9 @@ pub enum Command {
     /// Manage roles and their permissions.
     #[command(subcommand)]
     Role(role::RoleCommand),
+    /// Dynamic client registration (RFC 7591): initial access tokens.
+    #[command(subcommand)]
+    Registration(registration::RegistrationCommand),
 }
 
 /// Runs a parsed command line; the process exit code says whether it worked.
@@ -121,6 +125,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Client(cmd) => client::run(cmd, &store, &config).await,
         Command::Role(cmd) => role::run(cmd, &store).await,
         Command::Keys(cmd) => keys::run(cmd, &store, &config).await,
+        Command::Registration(cmd) => registration::run(cmd, &store).await,
     };
     store.close().await;
     result

@@ -24,8 +24,8 @@ use crate::domain::Issuer;
 pub use schema::Secret;
 pub use schema::{
     AuthorizationConfig, CacheConfig, DatabaseConfig, EmailConfig, KeysConfig, LogFormat,
-    MetricsConfig, PasswordConfig, RateLimitConfig, ServerConfig, SessionConfig, ThrottleConfig,
-    TokensConfig,
+    MetricsConfig, PasswordConfig, RateLimitConfig, RegistrationConfig, RegistrationMode,
+    ServerConfig, SessionConfig, ThrottleConfig, TokensConfig,
 };
 pub use trusted_proxies::TrustedProxies;
 
@@ -57,6 +57,8 @@ pub struct Config {
     pub password: PasswordConfig,
     #[serde(default)]
     pub email: EmailConfig,
+    #[serde(default)]
+    pub registration: RegistrationConfig,
 }
 
 /// A configuration that could not be loaded; the message names the file or variable and the key.

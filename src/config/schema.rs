@@ -434,6 +434,44 @@ impl Default for EmailConfig {
     }
 }
 
+/// `[registration]`: dynamic client registration (RFC 7591) at `POST /register`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RegistrationConfig {
+    /// Who may register a client: nobody (`off`: 404, not advertised), holders of an initial
+    /// access token or of an access token with `clients:write` (`token`), or anyone (`open`).
+    pub mode: RegistrationMode,
+    /// The scopes a dynamically registered client may ask for (space-separated); also the
+    /// scope of a registration that names none.
+    pub allowed_scopes: String,
+    /// In `open` mode, registrations one client IP may make per hour (all at once, then one
+    /// every hour / N); 0 turns the limit off.
+    pub open_registrations_per_ip_per_hour: u32,
+}
+
+impl Default for RegistrationConfig {
+    fn default() -> Self {
+        Self {
+            mode: RegistrationMode::Off,
+            allowed_scopes: crate::domain::DEFAULT_SCOPE.to_string(),
+            open_registrations_per_ip_per_hour: 10,
+        }
+    }
+}
+
+/// `registration.mode`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RegistrationMode {
+    /// No dynamic registration.
+    #[default]
+    Off,
+    /// A Bearer initial access token, or an access token carrying `clients:write`.
+    Token,
+    /// Anyone, rate-limited per IP.
+    Open,
+}
+
 /// A configuration value that must never be printed (a password, a URL holding one): its
 /// `Debug` is `****`.
 #[derive(Clone, Deserialize, PartialEq, Eq)]

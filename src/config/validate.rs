@@ -112,6 +112,8 @@ impl Config {
         }
         validate_password(&self.password)?;
         validate_email(&self.email)?;
+        crate::domain::Scope::parse(&self.registration.allowed_scopes)
+            .map_err(|e| ("registration.allowed_scopes", e))?;
         Ok(())
     }
 }

@@ -43,7 +43,36 @@ pub struct ClientRegistration<S> {
     pub allowed_origins: Option<Vec<String>>,
     /// Allow http redirect URIs on non-loopback hosts (development only).
     pub allow_insecure_redirect: bool,
+    /// RFC 7591 §2 `response_types`; `None`: what the grant types imply.
+    pub response_types: Option<Vec<String>>,
+    /// What people are shown about the client, and who to contact about it.
+    pub about: ClientAbout,
 }
+
+/// RFC 7591 §2 metadata about the client rather than its protocol: shown to people on the
+/// consent page, or kept for the operator.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientAbout {
+    /// The client's home page; the consent page links its host.
+    pub client_uri: Option<String>,
+    /// The client's logo; the consent page shows it when it is https.
+    pub logo_uri: Option<String>,
+    /// How the client uses people's data.
+    pub policy_uri: Option<String>,
+    /// The client's terms of service.
+    pub tos_uri: Option<String>,
+    /// People responsible for the client (usually email addresses).
+    pub contacts: Vec<String>,
+    /// The client software's identifier, the same across its instances.
+    pub software_id: Option<String>,
+    pub software_version: Option<String>,
+}
+
+/// The most contacts a registration may list.
+pub const MAX_CONTACTS: usize = 10;
+
+/// The longest contact, software id or software version accepted.
+const MAX_FIELD_CHARS: usize = 255;
 
 /// A registration that follows every rule, ready to be stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,12 +91,26 @@ pub struct ValidRegistration {
     pub first_party: bool,
     /// Set explicitly; `None` keeps the default (the redirect URIs' origins).
     pub allowed_origins: Option<Vec<Origin>>,
+    /// The [`ClientAbout`] URIs checked (https, or http on loopback) and the rest trimmed.
+    pub about: ClientAbout,
 }
+
+/// [`ClientAbout`] once its rules hold (the same shape: only what it may contain changed).
+pub type ValidAbout = ClientAbout;
 
 impl ValidRegistration {
     /// Public or confidential, as the auth method says.
     pub fn kind(&self) -> ClientKind {
         self.auth_method.kind()
+    }
+
+    /// RFC 7591 §2.1: the response types the grant types imply (Tessera answers only `code`).
+    pub fn response_types(&self) -> Vec<&'static str> {
+        if self.grant_types.contains(&GrantType::AuthorizationCode) {
+            vec!["code"]
+        } else {
+            vec![]
+        }
     }
 }
 
@@ -115,6 +158,17 @@ pub enum RegistrationError {
     /// An allowed origin breaks [`Origin::parse`]'s rules (its message).
     #[error("allowed_origins: {0}")]
     AllowedOrigin(String),
+    /// RFC 7591 §2.1: `code` goes with `authorization_code`, and Tessera answers nothing else.
+    #[error("response_types: {0}")]
+    ResponseTypes(String),
+    /// A URI shown to people (`client_uri`, `logo_uri`, `policy_uri`, `tos_uri`) is not an
+    /// absolute https URL (http only on loopback).
+    #[error("{field}: {reason}")]
+    AboutUri { field: &'static str, reason: String },
+    /// `contacts`, `software_id` or `software_version` is empty, too long or holds control
+    /// characters.
+    #[error("{field}: {reason}")]
+    AboutText { field: &'static str, reason: String },
 }
 
 /// `RS256, ES256`: the enabled algorithms as an error message lists them.
@@ -171,6 +225,8 @@ impl<S> ClientRegistration<S> {
             .map(|list| checked_origins(&list, allow_http))
             .transpose()
             .map_err(RegistrationError::AllowedOrigin)?;
+        check_response_types(self.response_types.as_deref(), &grant_types)?;
+        let about = self.about.checked()?;
         Ok(ValidRegistration {
             name,
             auth_method,
@@ -184,8 +240,112 @@ impl<S> ClientRegistration<S> {
             backchannel_logout_uri,
             first_party: self.first_party,
             allowed_origins,
+            about,
         })
     }
+}
+
+/// RFC 7591 §2.1: the response types asked for must be the ones the grant types imply, and
+/// Tessera's authorization endpoint answers only `code`.
+fn check_response_types(
+    asked: Option<&[String]>,
+    grant_types: &[GrantType],
+) -> Result<(), RegistrationError> {
+    let Some(asked) = asked else {
+        return Ok(());
+    };
+    if let Some(other) = asked.iter().find(|t| t.as_str() != "code") {
+        return Err(RegistrationError::ResponseTypes(format!(
+            "`{other}` is not supported; only `code` is"
+        )));
+    }
+    let code_grant = grant_types.contains(&GrantType::AuthorizationCode);
+    match (asked.is_empty(), code_grant) {
+        (true, true) => Err(RegistrationError::ResponseTypes(
+            "the authorization_code grant needs the response type `code`".into(),
+        )),
+        (false, false) => Err(RegistrationError::ResponseTypes(
+            "the response type `code` needs the authorization_code grant".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl ClientAbout {
+    /// Checks each field: URIs shown to people are absolute https URLs (http on loopback, for
+    /// development, as redirect URIs); the text fields are short, printable, at most
+    /// [`MAX_CONTACTS`] contacts.
+    fn checked(self) -> Result<ValidAbout, RegistrationError> {
+        let uri = |field: &'static str, value: Option<String>| {
+            value
+                .map(|v| {
+                    shown_uri(&v).map_err(|reason| RegistrationError::AboutUri { field, reason })
+                })
+                .transpose()
+        };
+        if self.contacts.len() > MAX_CONTACTS {
+            return Err(RegistrationError::AboutText {
+                field: "contacts",
+                reason: format!("at most {MAX_CONTACTS} contacts"),
+            });
+        }
+        let contacts = self
+            .contacts
+            .into_iter()
+            .map(|c| short_text("contacts", c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let text = |field, value: Option<String>| value.map(|v| short_text(field, v)).transpose();
+        Ok(ValidAbout {
+            client_uri: uri("client_uri", self.client_uri)?,
+            logo_uri: uri("logo_uri", self.logo_uri)?,
+            policy_uri: uri("policy_uri", self.policy_uri)?,
+            tos_uri: uri("tos_uri", self.tos_uri)?,
+            contacts,
+            software_id: text("software_id", self.software_id)?,
+            software_version: text("software_version", self.software_version)?,
+        })
+    }
+
+    /// The host of `client_uri`, as the consent page shows it.
+    pub fn client_host(&self) -> Option<String> {
+        let url = url::Url::parse(self.client_uri.as_deref()?).ok()?;
+        url.host_str().map(str::to_string)
+    }
+}
+
+/// A URI people are shown: absolute, https (http only on a loopback host), with a host and no
+/// credentials in it (`https://bank.example@evil.example/` reads as the bank).
+fn shown_uri(s: &str) -> Result<String, String> {
+    let url = url::Url::parse(s).map_err(|e| format!("`{s}` is not an absolute URL ({e})"))?;
+    if url.host_str().is_none() || !url.username().is_empty() || url.password().is_some() {
+        return Err(format!("`{s}` must name a host and carry no user name"));
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(s.to_string()),
+        "http" if loopback => Ok(s.to_string()),
+        _ => Err(format!("`{s}` must be https (http only on loopback)")),
+    }
+}
+
+/// A contact or software field: trimmed, 1 to 255 printable characters.
+fn short_text(field: &'static str, value: String) -> Result<String, RegistrationError> {
+    let value = value.trim().to_string();
+    if value.is_empty()
+        || value.chars().count() > MAX_FIELD_CHARS
+        || value.chars().any(char::is_control)
+    {
+        return Err(RegistrationError::AboutText {
+            field,
+            reason: format!("must be 1 to {MAX_FIELD_CHARS} printable characters"),
+        });
+    }
+    Ok(value)
 }
 
 /// Each origin checked, duplicates dropped, order kept.
@@ -293,6 +453,8 @@ mod tests {
             first_party: false,
             allowed_origins: None,
             allow_insecure_redirect: false,
+            response_types: None,
+            about: ClientAbout::default(),
         }
     }
 
@@ -449,6 +611,108 @@ mod tests {
             validate(with(&["https://app.example/cb"])),
             Err(RegistrationError::AllowedOrigin(m)) if m.contains("without a path")
         ));
+    }
+
+    #[test]
+    fn response_types_must_match_the_grants_and_be_code() {
+        let with = |types: &[&str], grants: Vec<GrantType>| ClientRegistration {
+            response_types: Some(types.iter().map(|s| s.to_string()).collect()),
+            grant_types: grants,
+            ..asked()
+        };
+        let code = validate(with(&["code"], vec![])).unwrap();
+        assert_eq!(code.response_types(), ["code"]);
+        assert!(matches!(
+            validate(with(&["token"], vec![])),
+            Err(RegistrationError::ResponseTypes(m)) if m.contains("`token`")
+        ));
+        assert!(matches!(
+            validate(with(&[], vec![])),
+            Err(RegistrationError::ResponseTypes(_))
+        ));
+        assert!(matches!(
+            validate(with(&["code"], vec![GrantType::ClientCredentials])),
+            Err(RegistrationError::ResponseTypes(_))
+        ));
+        let service = validate(with(&[], vec![GrantType::ClientCredentials])).unwrap();
+        assert!(service.response_types().is_empty());
+    }
+
+    #[test]
+    fn uris_shown_to_people_are_https_or_loopback_http() {
+        let with = |about: ClientAbout| validate(ClientRegistration { about, ..asked() });
+        let ok = with(ClientAbout {
+            client_uri: Some("https://app.example.com/about".into()),
+            logo_uri: Some("http://127.0.0.1:8080/logo.png".into()),
+            ..ClientAbout::default()
+        })
+        .unwrap();
+        assert_eq!(ok.about.client_host().as_deref(), Some("app.example.com"));
+        for (field, about) in [
+            (
+                "policy_uri",
+                ClientAbout {
+                    policy_uri: Some("http://app.example.com/policy".into()),
+                    ..ClientAbout::default()
+                },
+            ),
+            (
+                "tos_uri",
+                ClientAbout {
+                    tos_uri: Some("javascript:alert(1)".into()),
+                    ..ClientAbout::default()
+                },
+            ),
+            (
+                "client_uri",
+                ClientAbout {
+                    client_uri: Some("https://bank.example@evil.example/".into()),
+                    ..ClientAbout::default()
+                },
+            ),
+            (
+                "logo_uri",
+                ClientAbout {
+                    logo_uri: Some("/logo.png".into()),
+                    ..ClientAbout::default()
+                },
+            ),
+        ] {
+            let e = with(about).unwrap_err();
+            assert!(e.to_string().starts_with(field), "{field}: {e}");
+        }
+    }
+
+    #[test]
+    fn contacts_and_software_fields_are_short_printable_text() {
+        let with = |about: ClientAbout| validate(ClientRegistration { about, ..asked() });
+        let ok = with(ClientAbout {
+            contacts: vec![" ops@example.com ".into()],
+            software_id: Some("4NRB1-0XZABZI9E6-5SM3R".into()),
+            ..ClientAbout::default()
+        })
+        .unwrap();
+        assert_eq!(ok.about.contacts, ["ops@example.com"]);
+        let too_many = ClientAbout {
+            contacts: vec!["a@example.com".into(); MAX_CONTACTS + 1],
+            ..ClientAbout::default()
+        };
+        assert!(
+            with(too_many)
+                .unwrap_err()
+                .to_string()
+                .starts_with("contacts")
+        );
+        let control = ClientAbout {
+            software_version: Some("1.0\u{7}beta".into()),
+            ..ClientAbout::default()
+        };
+        assert!(
+            with(control)
+                .unwrap_err()
+                .to_string()
+                .starts_with("software_version")
+        );
     }
 
     #[test]

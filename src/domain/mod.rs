@@ -19,6 +19,7 @@ pub mod password;
 mod permission;
 mod prompt_value;
 mod redirect_uri;
+mod registered_by;
 mod response_mode;
 mod scope;
 mod username;
@@ -27,8 +28,8 @@ pub use alg::Alg;
 pub use auth_method::AuthMethod;
 pub use client_kind::ClientKind;
 pub use client_registration::{
-    ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, RegistrationError, ValidRegistration,
-    checked_origins,
+    ClientAbout, ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, RegistrationError,
+    ValidAbout, ValidRegistration, checked_origins,
 };
 pub use closed_set::UnknownName;
 pub use code_challenge_method::CodeChallengeMethod;
@@ -41,6 +42,7 @@ pub use origin::Origin;
 pub use permission::{Permission, parse_role_name};
 pub use prompt_value::PromptValue;
 pub use redirect_uri::RedirectUri;
+pub use registered_by::RegisteredBy;
 pub use response_mode::ResponseMode;
 pub use scope::Scope;
 pub use username::Username;

@@ -12,9 +12,15 @@ pub const TOKEN: &str = "/token";
 pub const USERINFO: &str = "/userinfo";
 pub const REVOKE: &str = "/revoke";
 pub const INTROSPECT: &str = "/introspect";
+/// Dynamic client registration (RFC 7591 §3), when `[registration] mode` is not `off`.
+pub const REGISTER: &str = "/register";
+/// A registered client's configuration endpoint (RFC 7592): `REGISTER/{client_id}`.
+pub const REGISTER_CLIENT: &str = "/register/{client_id}";
 pub const END_SESSION: &str = "/logout";
 pub const LOGIN: &str = "/login";
 pub const CONSENT: &str = "/consent";
+/// "Not you?" on the consent page: sign out and sign in again to the same request.
+pub const NOT_YOU: &str = "/not-you";
 /// The person's own account page and its forms.
 pub const ACCOUNT: &str = "/account";
 pub const ACCOUNT_PASSWORD: &str = "/account/password";

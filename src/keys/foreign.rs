@@ -22,6 +22,26 @@ struct Header {
     typ: Option<String>,
 }
 
+/// Checks a JWK Set a client registers (`private_key_jwt`): a JWK Set document with at least
+/// one key and only public keys (a private or symmetric key sent to the server is a leak).
+pub fn check_client_jwk_set(jwks_json: &str) -> Result<(), String> {
+    let set =
+        JwkSet::from_bytes(jwks_json.as_bytes()).map_err(|e| format!("not a JWK Set ({e})"))?;
+    if set.keys().is_empty() {
+        return Err("the JWK Set has no keys".into());
+    }
+    if set
+        .keys()
+        .iter()
+        .any(|k| k.parameter("d").is_some() || k.parameter("k").is_some())
+    {
+        return Err(
+            "the JWK Set holds private or symmetric key material; register public keys only".into(),
+        );
+    }
+    Ok(())
+}
+
 /// Verifies `token` against `jwks_json` (a JWK Set document) with one of `allowed` algorithms.
 /// `UnknownKey` when no key in the set fits (the caller may re-fetch the set once).
 pub fn verify_with_jwk_set(

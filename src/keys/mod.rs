@@ -12,7 +12,7 @@ mod kek;
 mod revoke;
 mod signer;
 
-pub use foreign::verify_with_jwk_set;
+pub use foreign::{check_client_jwk_set, verify_with_jwk_set};
 pub use kek::{KEK_FILE, Kek, KekError};
 pub use revoke::Revocation;
 

@@ -81,7 +81,7 @@ async fn handle(
         let csrf = session.csrf_token().await?;
         return Ok(page(Some(&csrf), &req));
     }
-    logout::end_session(state, session, &user, &req, ip).await?;
+    logout::end_session(state, session, &user, req.client_id.as_deref(), ip).await?;
     Ok(finish(&req))
 }
 

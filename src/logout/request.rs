@@ -139,11 +139,12 @@ async fn registered_redirect(
 /// Ends the person's session: optionally revokes the refresh tokens issued in it (config
 /// `session.revoke_refresh_tokens_on_logout`), deletes the session, records the event, and
 /// starts the Back-Channel Logout notifications (which the response does not wait for).
+/// `client_id` is the client the sign-out came through, if any.
 pub async fn end_session(
     state: &AppState,
     session: &BrowserSession,
     user: &SessionUser,
-    req: &LogoutRequest,
+    client_id: Option<&str>,
     ip: IpAddr,
 ) -> Result<(), PageError> {
     if state.config.session.revoke_refresh_tokens_on_logout {
@@ -168,7 +169,7 @@ pub async fn end_session(
     backchannel::notify_session_end(&state.backchannel, user);
     AuditEvent::Logout {
         sub: &user.user_id,
-        client_id: req.client_id.as_deref(),
+        client_id,
         ip,
     }
     .emit();

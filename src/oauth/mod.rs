@@ -7,6 +7,7 @@ pub mod cors;
 pub mod discovery;
 pub mod introspect;
 pub mod jwks;
+pub mod registration;
 pub mod revoke;
 pub mod token;
 pub mod userinfo;

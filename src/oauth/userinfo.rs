@@ -72,7 +72,7 @@ fn missing() -> OAuthError {
 }
 
 /// The token of an `Authorization: Bearer` header, if any.
-fn bearer(headers: &HeaderMap) -> Result<Option<String>, OAuthError> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<Option<String>, OAuthError> {
     let Some(value) = headers.get(AUTHORIZATION) else {
         return Ok(None);
     };

@@ -9,12 +9,14 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::audit::AuditEvent;
-use crate::domain::Scope;
+use crate::domain::{RegisteredBy, Scope};
 use crate::error::{ErrorCode, OAuthError, PageError};
+use crate::http::paths;
 use crate::oauth::authorize::{Pending, proceed};
-use crate::pages::render;
+use crate::pages::render_with_image;
 use crate::services::session::{BrowserSession, SessionUser};
 use crate::state::AppState;
+use crate::store::ClientRow;
 
 #[derive(Template)]
 #[template(path = "consent.html")]
@@ -23,6 +25,52 @@ struct ConsentPage<'a> {
     scopes: Vec<String>,
     csrf_token: &'a str,
     request_id: &'a str,
+    /// Who the application says it is (`client_uri`, `logo_uri`, `policy_uri`, `tos_uri`).
+    about: About,
+    /// Registered dynamically: nobody vouched for the name or the logo.
+    unverified: bool,
+    /// The username of whoever is signed in ("Signed in as alice").
+    username: &'a str,
+    /// Where "Not you?" leads: sign out, then sign in again to this request.
+    not_you: String,
+}
+
+/// What the page shows about the application, each only when registered and fit to show.
+#[derive(Debug, Default)]
+struct About {
+    /// `client_uri` and its host, the link's text.
+    home: Option<(String, String)>,
+    /// An https logo the CSP can name exactly (see [`shown_logo`]).
+    logo: Option<String>,
+    policy: Option<String>,
+    tos: Option<String>,
+}
+
+impl About {
+    fn of(client: &ClientRow) -> Self {
+        let about = &client.about;
+        Self {
+            home: about.client_uri.clone().zip(about.client_host()),
+            logo: about.logo_uri.as_deref().and_then(shown_logo),
+            policy: about.policy_uri.clone(),
+            tos: about.tos_uri.clone(),
+        }
+    }
+}
+
+/// The logo URL when the page may load it: https only (a person's browser must not fetch it
+/// in the clear), and spelled so the CSP can allow exactly it: a CSP source has no query, and
+/// `;`, `,`, quotes or spaces would end or break the directive.
+pub fn shown_logo(uri: &str) -> Option<String> {
+    let url = url::Url::parse(uri).ok()?;
+    if url.scheme() != "https" || url.query().is_some() || url.fragment().is_some() {
+        return None;
+    }
+    let text = url.as_str();
+    if text.contains([';', ',', '\'', '"', ' ']) || url.path().ends_with('/') {
+        return None;
+    }
+    Some(text.to_string())
 }
 
 /// What the consent form posts.
@@ -54,19 +102,34 @@ pub async fn show(
     session: BrowserSession,
 ) -> Result<Response, PageError> {
     let pending: Pending = session.pending().await?.ok_or_else(nothing_waiting)?;
-    signed_in(&state, &session).await?;
-    let client = state.store.client(&pending.client_id).await?;
-    let client_name = client.map(|c| c.name).unwrap_or_default();
+    let user = signed_in(&state, &session).await?;
+    let client = state
+        .store
+        .client(&pending.client_id)
+        .await?
+        .ok_or_else(nothing_waiting)?;
+    let username = state
+        .store
+        .user_by_id(&user.user_id)
+        .await?
+        .map(|u| u.username)
+        .unwrap_or_default();
     let scope = Scope::parse(&pending.scope).unwrap_or_default();
     let csrf_token = session.csrf_token().await?;
-    Ok(render(
+    let page = ConsentPage {
+        client_name: &client.name,
+        scopes: scope.iter().map(describe).collect(),
+        csrf_token: &csrf_token,
+        request_id: &pending.id,
+        about: About::of(&client),
+        unverified: client.registered_by == RegisteredBy::Dynamic,
+        username: &username,
+        not_you: not_you_link(&pending.id),
+    };
+    Ok(render_with_image(
         StatusCode::OK,
-        &ConsentPage {
-            client_name: &client_name,
-            scopes: scope.iter().map(describe).collect(),
-            csrf_token: &csrf_token,
-            request_id: &pending.id,
-        },
+        &page,
+        page.about.logo.as_deref(),
     ))
 }
 
@@ -117,6 +180,14 @@ pub async fn submit(
     }
 }
 
+/// The "Not you?" link for the pending request `request_id` (served by `logout::not_you`).
+fn not_you_link(request_id: &str) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("request", request_id)
+        .finish();
+    format!("{}?{query}", paths::NOT_YOU)
+}
+
 fn nothing_waiting() -> PageError {
     PageError::bad_request(
         "No request is waiting for your answer. Go back to the application and start again.",
@@ -129,4 +200,28 @@ async fn signed_in(state: &AppState, session: &BrowserSession) -> Result<Session
         .user(state.now(), state.config.session.absolute_timeout)
         .await?
         .ok_or_else(nothing_waiting)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_logo;
+
+    #[test]
+    fn only_an_https_logo_the_csp_can_name_exactly_is_shown() {
+        let ok = "https://cdn.example.com/img/logo.png";
+        assert_eq!(shown_logo(ok).as_deref(), Some(ok));
+        for refused in [
+            "http://cdn.example.com/logo.png",
+            "http://127.0.0.1/logo.png",
+            "https://cdn.example.com/logo.png?size=64",
+            "https://cdn.example.com/logo.png#x",
+            "https://cdn.example.com/a;b.png",
+            "https://cdn.example.com/a,b.png",
+            "https://cdn.example.com/",
+            "data:image/png;base64,AAAA",
+            "not a url",
+        ] {
+            assert_eq!(shown_logo(refused), None, "{refused}");
+        }
+    }
 }

@@ -42,6 +42,26 @@ pub fn html(status: StatusCode, body: String) -> Response {
     resp
 }
 
+/// As [`render`], with the CSP also allowing the one image `image` (an https URL
+/// [`consent::shown_logo`] accepted): a client's logo, and nothing else from its host.
+pub fn render_with_image<T: Template>(
+    status: StatusCode,
+    template: &T,
+    image: Option<&str>,
+) -> Response {
+    let mut resp = render(status, template);
+    if let Some(image) = image
+        && resp.status() == status
+    {
+        let csp = CSP.replace("img-src 'self'", &format!("img-src 'self' {image}"));
+        if let Ok(v) = HeaderValue::from_str(&csp) {
+            resp.headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    resp
+}
+
 /// Renders a template into a page, or a plain error page if rendering fails.
 pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
     match template.render() {

@@ -81,6 +81,17 @@ impl ClientCache {
         self.inner.as_ref()?.rows.get(client_id)
     }
 
+    /// Drops a client this instance changed or deleted (RFC 7592), so the change holds here at
+    /// once; other instances see it through the change counter.
+    pub fn forget(&self, client_id: &str) {
+        if let Some(inner) = &self.inner {
+            inner.generation.fetch_add(1, Ordering::SeqCst);
+            inner.rows.invalidate(client_id);
+            inner.authz.invalidate(client_id);
+            inner.origins.invalidate_all();
+        }
+    }
+
     /// Reads the client from the database and caches it (unknown clients are not cached).
     pub async fn load(
         &self,

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::config::Config;
+use crate::config::{Config, RegistrationMode};
 use crate::domain::{Alg, AuthMethod, CodeChallengeMethod, GrantType, PromptValue, ResponseMode};
 use crate::http::paths;
 use crate::keys::KeyManager;
@@ -112,6 +112,11 @@ impl Documents {
             // RFC 9207 §3.
             "authorization_response_iss_parameter_supported": true,
         });
+        let mut doc = doc;
+        if config.registration.mode != RegistrationMode::Off {
+            // RFC 8414 §2, OIDC Discovery §3: only when registration is served.
+            doc["registration_endpoint"] = json!(url(paths::REGISTER));
+        }
         let bytes = bytes::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
         Self {
             openid: bytes.clone(),

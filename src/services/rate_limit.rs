@@ -68,6 +68,8 @@ pub struct RateLimits {
     /// Public clients at the token endpoint, per client, at [`PUBLIC_CEILING`] times the quota.
     token_public_ceiling: Option<Arc<Limiter>>,
     introspect: Option<Arc<Limiter>>,
+    /// Open dynamic client registration, per client IP (see [`RateLimits::with_registrations`]).
+    registration: Option<Arc<Limiter<IpAddr>>>,
 }
 
 impl std::fmt::Debug for RateLimits {
@@ -101,7 +103,24 @@ impl RateLimits {
                 config.introspect_burst,
                 &clock,
             ),
+            registration: None,
         }
+    }
+
+    /// The same limits, plus `per_hour` open registrations (`POST /register`) per client IP: all
+    /// at once, then one every hour / `per_hour`. 0 leaves registration unlimited.
+    pub fn with_registrations(mut self, per_hour: u32, clock: Clock) -> Self {
+        let clock = LimiterClock {
+            monotonic: DefaultClock::default(),
+            turned: clock,
+        };
+        self.registration = limiter(f64::from(per_hour) / 3600.0, per_hour, &clock);
+        self
+    }
+
+    /// Spends one open registration from `ip`; over the limit, the 429 error to answer.
+    pub fn check_registration(&self, ip: IpAddr) -> Result<(), OAuthError> {
+        spend(&self.registration, &ip)
     }
 
     /// Spends one request of `client_id` at `endpoint`; over the limit, the 429 error to answer.
@@ -133,6 +152,10 @@ impl RateLimits {
             limiter.shrink_to_fit();
         }
         if let Some(limiter) = &self.token_public {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+        if let Some(limiter) = &self.registration {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }

@@ -5,7 +5,10 @@ use sqlx::any::AnyRow;
 
 use super::columns::{self, json_list, json_text, optional_json_list};
 use super::{Store, StoreResult, conflict_as};
-use crate::domain::{Alg, AuthMethod, ClientKind, GrantType, Origin};
+use crate::domain::{
+    Alg, AuthMethod, ClientAbout, ClientKind, GrantType, Origin, RedirectUri, RegisteredBy,
+    ValidRegistration,
+};
 
 /// A client as stored; list columns are decoded from JSON.
 #[derive(Debug, Clone)]
@@ -26,6 +29,12 @@ pub struct ClientRow {
     /// Browser origins allowed explicitly (CORS); `None`: see [`ClientRow::allows_origin`].
     pub allowed_origins: Option<Vec<String>>,
     pub created_at: i64,
+    /// By the operator or dynamically (RFC 7591).
+    pub registered_by: RegisteredBy,
+    /// SHA-256 of the registration access token (RFC 7592); `None` for operator clients.
+    pub registration_token_hash: Option<String>,
+    /// What people are shown about the client (consent page) and its contacts.
+    pub about: ClientAbout,
 }
 
 /// What `client create` writes.
@@ -46,6 +55,45 @@ pub struct NewClient {
     pub backchannel_logout_uri: Option<String>,
     /// Browser origins allowed explicitly; `None` for the default.
     pub allowed_origins: Option<Vec<String>>,
+    pub registered_by: RegisteredBy,
+    /// SHA-256 of the registration access token of a dynamic client.
+    pub registration_token_hash: Option<String>,
+    pub about: ClientAbout,
+}
+
+impl NewClient {
+    /// The row for a registration that followed the rules, under `client_id`, with the hash of
+    /// its secret (if it uses one) and of its registration access token (if dynamic).
+    pub fn from_registration(
+        client_id: String,
+        valid: ValidRegistration,
+        secret_hash: Option<String>,
+        registered_by: RegisteredBy,
+        registration_token_hash: Option<String>,
+    ) -> Self {
+        let uris = |list: &[RedirectUri]| list.iter().map(|u| u.to_string()).collect();
+        Self {
+            client_id,
+            name: valid.name,
+            secret_hash,
+            auth_method: valid.auth_method,
+            redirect_uris: uris(&valid.redirect_uris),
+            post_logout_redirect_uris: uris(&valid.post_logout_redirect_uris),
+            grant_types: valid.grant_types,
+            scopes: valid.scope.to_string(),
+            jwks_uri: valid.jwks_uri,
+            jwks: valid.jwks,
+            id_token_alg: valid.id_token_alg,
+            first_party: valid.first_party,
+            backchannel_logout_uri: valid.backchannel_logout_uri.map(|u| u.to_string()),
+            allowed_origins: valid
+                .allowed_origins
+                .map(|list| list.iter().map(|o| o.to_string()).collect()),
+            registered_by,
+            registration_token_hash,
+            about: valid.about,
+        }
+    }
 }
 
 /// Where a browser calls with a client's credentials or tokens: the rules of
@@ -114,23 +162,55 @@ impl ClientRow {
             backchannel_logout_uri: r.try_get("backchannel_logout_uri")?,
             allowed_origins: optional_json_list(r, "allowed_origins")?,
             created_at: r.try_get("created_at")?,
+            registered_by: columns::name(r, "registered_by")?,
+            registration_token_hash: r.try_get("registration_token_hash")?,
+            about: ClientAbout {
+                client_uri: r.try_get("client_uri")?,
+                logo_uri: r.try_get("logo_uri")?,
+                policy_uri: r.try_get("policy_uri")?,
+                tos_uri: r.try_get("tos_uri")?,
+                contacts: optional_json_list(r, "contacts")?.unwrap_or_default(),
+                software_id: r.try_get("software_id")?,
+                software_version: r.try_get("software_version")?,
+            },
         })
     }
 }
 
 const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris, post_logout_redirect_uris, \
      grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, allowed_origins, \
-     created_at";
+     created_at, registered_by, registration_token_hash, client_uri, logo_uri, policy_uri, tos_uri, \
+     contacts, software_id, software_version";
 
-impl Store {
-    /// Registers a client.
-    pub async fn create_client(&self, c: &NewClient) -> StoreResult<()> {
-        sqlx::query(&format!(
-            "INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-        ))
-        .bind(&c.client_id)
-        .bind(&c.name)
-        .bind(&c.secret_hash)
+/// The columns a registration sets: all of [`COLUMNS`] but the id, the secret, the creation time
+/// and who registered it, in the order [`bind_registration`] binds them.
+const REGISTRATION_COLUMNS: [&str; 18] = [
+    "name",
+    "auth_method",
+    "redirect_uris",
+    "post_logout_redirect_uris",
+    "grant_types",
+    "scopes",
+    "jwks_uri",
+    "jwks",
+    "id_token_alg",
+    "first_party",
+    "backchannel_logout_uri",
+    "allowed_origins",
+    "client_uri",
+    "logo_uri",
+    "policy_uri",
+    "tos_uri",
+    "contacts",
+    "software_id",
+];
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a client's registration in the order of [`REGISTRATION_COLUMNS`], then
+/// `software_version`.
+fn bind_registration<'q>(q: AnyQuery<'q>, c: &'q NewClient) -> AnyQuery<'q> {
+    q.bind(&c.name)
         .bind(c.auth_method.as_str())
         .bind(json_text(&c.redirect_uris))
         .bind(json_text(&c.post_logout_redirect_uris))
@@ -142,10 +222,21 @@ impl Store {
         .bind(i64::from(c.first_party))
         .bind(&c.backchannel_logout_uri)
         .bind(c.allowed_origins.as_deref().map(json_text))
-        .bind(self.clock.now())
-        .execute(self.pool())
-        .await
-        .map_err(conflict_as("client_id"))?;
+        .bind(&c.about.client_uri)
+        .bind(&c.about.logo_uri)
+        .bind(&c.about.policy_uri)
+        .bind(&c.about.tos_uri)
+        .bind((!c.about.contacts.is_empty()).then(|| json_text(&c.about.contacts)))
+        .bind(&c.about.software_id)
+        .bind(&c.about.software_version)
+}
+
+impl Store {
+    /// Registers a client.
+    pub async fn create_client(&self, c: &NewClient) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        insert_client(&mut tx, c, self.clock.now()).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -230,6 +321,69 @@ impl Store {
     }
 }
 
+/// Inserts a client inside the caller's transaction (dynamic registration spends its initial
+/// access token in the same one).
+pub(super) async fn insert_client(
+    conn: &mut sqlx::AnyConnection,
+    c: &NewClient,
+    now: i64,
+) -> StoreResult<()> {
+    let columns = REGISTRATION_COLUMNS.join(", ");
+    let params = (1..=REGISTRATION_COLUMNS.len() + 6)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO clients (client_id, secret_hash, created_at, registered_by, \
+         registration_token_hash, {columns}, software_version) VALUES ({params})"
+    );
+    let q = sqlx::query(&sql)
+        .bind(&c.client_id)
+        .bind(&c.secret_hash)
+        .bind(now)
+        .bind(c.registered_by.as_str())
+        .bind(&c.registration_token_hash);
+    bind_registration(q, c)
+        .execute(conn)
+        .await
+        .map_err(conflict_as("client_id"))?;
+    Ok(())
+}
+
+impl Store {
+    /// Replaces a client's whole registration (RFC 7592 §2.2) and, when `secret_hash` is
+    /// `Some`, its secret hash (`Some(None)` removes it); false when the client is unknown.
+    pub async fn replace_client_registration(
+        &self,
+        c: &NewClient,
+        secret_hash: Option<Option<String>>,
+    ) -> StoreResult<bool> {
+        let sets = REGISTRATION_COLUMNS
+            .iter()
+            .chain(["software_version"].iter())
+            .enumerate()
+            .map(|(i, col)| format!("{col} = ${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let n = REGISTRATION_COLUMNS.len() + 1;
+        let mut tx = self.begin_write().await?;
+        let sql = format!("UPDATE clients SET {sets} WHERE client_id = ${}", n + 1);
+        let done = bind_registration(sqlx::query(&sql), c)
+            .bind(&c.client_id)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(hash) = secret_hash {
+            sqlx::query("UPDATE clients SET secret_hash = $1 WHERE client_id = $2")
+                .bind(hash)
+                .bind(&c.client_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::NewClient;
@@ -262,6 +416,9 @@ mod tests {
             first_party: false,
             backchannel_logout_uri: None,
             allowed_origins: None,
+            registered_by: crate::domain::RegisteredBy::Operator,
+            registration_token_hash: None,
+            about: Default::default(),
         }
     }
 

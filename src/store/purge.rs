@@ -16,6 +16,8 @@ pub struct Purged {
     pub user_sessions: u64,
     /// Email links (verification, password reset) past their lifetime.
     pub email_tokens: u64,
+    /// Initial access tokens (dynamic client registration) past their lifetime.
+    pub initial_access_tokens: u64,
 }
 
 impl Purged {
@@ -28,6 +30,7 @@ impl Purged {
             + self.session_clients
             + self.user_sessions
             + self.email_tokens
+            + self.initial_access_tokens
     }
 }
 
@@ -54,6 +57,8 @@ impl Store {
             session_clients: run("DELETE FROM session_clients WHERE expires_at < $1").await?,
             user_sessions: run("DELETE FROM user_sessions WHERE expires_at < $1").await?,
             email_tokens: run("DELETE FROM email_tokens WHERE expires_at < $1").await?,
+            initial_access_tokens: run("DELETE FROM initial_access_tokens WHERE expires_at < $1")
+                .await?,
         })
     }
 }
