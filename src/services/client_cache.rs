@@ -92,6 +92,18 @@ impl ClientCache {
         }
     }
 
+    /// The client, from the cache, or else from the database (and then cached).
+    pub async fn client(
+        &self,
+        store: &Store,
+        client_id: &str,
+    ) -> StoreResult<Option<Arc<ClientRow>>> {
+        match self.cached(client_id) {
+            Some(row) => Ok(Some(row)),
+            None => self.load(store, client_id).await,
+        }
+    }
+
     /// Reads the client from the database and caches it (unknown clients are not cached).
     pub async fn load(
         &self,

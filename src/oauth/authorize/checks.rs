@@ -20,16 +20,25 @@ pub struct Prompt {
 }
 
 /// client_id names a registered client. Unknown → page (there is nowhere safe to redirect).
+/// The registration comes from the client cache; when the cached one lacks the redirect_uri
+/// asked for, it may be stale (a URI added a moment ago), so it is read again.
 pub async fn check_client(state: &AppState, params: &Params) -> Result<ClientRow, PageError> {
     let Some(id) = params.get("client_id") else {
         return Err(PageError::bad_request(
             "The application did not say who it is (client_id is missing).",
         ));
     };
-    state
-        .store
-        .client(id)
-        .await?
+    let mut client = state.clients.client(&state.store, id).await?;
+    let unknown_uri = |c: &ClientRow| {
+        params
+            .get("redirect_uri")
+            .is_some_and(|uri| !c.redirect_uris.iter().any(|r| r == uri))
+    };
+    if client.as_deref().is_some_and(unknown_uri) {
+        client = state.clients.load(&state.store, id).await?;
+    }
+    client
+        .map(|c| ClientRow::clone(&c))
         .ok_or_else(|| PageError::bad_request("The application is not registered here."))
 }
 

@@ -30,8 +30,8 @@ async fn step(
     let now = state.now();
     let to = pending.reply_to(&state.config.issuer);
     let client = state
-        .store
-        .client(&pending.client_id)
+        .clients
+        .client(&state.store, &pending.client_id)
         .await
         .map_err(PageError::from)?
         .ok_or_else(|| PageError::bad_request("The application is not registered here."))?;
