@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::audit::AuditEvent;
 use crate::crypto::{random_token, verify_password_off_thread};
-use crate::domain::Username;
+use crate::domain::{Amr, Username};
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
 use crate::http::paths;
@@ -150,6 +150,7 @@ pub async fn submit(
         user_id: user.id.clone(),
         auth_time: now,
         sid: random_token(16),
+        amr: Amr::password(),
     };
     attempt.succeeded().await?;
     let previous = session

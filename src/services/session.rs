@@ -23,6 +23,7 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use crate::config::Config;
 use crate::crypto::{constant_time_eq, random_token};
+use crate::domain::Amr;
 use crate::error::PageError;
 use crate::services::session_activity::SessionActivity;
 use crate::store::{Backend, SqliteSynchronous, Store, UserRow};
@@ -143,6 +144,9 @@ pub struct SessionUser {
     pub auth_time: i64,
     /// The OP session id given to clients as `sid`.
     pub sid: String,
+    /// The methods the person signed in with (a password in sessions from before factors).
+    #[serde(default)]
+    pub amr: Amr,
 }
 
 /// A session storage failure, shown as a page.

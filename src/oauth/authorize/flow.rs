@@ -184,6 +184,7 @@ async fn issue_code(
                 .as_ref()
                 .map(|_| CodeChallengeMethod::S256.as_str()),
             auth_time: user.auth_time,
+            amr: &user.amr.to_stored(),
             session_id: Some(&user.sid),
             now,
             expires_at: now + ttl,
