@@ -19,6 +19,41 @@ pub fn random_token(n: usize) -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// `n` random bytes from the OS (a TOTP secret).
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; n];
+    OsRng.fill_bytes(&mut buf);
+    buf
+}
+
+/// A recovery code: 80 random bits as 16 lowercase base32 letters and digits in groups of four
+/// (`abcd-efgh-2345-wxyz`); no 0, 1, 8 or 9 to misread.
+pub fn recovery_code() -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let bytes = random_bytes(16);
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(b & 31)]))
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// How a recovery code is stored: SHA-256 of the person's id and the code as typed without
+/// spaces or dashes, lowercased. 80 random bits need no slow hash; the id keeps two people's
+/// hashes of one code apart.
+pub fn recovery_code_hash(user_id: &str, code: &str) -> String {
+    let typed: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect();
+    sha256_hex(&format!("{user_id}:{typed}"))
+}
+
 /// A new identifier an operator will type (a client_id, a key's kid): 128 random bits, base64url,
 /// never beginning with `-` or `_`, so it can be passed to `--client-id`/`--kid` or pasted into a
 /// shell without reading as an option. (Ids made before this rule may begin with `-`; the flags

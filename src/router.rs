@@ -25,6 +25,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::login::show).post(pages::login::submit),
         )
         .route(
+            paths::LOGIN_OTP,
+            get(pages::second_step::show).post(pages::second_step::submit),
+        )
+        .route(
             paths::CONSENT,
             get(pages::consent::show).post(pages::consent::submit),
         )

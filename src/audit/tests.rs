@@ -93,6 +93,9 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
         PasswordChanged { sub, ip: IP },
         ConsentRevoked { sub, client_id },
         EmailChanged { sub },
+        SecondFactorEnrolled { sub, what: "totp" },
+        SecondFactorsRemoved { sub },
+        RecoveryCodeUsed { sub, left: 9 },
         SessionsEnded {
             sub,
             reason: crate::audit::SessionEnd::Everywhere,
@@ -113,7 +116,7 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             attempts: 4,
         },
     ];
-    let mut seen = [false; 28];
+    let mut seen = [false; 31];
     for event in &all {
         seen[match event {
             LoginSucceeded { .. } => 0,
@@ -144,6 +147,9 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             EmailFailed { .. } => 25,
             EmailChanged { .. } => 26,
             KeyRevoked { .. } => 27,
+            SecondFactorEnrolled { .. } => 28,
+            SecondFactorsRemoved { .. } => 29,
+            RecoveryCodeUsed { .. } => 30,
         }] = true;
     }
     assert!(seen.iter().all(|s| *s), "an event has no example");

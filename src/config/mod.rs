@@ -98,4 +98,12 @@ impl Config {
     pub fn is_https(&self) -> bool {
         self.issuer.is_https()
     }
+
+    /// The issuer's host: the label of authenticator-app entries (and the WebAuthn RP ID).
+    pub fn issuer_host(&self) -> String {
+        url::Url::parse(self.issuer.as_str())
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| self.issuer.as_str().to_string())
+    }
 }

@@ -14,6 +14,8 @@ pub const REVOKE: &str = "/revoke";
 pub const INTROSPECT: &str = "/introspect";
 pub const END_SESSION: &str = "/logout";
 pub const LOGIN: &str = "/login";
+/// The second sign-in step: an authenticator or recovery code.
+pub const LOGIN_OTP: &str = "/login/otp";
 pub const CONSENT: &str = "/consent";
 /// The person's own account page and its forms.
 pub const ACCOUNT: &str = "/account";

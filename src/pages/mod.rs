@@ -3,6 +3,7 @@
 
 pub mod consent;
 pub mod login;
+pub mod second_step;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};

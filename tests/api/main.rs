@@ -27,6 +27,7 @@ mod key_revocation;
 mod keys;
 mod logout;
 mod metrics;
+mod mfa;
 mod migrations;
 mod oidc_rp;
 mod password_policy;
