@@ -57,7 +57,13 @@ pub fn router(state: AppState) -> Router {
         .route(
             paths::ACCOUNT_END_ALL_SESSIONS,
             post(account::sessions::end_all),
-        );
+        )
+        .route(paths::ACCOUNT_TOTP, post(account::totp::confirm))
+        .route(
+            paths::ACCOUNT_TOTP_RECOVERY_CODES,
+            post(account::totp::regenerate),
+        )
+        .route(paths::ACCOUNT_TOTP_REMOVE, post(account::totp::remove));
     let browser = state.sessions.apply(browser, &state.config);
     // `/metrics` on the main port only when no separate bind is configured.
     let metrics = state.config.metrics.enabled && state.config.metrics.bind.is_none();

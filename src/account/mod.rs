@@ -12,6 +12,7 @@ pub mod password;
 pub mod profile;
 pub mod sessions;
 pub mod sign_out;
+pub mod totp;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -43,6 +44,7 @@ pub enum Done {
     VerificationSent,
     AppRevoked,
     SignedOut,
+    TotpRemoved,
 }
 
 impl Done {
@@ -55,6 +57,7 @@ impl Done {
             Done::VerificationSent => "We sent a verification link to your email address.",
             Done::AppRevoked => "The application can no longer use your account.",
             Done::SignedOut => "That session was signed out.",
+            Done::TotpRemoved => "Your authenticator app and recovery codes were removed.",
         }
     }
 }
@@ -145,6 +148,11 @@ struct AccountPage<'a> {
     error: Option<&'a str>,
     apps: Vec<AppView>,
     sessions: Vec<SessionView>,
+    /// An authenticator app is enrolled.
+    totp: bool,
+    recovery_codes_left: i64,
+    /// Without an app: the secret to enroll, as a QR code and as text.
+    enrolment: Option<totp::Enrolment>,
 }
 
 /// A connected application as listed.
@@ -210,6 +218,12 @@ pub async fn page(
             sid: s.sid,
         })
         .collect();
+    let factors = state.store.factors(&row.id).await?;
+    let enrolment = if factors.totp {
+        None
+    } else {
+        Some(totp::enrolment(state, session, row).await?)
+    };
     let csrf_token = session.csrf_token().await?;
     Ok(render(
         status,
@@ -224,6 +238,9 @@ pub async fn page(
             error,
             apps,
             sessions,
+            totp: factors.totp,
+            recovery_codes_left: factors.recovery_codes_left,
+            enrolment,
         },
     ))
 }

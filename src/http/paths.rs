@@ -25,6 +25,10 @@ pub const ACCOUNT_SEND_VERIFICATION: &str = "/account/email/verify";
 pub const ACCOUNT_REVOKE_APP: &str = "/account/apps/revoke";
 pub const ACCOUNT_END_SESSION: &str = "/account/sessions/end";
 pub const ACCOUNT_END_ALL_SESSIONS: &str = "/account/sessions/end-all";
+/// The authenticator app: confirm enrolment, new recovery codes, removal.
+pub const ACCOUNT_TOTP: &str = "/account/totp";
+pub const ACCOUNT_TOTP_RECOVERY_CODES: &str = "/account/totp/recovery-codes";
+pub const ACCOUNT_TOTP_REMOVE: &str = "/account/totp/remove";
 /// "Forgot password?": asks for the address to send a reset link to.
 pub const FORGOT_PASSWORD: &str = "/forgot-password";
 /// Where a reset link leads: the new-password form.

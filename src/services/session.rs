@@ -261,6 +261,12 @@ impl BrowserSession {
         })
     }
 
+    /// Replaces the signed-in person's record in place, keeping the session id: a factor was
+    /// added to this sign-in (step-up, or enrolment with a confirmed code).
+    pub async fn set_user(&self, user: &SessionUser) -> Result<(), PageError> {
+        self.0.insert(USER, user).await.map_err(broken)
+    }
+
     /// Forgets who is signed in.
     pub async fn sign_out(&self) -> Result<(), PageError> {
         self.0.remove::<SessionUser>(USER).await.map_err(broken)?;

@@ -227,3 +227,90 @@ async fn mfa_reset_removes_the_second_step() {
     let r = password_step(&app, &rp, &Pkce::new()).await;
     assert!(location(&r).starts_with("https://rp.example.com/"));
 }
+
+/// `/account` → login → back to the account page; returns its HTML.
+async fn account_page(app: &TestApp) -> String {
+    let r = app.http.get(app.url("/account")).send().await.unwrap();
+    if r.status() == 200 {
+        return r.text().await.unwrap();
+    }
+    assert_eq!(location(&r), "/login");
+    assert_eq!(location(&app.login(USERNAME, PASSWORD).await), "/account");
+    let r = app.http.get(app.url("/account")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    r.text().await.unwrap()
+}
+
+/// The text of the element with `id`.
+fn element_text(html: &str, id: &str) -> String {
+    let start = html.find(&format!(r#"id="{id}""#)).expect(id);
+    let rest = &html[start..];
+    let open = rest.find('>').unwrap() + 1;
+    let close = rest[open..].find('<').unwrap();
+    rest[open..open + close].to_string()
+}
+
+#[tokio::test]
+async fn a_person_enrolls_on_the_account_page_and_removal_needs_a_fresh_sign_in() {
+    let app = spawn_app().await;
+    app.create_user(USERNAME, PASSWORD).await;
+    let html = account_page(&app).await;
+    assert!(html.contains("<svg"), "a QR code drawn on the server");
+    let secret: String = element_text(&html, "totp-secret")
+        .split_whitespace()
+        .collect();
+    assert_eq!(secret.len(), 32);
+    // The same secret while it waits for its code.
+    let again = account_page(&app).await;
+    assert_eq!(element_text(&again, "totp-secret").replace(' ', ""), secret);
+    // A wrong code enrolls nothing.
+    let post = |otp: String, token: String| {
+        let app = &app;
+        async move {
+            app.http
+                .post(app.url("/account/totp"))
+                .form(&[("otp", otp.as_str()), ("csrf_token", token.as_str())])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = post("000000".into(), csrf(&again)).await;
+    assert_eq!(r.status(), 400);
+    let r = post(code_at(&secret, app.now()), csrf(&again)).await;
+    assert_eq!(r.status(), 200);
+    let shown = r.text().await.unwrap();
+    assert_eq!(shown.matches("<li><code>").count(), 10, "{shown}");
+    let html = account_page(&app).await;
+    assert!(html.contains("10 recovery codes left"), "{html}");
+    assert!(!html.contains("totp-secret"));
+    let list = app.cli_json(&["user", "list", "--json"], None).await;
+    assert_eq!(
+        list[0]["factors"],
+        json!(["password", "totp", "recovery_codes"])
+    );
+    // Removal after the sign-in grew old: sign in again first.
+    app.advance(Duration::from_secs(6 * 60));
+    let r = app
+        .http
+        .post(app.url("/account/totp/remove"))
+        .form(&[("csrf_token", csrf(&html).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/login");
+    assert_eq!(location(&app.login(USERNAME, PASSWORD).await), "/login/otp");
+    let r = submit_otp(&app, &code_at(&secret, app.now())).await;
+    assert_eq!(location(&r), "/account");
+    let html = account_page(&app).await;
+    let r = app
+        .http
+        .post(app.url("/account/totp/remove"))
+        .form(&[("csrf_token", csrf(&html).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/account?done=totp_removed");
+    let list = app.cli_json(&["user", "list", "--json"], None).await;
+    assert_eq!(list[0]["factors"], json!(["password"]));
+}
