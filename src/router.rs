@@ -29,6 +29,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::second_step::show).post(pages::second_step::submit),
         )
         .route(
+            paths::LOGIN_ENROLL,
+            get(pages::enroll::show).post(pages::enroll::submit),
+        )
+        .route(
             paths::CONSENT,
             get(pages::consent::show).post(pages::consent::submit),
         )

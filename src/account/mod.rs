@@ -152,7 +152,7 @@ struct AccountPage<'a> {
     totp: bool,
     recovery_codes_left: i64,
     /// Without an app: the secret to enroll, as a QR code and as text.
-    enrolment: Option<totp::Enrolment>,
+    enrolment: Option<crate::pages::enroll::Enrolment>,
 }
 
 /// A connected application as listed.
@@ -222,7 +222,7 @@ pub async fn page(
     let enrolment = if factors.totp {
         None
     } else {
-        Some(totp::enrolment(state, session, row).await?)
+        Some(crate::pages::enroll::enrolment(state, session, row).await?)
     };
     let csrf_token = session.csrf_token().await?;
     Ok(render(

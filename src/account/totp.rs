@@ -1,113 +1,24 @@
 //! The authenticator app on the account page: enrolment (a QR code drawn on the server, the
 //! secret as text, one code to confirm), new recovery codes, and removal (which needs a sign-in
 //! at most [`RECENT_SIGN_IN`](super::RECENT_SIGN_IN) old). No JavaScript.
-//!
-//! The secret shown but not yet confirmed is parked in the browser session, sealed under the
-//! key-encryption key; it is stored for the person only when a code from it is confirmed.
+//! The secret shown but not yet confirmed waits in the browser session (`pages::enroll`).
 
-use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use qrcode::QrCode;
-use qrcode::render::svg;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{page, recent, sign_in_first, signed_in};
 use crate::audit::AuditEvent;
 use crate::error::PageError;
 use crate::http::paths;
 use crate::oauth::authorize::see_other;
+use crate::pages::enroll::{PendingTotp, RecoveryCodesPage, pending_secret};
 use crate::pages::render;
-use crate::services::second_factor::{self, NewSecret};
-use crate::services::session::{BrowserSession, Parked, SessionUser};
+use crate::services::second_factor;
+use crate::services::session::{BrowserSession, SessionUser};
 use crate::state::AppState;
-use crate::store::UserRow;
-
-/// A secret shown on the account page, waiting for its first code.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PendingTotp {
-    pub user_id: String,
-    /// The secret, sealed under the key-encryption key (bound to the person).
-    pub sealed: String,
-}
-
-impl Parked for PendingTotp {
-    const KEY: &'static str = "totp_enrolment";
-    fn id(&self) -> &str {
-        &self.user_id
-    }
-}
-
-/// What the security section shows to enroll.
-pub struct Enrolment {
-    /// The secret in groups of four, for typing.
-    pub secret: String,
-    /// The otpauth URI as an SVG QR code.
-    pub qr_svg: String,
-}
-
-fn aad(user_id: &str) -> String {
-    format!("totp-enrolment:{user_id}")
-}
-
-/// The parked secret of `row`, or a new one parked now.
-async fn pending_secret(
-    state: &AppState,
-    session: &BrowserSession,
-    row: &UserRow,
-) -> Result<NewSecret, PageError> {
-    let host = state.config.issuer_host();
-    if let Some(p) = session.pending::<PendingTotp>().await?
-        && p.user_id == row.id
-        && let Ok(bytes) = state.keys.open_secret(&p.sealed, &aad(&row.id))
-    {
-        return Ok(NewSecret::from_bytes(bytes, &host, &row.username));
-    }
-    let secret = NewSecret::generate(&host, &row.username);
-    session
-        .set_pending(&PendingTotp {
-            user_id: row.id.clone(),
-            sealed: state.keys.seal_secret(secret.bytes(), &aad(&row.id)),
-        })
-        .await?;
-    Ok(secret)
-}
-
-/// The enrolment block for a person without an authenticator app.
-pub async fn enrolment(
-    state: &AppState,
-    session: &BrowserSession,
-    row: &UserRow,
-) -> Result<Enrolment, PageError> {
-    let secret = pending_secret(state, session, row).await?;
-    let qr_svg = QrCode::new(secret.otpauth_uri.as_bytes())
-        .map(|q| {
-            q.render::<svg::Color<'_>>()
-                .min_dimensions(200, 200)
-                .build()
-        })
-        .unwrap_or_default();
-    let grouped = secret
-        .base32
-        .as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
-    Ok(Enrolment {
-        secret: grouped,
-        qr_svg,
-    })
-}
-
-#[derive(Template)]
-#[template(path = "recovery_codes.html")]
-struct RecoveryCodesPage<'a> {
-    codes: &'a [String],
-    enrolled: bool,
-}
 
 /// What the enrolment form posts.
 #[derive(Debug, Deserialize)]
@@ -170,6 +81,7 @@ pub async fn confirm(
         &RecoveryCodesPage {
             codes: &codes,
             enrolled: true,
+            continue_to: paths::ACCOUNT,
         },
     )
     .into_response())
@@ -203,6 +115,7 @@ pub async fn regenerate(
         &RecoveryCodesPage {
             codes: &codes,
             enrolled: false,
+            continue_to: paths::ACCOUNT,
         },
     )
     .into_response())

@@ -23,9 +23,9 @@ use crate::domain::Issuer;
 
 pub use schema::Secret;
 pub use schema::{
-    AuthorizationConfig, CacheConfig, DatabaseConfig, EmailConfig, KeysConfig, LogFormat,
-    MetricsConfig, PasswordConfig, RateLimitConfig, ServerConfig, SessionConfig, ThrottleConfig,
-    TokensConfig,
+    AuthenticationConfig, AuthorizationConfig, CacheConfig, DatabaseConfig, EmailConfig,
+    KeysConfig, LogFormat, MetricsConfig, PasswordConfig, RateLimitConfig, ServerConfig,
+    SessionConfig, ThrottleConfig, TokensConfig,
 };
 pub use trusted_proxies::TrustedProxies;
 
@@ -47,6 +47,8 @@ pub struct Config {
     pub session: SessionConfig,
     #[serde(default)]
     pub throttle: ThrottleConfig,
+    #[serde(default)]
+    pub authentication: AuthenticationConfig,
     #[serde(default)]
     pub cache: CacheConfig,
     #[serde(default)]

@@ -317,6 +317,15 @@ impl Default for ThrottleConfig {
     }
 }
 
+/// `[authentication]`: what every sign-in needs.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthenticationConfig {
+    /// Every sign-in, for every client, needs two factors (as `client create --require-mfa`
+    /// does for one client); a person without one enrolls an authenticator app on the way.
+    pub require_mfa: bool,
+}
+
 /// `[cache]`: the in-memory cache of client registrations (and a client's roles) that keeps the
 /// token endpoint off the database. Changes made elsewhere (the CLI, another instance) are noticed
 /// through a change counter the database bumps (`change_epochs`), read every `refresh_interval`.

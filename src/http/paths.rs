@@ -16,6 +16,8 @@ pub const END_SESSION: &str = "/logout";
 pub const LOGIN: &str = "/login";
 /// The second sign-in step: an authenticator or recovery code.
 pub const LOGIN_OTP: &str = "/login/otp";
+/// Authenticator-app enrolment inside a sign-in, for a client that requires two factors.
+pub const LOGIN_ENROLL: &str = "/login/enroll";
 pub const CONSENT: &str = "/consent";
 /// The person's own account page and its forms.
 pub const ACCOUNT: &str = "/account";

@@ -9,7 +9,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::audit::AuditEvent;
 use crate::crypto::random_token;
@@ -17,40 +17,18 @@ use crate::domain::Amr;
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
 use crate::http::paths;
+use crate::oauth::authorize::proceed;
 use crate::oauth::authorize::see_other;
-use crate::pages::login::{finish, purpose_for};
+use crate::pages::login::{Purpose, finish, purpose_for};
 use crate::pages::render;
 use crate::services::login_throttle::LoginAttempt;
 use crate::services::second_factor::{self, Verdict};
-use crate::services::session::{BrowserSession, Parked};
+use crate::services::session::{BrowserSession, SecondStep, SessionUser};
 use crate::state::AppState;
 use crate::store::UserRow;
 
 /// How long the password step stays good for the second one (seconds).
 pub const SECOND_STEP_TTL: i64 = 300;
-
-/// A password accepted, a second factor awaited (parked in the browser session).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SecondStep {
-    /// Names this step in its form.
-    pub id: String,
-    /// The request the sign-in is for (the login form's `request`).
-    pub purpose_id: String,
-    pub user_id: String,
-    /// The username as the throttle counts it.
-    pub username: String,
-    /// The methods used so far.
-    pub amr: Amr,
-    /// When the password was accepted.
-    pub started_at: i64,
-}
-
-impl Parked for SecondStep {
-    const KEY: &'static str = "second_step";
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
 
 #[derive(Template)]
 #[template(path = "second_step.html")]
@@ -90,6 +68,7 @@ pub async fn start(
             username: user.username.clone(),
             amr,
             started_at: state.now(),
+            step_up: false,
         })
         .await?;
     Ok(see_other(paths::LOGIN_OTP))
@@ -149,6 +128,9 @@ pub async fn submit(
     }
     attempt.succeeded().await?;
     session.clear_pending::<SecondStep>().await?;
+    if step.step_up {
+        return step_up(&state, &session, &step, purpose).await;
+    }
     // The account may have been disabled between the two steps.
     let enabled = state
         .store
@@ -160,6 +142,33 @@ pub async fn submit(
     }
     let amr = step.amr.with_otp();
     finish(&state, &session, &headers, ip, &step.user_id, purpose, amr).await
+}
+
+/// Adds the code to the sign-in the person already has (same session, same `sid`) and
+/// continues the authorization request.
+async fn step_up(
+    state: &AppState,
+    session: &BrowserSession,
+    step: &SecondStep,
+    purpose: Purpose,
+) -> Result<Response, PageError> {
+    let absolute = state.config.session.absolute_timeout;
+    let current = session
+        .current(&state.store, &state.session_activity, state.now(), absolute)
+        .await?;
+    let Some((user, _)) = current.filter(|(u, _)| u.user_id == step.user_id) else {
+        return Err(expired());
+    };
+    session
+        .set_user(&SessionUser {
+            amr: user.amr.with_otp(),
+            ..user
+        })
+        .await?;
+    match purpose {
+        Purpose::Authorization(pending) => Ok(proceed(state, session, pending).await),
+        Purpose::Account(_) => Ok(see_other(paths::ACCOUNT)),
+    }
 }
 
 /// The parked step, if it is younger than [`SECOND_STEP_TTL`] (and, for a form, the one it

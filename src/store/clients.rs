@@ -25,6 +25,8 @@ pub struct ClientRow {
     pub backchannel_logout_uri: Option<String>,
     /// Browser origins allowed explicitly (CORS); `None`: see [`ClientRow::allows_origin`].
     pub allowed_origins: Option<Vec<String>>,
+    /// Every sign-in for this client needs two factors.
+    pub require_mfa: bool,
     pub created_at: i64,
 }
 
@@ -46,6 +48,8 @@ pub struct NewClient {
     pub backchannel_logout_uri: Option<String>,
     /// Browser origins allowed explicitly; `None` for the default.
     pub allowed_origins: Option<Vec<String>>,
+    /// Every sign-in for this client needs two factors.
+    pub require_mfa: bool,
 }
 
 /// Where a browser calls with a client's credentials or tokens: the rules of
@@ -113,6 +117,7 @@ impl ClientRow {
             first_party: r.try_get::<i64, _>("first_party")? != 0,
             backchannel_logout_uri: r.try_get("backchannel_logout_uri")?,
             allowed_origins: optional_json_list(r, "allowed_origins")?,
+            require_mfa: r.try_get::<i64, _>("require_mfa")? != 0,
             created_at: r.try_get("created_at")?,
         })
     }
@@ -120,13 +125,13 @@ impl ClientRow {
 
 const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris, post_logout_redirect_uris, \
      grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, allowed_origins, \
-     created_at";
+     created_at, require_mfa";
 
 impl Store {
     /// Registers a client.
     pub async fn create_client(&self, c: &NewClient) -> StoreResult<()> {
         sqlx::query(&format!(
-            "INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            "INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
         ))
         .bind(&c.client_id)
         .bind(&c.name)
@@ -143,6 +148,7 @@ impl Store {
         .bind(&c.backchannel_logout_uri)
         .bind(c.allowed_origins.as_deref().map(json_text))
         .bind(self.clock.now())
+        .bind(i64::from(c.require_mfa))
         .execute(self.pool())
         .await
         .map_err(conflict_as("client_id"))?;
@@ -200,6 +206,16 @@ impl Store {
 
     /// Replaces a client's explicitly allowed origins (`None`: back to the default); false when
     /// the client is unknown.
+    /// Sets whether every sign-in for the client needs two factors; false when unknown.
+    pub async fn set_client_require_mfa(&self, client_id: &str, on: bool) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE clients SET require_mfa = $1 WHERE client_id = $2")
+            .bind(i64::from(on))
+            .bind(client_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn set_client_allowed_origins(
         &self,
         client_id: &str,
@@ -262,6 +278,7 @@ mod tests {
             first_party: false,
             backchannel_logout_uri: None,
             allowed_origins: None,
+            require_mfa: false,
         }
     }
 

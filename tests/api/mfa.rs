@@ -314,3 +314,118 @@ async fn a_person_enrolls_on_the_account_page_and_removal_needs_a_fresh_sign_in(
     let list = app.cli_json(&["user", "list", "--json"], None).await;
     assert_eq!(list[0]["factors"], json!(["password"]));
 }
+
+const MFA: &str = "urn:tessera:acr:mfa";
+
+/// Redeems the callback's code: the ID token's claims.
+async fn id_token(app: &TestApp, rp: &Rp, pkce: &Pkce, r: &reqwest::Response) -> serde_json::Value {
+    let cb = callback(r);
+    let (status, body) = app.exchange(rp, &cb["code"], Some(&pkce.verifier)).await;
+    assert_eq!(status, 200, "{body}");
+    jwt_claims(body["id_token"].as_str().unwrap())
+}
+
+#[tokio::test]
+async fn acr_values_steps_a_password_session_up_without_the_password() {
+    let app = spawn_app().await;
+    app.create_user(USERNAME, PASSWORD).await;
+    let rp = app.rp(&["--first-party"]).await;
+    // Signed in with a password only, before the app was enrolled.
+    let pkce = Pkce::new();
+    let r = password_step(&app, &rp, &pkce).await;
+    assert_eq!(
+        id_token(&app, &rp, &pkce, &r).await["acr"],
+        "urn:tessera:acr:password"
+    );
+    let (secret, _) = enroll(&app).await;
+    let pkce = Pkce::new();
+    let r = app
+        .authorize(&AuthRequest::new(&rp, &pkce).set("acr_values", Some(MFA)))
+        .await;
+    assert_eq!(
+        location(&r),
+        "/login/otp",
+        "the missing factor, not the password"
+    );
+    let r = submit_otp(&app, &code_at(&secret, app.now())).await;
+    let id = id_token(&app, &rp, &pkce, &r).await;
+    assert_eq!(id["acr"], MFA);
+    assert_eq!(id["amr"], json!(["pwd", "otp", "mfa"]));
+    // The session now has two factors: no second question.
+    let pkce = Pkce::new();
+    let r = app
+        .authorize(&AuthRequest::new(&rp, &pkce).set("acr_values", Some(MFA)))
+        .await;
+    assert_eq!(id_token(&app, &rp, &pkce, &r).await["acr"], MFA);
+}
+
+#[tokio::test]
+async fn acr_values_without_a_factor_proceeds_but_an_essential_acr_is_access_denied() {
+    let app = spawn_app().await;
+    app.create_user(USERNAME, PASSWORD).await;
+    let rp = app.rp(&["--first-party"]).await;
+    let pkce = Pkce::new();
+    let r = app
+        .authorize(&AuthRequest::new(&rp, &pkce).set("acr_values", Some(MFA)))
+        .await;
+    assert_eq!(location(&r), "/login");
+    let r = app.login(USERNAME, PASSWORD).await;
+    let id = id_token(&app, &rp, &pkce, &r).await;
+    assert_eq!(
+        id["acr"], "urn:tessera:acr:password",
+        "the level actually met"
+    );
+    let claims = json!({"id_token": {"acr": {"essential": true, "values": [MFA]}}}).to_string();
+    let r = app
+        .authorize(&AuthRequest::new(&rp, &Pkce::new()).set("claims", Some(&claims)))
+        .await;
+    let cb = callback(&r);
+    assert_eq!(cb["error"], "access_denied");
+    assert!(!cb.contains_key("code"));
+}
+
+#[tokio::test]
+async fn a_client_that_requires_mfa_takes_a_person_without_one_through_enrolment() {
+    let app = spawn_app().await;
+    app.create_user(USERNAME, PASSWORD).await;
+    let rp = app.rp(&["--first-party", "--require-mfa"]).await;
+    let pkce = Pkce::new();
+    let r = password_step(&app, &rp, &pkce).await;
+    assert_eq!(location(&r), "/login/enroll");
+    let page = app.http.get(app.url("/login/enroll")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let secret: String = element_text(&html, "totp-secret")
+        .split_whitespace()
+        .collect();
+    let r = app
+        .http
+        .post(app.url("/login/enroll"))
+        .form(&[
+            ("otp", code_at(&secret, app.now()).as_str()),
+            ("csrf_token", &csrf(&html)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap().matches("<li><code>").count(), 10);
+    let r = app.http.get(app.url("/login/enroll")).send().await.unwrap();
+    let id = id_token(&app, &rp, &pkce, &r).await;
+    assert_eq!(id["amr"], json!(["pwd", "otp", "mfa"]));
+    // Turned off again with client update.
+    let out = app
+        .cli_json(
+            &[
+                "client",
+                "update",
+                "--client-id",
+                &rp.client_id,
+                "--no-require-mfa",
+                "--json",
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(out["require_mfa"], false);
+}
