@@ -118,8 +118,12 @@ pub async fn sign_in_first(session: &BrowserSession, again: bool) -> Result<Resp
 
 /// The argon2 hash of a password being set from a page, off the request threads; a failure is
 /// logged and shown as a plain error page.
-pub async fn hash_new_password(password: NewPassword) -> Result<String, PageError> {
-    hash_password_off_thread(password).await.map_err(|e| {
+pub async fn hash_new_password(
+    state: &AppState,
+    password: NewPassword,
+) -> Result<String, PageError> {
+    let cost = state.config.password.argon2();
+    hash_password_off_thread(password, cost).await.map_err(|e| {
         tracing::error!(error = %e, "password hashing failed");
         PageError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -177,7 +177,7 @@ pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> any
             ];
             let inputs: Vec<&str> = inputs.into_iter().flatten().collect();
             let password = read_new_password(policy, &inputs)?;
-            let hash = hash_password(&password)?;
+            let hash = hash_password(&password, config.password.argon2())?;
             let id = uuid::Uuid::new_v4().to_string();
             match store
                 .create_user(&id, &username, email.as_ref(), name.as_deref(), &hash)
@@ -321,7 +321,8 @@ pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> any
             let Some(user) = store.user_by_username(&username).await? else {
                 anyhow::bail!("no user named `{username}`");
             };
-            let hash = hash_password(&read_new_password(policy, &user.own_words())?)?;
+            let new = read_new_password(policy, &user.own_words())?;
+            let hash = hash_password(&new, config.password.argon2())?;
             if !store.set_user_password(&username, &hash).await? {
                 anyhow::bail!("no user named `{username}`");
             }

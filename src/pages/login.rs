@@ -121,11 +121,13 @@ pub async fn submit(
         Ok(name) => state.store.user_by_username(&name).await?,
         Err(_) => None,
     };
-    let password_ok = verify_password_off_thread(
+    let verified = verify_password_off_thread(
         form.password.clone(),
         user.as_ref().map(|u| u.password_hash.clone()),
+        state.config.password.argon2(),
     )
     .await;
+    let password_ok = verified.ok;
     let user = match user {
         Some(u) if password_ok && !u.disabled => u,
         _ => {
@@ -146,6 +148,13 @@ pub async fn submit(
             .await;
         }
     };
+    // Made at an older cost (or before normalisation): stored again at today's.
+    if let Some(new_hash) = &verified.rehashed {
+        state
+            .store
+            .set_user_password_hash(&user.id, new_hash)
+            .await?;
+    }
     // A second factor follows: the password's reservation is given back, but its earlier
     // failures stay counted, so wrong codes and wrong passwords add up in one limit.
     if state.store.factors(&user.id).await?.totp {

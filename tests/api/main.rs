@@ -38,6 +38,7 @@ mod refresh;
 mod resilience;
 mod resource_server;
 mod revoke;
+mod sign_in_cost;
 mod slow_clients;
 mod spa;
 mod throttle;
