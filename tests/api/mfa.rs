@@ -130,6 +130,27 @@ async fn a_password_then_a_current_code_signs_in_with_two_factors() {
 }
 
 #[tokio::test]
+async fn a_refreshed_id_token_repeats_how_the_person_signed_in() {
+    let (app, rp, secret, _) = setup().await;
+    let pkce = Pkce::new();
+    let req = AuthRequest::new(&rp, &pkce).set("scope", Some("openid offline_access"));
+    assert_eq!(location(&app.authorize(&req).await), "/login");
+    assert_eq!(location(&app.login(USERNAME, PASSWORD).await), "/login/otp");
+    let cb = callback(&submit_otp(&app, &code_at(&secret, app.now())).await);
+    let (status, body) = app.exchange(&rp, &cb["code"], Some(&pkce.verifier)).await;
+    assert_eq!(status, 200, "{body}");
+    let refresh_token = body["refresh_token"].as_str().expect("refresh_token");
+    let secret_of_rp = rp.secret.as_deref().unwrap();
+    let a = app
+        .refresh(&rp.client_id, secret_of_rp, refresh_token)
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let id = jwt_claims(a.body["id_token"].as_str().unwrap());
+    assert_eq!(id["amr"], json!(["pwd", "otp", "mfa"]));
+    assert_eq!(id["acr"], "urn:tessera:acr:mfa");
+}
+
+#[tokio::test]
 async fn a_replayed_code_and_one_from_two_steps_ago_are_refused() {
     let (app, rp, secret, _) = setup().await;
     let code = code_at(&secret, app.now());
