@@ -103,6 +103,16 @@ pub async fn submit(
         ip,
     );
     attempt.reserve(purpose.client_id()).await?;
+    // The account may have been disabled since the password: no code is spent on it.
+    let enabled = state
+        .store
+        .user_by_id(&step.user_id)
+        .await?
+        .is_some_and(|u| !u.disabled);
+    if !enabled {
+        session.clear_pending::<SecondStep>().await?;
+        return Err(expired());
+    }
     let now = state.now();
     let verdict =
         second_factor::verify(&state.store, &state.keys, &step.user_id, &form.otp, now).await?;
@@ -130,15 +140,6 @@ pub async fn submit(
     session.clear_pending::<SecondStep>().await?;
     if step.step_up {
         return step_up(&state, &session, &step, purpose).await;
-    }
-    // The account may have been disabled between the two steps.
-    let enabled = state
-        .store
-        .user_by_id(&step.user_id)
-        .await?
-        .is_some_and(|u| !u.disabled);
-    if !enabled {
-        return Err(expired());
     }
     let amr = step.amr.with_otp();
     finish(&state, &session, &headers, ip, &step.user_id, purpose, amr).await

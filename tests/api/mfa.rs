@@ -450,3 +450,14 @@ async fn a_client_that_requires_mfa_takes_a_person_without_one_through_enrolment
         .await;
     assert_eq!(out["require_mfa"], false);
 }
+
+#[tokio::test]
+async fn a_person_disabled_between_the_steps_cannot_finish() {
+    let (app, rp, secret, _) = setup().await;
+    password_step(&app, &rp, &Pkce::new()).await;
+    app.cli_json(&["user", "disable", "--username", USERNAME, "--json"], None)
+        .await;
+    let r = submit_otp(&app, &code_at(&secret, app.now())).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.headers().get("location").is_none(), "nothing issued");
+}
