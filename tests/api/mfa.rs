@@ -461,3 +461,40 @@ async fn a_person_disabled_between_the_steps_cannot_finish() {
     assert_eq!(r.status(), 400);
     assert!(r.headers().get("location").is_none(), "nothing issued");
 }
+
+#[tokio::test]
+async fn a_burst_of_wrong_codes_cannot_outrun_the_throttle() {
+    let app = spawn_app_with(Options::toml("[throttle]\nmax_failures_per_user = 3\n")).await;
+    app.create_user(USERNAME, PASSWORD).await;
+    let rp = app.rp(&["--first-party"]).await;
+    let (secret, _) = enroll(&app).await;
+    let valid: Vec<String> = (-1..=1)
+        .map(|s| code_at(&secret, app.now() + 30 * s))
+        .collect();
+    let wrong: Vec<String> = (100_000..)
+        .map(|n: u32| n.to_string())
+        .filter(|c| !valid.contains(c))
+        .take(20)
+        .collect();
+    password_step(&app, &rp, &Pkce::new()).await;
+    let page = app.http.get(app.url("/login/otp")).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    let (token, request) = (csrf(&html), hidden(&html, "request"));
+    let mut burst = tokio::task::JoinSet::new();
+    for code in wrong {
+        let (http, url) = (app.http.clone(), app.url("/login/otp"));
+        let form = [
+            ("otp".to_string(), code),
+            ("csrf_token".to_string(), token.clone()),
+            ("request".to_string(), request.clone()),
+        ];
+        burst.spawn(async move { http.post(url).form(&form).send().await.unwrap().status() });
+    }
+    let mut checked = 0;
+    while let Some(status) = burst.join_next().await {
+        let status = status.unwrap().as_u16();
+        assert!(status == 401 || status == 429, "{status}");
+        checked += usize::from(status == 401);
+    }
+    assert!(checked <= 3, "{checked} codes were checked, the limit is 3");
+}
