@@ -125,6 +125,13 @@ pub enum AuditEvent<'a> {
     PasswordChanged { sub: &'a str, ip: IpAddr },
     /// The person changed their email address on the account page (now unverified).
     EmailChanged { sub: &'a str },
+    /// The person (or an operator, `client_id` "cli") enrolled an authenticator app, or made new
+    /// recovery codes (`what`: `totp`, `recovery_codes`).
+    SecondFactorEnrolled { sub: &'a str, what: &'a str },
+    /// Every second factor of the person was removed (account page or `user mfa reset`).
+    SecondFactorsRemoved { sub: &'a str },
+    /// A recovery code was spent to sign in; `left` unused ones remain.
+    RecoveryCodeUsed { sub: &'a str, left: i64 },
     /// The person withdrew a client's access on the account page.
     ConsentRevoked { sub: &'a str, client_id: &'a str },
     /// Browser sessions of the person were ended from elsewhere than themselves.
@@ -322,6 +329,9 @@ impl AuditEvent<'_> {
             Self::BackchannelLogoutFailed(_) => "backchannel_logout_failed",
             Self::PasswordChanged { .. } => "password_changed",
             Self::EmailChanged { .. } => "email_changed",
+            Self::SecondFactorEnrolled { .. } => "second_factor_enrolled",
+            Self::SecondFactorsRemoved { .. } => "second_factors_removed",
+            Self::RecoveryCodeUsed { .. } => "recovery_code_used",
             Self::ConsentRevoked { .. } => "consent_revoked",
             Self::SessionsEnded { .. } => "sessions_ended",
             Self::PasswordResetRequested { .. } => "password_reset_requested",
@@ -508,8 +518,14 @@ impl AuditEvent<'_> {
             Self::PasswordChanged { sub, ip } => {
                 info!(target: TARGET, event, sub = %sub, ip = %ip);
             }
-            Self::EmailChanged { sub } => {
+            Self::EmailChanged { sub } | Self::SecondFactorsRemoved { sub } => {
                 info!(target: TARGET, event, sub = %sub);
+            }
+            Self::SecondFactorEnrolled { sub, what } => {
+                info!(target: TARGET, event, sub = %sub, what);
+            }
+            Self::RecoveryCodeUsed { sub, left } => {
+                warn!(target: TARGET, event, sub = %sub, left);
             }
             Self::ConsentRevoked { sub, client_id } => {
                 info!(target: TARGET, event, sub = %sub, client_id = %client_id);

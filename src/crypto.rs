@@ -1,8 +1,8 @@
 //! Small cryptographic helpers shared by the protocol modules: random values, hashes of stored
 //! secrets, and password hashing. No other module calls a hash or RNG crate directly.
 
-use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -17,6 +17,41 @@ pub fn random_token(n: usize) -> String {
     let mut buf = vec![0u8; n];
     OsRng.fill_bytes(&mut buf);
     URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// `n` random bytes from the OS (a TOTP secret).
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; n];
+    OsRng.fill_bytes(&mut buf);
+    buf
+}
+
+/// A recovery code: 80 random bits as 16 lowercase base32 letters and digits in groups of four
+/// (`abcd-efgh-2345-wxyz`); no 0, 1, 8 or 9 to misread.
+pub fn recovery_code() -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let bytes = random_bytes(16);
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(b & 31)]))
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// How a recovery code is stored: SHA-256 of the person's id and the code as typed without
+/// spaces or dashes, lowercased. 80 random bits need no slow hash; the id keeps two people's
+/// hashes of one code apart.
+pub fn recovery_code_hash(user_id: &str, code: &str) -> String {
+    let typed: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect();
+    sha256_hex(&format!("{user_id}:{typed}"))
 }
 
 /// A new identifier an operator will type (a client_id, a key's kid): 128 random bits, base64url,
@@ -56,17 +91,86 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
-/// An argon2id PHC string for a password being set (checked and NFKC-normalised).
-pub fn hash_password(password: &NewPassword) -> anyhow::Result<String> {
-    hash_raw(password.expose())
+/// Argon2id cost (`[password] argon2_memory_kib`, `argon2_iterations`, `argon2_parallelism`).
+/// The default is OWASP's first recommendation: 19 MiB, two passes, one lane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Argon2Cost {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
 }
 
-fn hash_raw(password: &str) -> anyhow::Result<String> {
+impl Default for Argon2Cost {
+    fn default() -> Self {
+        Self {
+            memory_kib: Params::DEFAULT_M_COST,
+            iterations: Params::DEFAULT_T_COST,
+            parallelism: Params::DEFAULT_P_COST,
+        }
+    }
+}
+
+impl Argon2Cost {
+    /// The argon2 parameters, or why they are impossible (config validation names the key).
+    pub fn params(&self) -> Result<Params, String> {
+        Params::new(self.memory_kib, self.iterations, self.parallelism, None)
+            .map_err(|e| e.to_string())
+    }
+
+    fn hasher(&self) -> Argon2<'static> {
+        Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            self.params().unwrap_or_default(),
+        )
+    }
+
+    /// Whether `phc` was made with exactly this cost (argon2id, same m, t, p).
+    fn made(&self, phc: &str) -> bool {
+        let Ok(hash) = PasswordHash::new(phc) else {
+            return false;
+        };
+        let same_params = Params::try_from(&hash).is_ok_and(|p| {
+            p.m_cost() == self.memory_kib
+                && p.t_cost() == self.iterations
+                && p.p_cost() == self.parallelism
+        });
+        hash.algorithm == argon2::ARGON2ID_IDENT && same_params
+    }
+
+    /// A hash of a fixed password at this cost, made once per cost: what an unknown username
+    /// is verified against, so it takes as long as a real account's.
+    fn dummy(&self) -> String {
+        static DUMMIES: OnceLock<std::sync::Mutex<std::collections::HashMap<Argon2Cost, String>>> =
+            OnceLock::new();
+        let map = DUMMIES.get_or_init(Default::default);
+        let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(*self)
+            .or_insert_with(|| hash_raw("tessera-dummy-password", *self).unwrap_or_default())
+            .clone()
+    }
+}
+
+/// An argon2id PHC string for a password being set (checked and NFKC-normalised).
+pub fn hash_password(password: &NewPassword, cost: Argon2Cost) -> anyhow::Result<String> {
+    hash_raw(password.expose(), cost)
+}
+
+fn hash_raw(password: &str, cost: Argon2Cost) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
+    cost.hasher()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
+}
+
+/// What a password check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The password is right (never for an unknown user).
+    pub ok: bool,
+    /// Right, but the stored hash was made at another cost: the new hash to store.
+    pub rehashed: Option<String>,
 }
 
 /// Verifies a password as typed against a stored PHC string: its NFKC form first, the form
@@ -75,22 +179,28 @@ fn hash_raw(password: &str) -> anyhow::Result<String> {
 /// password was set un-normalised is locked out (their next password change stores NFKC).
 /// With `None` (unknown user) the same verifications run against a dummy hash, so timing does
 /// not tell who exists.
-pub fn verify_password(password: &str, phc: Option<&str>) -> bool {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| hash_raw("tessera-dummy-password").unwrap_or_default());
+/// A right password whose hash was made at another cost (or before normalisation) is hashed
+/// again at `cost`, from its NFKC form (`Verified::rehashed`).
+pub fn verify_password(password: &str, phc: Option<&str>, cost: Argon2Cost) -> Verified {
+    let dummy = cost.dummy();
     let (phc, real) = match phc {
         Some(p) => (p, true),
         None => (dummy.as_str(), false),
     };
     let normalized = normalize(password);
-    let ok = verify_one(&normalized, phc) || (normalized != password && verify_one(password, phc));
-    ok && real
+    let nfkc_ok = verify_one(&normalized, phc);
+    let ok = (nfkc_ok || (normalized != password && verify_one(password, phc))) && real;
+    let rehashed = (ok && (!nfkc_ok || !cost.made(phc)))
+        .then(|| hash_raw(&normalized, cost).ok())
+        .flatten();
+    Verified { ok, rehashed }
 }
 
 /// One argon2 verification of exactly `password`.
 fn verify_one(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
         .map(|h| {
+            // The hash's own parameters are used (they are in the PHC string).
             Argon2::default()
                 .verify_password(password.as_bytes(), &h)
                 .is_ok()
@@ -102,20 +212,31 @@ fn verify_one(password: &str, phc: &str) -> bool {
 /// ~19 MiB of memory per call: on the async threads it would stall every request queued behind
 /// the login (all of them, on one core). At most one verification per core runs at a time, so a
 /// burst of logins queues here instead of taking all memory.
-pub async fn verify_password_off_thread(password: String, phc: Option<String>) -> bool {
-    let Ok(_slot) = argon2_slots().acquire().await else {
-        return false; // never closed
+pub async fn verify_password_off_thread(
+    password: String,
+    phc: Option<String>,
+    cost: Argon2Cost,
+) -> Verified {
+    let refused = Verified {
+        ok: false,
+        rehashed: None,
     };
-    tokio::task::spawn_blocking(move || verify_password(&password, phc.as_deref()))
+    let Ok(_slot) = argon2_slots().acquire().await else {
+        return refused; // never closed
+    };
+    tokio::task::spawn_blocking(move || verify_password(&password, phc.as_deref(), cost))
         .await
-        .unwrap_or(false)
+        .unwrap_or(refused)
 }
 
 /// [`hash_password`] off the request threads, in the same slots as verifications (a password
 /// change or reset from a page).
-pub async fn hash_password_off_thread(password: NewPassword) -> anyhow::Result<String> {
+pub async fn hash_password_off_thread(
+    password: NewPassword,
+    cost: Argon2Cost,
+) -> anyhow::Result<String> {
     let _slot = argon2_slots().acquire().await?;
-    tokio::task::spawn_blocking(move || hash_password(&password)).await?
+    tokio::task::spawn_blocking(move || hash_password(&password, cost)).await?
 }
 
 /// One argon2 computation per core at a time.
@@ -145,26 +266,55 @@ mod tests {
     /// wrong one and an unknown user do not.
     #[tokio::test(flavor = "current_thread")]
     async fn passwords_verify_off_the_request_thread() {
-        let phc = hash_raw("correct horse").unwrap();
-        assert!(verify_password_off_thread("correct horse".into(), Some(phc.clone())).await);
-        assert!(!verify_password_off_thread("wrong horse".into(), Some(phc)).await);
-        assert!(!verify_password_off_thread("correct horse".into(), None).await);
+        let cost = Argon2Cost::default();
+        let phc = hash_raw("correct horse", cost).unwrap();
+        let check = |p: &str, phc: Option<String>| verify_password_off_thread(p.into(), phc, cost);
+        assert!(check("correct horse", Some(phc.clone())).await.ok);
+        assert!(!check("wrong horse", Some(phc)).await.ok);
+        assert!(!check("correct horse", None).await.ok);
     }
 
     #[test]
     fn a_password_verifies_in_either_normal_form_and_old_raw_hashes_still_work() {
         let policy = crate::domain::password::PasswordPolicy::default();
         let set = NewPassword::parse_for("caf\u{e9} velvet kettle orbit", &policy, &[]).unwrap();
-        let phc = hash_password(&set).unwrap();
-        assert!(verify_password("caf\u{e9} velvet kettle orbit", Some(&phc)));
-        assert!(verify_password(
-            "cafe\u{301} velvet kettle orbit",
-            Some(&phc)
-        ));
-        // A hash made before normalisation, from the decomposed form as typed.
-        let old = hash_raw("cafe\u{301}").unwrap();
-        assert!(verify_password("cafe\u{301}", Some(&old)));
-        assert!(!verify_password("cafe", Some(&old)));
+        let cost = Argon2Cost::default();
+        let phc = hash_password(&set, cost).unwrap();
+        let ok = |p: &str, phc: &str| verify_password(p, Some(phc), cost).ok;
+        assert!(ok("caf\u{e9} velvet kettle orbit", &phc));
+        assert!(ok("cafe\u{301} velvet kettle orbit", &phc));
+        // A hash made before normalisation, from the decomposed form as typed: right, and
+        // hashed again from the NFKC form.
+        let old = hash_raw("cafe\u{301}", cost).unwrap();
+        assert!(ok("cafe\u{301}", &old));
+        assert!(!ok("cafe", &old));
+        assert!(
+            verify_password("cafe\u{301}", Some(&old), cost)
+                .rehashed
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_hash_at_another_cost_is_made_again_at_the_configured_one() {
+        let old_cost = Argon2Cost {
+            memory_kib: 8192,
+            iterations: 1,
+            parallelism: 1,
+        };
+        let cost = Argon2Cost::default();
+        let old = hash_raw("correct horse", old_cost).unwrap();
+        let v = verify_password("correct horse", Some(&old), cost);
+        assert!(v.ok);
+        let new = v.rehashed.expect("rehashed");
+        assert!(cost.made(&new) && !cost.made(&old));
+        assert_eq!(
+            verify_password("correct horse", Some(&new), cost).rehashed,
+            None
+        );
+        // Wrong passwords and unknown users are never rehashed.
+        assert_eq!(verify_password("wrong", Some(&old), cost).rehashed, None);
+        assert!(cost.dummy().contains("m=19456,t=2,p=1"));
     }
 
     #[test]

@@ -302,6 +302,22 @@ impl From<StoreError> for PageError {
     }
 }
 
+impl From<crate::keys::KeyError> for PageError {
+    fn from(e: crate::keys::KeyError) -> Self {
+        match e {
+            crate::keys::KeyError::Store(s) => s.into(),
+            other => {
+                tracing::error!(error = %other, "key failure");
+                PageError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The server could not complete the request.",
+                )
+            }
+        }
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let mut resp = crate::pages::error_page(self.status, &self.title, &self.message);

@@ -27,6 +27,14 @@ pub fn router(state: AppState) -> Router {
             get(pages::login::show).post(pages::login::submit),
         )
         .route(
+            paths::LOGIN_OTP,
+            get(pages::second_step::show).post(pages::second_step::submit),
+        )
+        .route(
+            paths::LOGIN_ENROLL,
+            get(pages::enroll::show).post(pages::enroll::submit),
+        )
+        .route(
             paths::CONSENT,
             get(pages::consent::show).post(pages::consent::submit),
         )
@@ -56,7 +64,13 @@ pub fn router(state: AppState) -> Router {
         .route(
             paths::ACCOUNT_END_ALL_SESSIONS,
             post(account::sessions::end_all),
-        );
+        )
+        .route(paths::ACCOUNT_TOTP, post(account::totp::confirm))
+        .route(
+            paths::ACCOUNT_TOTP_RECOVERY_CODES,
+            post(account::totp::regenerate),
+        )
+        .route(paths::ACCOUNT_TOTP_REMOVE, post(account::totp::remove));
     let browser = state.sessions.apply(browser, &state.config);
     // `/metrics` on the main port only when no separate bind is configured.
     let metrics = state.config.metrics.enabled && state.config.metrics.bind.is_none();

@@ -185,7 +185,7 @@ pub async fn reset_submit(
             ));
         }
     };
-    let password_hash = super::hash_new_password(password).await?;
+    let password_hash = super::hash_new_password(&state, password).await?;
     let now = state.now();
     let Some(user_id) = state.store.redeem_reset(&hash, now, &password_hash).await? else {
         let link = state

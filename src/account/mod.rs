@@ -12,6 +12,7 @@ pub mod password;
 pub mod profile;
 pub mod sessions;
 pub mod sign_out;
+pub mod totp;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -43,6 +44,7 @@ pub enum Done {
     VerificationSent,
     AppRevoked,
     SignedOut,
+    TotpRemoved,
 }
 
 impl Done {
@@ -55,6 +57,7 @@ impl Done {
             Done::VerificationSent => "We sent a verification link to your email address.",
             Done::AppRevoked => "The application can no longer use your account.",
             Done::SignedOut => "That session was signed out.",
+            Done::TotpRemoved => "Your authenticator app and recovery codes were removed.",
         }
     }
 }
@@ -115,8 +118,12 @@ pub async fn sign_in_first(session: &BrowserSession, again: bool) -> Result<Resp
 
 /// The argon2 hash of a password being set from a page, off the request threads; a failure is
 /// logged and shown as a plain error page.
-pub async fn hash_new_password(password: NewPassword) -> Result<String, PageError> {
-    hash_password_off_thread(password).await.map_err(|e| {
+pub async fn hash_new_password(
+    state: &AppState,
+    password: NewPassword,
+) -> Result<String, PageError> {
+    let cost = state.config.password.argon2();
+    hash_password_off_thread(password, cost).await.map_err(|e| {
         tracing::error!(error = %e, "password hashing failed");
         PageError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -145,6 +152,11 @@ struct AccountPage<'a> {
     error: Option<&'a str>,
     apps: Vec<AppView>,
     sessions: Vec<SessionView>,
+    /// An authenticator app is enrolled.
+    totp: bool,
+    recovery_codes_left: i64,
+    /// Without an app: the secret to enroll, as a QR code and as text.
+    enrolment: Option<crate::pages::enroll::Enrolment>,
 }
 
 /// A connected application as listed.
@@ -210,6 +222,12 @@ pub async fn page(
             sid: s.sid,
         })
         .collect();
+    let factors = state.store.factors(&row.id).await?;
+    let enrolment = if factors.totp {
+        None
+    } else {
+        Some(crate::pages::enroll::enrolment(state, session, row).await?)
+    };
     let csrf_token = session.csrf_token().await?;
     Ok(render(
         status,
@@ -224,6 +242,9 @@ pub async fn page(
             error,
             apps,
             sessions,
+            totp: factors.totp,
+            recovery_codes_left: factors.recovery_codes_left,
+            enrolment,
         },
     ))
 }

@@ -61,8 +61,13 @@ pub async fn change(
         ip,
     );
     attempt.reserve(ACCOUNT).await?;
-    let current_ok =
-        verify_password_off_thread(form.current_password, Some(row.password_hash.clone())).await;
+    let current_ok = verify_password_off_thread(
+        form.current_password,
+        Some(row.password_hash.clone()),
+        state.config.password.argon2(),
+    )
+    .await
+    .ok;
     if !current_ok {
         AuditEvent::LoginFailed {
             client_id: ACCOUNT,
@@ -107,7 +112,7 @@ pub async fn change(
             .await;
         }
     };
-    let hash = hash_new_password(new).await?;
+    let hash = hash_new_password(&state, new).await?;
     let username = Username::parse(&row.username)
         .map_err(|_| PageError::bad_request("This account's username cannot be changed here."))?;
     state.store.set_user_password(&username, &hash).await?;

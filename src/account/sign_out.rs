@@ -8,6 +8,7 @@
 //! whether to wait for the deliveries (the shell) or not (pages).
 
 use crate::audit::{AuditEvent, FamilyRevocation};
+use crate::domain::Amr;
 use crate::error::PageError;
 use crate::logout::backchannel;
 use crate::services::session::SessionUser;
@@ -130,6 +131,7 @@ pub async fn revoke_access(
             user_id: user_id.to_string(),
             auth_time: 0,
             sid,
+            amr: Amr::default(),
         })
         .collect();
     let notifier = state.backchannel.clone();
@@ -167,5 +169,6 @@ fn ended(row: UserSessionRow) -> SessionUser {
         user_id: row.user_id,
         auth_time: row.signed_in_at,
         sid: row.sid,
+        amr: Amr::default(),
     }
 }

@@ -144,6 +144,9 @@ impl Counters {
             | AuditEvent::BackchannelLogoutFailed(_)
             | AuditEvent::PasswordChanged { .. }
             | AuditEvent::EmailChanged { .. }
+            | AuditEvent::SecondFactorEnrolled { .. }
+            | AuditEvent::SecondFactorsRemoved { .. }
+            | AuditEvent::RecoveryCodeUsed { .. }
             | AuditEvent::ConsentRevoked { .. }
             | AuditEvent::SessionsEnded { .. }
             | AuditEvent::PasswordResetRequested { .. }

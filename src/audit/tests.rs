@@ -93,6 +93,9 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
         PasswordChanged { sub, ip: IP },
         ConsentRevoked { sub, client_id },
         EmailChanged { sub },
+        SecondFactorEnrolled { sub, what: "totp" },
+        SecondFactorsRemoved { sub },
+        RecoveryCodeUsed { sub, left: 9 },
         SessionsEnded {
             sub,
             reason: crate::audit::SessionEnd::Everywhere,
@@ -120,7 +123,7 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
         ClientRegistrationUpdated { client_id },
         ClientRegistrationDeleted { client_id },
     ];
-    let mut seen = [false; 31];
+    let mut seen = [false; 34];
     for event in &all {
         seen[match event {
             LoginSucceeded { .. } => 0,
@@ -154,6 +157,9 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             ClientRegistered { .. } => 28,
             ClientRegistrationUpdated { .. } => 29,
             ClientRegistrationDeleted { .. } => 30,
+            SecondFactorEnrolled { .. } => 31,
+            SecondFactorsRemoved { .. } => 32,
+            RecoveryCodeUsed { .. } => 33,
         }] = true;
     }
     assert!(seen.iter().all(|s| *s), "an event has no example");

@@ -114,6 +114,10 @@ pub struct CreateArgs {
     /// Skip the consent page (the operator's own applications).
     #[arg(long)]
     first_party: bool,
+    /// Every sign-in for this client needs two factors; a person without one enrolls an
+    /// authenticator app during the sign-in.
+    #[arg(long)]
+    require_mfa: bool,
     /// Allow http redirect URIs on non-loopback hosts (development only).
     #[arg(long)]
     allow_insecure_redirect: bool,
@@ -144,12 +148,18 @@ pub struct CreateArgs {
     json: bool,
 }
 
-/// `client update` flags: exactly one way to set the allowed origins.
+/// `client update` flags: at most one way to set the allowed origins, and whether two factors
+/// are required; at least one change.
 #[derive(Debug, clap::Args)]
 #[command(group(
     clap::ArgGroup::new("origins")
-        .required(true)
         .args(["allowed_origins", "default_allowed_origins", "no_allowed_origins"])
+))]
+#[command(group(
+    clap::ArgGroup::new("change")
+        .required(true)
+        .multiple(true)
+        .args(["allowed_origins", "default_allowed_origins", "no_allowed_origins", "require_mfa", "no_require_mfa"])
 ))]
 pub struct UpdateArgs {
     #[arg(long, allow_hyphen_values = true)]
@@ -164,6 +174,12 @@ pub struct UpdateArgs {
     /// No browser origin at all.
     #[arg(long)]
     no_allowed_origins: bool,
+    /// Every sign-in for this client needs two factors.
+    #[arg(long, conflicts_with = "no_require_mfa")]
+    require_mfa: bool,
+    /// Sign-ins for this client need no second factor (unless `[authentication] require_mfa`).
+    #[arg(long)]
+    no_require_mfa: bool,
     /// Allow http origins on non-loopback hosts (development only).
     #[arg(long)]
     allow_insecure_redirect: bool,
@@ -192,6 +208,7 @@ struct ClientOut<'a> {
     backchannel_logout_uri: Option<&'a str>,
     /// `null`: the origins of the redirect URIs.
     allowed_origins: Option<&'a [String]>,
+    require_mfa: bool,
     created_at: i64,
     /// `operator` or `dynamic` (RFC 7591).
     registered_by: RegisteredBy,
@@ -219,6 +236,7 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
             id_token_signed_response_alg: c.id_token_alg,
             backchannel_logout_uri: c.backchannel_logout_uri.as_deref(),
             allowed_origins: c.allowed_origins.as_deref(),
+            require_mfa: c.require_mfa,
             created_at: c.created_at,
             registered_by: c.registered_by,
             client_uri: c.about.client_uri.as_deref(),
@@ -341,6 +359,7 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
 /// Checks the flags against the registration rules and builds the row to insert (with the
 /// secret to show).
 fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Option<String>)> {
+    let args_require_mfa = args.require_mfa;
     let registration = ClientRegistration {
         name: args.name,
         public: args.public,
@@ -371,30 +390,42 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
         })
         .map_err(|e| anyhow::anyhow!(flag_message(e)))?;
     let secret = valid.auth_method.uses_secret().then(|| random_token(32));
-    let client = NewClient::from_registration(
+    let mut client = NewClient::from_registration(
         random_id(),
         valid,
         secret.as_deref().map(sha256_hex),
         RegisteredBy::Operator,
         None,
     );
+    client.require_mfa = args_require_mfa;
     Ok((client, secret))
 }
 
 /// `client update`: replaces the allowed origins.
 async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
-    let origins = if args.default_allowed_origins {
-        None
-    } else {
-        Some(
-            checked_origins(&args.allowed_origins, args.allow_insecure_redirect)
-                .map_err(|e| anyhow::anyhow!("--allowed-origin: {e}"))?,
-        )
-    };
     let client_id = args.client_id;
-    if !store
-        .set_client_allowed_origins(&client_id, origins.as_deref())
-        .await?
+    let set_origins =
+        !args.allowed_origins.is_empty() || args.default_allowed_origins || args.no_allowed_origins;
+    if set_origins {
+        let origins = if args.default_allowed_origins {
+            None
+        } else {
+            Some(
+                checked_origins(&args.allowed_origins, args.allow_insecure_redirect)
+                    .map_err(|e| anyhow::anyhow!("--allowed-origin: {e}"))?,
+            )
+        };
+        if !store
+            .set_client_allowed_origins(&client_id, origins.as_deref())
+            .await?
+        {
+            anyhow::bail!("no client with id `{client_id}`");
+        }
+    }
+    if (args.require_mfa || args.no_require_mfa)
+        && !store
+            .set_client_require_mfa(&client_id, args.require_mfa)
+            .await?
     {
         anyhow::bail!("no client with id `{client_id}`");
     }

@@ -11,7 +11,9 @@ use crate::config::Config;
 use crate::crypto::hash_password;
 use crate::domain::password::{NewPassword, PasswordPolicy};
 use crate::domain::{Email, Username};
+use crate::keys::KeyManager;
 use crate::services::email::{Job, Outcome, deliverer};
+use crate::services::second_factor::{self, NewSecret};
 use crate::store::{Store, StoreError};
 
 /// User commands.
@@ -87,12 +89,48 @@ pub enum UserCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Authenticator apps (TOTP).
+    Totp {
+        #[command(subcommand)]
+        cmd: TotpCommand,
+    },
+    /// Second factors as a whole.
+    Mfa {
+        #[command(subcommand)]
+        cmd: MfaCommand,
+    },
     /// Take a user out of a group.
     RemoveGroup {
         #[arg(long)]
         username: String,
         #[arg(long)]
         group: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `tessera user totp …`
+#[derive(Debug, Subcommand)]
+pub enum TotpCommand {
+    /// Enroll an authenticator app for a user (replacing any secret and recovery codes they
+    /// had); prints the secret, its otpauth URI and ten recovery codes, once.
+    Enroll {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `tessera user mfa …`
+#[derive(Debug, Subcommand)]
+pub enum MfaCommand {
+    /// Remove a user's authenticator app, recovery codes and passkeys (they sign in with their
+    /// password alone, or enroll again).
+    Reset {
+        #[arg(long)]
+        username: String,
         #[arg(long)]
         json: bool,
     },
@@ -106,6 +144,10 @@ struct UserOut {
     name: Option<String>,
     disabled: bool,
     created_at: i64,
+    /// The ways the user can sign in: `password`, `totp`, `recovery_codes`.
+    factors: Vec<&'static str>,
+    /// Unused recovery codes.
+    recovery_codes_left: i64,
 }
 
 /// Runs a user command; new passwords must meet `config.password`.
@@ -135,7 +177,7 @@ pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> any
             ];
             let inputs: Vec<&str> = inputs.into_iter().flatten().collect();
             let password = read_new_password(policy, &inputs)?;
-            let hash = hash_password(&password)?;
+            let hash = hash_password(&password, config.password.argon2())?;
             let id = uuid::Uuid::new_v4().to_string();
             match store
                 .create_user(&id, &username, email.as_ref(), name.as_deref(), &hash)
@@ -167,30 +209,39 @@ pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> any
             }
         }
         UserCommand::List { json } => {
-            let users: Vec<UserOut> = store
-                .list_users()
-                .await?
-                .into_iter()
-                .map(|u| UserOut {
+            let mut users = Vec::new();
+            for u in store.list_users().await? {
+                let f = store.factors(&u.id).await?;
+                let mut factors = vec!["password"];
+                if f.totp {
+                    factors.push("totp");
+                }
+                if f.recovery_codes_left > 0 {
+                    factors.push("recovery_codes");
+                }
+                users.push(UserOut {
                     id: u.id,
                     username: u.username,
                     email: u.email,
                     name: u.name,
                     disabled: u.disabled,
                     created_at: u.created_at,
-                })
-                .collect();
+                    factors,
+                    recovery_codes_left: f.recovery_codes_left,
+                });
+            }
             if json {
                 return print_json(&users);
             }
             for u in users {
                 let state = if u.disabled { "disabled" } else { "active" };
                 println!(
-                    "{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}",
                     u.username,
                     u.id,
                     u.email.as_deref().unwrap_or("-"),
-                    state
+                    state,
+                    u.factors.join(",")
                 );
             }
             Ok(())
@@ -259,12 +310,19 @@ pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> any
             &format!("group `{group}` of user `{username}`"),
             json,
         ),
+        UserCommand::Totp {
+            cmd: TotpCommand::Enroll { username, json },
+        } => totp_enroll(&username, json, store, config).await,
+        UserCommand::Mfa {
+            cmd: MfaCommand::Reset { username, json },
+        } => mfa_reset(&username, json, store).await,
         UserCommand::SetPassword { username, json, .. } => {
             let username = parse_username(&username)?;
             let Some(user) = store.user_by_username(&username).await? else {
                 anyhow::bail!("no user named `{username}`");
             };
-            let hash = hash_password(&read_new_password(policy, &user.own_words())?)?;
+            let new = read_new_password(policy, &user.own_words())?;
+            let hash = hash_password(&new, config.password.argon2())?;
             if !store.set_user_password(&username, &hash).await? {
                 anyhow::bail!("no user named `{username}`");
             }
@@ -353,4 +411,66 @@ async fn sign_out_everywhere(username: &str, json: bool, config: &Config) -> any
         );
         Ok(())
     }
+}
+
+/// `user totp enroll`: a new secret and recovery codes, stored at once (the operator hands them
+/// over); the secret is sealed under the key-encryption key.
+async fn totp_enroll(
+    username: &str,
+    json: bool,
+    store: &Store,
+    config: &Config,
+) -> anyhow::Result<()> {
+    let username = parse_username(username)?;
+    let Some(user) = store.user_by_username(&username).await? else {
+        anyhow::bail!("no user named `{username}`");
+    };
+    let keys = KeyManager::open(store, config).await?;
+    let secret = NewSecret::generate(&config.issuer_host(), &user.username);
+    let now = store.clock().now();
+    let codes = second_factor::enroll(store, &keys, &user.id, &secret, None, now).await?;
+    AuditEvent::SecondFactorEnrolled {
+        sub: &user.id,
+        what: "totp",
+    }
+    .emit();
+    if json {
+        return print_json(&serde_json::json!({
+            "secret": secret.base32,
+            "otpauth_uri": secret.otpauth_uri,
+            "recovery_codes": codes,
+        }));
+    }
+    println!("enrolled an authenticator app for {username}");
+    println!("secret: {}", secret.base32);
+    println!("otpauth URI: {}", secret.otpauth_uri);
+    println!("recovery codes (each works once):");
+    for c in codes {
+        println!("  {c}");
+    }
+    Ok(())
+}
+
+/// `user mfa reset`: every second factor of the user removed.
+async fn mfa_reset(username: &str, json: bool, store: &Store) -> anyhow::Result<()> {
+    let username = parse_username(username)?;
+    let Some(user) = store.user_by_username(&username).await? else {
+        anyhow::bail!("no user named `{username}`");
+    };
+    let removed = store.remove_second_factors(&user.id).await?;
+    if removed {
+        AuditEvent::SecondFactorsRemoved { sub: &user.id }.emit();
+    }
+    if json {
+        return print_json(&serde_json::json!({
+            "username": username.as_str(),
+            "removed": removed,
+        }));
+    }
+    if removed {
+        println!("removed every second factor of {username}");
+    } else {
+        println!("{username} had no second factor");
+    }
+    Ok(())
 }

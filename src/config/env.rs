@@ -14,6 +14,7 @@ const SECTIONS: &[&str] = &[
     "authorization",
     "session",
     "throttle",
+    "authentication",
     "cache",
     "metrics",
     "rate_limit",

@@ -23,9 +23,9 @@ use crate::domain::Issuer;
 
 pub use schema::Secret;
 pub use schema::{
-    AuthorizationConfig, CacheConfig, DatabaseConfig, EmailConfig, KeysConfig, LogFormat,
-    MetricsConfig, PasswordConfig, RateLimitConfig, RegistrationConfig, RegistrationMode,
-    ServerConfig, SessionConfig, ThrottleConfig, TokensConfig,
+    AuthenticationConfig, AuthorizationConfig, CacheConfig, DatabaseConfig, EmailConfig,
+    KeysConfig, LogFormat, MetricsConfig, PasswordConfig, RateLimitConfig, RegistrationConfig,
+    RegistrationMode, ServerConfig, SessionConfig, ThrottleConfig, TokensConfig,
 };
 pub use trusted_proxies::TrustedProxies;
 
@@ -47,6 +47,8 @@ pub struct Config {
     pub session: SessionConfig,
     #[serde(default)]
     pub throttle: ThrottleConfig,
+    #[serde(default)]
+    pub authentication: AuthenticationConfig,
     #[serde(default)]
     pub cache: CacheConfig,
     #[serde(default)]
@@ -99,5 +101,13 @@ impl Config {
     /// Whether cookies must carry `Secure` (the issuer is served over https).
     pub fn is_https(&self) -> bool {
         self.issuer.is_https()
+    }
+
+    /// The issuer's host: the label of authenticator-app entries (and the WebAuthn RP ID).
+    pub fn issuer_host(&self) -> String {
+        url::Url::parse(self.issuer.as_str())
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| self.issuer.as_str().to_string())
     }
 }

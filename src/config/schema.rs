@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Deserializer};
 
 use super::TrustedProxies;
+use crate::crypto::Argon2Cost;
 use crate::domain::Alg;
 use crate::domain::password::PasswordPolicy;
 
@@ -317,6 +318,15 @@ impl Default for ThrottleConfig {
     }
 }
 
+/// `[authentication]`: what every sign-in needs.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthenticationConfig {
+    /// Every sign-in, for every client, needs two factors (as `client create --require-mfa`
+    /// does for one client); a person without one enrolls an authenticator app on the way.
+    pub require_mfa: bool,
+}
+
 /// `[cache]`: the in-memory cache of client registrations (and a client's roles) that keeps the
 /// token endpoint off the database. Changes made elsewhere (the CLI, another instance) are noticed
 /// through a change counter the database bumps (`change_epochs`), read every `refresh_interval`.
@@ -503,6 +513,12 @@ pub struct PasswordConfig {
     pub max_length: usize,
     /// Lowest zxcvbn strength score accepted, 0 (anything) to 4 (hardest to guess).
     pub min_score: u8,
+    /// Argon2id memory per hash, KiB.
+    pub argon2_memory_kib: u32,
+    /// Argon2id passes.
+    pub argon2_iterations: u32,
+    /// Argon2id lanes.
+    pub argon2_parallelism: u32,
 }
 
 impl Default for PasswordConfig {
@@ -512,11 +528,23 @@ impl Default for PasswordConfig {
             min_length: policy.min_length,
             max_length: policy.max_length,
             min_score: policy.min_score,
+            argon2_memory_kib: Argon2Cost::default().memory_kib,
+            argon2_iterations: Argon2Cost::default().iterations,
+            argon2_parallelism: Argon2Cost::default().parallelism,
         }
     }
 }
 
 impl PasswordConfig {
+    /// The argon2id cost new hashes are made with.
+    pub fn argon2(&self) -> Argon2Cost {
+        Argon2Cost {
+            memory_kib: self.argon2_memory_kib,
+            iterations: self.argon2_iterations,
+            parallelism: self.argon2_parallelism,
+        }
+    }
+
     /// The policy this section describes.
     pub fn policy(&self) -> PasswordPolicy {
         PasswordPolicy {

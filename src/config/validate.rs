@@ -145,6 +145,18 @@ fn validate_password(p: &super::PasswordConfig) -> Result<(), (&'static str, Str
             "must be between 0 and 4 (zxcvbn's scores)".into(),
         ));
     }
+    if p.argon2_iterations < 1 {
+        return Err(("password.argon2_iterations", "must be at least 1".into()));
+    }
+    if p.argon2_parallelism < 1 {
+        return Err(("password.argon2_parallelism", "must be at least 1".into()));
+    }
+    if let Err(e) = p.argon2().params() {
+        return Err((
+            "password.argon2_memory_kib",
+            format!("argon2 refuses these parameters ({e}); at least 8 KiB per lane"),
+        ));
+    }
     Ok(())
 }
 

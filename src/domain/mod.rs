@@ -5,6 +5,7 @@ mod closed_set;
 
 mod alg;
 mod auth_method;
+mod authn;
 mod client_kind;
 mod client_registration;
 mod code_challenge_method;
@@ -26,6 +27,7 @@ mod username;
 
 pub use alg::Alg;
 pub use auth_method::AuthMethod;
+pub use authn::{Acr, Amr, AmrValue};
 pub use client_kind::ClientKind;
 pub use client_registration::{
     ClientAbout, ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, RegistrationError,

@@ -18,6 +18,10 @@ pub const REGISTER: &str = "/register";
 pub const REGISTER_CLIENT: &str = "/register/{client_id}";
 pub const END_SESSION: &str = "/logout";
 pub const LOGIN: &str = "/login";
+/// The second sign-in step: an authenticator or recovery code.
+pub const LOGIN_OTP: &str = "/login/otp";
+/// Authenticator-app enrolment inside a sign-in, for a client that requires two factors.
+pub const LOGIN_ENROLL: &str = "/login/enroll";
 pub const CONSENT: &str = "/consent";
 /// "Not you?" on the consent page: sign out and sign in again to the same request.
 pub const NOT_YOU: &str = "/not-you";
@@ -29,6 +33,10 @@ pub const ACCOUNT_SEND_VERIFICATION: &str = "/account/email/verify";
 pub const ACCOUNT_REVOKE_APP: &str = "/account/apps/revoke";
 pub const ACCOUNT_END_SESSION: &str = "/account/sessions/end";
 pub const ACCOUNT_END_ALL_SESSIONS: &str = "/account/sessions/end-all";
+/// The authenticator app: confirm enrolment, new recovery codes, removal.
+pub const ACCOUNT_TOTP: &str = "/account/totp";
+pub const ACCOUNT_TOTP_RECOVERY_CODES: &str = "/account/totp/recovery-codes";
+pub const ACCOUNT_TOTP_REMOVE: &str = "/account/totp/remove";
 /// "Forgot password?": asks for the address to send a reset link to.
 pub const FORGOT_PASSWORD: &str = "/forgot-password";
 /// Where a reset link leads: the new-password form.

@@ -159,6 +159,17 @@ impl KeyManager {
         Ok(manager)
     }
 
+    /// Encrypts another secret (a person's TOTP secret) under the key-encryption key, bound to
+    /// `aad` (what it belongs to), as signing keys are.
+    pub fn seal_secret(&self, plaintext: &[u8], aad: &str) -> String {
+        self.inner.kek.seal(plaintext, aad)
+    }
+
+    /// Decrypts what [`KeyManager::seal_secret`] produced for the same `aad`.
+    pub fn open_secret(&self, sealed: &str, aad: &str) -> Result<Vec<u8>, KeyError> {
+        Ok(self.inner.kek.open(sealed, aad)?)
+    }
+
     /// Creates the missing active/next key of each enabled algorithm.
     async fn ensure_keys(&self) -> Result<(), KeyError> {
         let now = self.inner.store.clock().now();

@@ -10,12 +10,12 @@ use serde::Deserialize;
 
 use crate::audit::AuditEvent;
 use crate::crypto::{random_token, verify_password_off_thread};
-use crate::domain::Username;
+use crate::domain::{Amr, Username};
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
 use crate::http::paths;
 use crate::oauth::authorize::{Pending, proceed, see_other};
-use crate::pages::render;
+use crate::pages::{render, second_step};
 use crate::services::login_throttle::{ACCOUNT, LoginAttempt};
 use crate::services::session::{AccountSignIn, BrowserSession, SessionUser};
 use crate::state::AppState;
@@ -54,7 +54,7 @@ pub struct LoginForm {
 const FAILED: &str = "The username or password is incorrect.";
 
 /// What a sign-in on this page is for.
-enum Purpose {
+pub(super) enum Purpose {
     /// An application's authorization request.
     Authorization(Pending),
     /// The person's own account page.
@@ -62,7 +62,8 @@ enum Purpose {
 }
 
 impl Purpose {
-    fn id(&self) -> &str {
+    /// The id of the request the sign-in is for (the login form's `request`).
+    pub(super) fn id(&self) -> &str {
         match self {
             Purpose::Authorization(p) => &p.id,
             Purpose::Account(a) => &a.id,
@@ -70,7 +71,7 @@ impl Purpose {
     }
 
     /// The client the throttle and the audit trail name.
-    fn client_id(&self) -> &str {
+    pub(super) fn client_id(&self) -> &str {
         match self {
             Purpose::Authorization(p) => &p.client_id,
             Purpose::Account(_) => ACCOUNT,
@@ -120,11 +121,13 @@ pub async fn submit(
         Ok(name) => state.store.user_by_username(&name).await?,
         Err(_) => None,
     };
-    let password_ok = verify_password_off_thread(
+    let verified = verify_password_off_thread(
         form.password.clone(),
         user.as_ref().map(|u| u.password_hash.clone()),
+        state.config.password.argon2(),
     )
     .await;
+    let password_ok = verified.ok;
     let user = match user {
         Some(u) if password_ok && !u.disabled => u,
         _ => {
@@ -145,13 +148,50 @@ pub async fn submit(
             .await;
         }
     };
+    // Made at an older cost (or before normalisation): stored again at today's.
+    if let Some(new_hash) = &verified.rehashed {
+        state
+            .store
+            .set_user_password_hash(&user.id, new_hash)
+            .await?;
+    }
+    // A second factor follows: the password's reservation is given back, but its earlier
+    // failures stay counted, so wrong codes and wrong passwords add up in one limit.
+    if state.store.factors(&user.id).await?.totp {
+        attempt.first_factor_passed().await?;
+        return second_step::start(&state, &session, &user, purpose.id(), Amr::password()).await;
+    }
+    attempt.succeeded().await?;
+    finish(
+        &state,
+        &session,
+        &headers,
+        ip,
+        &user.id,
+        purpose,
+        Amr::password(),
+    )
+    .await
+}
+
+/// Signs the person in (a new session id and `sid`, recorded for the account page) with the
+/// methods `amr`, and continues what the sign-in was for.
+pub(super) async fn finish(
+    state: &AppState,
+    session: &BrowserSession,
+    headers: &HeaderMap,
+    ip: std::net::IpAddr,
+    user_id: &str,
+    purpose: Purpose,
+    amr: Amr,
+) -> Result<Response, PageError> {
     let now = state.now();
     let signed_in = SessionUser {
-        user_id: user.id.clone(),
+        user_id: user_id.to_string(),
         auth_time: now,
         sid: random_token(16),
+        amr,
     };
-    attempt.succeeded().await?;
     let previous = session
         .user(now, state.config.session.absolute_timeout)
         .await?;
@@ -166,7 +206,7 @@ pub async fn submit(
         .record_user_session(
             &NewUserSession {
                 sid: &signed_in.sid,
-                user_id: &user.id,
+                user_id,
                 record_id: &record_id,
                 user_agent: user_agent.as_deref(),
                 ip: &ip.to_string(),
@@ -177,7 +217,7 @@ pub async fn submit(
         )
         .await?;
     AuditEvent::LoginSucceeded {
-        sub: &user.id,
+        sub: user_id,
         client_id: purpose.client_id(),
         ip,
     }
@@ -185,7 +225,7 @@ pub async fn submit(
     match purpose {
         Purpose::Authorization(mut pending) => {
             pending.signed_in = true;
-            Ok(proceed(&state, &session, pending).await)
+            Ok(proceed(state, session, pending).await)
         }
         Purpose::Account(_) => {
             session.clear_pending::<AccountSignIn>().await?;
@@ -223,7 +263,10 @@ async fn purpose(session: &BrowserSession) -> Result<Purpose, PageError> {
 }
 
 /// The sign-in a login form was rendered for (`request_id` is its hidden `request` field).
-async fn purpose_for(session: &BrowserSession, request_id: &str) -> Result<Purpose, PageError> {
+pub(super) async fn purpose_for(
+    session: &BrowserSession,
+    request_id: &str,
+) -> Result<Purpose, PageError> {
     if let Some(a) = session.pending::<AccountSignIn>().await?
         && crate::crypto::constant_time_eq(&a.id, request_id)
     {

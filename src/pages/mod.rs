@@ -2,7 +2,9 @@
 //! through [`html`], which sets the security headers once.
 
 pub mod consent;
+pub mod enroll;
 pub mod login;
+pub mod second_step;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};

@@ -115,6 +115,14 @@ impl<'a> LoginAttempt<'a> {
         Ok(())
     }
 
+    /// The password was right and a second factor follows: gives back this attempt's
+    /// reservations but keeps the failures, so a person who knows the password still has only
+    /// the limit's worth of guesses at the code.
+    pub async fn first_factor_passed(&self) -> Result<(), PageError> {
+        let keys: Vec<&String> = self.keys().into_iter().map(|(k, _)| k).collect();
+        self.release(&keys).await
+    }
+
     /// Gives back reservations that were not used for a password check.
     async fn release(&self, keys: &[&String]) -> Result<(), PageError> {
         for &key in keys {

@@ -5,7 +5,9 @@
 use serde_json::json;
 
 use crate::config::{Config, RegistrationMode};
-use crate::domain::{Alg, AuthMethod, CodeChallengeMethod, GrantType, PromptValue, ResponseMode};
+use crate::domain::{
+    Acr, Alg, AuthMethod, CodeChallengeMethod, GrantType, PromptValue, ResponseMode,
+};
 use crate::http::paths;
 use crate::keys::KeyManager;
 
@@ -32,6 +34,7 @@ pub const CLAIMS_SUPPORTED: &[&str] = &[
     "azp",
     "sid",
     "amr",
+    "acr",
     "name",
     "preferred_username",
     "email",
@@ -69,6 +72,7 @@ impl Documents {
         let grant_types = GrantType::ALL.map(GrantType::as_str);
         let pkce_methods = CodeChallengeMethod::ALL.map(CodeChallengeMethod::as_str);
         let prompt_values = PromptValue::ALL.map(PromptValue::as_str);
+        let acr_values = Acr::ALL.map(Acr::as_str);
         // OpenID Connect Discovery 1.0 §3; RFC 8414 §2 registers the same names for the shared
         // fields and allows the rest. Only endpoints and features Tessera serves are listed
         // (no front-channel logout; no userinfo signing: userinfo answers plain JSON, so
@@ -109,6 +113,8 @@ impl Documents {
             "request_uri_parameter_supported": false,
             "require_request_uri_registration": false,
             "prompt_values_supported": prompt_values,
+            // OIDC Discovery §3: the levels `acr` states and `acr_values` may ask for.
+            "acr_values_supported": acr_values,
             // RFC 9207 §3.
             "authorization_response_iss_parameter_supported": true,
         });

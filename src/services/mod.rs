@@ -10,5 +10,6 @@ pub mod metadata;
 pub mod metrics;
 pub mod rate_limit;
 pub mod revocation_list;
+pub mod second_factor;
 pub mod session;
 pub mod session_activity;

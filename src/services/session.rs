@@ -23,6 +23,8 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use crate::config::Config;
 use crate::crypto::{constant_time_eq, random_token};
+use crate::domain::Amr;
+
 use crate::error::PageError;
 use crate::services::session_activity::SessionActivity;
 use crate::store::{Backend, SqliteSynchronous, Store, UserRow};
@@ -145,6 +147,9 @@ pub struct SessionUser {
     pub auth_time: i64,
     /// The OP session id given to clients as `sid`.
     pub sid: String,
+    /// The methods the person signed in with (a password in sessions from before factors).
+    #[serde(default)]
+    pub amr: Amr,
 }
 
 /// A session storage failure, shown as a page.
@@ -180,6 +185,33 @@ pub struct AccountSignIn {
 
 impl Parked for AccountSignIn {
     const KEY: &'static str = "account_sign_in";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// A password accepted, a second factor awaited (parked in the browser session).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SecondStep {
+    /// Names this step in its form.
+    pub id: String,
+    /// The request the sign-in is for (the login form's `request`).
+    pub purpose_id: String,
+    pub user_id: String,
+    /// The username as the throttle counts it.
+    pub username: String,
+    /// The methods used so far.
+    pub amr: Amr,
+    /// When the password was accepted.
+    pub started_at: i64,
+    /// The person is signed in already and adds a factor to that sign-in (`acr_values`,
+    /// a client that requires two factors): no new session.
+    #[serde(default)]
+    pub step_up: bool,
+}
+
+impl Parked for SecondStep {
+    const KEY: &'static str = "second_step";
     fn id(&self) -> &str {
         &self.id
     }
@@ -273,6 +305,12 @@ impl BrowserSession {
                 tower_sessions::session_store::Error::Backend("no id after save".into()),
             ))
         })
+    }
+
+    /// Replaces the signed-in person's record in place, keeping the session id: a factor was
+    /// added to this sign-in (step-up, or enrolment with a confirmed code).
+    pub async fn set_user(&self, user: &SessionUser) -> Result<(), PageError> {
+        self.0.insert(USER, user).await.map_err(broken)
     }
 
     /// Forgets who is signed in.

@@ -28,6 +28,8 @@ pub struct ClientRow {
     pub backchannel_logout_uri: Option<String>,
     /// Browser origins allowed explicitly (CORS); `None`: see [`ClientRow::allows_origin`].
     pub allowed_origins: Option<Vec<String>>,
+    /// Every sign-in for this client needs two factors.
+    pub require_mfa: bool,
     pub created_at: i64,
     /// By the operator or dynamically (RFC 7591).
     pub registered_by: RegisteredBy,
@@ -59,6 +61,9 @@ pub struct NewClient {
     /// SHA-256 of the registration access token of a dynamic client.
     pub registration_token_hash: Option<String>,
     pub about: ClientAbout,
+    /// Every sign-in for this client needs two factors (an operator's setting: a dynamic
+    /// registration neither sets nor replaces it).
+    pub require_mfa: bool,
 }
 
 impl NewClient {
@@ -92,6 +97,7 @@ impl NewClient {
             registered_by,
             registration_token_hash,
             about: valid.about,
+            require_mfa: false,
         }
     }
 }
@@ -161,6 +167,7 @@ impl ClientRow {
             first_party: r.try_get::<i64, _>("first_party")? != 0,
             backchannel_logout_uri: r.try_get("backchannel_logout_uri")?,
             allowed_origins: optional_json_list(r, "allowed_origins")?,
+            require_mfa: r.try_get::<i64, _>("require_mfa")? != 0,
             created_at: r.try_get("created_at")?,
             registered_by: columns::name(r, "registered_by")?,
             registration_token_hash: r.try_get("registration_token_hash")?,
@@ -180,7 +187,7 @@ impl ClientRow {
 const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris, post_logout_redirect_uris, \
      grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, allowed_origins, \
      created_at, registered_by, registration_token_hash, client_uri, logo_uri, policy_uri, tos_uri, \
-     contacts, software_id, software_version";
+     contacts, software_id, software_version, require_mfa";
 
 /// The columns a registration sets: all of [`COLUMNS`] but the id, the secret, the creation time
 /// and who registered it, in the order [`bind_registration`] binds them.
@@ -291,6 +298,16 @@ impl Store {
 
     /// Replaces a client's explicitly allowed origins (`None`: back to the default); false when
     /// the client is unknown.
+    /// Sets whether every sign-in for the client needs two factors; false when unknown.
+    pub async fn set_client_require_mfa(&self, client_id: &str, on: bool) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE clients SET require_mfa = $1 WHERE client_id = $2")
+            .bind(i64::from(on))
+            .bind(client_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn set_client_allowed_origins(
         &self,
         client_id: &str,
@@ -329,20 +346,21 @@ pub(super) async fn insert_client(
     now: i64,
 ) -> StoreResult<()> {
     let columns = REGISTRATION_COLUMNS.join(", ");
-    let params = (1..=REGISTRATION_COLUMNS.len() + 6)
+    let params = (1..=REGISTRATION_COLUMNS.len() + 7)
         .map(|n| format!("${n}"))
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
         "INSERT INTO clients (client_id, secret_hash, created_at, registered_by, \
-         registration_token_hash, {columns}, software_version) VALUES ({params})"
+         registration_token_hash, require_mfa, {columns}, software_version) VALUES ({params})"
     );
     let q = sqlx::query(&sql)
         .bind(&c.client_id)
         .bind(&c.secret_hash)
         .bind(now)
         .bind(c.registered_by.as_str())
-        .bind(&c.registration_token_hash);
+        .bind(&c.registration_token_hash)
+        .bind(i64::from(c.require_mfa));
     bind_registration(q, c)
         .execute(conn)
         .await
@@ -419,6 +437,7 @@ mod tests {
             registered_by: crate::domain::RegisteredBy::Operator,
             registration_token_hash: None,
             about: Default::default(),
+            require_mfa: false,
         }
     }
 

@@ -21,6 +21,8 @@ pub struct NewCode<'a> {
     pub code_challenge: Option<&'a str>,
     pub code_challenge_method: Option<&'a str>,
     pub auth_time: i64,
+    /// How the person signed in (RFC 8176 names, space-separated; see `Amr::to_stored`).
+    pub amr: &'a str,
     pub session_id: Option<&'a str>,
     pub now: i64,
     pub expires_at: i64,
@@ -48,6 +50,8 @@ pub struct CodeRow {
     pub nonce: Option<String>,
     pub code_challenge: Option<String>,
     pub auth_time: i64,
+    /// How the person signed in (`Amr::from_stored`).
+    pub amr: Option<String>,
     pub session_id: Option<String>,
     pub expires_at: i64,
     /// Tokens issued from this code, revoked if the code is presented again.
@@ -79,6 +83,7 @@ impl CodeRow {
             nonce: r.try_get("nonce")?,
             code_challenge: r.try_get("code_challenge")?,
             auth_time: r.try_get("auth_time")?,
+            amr: r.try_get("amr")?,
             session_id: r.try_get("session_id")?,
             expires_at: r.try_get("expires_at")?,
             access_jti: r.try_get("access_jti")?,
@@ -95,8 +100,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO auth_codes (code_hash, client_id, user_id, redirect_uri, scope, nonce, \
              code_challenge, code_challenge_method, auth_time, session_id, claims, created_at, \
-             expires_at, used_at, access_jti, refresh_family_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12, NULL, NULL, NULL)",
+             expires_at, used_at, access_jti, refresh_family_id, amr) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12, NULL, NULL, NULL, $13)",
         )
         .bind(c.code_hash)
         .bind(c.client_id)
@@ -110,6 +115,7 @@ impl Store {
         .bind(c.session_id)
         .bind(c.now)
         .bind(c.expires_at)
+        .bind(c.amr)
         .execute(&mut *tx)
         .await?;
         if let Some(sid) = c.session_id {
@@ -139,7 +145,7 @@ impl Store {
         let redeemed = sqlx::query(
             "UPDATE auth_codes SET used_at = $1, access_jti = $2, refresh_family_id = $3 \
              WHERE code_hash = $4 AND used_at IS NULL AND client_id = $5 \
-             RETURNING client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, \
+             RETURNING client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, amr, \
              session_id, expires_at, access_jti, refresh_family_id",
         )
         .bind(now)
@@ -153,7 +159,7 @@ impl Store {
             return Ok(Redemption::Redeemed(CodeRow::from_row(&row)?));
         }
         let row = sqlx::query(
-            "SELECT client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, \
+            "SELECT client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, amr, \
              session_id, expires_at, access_jti, refresh_family_id FROM auth_codes WHERE code_hash = $1",
         )
         .bind(code_hash)

@@ -14,6 +14,8 @@ pub struct NewRefreshFamily<'a> {
     pub user_id: &'a str,
     pub scope: &'a str,
     pub auth_time: i64,
+    /// How the person signed in (`Amr::to_stored`), repeated in refreshed ID tokens.
+    pub amr: &'a str,
     pub session_id: Option<&'a str>,
     pub now: i64,
     /// Absolute end of the family.
@@ -31,8 +33,8 @@ impl Store {
     pub async fn create_refresh_family(&self, f: &NewRefreshFamily<'_>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "INSERT INTO refresh_families (id, client_id, user_id, scope, auth_time, session_id, created_at, expires_at, revoked_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)",
+            "INSERT INTO refresh_families (id, client_id, user_id, scope, auth_time, session_id, created_at, expires_at, revoked_at, amr)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9)",
         )
         .bind(f.family_id)
         .bind(f.client_id)
@@ -42,6 +44,7 @@ impl Store {
         .bind(f.session_id)
         .bind(f.now)
         .bind(f.family_expires_at)
+        .bind(f.amr)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -106,7 +109,7 @@ impl Store {
     pub async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRow>> {
         let row = sqlx::query(
             "SELECT t.token_hash, t.family_id, t.created_at, t.expires_at, t.used_at, t.replaced_by,
-                    f.client_id, f.user_id, f.scope, f.auth_time, f.session_id,
+                    f.client_id, f.user_id, f.scope, f.auth_time, f.amr, f.session_id,
                     f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at,
                     u.disabled AS user_disabled
              FROM refresh_tokens t
@@ -131,6 +134,8 @@ pub struct RefreshTokenRow {
     /// The scope of the grant (refreshes may narrow the access token, never this).
     pub scope: String,
     pub auth_time: i64,
+    /// How the person signed in (`Amr::from_stored`).
+    pub amr: Option<String>,
     pub session_id: Option<String>,
     pub created_at: i64,
     /// Idle expiry of this token.
@@ -154,6 +159,7 @@ impl RefreshTokenRow {
             user_id: r.try_get("user_id")?,
             scope: r.try_get("scope")?,
             auth_time: r.try_get("auth_time")?,
+            amr: r.try_get("amr")?,
             session_id: r.try_get("session_id")?,
             created_at: r.try_get("created_at")?,
             expires_at: r.try_get("expires_at")?,

@@ -151,6 +151,21 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Replaces a user's password hash by id with one of the same password (made again at the
+    /// configured cost): nothing else about the account changes.
+    pub async fn set_user_password_hash(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// Looks a user up by email address, under the identifier profile (`Bob@X` finds `bob@x`).
     pub async fn user_by_email(&self, email: &Email) -> StoreResult<Option<UserRow>> {
         let row = sqlx::query(&format!(

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Alg, Scope};
+use crate::domain::{Alg, Amr, Scope};
 use crate::keys::KeyError;
 use crate::store::{ClientRow, UserRow};
 
@@ -62,8 +62,11 @@ pub struct IdTokenClaims {
     pub azp: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
-    /// Authentication methods: a password (RFC 8176 `pwd`).
+    /// Authentication methods (RFC 8176): `["pwd"]`, `["pwd", "otp", "mfa"]`.
     pub amr: Vec<String>,
+    /// The assurance level the sign-in met (OIDC Core §2), one of `acr_values_supported`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acr: Option<String>,
     #[serde(flatten)]
     pub user: UserClaims,
     /// `roles`, `permissions`, `groups` when their scopes were granted.
@@ -80,6 +83,8 @@ pub struct IdTokenInput<'a> {
     /// Only from the authorization request; a refresh must not repeat it (OIDC Core §12.2).
     pub nonce: Option<&'a str>,
     pub auth_time: i64,
+    /// How the person signed in: gives `amr` and `acr`.
+    pub amr: &'a Amr,
     pub sid: Option<&'a str>,
     /// The access token issued alongside, hashed into `at_hash`.
     pub access_token: Option<&'a str>,
@@ -111,7 +116,8 @@ impl TokenService {
             at_hash: input.access_token.map(|t| half_hash(t, alg)),
             azp: input.client.client_id.clone(),
             sid: input.sid.map(str::to_string),
-            amr: vec!["pwd".into()],
+            amr: input.amr.values().iter().map(|m| m.to_string()).collect(),
+            acr: Some(input.amr.acr().to_string()),
             user: UserClaims::for_scope(input.user, input.scope),
             entitlements: input.entitlements.clone(),
         };

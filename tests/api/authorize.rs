@@ -29,7 +29,8 @@ async fn code_flow_signs_in_consents_and_exchanges_the_code_for_tokens() {
     assert_eq!(id["aud"], rp.client_id.as_str());
     assert_eq!(id["azp"], rp.client_id.as_str());
     assert_eq!(id["nonce"], "n-456");
-    assert_eq!(id["amr"][0], "pwd");
+    assert_eq!(id["amr"], serde_json::json!(["pwd"]), "a password alone");
+    assert_eq!(id["acr"], "urn:tessera:acr:password");
     assert_eq!(id["preferred_username"], USERNAME);
     assert_ne!(
         id["sub"], USERNAME,

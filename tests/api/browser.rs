@@ -250,3 +250,78 @@ async fn the_account_page_works_in_a_real_browser() {
     browser.close().await;
     result.unwrap();
 }
+
+/// Two-step verification clicked through: enrolment on the account page (the key read from
+/// `#totp-secret`, the code computed here), then a sign-in that asks for a code, refuses a
+/// wrong one with an alert, and takes the right one.
+async fn two_step(app: &TestApp, rp: &Rp, b: &Browser) -> anyhow::Result<()> {
+    use crate::mfa::code_at;
+    let c = &b.client;
+    c.goto(&app.url("/account")).await?;
+    sign_in(b, USERNAME, PASSWORD).await?;
+    let key = wait_for(b, "#totp-secret").await?.text().await?;
+    let secret: String = key.split_whitespace().collect();
+    ensure!(
+        c.find(Locator::Css("#security svg")).await.is_ok(),
+        "QR code"
+    );
+    c.find(Locator::Css("#security input[name=otp]"))
+        .await?
+        .send_keys(&code_at(&secret, app.now()))
+        .await?;
+    c.find(Locator::Css("#enroll-totp")).await?.click().await?;
+    let codes = wait_for(b, "#recovery-codes").await?;
+    ensure!(
+        codes.find_all(Locator::Css("li")).await?.len() == 10,
+        "ten recovery codes"
+    );
+    // The enrolment code's step is used: the sign-in below needs the next one.
+    app.advance(Duration::from_secs(30));
+    let pkce = Pkce::new();
+    let req = AuthRequest::new(rp, &pkce).set("prompt", Some("login"));
+    c.goto(&format!("{}?{}", app.url("/authorize"), req.query()))
+        .await?;
+    sign_in(b, USERNAME, PASSWORD).await?;
+    let otp = wait_for(b, "input[name=otp]").await?;
+    otp.send_keys("000000").await?;
+    c.find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(b, "[role=alert]").await?;
+    c.find(Locator::Css("input[name=otp]"))
+        .await?
+        .send_keys(&code_at(&secret, app.now()))
+        .await?;
+    c.find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(b, "button[name=decision][value=allow]")
+        .await?
+        .click()
+        .await?;
+    let landed = wait_for_path(b, "/healthz").await?;
+    let q: std::collections::HashMap<_, _> = landed.query_pairs().into_owned().collect();
+    ensure!(q.contains_key("code"), "{landed}");
+    let (status, body) = app.exchange(rp, &q["code"], Some(&pkce.verifier)).await;
+    ensure!(status == 200, "token exchange: {body}");
+    let id = crate::common::flow::jwt_claims(body["id_token"].as_str().unwrap_or_default());
+    ensure!(
+        id["amr"] == serde_json::json!(["pwd", "otp", "mfa"]),
+        "amr: {}",
+        id["amr"]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_step_verification_in_a_real_browser() {
+    let Some(browser) = launch().await else {
+        return;
+    };
+    let (app, rp) = setup().await;
+    let result = two_step(&app, &rp, &browser).await.context("two-step");
+    browser.close().await;
+    result.unwrap();
+}

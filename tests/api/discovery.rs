@@ -124,14 +124,17 @@ async fn discovery_document_field_by_field() {
         "token_endpoint_auth_signing_alg_values_supported": assertion_algs,
         "claims_supported": [
             "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "azp", "sid",
-            "amr", "name", "preferred_username", "email", "email_verified", "roles", "permissions",
-            "groups"
+            "amr", "acr", "name", "preferred_username", "email", "email_verified", "roles",
+            "permissions", "groups"
         ],
         "claims_parameter_supported": false,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "require_request_uri_registration": false,
         "prompt_values_supported": ["none", "login", "consent", "select_account"],
+        "acr_values_supported": [
+            "urn:tessera:acr:password", "urn:tessera:acr:mfa", "urn:tessera:acr:phishing-resistant"
+        ],
         // RFC 8414 §2.
         "revocation_endpoint": format!("{i}/revoke"),
         "revocation_endpoint_auth_methods_supported": auth_methods,

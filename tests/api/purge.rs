@@ -27,6 +27,7 @@ async fn purge_removes_only_expired_rows() {
                 user_id: &sub,
                 scope: "openid",
                 auth_time: now,
+                amr: "pwd",
                 session_id: None,
                 now,
                 family_expires_at: family_expires,

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::domain::{ClientKind, CodeChallengeMethod, GrantType, PromptValue, ResponseMode, Scope};
+use crate::domain::{
+    Acr, ClientKind, CodeChallengeMethod, GrantType, PromptValue, ResponseMode, Scope,
+};
 use crate::error::{ErrorCode, OAuthError, PageError};
 use crate::http::form::Params;
 use crate::state::AppState;
@@ -208,6 +210,53 @@ pub fn check_max_age(params: &Params) -> Result<Option<i64>, OAuthError> {
                 .map_err(|_| OAuthError::invalid_request("max_age must be a number of seconds"))
         })
         .transpose()
+}
+
+/// The authentication level asked for: `acr_values` (voluntary, OIDC Core §3.1.2.1) and an
+/// essential `acr` in the `claims` parameter (OIDC Core §5.5.1.1), which must be met. Of several
+/// values any is acceptable, so the lowest Tessera knows is what is needed; unknown values and a
+/// `claims` that is not JSON are ignored, as the other claims are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcrRequest {
+    /// From `acr_values`.
+    pub voluntary: Option<Acr>,
+    /// From `claims` with `"essential": true`.
+    pub essential: Option<Acr>,
+}
+
+/// acr_values and claims.id_token.acr.
+pub fn check_acr(params: &Params) -> AcrRequest {
+    let lowest = |values: &mut dyn Iterator<Item = &str>| {
+        values.filter_map(Acr::parse).min_by(|a, b| {
+            if a.meets(*b) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Less
+            }
+        })
+    };
+    let voluntary = params
+        .get("acr_values")
+        .and_then(|v| lowest(&mut v.split(' ')));
+    let essential = params
+        .get("claims")
+        .and_then(|c| serde_json::from_str::<serde_json::Value>(c).ok())
+        .and_then(|c| {
+            let acr = &c["id_token"]["acr"];
+            if acr["essential"] != serde_json::Value::Bool(true) {
+                return None;
+            }
+            let mut values: Vec<&str> = acr["values"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            values.extend(acr["value"].as_str());
+            lowest(&mut values.into_iter())
+        });
+    AcrRequest {
+        voluntary,
+        essential,
+    }
 }
 
 /// nonce: passed through to the ID token; bounded so it cannot bloat stored rows.

@@ -7,7 +7,7 @@ mod checks;
 mod flow;
 mod reply;
 
-pub use checks::Prompt;
+pub use checks::{AcrRequest, Prompt};
 pub use flow::proceed;
 pub use reply::{AuthzError, ReplyTo, see_other};
 
@@ -49,6 +49,9 @@ pub struct Pending {
     pub signed_in: bool,
     /// The person allowed this request on the consent page.
     pub consented: bool,
+    /// The authentication level asked for (`acr_values`, `claims`).
+    #[serde(default)]
+    pub acr: AcrRequest,
 }
 
 impl Parked for Pending {
@@ -127,8 +130,9 @@ async fn validate(
     let prompt = checks::check_prompt(&params).map_err(back)?;
     let max_age = checks::check_max_age(&params).map_err(back)?;
     let nonce = checks::check_nonce(&params).map_err(back)?;
-    // display, ui_locales, claims_locales, acr_values, claims and unknown parameters are
-    // accepted and ignored (claims_parameter_supported is false).
+    let acr = checks::check_acr(&params);
+    // display, ui_locales, claims_locales, the rest of claims and unknown parameters are
+    // accepted and ignored (claims_parameter_supported is false: only an essential acr is read).
     Ok(Pending {
         id: random_token(12),
         client_id: client.client_id,
@@ -145,5 +149,6 @@ async fn validate(
             .map(|h| h.chars().take(64).collect()),
         signed_in: false,
         consented: false,
+        acr,
     })
 }

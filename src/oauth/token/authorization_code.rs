@@ -4,7 +4,7 @@
 
 use crate::audit::{AuditEvent, Grant};
 use crate::crypto::{constant_time_eq, random_token, sha256_b64url, sha256_hex};
-use crate::domain::{GrantType, Scope};
+use crate::domain::{Amr, GrantType, Scope};
 use crate::error::OAuthError;
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
@@ -94,6 +94,7 @@ pub async fn handle(
                 scope: &scope,
                 nonce: code.nonce.as_deref(),
                 auth_time: code.auth_time,
+                amr: &Amr::from_stored(code.amr.as_deref()),
                 sid: code.session_id.as_deref(),
                 access_token: Some(&access.token),
                 entitlements: &entitlements,
@@ -200,6 +201,7 @@ async fn issue_refresh(
             user_id: &code.user_id,
             scope: &code.scope,
             auth_time: code.auth_time,
+            amr: code.amr.as_deref().unwrap_or("pwd"),
             session_id: code.session_id.as_deref(),
             now,
             family_expires_at,

@@ -21,7 +21,7 @@
 
 use crate::audit::{AuditEvent, FamilyRevocation, Grant};
 use crate::crypto::{random_token, sha256_hex};
-use crate::domain::{GrantType, Scope};
+use crate::domain::{Amr, GrantType, Scope};
 use crate::error::OAuthError;
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
@@ -114,6 +114,7 @@ async fn refreshed_id_token(
         scope,
         nonce: None,
         auth_time: token.auth_time,
+        amr: &Amr::from_stored(token.amr.as_deref()),
         sid: token.session_id.as_deref(),
         access_token: Some(&access.token),
         entitlements,

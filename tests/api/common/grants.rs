@@ -82,6 +82,7 @@ impl TestApp {
                 user_id: &user_id,
                 scope,
                 auth_time: now,
+                amr: "pwd",
                 session_id: None,
                 now,
                 family_expires_at: now + absolute,
