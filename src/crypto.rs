@@ -11,12 +11,22 @@ use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 use crate::domain::password::{NewPassword, normalize};
+use crate::domain::{USER_CODE_ALPHABET, USER_CODE_LEN, UserCode};
 
 /// `n` random bytes from the OS, base64url without padding (for secrets, codes, tokens, ids).
 pub fn random_token(n: usize) -> String {
     let mut buf = vec![0u8; n];
     OsRng.fill_bytes(&mut buf);
     URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// A new user code for the device grant: each character drawn uniformly from the alphabet.
+pub fn random_user_code() -> UserCode {
+    use rand::Rng;
+    let code: String = (0..USER_CODE_LEN)
+        .map(|_| char::from(USER_CODE_ALPHABET[OsRng.gen_range(0..USER_CODE_ALPHABET.len())]))
+        .collect();
+    UserCode::parse(&code).expect("drawn from the alphabet")
 }
 
 /// A new identifier an operator will type (a client_id, a key's kid): 128 random bits, base64url,

@@ -414,6 +414,7 @@ fn flag_message(e: RegistrationError) -> String {
         E::BackchannelLogoutUri(e) => format!("--backchannel-logout-uri: {e}"),
         E::AllowedOrigin(e) => format!("--allowed-origin: {e}"),
         E::PublicClientCredentials
+        | E::PublicTokenExchange
         | E::RedirectUri(_)
         | E::PostLogoutRedirectUri(_)
         | E::Jwks(_) => e.to_string(),

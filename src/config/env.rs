@@ -19,6 +19,7 @@ const SECTIONS: &[&str] = &[
     "rate_limit",
     "password",
     "email",
+    "device",
 ];
 
 /// Environment variables that start with `TESSERA_` but are not config keys.

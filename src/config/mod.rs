@@ -23,9 +23,9 @@ use crate::domain::Issuer;
 
 pub use schema::Secret;
 pub use schema::{
-    AuthorizationConfig, CacheConfig, DatabaseConfig, EmailConfig, KeysConfig, LogFormat,
-    MetricsConfig, PasswordConfig, RateLimitConfig, ServerConfig, SessionConfig, ThrottleConfig,
-    TokensConfig,
+    AuthorizationConfig, CacheConfig, DatabaseConfig, DeviceConfig, EmailConfig, KeysConfig,
+    LogFormat, MetricsConfig, PasswordConfig, RateLimitConfig, ServerConfig, SessionConfig,
+    ThrottleConfig, TokensConfig,
 };
 pub use trusted_proxies::TrustedProxies;
 
@@ -57,6 +57,8 @@ pub struct Config {
     pub password: PasswordConfig,
     #[serde(default)]
     pub email: EmailConfig,
+    #[serde(default)]
+    pub device: DeviceConfig,
 }
 
 /// A configuration that could not be loaded; the message names the file or variable and the key.

@@ -82,6 +82,10 @@ pub enum RegistrationError {
         "client_credentials needs a confidential client (RFC 6749 §4.4); a public client cannot use it"
     )]
     PublicClientCredentials,
+    #[error(
+        "token exchange needs a confidential client (RFC 8693 §2.1); a public client cannot use it"
+    )]
+    PublicTokenExchange,
     /// A redirect URI breaks [`RedirectUri::parse`]'s rules (its message).
     #[error("{0}")]
     RedirectUri(String),
@@ -145,6 +149,12 @@ impl<S> ClientRegistration<S> {
             && grant_types.contains(&GrantType::ClientCredentials)
         {
             return Err(RegistrationError::PublicClientCredentials);
+        }
+        // RFC 8693 §2.1: the acting service must prove who it is; it is named in `act`.
+        if auth_method.kind() == ClientKind::Public
+            && grant_types.contains(&GrantType::TokenExchange)
+        {
+            return Err(RegistrationError::PublicTokenExchange);
         }
         let allow_http = self.allow_insecure_redirect;
         let redirect_uris = checked_uris(&self.redirect_uris, allow_http)

@@ -15,6 +15,10 @@ pub const INTROSPECT: &str = "/introspect";
 pub const END_SESSION: &str = "/logout";
 pub const LOGIN: &str = "/login";
 pub const CONSENT: &str = "/consent";
+/// RFC 8628 §3.1: where a device asks for a device code and a user code.
+pub const DEVICE_AUTHORIZATION: &str = "/device_authorization";
+/// RFC 8628 §3.3: where a person types the user code (`verification_uri`).
+pub const DEVICE: &str = "/device";
 /// The person's own account page and its forms.
 pub const ACCOUNT: &str = "/account";
 pub const ACCOUNT_PASSWORD: &str = "/account/password";

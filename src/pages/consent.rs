@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::audit::AuditEvent;
 use crate::domain::Scope;
 use crate::error::{ErrorCode, OAuthError, PageError};
-use crate::oauth::authorize::{Pending, proceed};
+use crate::oauth::authorize::{Pending, deny_device, proceed};
 use crate::pages::render;
 use crate::services::session::{BrowserSession, SessionUser};
 use crate::state::AppState;
@@ -23,6 +23,8 @@ struct ConsentPage<'a> {
     scopes: Vec<String>,
     csrf_token: &'a str,
     request_id: &'a str,
+    /// The user code of a device request, to compare with the device's screen.
+    user_code: Option<&'a str>,
 }
 
 /// What the consent form posts.
@@ -66,12 +68,14 @@ pub async fn show(
             scopes: scope.iter().map(describe).collect(),
             csrf_token: &csrf_token,
             request_id: &pending.id,
+            user_code: pending.device.as_ref().map(|d| d.user_code.as_str()),
         },
     ))
 }
 
 /// `POST /consent`: `decision=allow` remembers the scopes and continues; `deny` answers the
-/// client `access_denied` (RFC 6749 §4.1.2.1).
+/// client `access_denied` (RFC 6749 §4.1.2.1), or, for a device request, records the denial
+/// its next poll reads (RFC 8628 §3.5).
 pub async fn submit(
     State(state): State<AppState>,
     session: BrowserSession,
@@ -110,6 +114,9 @@ pub async fn submit(
                 client_id: &pending.client_id,
             }
             .emit();
+            if let Some(device) = &pending.device {
+                return deny_device(&state, device).await;
+            }
             let e = OAuthError::new(ErrorCode::AccessDenied, "the user denied the request");
             Ok(pending.reply_to(&state.config.issuer).error(&e))
         }

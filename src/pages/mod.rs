@@ -2,6 +2,7 @@
 //! through [`html`], which sets the security headers once.
 
 pub mod consent;
+pub mod device;
 pub mod login;
 
 use askama::Template;

@@ -12,3 +12,4 @@ pub mod rate_limit;
 pub mod revocation_list;
 pub mod session;
 pub mod session_activity;
+pub mod user_code_throttle;

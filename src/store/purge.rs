@@ -16,6 +16,10 @@ pub struct Purged {
     pub user_sessions: u64,
     /// Email links (verification, password reset) past their lifetime.
     pub email_tokens: u64,
+    /// Device authorization requests past their lifetime (RFC 8628).
+    pub device_codes: u64,
+    /// Records of exchanged tokens (RFC 8693) that have expired anyway.
+    pub exchanged_tokens: u64,
 }
 
 impl Purged {
@@ -28,6 +32,8 @@ impl Purged {
             + self.session_clients
             + self.user_sessions
             + self.email_tokens
+            + self.device_codes
+            + self.exchanged_tokens
     }
 }
 
@@ -54,6 +60,8 @@ impl Store {
             session_clients: run("DELETE FROM session_clients WHERE expires_at < $1").await?,
             user_sessions: run("DELETE FROM user_sessions WHERE expires_at < $1").await?,
             email_tokens: run("DELETE FROM email_tokens WHERE expires_at < $1").await?,
+            device_codes: run("DELETE FROM device_codes WHERE expires_at < $1").await?,
+            exchanged_tokens: run("DELETE FROM exchanged_tokens WHERE expires_at < $1").await?,
         })
     }
 }

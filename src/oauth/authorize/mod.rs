@@ -4,10 +4,12 @@
 //! login and consent pages return to.
 
 mod checks;
+mod device;
 mod flow;
 mod reply;
 
 pub use checks::Prompt;
+pub use device::{DeviceRequest, deny_device};
 pub use flow::proceed;
 pub use reply::{AuthzError, ReplyTo, see_other};
 
@@ -49,6 +51,11 @@ pub struct Pending {
     pub signed_in: bool,
     /// The person allowed this request on the consent page.
     pub consented: bool,
+    /// Set when the request came from a device's user code on `/device` (RFC 8628 §3.3) rather
+    /// than from `/authorize`: it ends on a page telling the person to return to the device,
+    /// never with a redirect.
+    #[serde(default)]
+    pub device: Option<Box<DeviceRequest>>,
 }
 
 impl Parked for Pending {
@@ -145,5 +152,6 @@ async fn validate(
             .map(|h| h.chars().take(64).collect()),
         signed_in: false,
         consented: false,
+        device: None,
     })
 }

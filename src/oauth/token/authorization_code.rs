@@ -88,7 +88,15 @@ pub async fn handle(
             state.tokens.mint_id_token(&input, now)
         })
         .transpose()?;
-    let refresh = issue_refresh(state, client, &code, &scope, &access, now).await?;
+    let refresh = issue_refresh(
+        state,
+        client,
+        &RefreshFor::code(&code),
+        &scope,
+        &access,
+        now,
+    )
+    .await?;
     let family = refresh.as_ref().map(|(_, f)| f.as_str());
     state
         .store
@@ -166,12 +174,31 @@ fn check_pkce(code: &CodeRow, verifier: Option<&str>) -> Result<(), OAuthError> 
     }
 }
 
+/// The grant a refresh family continues: whose, for what, from which sign-in.
+pub(super) struct RefreshFor<'a> {
+    pub user_id: &'a str,
+    pub scope: &'a str,
+    pub auth_time: i64,
+    pub session_id: Option<&'a str>,
+}
+
+impl<'a> RefreshFor<'a> {
+    fn code(code: &'a CodeRow) -> Self {
+        Self {
+            user_id: &code.user_id,
+            scope: &code.scope,
+            auth_time: code.auth_time,
+            session_id: code.session_id.as_deref(),
+        }
+    }
+}
+
 /// A refresh token when the client may refresh and `offline_access` was granted (OIDC Core §11).
 /// Returns (token, family id).
-async fn issue_refresh(
+pub(super) async fn issue_refresh(
     state: &AppState,
     client: &AuthenticatedClient,
-    code: &CodeRow,
+    code: &RefreshFor<'_>,
     scope: &Scope,
     access: &MintedAccessToken,
     now: i64,
@@ -189,10 +216,10 @@ async fn issue_refresh(
         .create_refresh_family(&NewRefreshFamily {
             family_id: &family_id,
             client_id: &client.client_id,
-            user_id: &code.user_id,
-            scope: &code.scope,
+            user_id: code.user_id,
+            scope: code.scope,
             auth_time: code.auth_time,
-            session_id: code.session_id.as_deref(),
+            session_id: code.session_id,
             now,
             family_expires_at,
             token_hash: &sha256_hex(&token),

@@ -4,6 +4,7 @@
 
 mod authorization_code;
 mod client_credentials;
+mod device_code;
 mod refresh_token;
 
 use axum::Json;
@@ -18,7 +19,7 @@ use crate::error::{ErrorCode, OAuthError};
 use crate::http::client_ip::ClientIp;
 use crate::http::form::Params;
 use crate::http::form::require_form;
-use crate::oauth::client_auth::authenticate;
+use crate::oauth::client_auth::{AuthenticatedClient, authenticate};
 use crate::oauth::cors::CorsSubject;
 use crate::services::rate_limit::Limited;
 use crate::state::AppState;
@@ -60,6 +61,26 @@ pub async fn token(
     let grant_type = params.require("grant_type")?;
     let client = authenticate(&state, &headers, &params).await?;
     cors.set(&client.client_id);
+    rate_limit(&state, &client, ip)?;
+    match supported(grant_type)? {
+        GrantType::ClientCredentials => client_credentials::handle(&state, &client, &params).await,
+        GrantType::AuthorizationCode => authorization_code::handle(&state, &client, &params).await,
+        GrantType::RefreshToken => refresh_token::handle(&state, &client, &params).await,
+        GrantType::DeviceCode => device_code::handle(&state, &client, &params).await,
+        GrantType::TokenExchange => Err(OAuthError::new(
+            ErrorCode::UnsupportedGrantType,
+            "token exchange is not served yet",
+        )),
+    }
+}
+
+/// The per-client request budget of the token endpoint (and of the device authorization
+/// endpoint, which takes the same client authentication).
+pub fn rate_limit(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    ip: std::net::IpAddr,
+) -> Result<(), OAuthError> {
     if client.is_confidential() {
         state.rate_limits.check(Limited::Token, &client.client_id)?;
     } else {
@@ -68,11 +89,7 @@ pub async fn token(
             .rate_limits
             .check_public_token(&client.client_id, ip)?;
     }
-    match supported(grant_type)? {
-        GrantType::ClientCredentials => client_credentials::handle(&state, &client, &params).await,
-        GrantType::AuthorizationCode => authorization_code::handle(&state, &client, &params).await,
-        GrantType::RefreshToken => refresh_token::handle(&state, &client, &params).await,
-    }
+    Ok(())
 }
 
 /// RFC 6749 §5.2 `unsupported_grant_type` for any `grant_type` Tessera does not serve. Checked
