@@ -16,6 +16,7 @@ mod client_ip;
 mod code_grant;
 mod config;
 mod cors;
+mod device;
 mod discovery;
 mod email;
 mod hardening;
