@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::crypto::{random_id, random_token, sha256_hex};
 use crate::domain::{
     Alg, AuthMethod, ClientRegistration, DEFAULT_SCOPE, GrantType, RedirectUri, RegistrationError,
-    checked_origins,
+    checked_audiences, checked_origins,
 };
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
@@ -128,16 +128,36 @@ pub struct CreateArgs {
     /// /userinfo only).
     #[arg(long = "allowed-origin")]
     allowed_origins: Vec<String>,
+    /// An audience this client may ask for in a token exchange (repeatable; RFC 8693 `audience`
+    /// or RFC 8707 `resource`). Needs --grant-type urn:ietf:params:oauth:grant-type:token-exchange.
+    #[arg(long = "token-exchange-audience")]
+    token_exchange_audiences: Vec<String>,
     #[arg(long)]
     json: bool,
 }
 
-/// `client update` flags: exactly one way to set the allowed origins.
+/// `client update` flags: at most one way to set the allowed origins, at most one to set the
+/// token-exchange audiences, and at least one change.
 #[derive(Debug, clap::Args)]
 #[command(group(
     clap::ArgGroup::new("origins")
-        .required(true)
         .args(["allowed_origins", "default_allowed_origins", "no_allowed_origins"])
+))]
+#[command(group(
+    clap::ArgGroup::new("audiences")
+        .args(["token_exchange_audiences", "no_token_exchange_audiences"])
+))]
+#[command(group(
+    clap::ArgGroup::new("change")
+        .required(true)
+        .multiple(true)
+        .args([
+            "allowed_origins",
+            "default_allowed_origins",
+            "no_allowed_origins",
+            "token_exchange_audiences",
+            "no_token_exchange_audiences",
+        ])
 ))]
 pub struct UpdateArgs {
     #[arg(long, allow_hyphen_values = true)]
@@ -155,6 +175,13 @@ pub struct UpdateArgs {
     /// Allow http origins on non-loopback hosts (development only).
     #[arg(long)]
     allow_insecure_redirect: bool,
+    /// An audience this client may ask for in a token exchange (repeatable); replaces the
+    /// client's list.
+    #[arg(long = "token-exchange-audience")]
+    token_exchange_audiences: Vec<String>,
+    /// No token-exchange audience at all.
+    #[arg(long)]
+    no_token_exchange_audiences: bool,
     #[arg(long)]
     json: bool,
 }
@@ -180,6 +207,7 @@ struct ClientOut<'a> {
     backchannel_logout_uri: Option<&'a str>,
     /// `null`: the origins of the redirect URIs.
     allowed_origins: Option<&'a [String]>,
+    token_exchange_audiences: &'a [String],
     created_at: i64,
 }
 
@@ -198,6 +226,7 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
             id_token_signed_response_alg: c.id_token_alg,
             backchannel_logout_uri: c.backchannel_logout_uri.as_deref(),
             allowed_origins: c.allowed_origins.as_deref(),
+            token_exchange_audiences: &c.token_exchange_audiences,
             created_at: c.created_at,
         }
     }
@@ -325,6 +354,7 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
         backchannel_logout_uri: args.backchannel_logout_uri,
         first_party: args.first_party,
         allowed_origins: (!args.allowed_origins.is_empty()).then_some(args.allowed_origins),
+        token_exchange_audiences: args.token_exchange_audiences,
         allow_insecure_redirect: args.allow_insecure_redirect,
     };
     let valid = registration
@@ -351,26 +381,49 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
         allowed_origins: valid
             .allowed_origins
             .map(|list| list.iter().map(|o| o.to_string()).collect()),
+        token_exchange_audiences: valid.token_exchange_audiences,
     };
     Ok((client, secret))
 }
 
 /// `client update`: replaces the allowed origins.
 async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
-    let origins = if args.default_allowed_origins {
-        None
-    } else {
-        Some(
-            checked_origins(&args.allowed_origins, args.allow_insecure_redirect)
-                .map_err(|e| anyhow::anyhow!("--allowed-origin: {e}"))?,
-        )
-    };
     let client_id = args.client_id;
-    if !store
-        .set_client_allowed_origins(&client_id, origins.as_deref())
-        .await?
-    {
+    let Some(before) = store.client(&client_id).await? else {
         anyhow::bail!("no client with id `{client_id}`");
+    };
+    let origins_given =
+        args.default_allowed_origins || args.no_allowed_origins || !args.allowed_origins.is_empty();
+    if origins_given {
+        let origins = if args.default_allowed_origins {
+            None
+        } else {
+            Some(
+                checked_origins(&args.allowed_origins, args.allow_insecure_redirect)
+                    .map_err(|e| anyhow::anyhow!("--allowed-origin: {e}"))?,
+            )
+        };
+        if !store
+            .set_client_allowed_origins(&client_id, origins.as_deref())
+            .await?
+        {
+            anyhow::bail!("no client with id `{client_id}`");
+        }
+    }
+    if args.no_token_exchange_audiences || !args.token_exchange_audiences.is_empty() {
+        let audiences = checked_audiences(&args.token_exchange_audiences)
+            .map_err(|e| anyhow::anyhow!("--token-exchange-audience: {e}"))?;
+        if !audiences.is_empty() && !before.registered_for(GrantType::TokenExchange) {
+            anyhow::bail!(flag_message(
+                RegistrationError::AudiencesWithoutTokenExchange
+            ));
+        }
+        if !store
+            .set_client_token_exchange_audiences(&client_id, &audiences)
+            .await?
+        {
+            anyhow::bail!("no client with id `{client_id}`");
+        }
     }
     let Some(client) = store.client(&client_id).await? else {
         anyhow::bail!("no client with id `{client_id}`");
@@ -378,10 +431,18 @@ async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
     if args.json {
         return print_json(&ClientOut::from(&client));
     }
-    match &client.allowed_origins {
-        None => println!("client {client_id}: allowed origins are the redirect URIs' origins"),
-        Some(list) if list.is_empty() => println!("client {client_id}: no allowed origins"),
-        Some(list) => println!("client {client_id}: allowed origins {}", list.join(" ")),
+    if origins_given {
+        match &client.allowed_origins {
+            None => println!("client {client_id}: allowed origins are the redirect URIs' origins"),
+            Some(list) if list.is_empty() => println!("client {client_id}: no allowed origins"),
+            Some(list) => println!("client {client_id}: allowed origins {}", list.join(" ")),
+        }
+    }
+    if args.no_token_exchange_audiences || !args.token_exchange_audiences.is_empty() {
+        println!(
+            "client {client_id}: token-exchange audiences {}",
+            client.token_exchange_audiences.join(" ")
+        );
     }
     Ok(())
 }
@@ -413,6 +474,10 @@ fn flag_message(e: RegistrationError) -> String {
         ),
         E::BackchannelLogoutUri(e) => format!("--backchannel-logout-uri: {e}"),
         E::AllowedOrigin(e) => format!("--allowed-origin: {e}"),
+        E::TokenExchangeAudience(e) => format!("--token-exchange-audience: {e}"),
+        E::AudiencesWithoutTokenExchange => "--token-exchange-audience needs --grant-type \
+             urn:ietf:params:oauth:grant-type:token-exchange"
+            .into(),
         E::PublicClientCredentials
         | E::PublicTokenExchange
         | E::RedirectUri(_)

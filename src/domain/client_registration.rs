@@ -41,6 +41,10 @@ pub struct ClientRegistration<S> {
     /// Tessera extension, `allowed_origins` in registration metadata. `None`: the origins of
     /// the redirect URIs.
     pub allowed_origins: Option<Vec<String>>,
+    /// The audiences this client may ask for in a token exchange (RFC 8693 §2.1 `audience` /
+    /// RFC 8707 `resource`); a Tessera extension, `token_exchange_audiences` in registration
+    /// metadata. Only with the token-exchange grant.
+    pub token_exchange_audiences: Vec<String>,
     /// Allow http redirect URIs on non-loopback hosts (development only).
     pub allow_insecure_redirect: bool,
 }
@@ -62,6 +66,8 @@ pub struct ValidRegistration {
     pub first_party: bool,
     /// Set explicitly; `None` keeps the default (the redirect URIs' origins).
     pub allowed_origins: Option<Vec<Origin>>,
+    /// Checked, duplicates dropped, order kept.
+    pub token_exchange_audiences: Vec<String>,
 }
 
 impl ValidRegistration {
@@ -86,6 +92,11 @@ pub enum RegistrationError {
         "token exchange needs a confidential client (RFC 8693 §2.1); a public client cannot use it"
     )]
     PublicTokenExchange,
+    /// A token-exchange audience breaks [`checked_audiences`]'s rules (its message).
+    #[error("token_exchange_audiences: {0}")]
+    TokenExchangeAudience(String),
+    #[error("token_exchange_audiences need the token-exchange grant")]
+    AudiencesWithoutTokenExchange,
     /// A redirect URI breaks [`RedirectUri::parse`]'s rules (its message).
     #[error("{0}")]
     RedirectUri(String),
@@ -181,6 +192,12 @@ impl<S> ClientRegistration<S> {
             .map(|list| checked_origins(&list, allow_http))
             .transpose()
             .map_err(RegistrationError::AllowedOrigin)?;
+        let token_exchange_audiences = checked_audiences(&self.token_exchange_audiences)
+            .map_err(RegistrationError::TokenExchangeAudience)?;
+        if !token_exchange_audiences.is_empty() && !grant_types.contains(&GrantType::TokenExchange)
+        {
+            return Err(RegistrationError::AudiencesWithoutTokenExchange);
+        }
         Ok(ValidRegistration {
             name,
             auth_method,
@@ -194,8 +211,31 @@ impl<S> ClientRegistration<S> {
             backchannel_logout_uri,
             first_party: self.first_party,
             allowed_origins,
+            token_exchange_audiences,
         })
     }
+}
+
+/// Token-exchange audiences (RFC 8693 §2.1: any string naming a service, usually a URI): each
+/// 1 to 200 printable characters without spaces (a space would split `audience` lists);
+/// duplicates dropped, order kept.
+pub fn checked_audiences(audiences: &[String]) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in audiences {
+        let ok = !a.is_empty()
+            && a.chars().count() <= 200
+            && !a.chars().any(|c| c.is_control() || c.is_whitespace());
+        if !ok {
+            return Err(format!(
+                "`{}` must be 1 to 200 printable characters without spaces",
+                a.escape_default()
+            ));
+        }
+        if !out.contains(a) {
+            out.push(a.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// Each origin checked, duplicates dropped, order kept.
@@ -302,6 +342,7 @@ mod tests {
             backchannel_logout_uri: None,
             first_party: false,
             allowed_origins: None,
+            token_exchange_audiences: vec![],
             allow_insecure_redirect: false,
         }
     }
@@ -471,5 +512,54 @@ mod tests {
             ..asked()
         };
         assert_eq!(validate(many), Err(RegistrationError::Name));
+    }
+
+    fn check_exchange(
+        r: ClientRegistration<&'static str>,
+    ) -> Result<ValidRegistration, RegistrationError> {
+        r.validate(&[Alg::RS256], |_| Err("no keys".into()))
+    }
+
+    #[test]
+    fn token_exchange_needs_a_confidential_client_and_audiences_need_the_grant() {
+        let exchange = vec![GrantType::TokenExchange];
+        let public = ClientRegistration {
+            public: true,
+            grant_types: exchange.clone(),
+            ..asked()
+        };
+        assert_eq!(
+            check_exchange(public).unwrap_err(),
+            RegistrationError::PublicTokenExchange
+        );
+        let without_grant = ClientRegistration {
+            token_exchange_audiences: vec!["https://api.example.com".into()],
+            ..asked()
+        };
+        assert_eq!(
+            check_exchange(without_grant).unwrap_err(),
+            RegistrationError::AudiencesWithoutTokenExchange
+        );
+        let valid = check_exchange(ClientRegistration {
+            grant_types: exchange.clone(),
+            token_exchange_audiences: vec!["https://a.example".into(), "https://a.example".into()],
+            ..asked()
+        })
+        .unwrap();
+        assert_eq!(valid.token_exchange_audiences, ["https://a.example"]);
+        for bad in ["", "two words", "tab\there"] {
+            let r = ClientRegistration {
+                grant_types: exchange.clone(),
+                token_exchange_audiences: vec![bad.into()],
+                ..asked()
+            };
+            assert!(
+                matches!(
+                    check_exchange(r),
+                    Err(RegistrationError::TokenExchangeAudience(_))
+                ),
+                "{bad}"
+            );
+        }
     }
 }

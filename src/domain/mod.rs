@@ -30,7 +30,7 @@ pub use auth_method::AuthMethod;
 pub use client_kind::ClientKind;
 pub use client_registration::{
     ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, RegistrationError, ValidRegistration,
-    checked_origins,
+    checked_audiences, checked_origins,
 };
 pub use closed_set::UnknownName;
 pub use code_challenge_method::CodeChallengeMethod;

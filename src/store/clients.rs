@@ -25,6 +25,8 @@ pub struct ClientRow {
     pub backchannel_logout_uri: Option<String>,
     /// Browser origins allowed explicitly (CORS); `None`: see [`ClientRow::allows_origin`].
     pub allowed_origins: Option<Vec<String>>,
+    /// What the client may name as `audience` / `resource` in a token exchange (RFC 8693).
+    pub token_exchange_audiences: Vec<String>,
     pub created_at: i64,
 }
 
@@ -46,6 +48,8 @@ pub struct NewClient {
     pub backchannel_logout_uri: Option<String>,
     /// Browser origins allowed explicitly; `None` for the default.
     pub allowed_origins: Option<Vec<String>>,
+    /// What the client may name as `audience` / `resource` in a token exchange (RFC 8693).
+    pub token_exchange_audiences: Vec<String>,
 }
 
 /// Where a browser calls with a client's credentials or tokens: the rules of
@@ -113,6 +117,7 @@ impl ClientRow {
             first_party: r.try_get::<i64, _>("first_party")? != 0,
             backchannel_logout_uri: r.try_get("backchannel_logout_uri")?,
             allowed_origins: optional_json_list(r, "allowed_origins")?,
+            token_exchange_audiences: json_list(r, "token_exchange_audiences")?,
             created_at: r.try_get("created_at")?,
         })
     }
@@ -120,13 +125,13 @@ impl ClientRow {
 
 const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris, post_logout_redirect_uris, \
      grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, allowed_origins, \
-     created_at";
+     created_at, token_exchange_audiences";
 
 impl Store {
     /// Registers a client.
     pub async fn create_client(&self, c: &NewClient) -> StoreResult<()> {
         sqlx::query(&format!(
-            "INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            "INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
         ))
         .bind(&c.client_id)
         .bind(&c.name)
@@ -143,6 +148,7 @@ impl Store {
         .bind(&c.backchannel_logout_uri)
         .bind(c.allowed_origins.as_deref().map(json_text))
         .bind(self.clock.now())
+        .bind(json_text(&c.token_exchange_audiences))
         .execute(self.pool())
         .await
         .map_err(conflict_as("client_id"))?;
@@ -213,6 +219,22 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Replaces the audiences a client may ask for in a token exchange; false when the client is
+    /// unknown.
+    pub async fn set_client_token_exchange_audiences(
+        &self,
+        client_id: &str,
+        audiences: &[String],
+    ) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE clients SET token_exchange_audiences = $1 WHERE client_id = $2")
+                .bind(json_text(audiences))
+                .bind(client_id)
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Replaces a client's secret hash; false when unknown or not a secret-based client.
     pub async fn set_client_secret_hash(
         &self,
@@ -262,6 +284,7 @@ mod tests {
             first_party: false,
             backchannel_logout_uri: None,
             allowed_origins: None,
+            token_exchange_audiences: vec![],
         }
     }
 
