@@ -36,3 +36,5 @@ CREATE TABLE exchanged_tokens (
     expires_at BIGINT NOT NULL
 );
 CREATE INDEX exchanged_tokens_family_id ON exchanged_tokens (family_id);
+-- Finds the family of a subject token's `jti` at token exchange.
+CREATE INDEX refresh_tokens_access_jti ON refresh_tokens (access_jti);

@@ -84,7 +84,7 @@ pub async fn introspect(
 
 /// A valid, unexpired, unrevoked JWT access token signed by this server.
 fn access_token(state: &AppState, token: &str, now: i64) -> Option<Details> {
-    let claims = state.tokens.verify_access_token(token, now).ok()?;
+    let claims = state.tokens.verify_issued_access_token(token, now).ok()?;
     if state.revocations.is_revoked(&claims.jti) {
         return None;
     }

@@ -10,6 +10,7 @@ mod consents;
 mod device_codes;
 mod email_tokens;
 mod epochs;
+mod exchanged_tokens;
 mod identifiers;
 mod keys;
 mod purge;

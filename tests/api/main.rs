@@ -45,4 +45,5 @@ mod throttle_burst;
 mod token;
 mod token_claims;
 mod token_errors;
+mod token_exchange;
 mod userinfo;

@@ -118,6 +118,7 @@ pub async fn handle(
         refresh_token: refresh.map(|(t, _)| t),
         id_token,
         scope: code.scope,
+        issued_token_type: None,
     })
 }
 

@@ -144,5 +144,6 @@ async fn issue(
         refresh_token: refresh.map(|(t, _)| t),
         id_token,
         scope: code.scope.clone(),
+        issued_token_type: None,
     })
 }

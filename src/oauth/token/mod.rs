@@ -6,6 +6,7 @@ mod authorization_code;
 mod client_credentials;
 mod device_code;
 mod refresh_token;
+mod token_exchange;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -36,6 +37,9 @@ pub struct TokenResponse {
     pub id_token: Option<String>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub scope: String,
+    /// RFC 8693 §2.2.1: what kind of token a token exchange issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued_token_type: Option<&'static str>,
 }
 
 impl IntoResponse for TokenResponse {
@@ -67,10 +71,7 @@ pub async fn token(
         GrantType::AuthorizationCode => authorization_code::handle(&state, &client, &params).await,
         GrantType::RefreshToken => refresh_token::handle(&state, &client, &params).await,
         GrantType::DeviceCode => device_code::handle(&state, &client, &params).await,
-        GrantType::TokenExchange => Err(OAuthError::new(
-            ErrorCode::UnsupportedGrantType,
-            "token exchange is not served yet",
-        )),
+        GrantType::TokenExchange => token_exchange::handle(&state, &client, &params).await,
     }
 }
 
