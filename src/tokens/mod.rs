@@ -229,15 +229,21 @@ impl TokenService {
         now: i64,
     ) -> Result<AccessClaims, AccessTokenError> {
         let claims = self.verify_issued_access_token(token, now)?;
-        if claims.aud != self.issuer && claims.aud != self.access_token_audience {
+        if !self.is_own_audience(&claims.aud) {
             return Err(AccessTokenError::WrongAudience);
         }
         Ok(claims)
     }
 
+    /// Whether `aud` is the audience of the tokens Tessera issues outside token exchange.
+    pub fn is_own_audience(&self, aud: &str) -> bool {
+        aud == self.issuer || aud == self.access_token_audience
+    }
+
     /// Verifies signature, `typ`, `iss`, `exp`, `nbf` and `iat` of an access token Tessera
     /// issued, whatever its audience (an exchanged token names another service): for
-    /// introspection, revocation and token exchange. Revocation is checked by the caller
+    /// introspection, revocation and token exchange, which then check the audience is one
+    /// Tessera issues (`oauth::token::issued_audience`). Revocation is checked by the caller
     /// against the revocation list.
     pub fn verify_issued_access_token(
         &self,

@@ -444,3 +444,28 @@ async fn a_burst_of_guesses_is_looked_at_no_more_than_the_limit() {
     let refused = counts.get(&429).unwrap_or(&0) + counts.get(&503).unwrap_or(&0);
     assert_eq!(refused, 55, "{counts:?}");
 }
+
+/// Concurrent polls of an approved code: exactly one gets tokens.
+#[tokio::test]
+async fn concurrent_polls_of_an_approved_code_get_tokens_once() {
+    let (app, client) = setup().await;
+    let (device_code, user_code) = started(&app, &client, "openid").await;
+    approve(&app, &user_code, "allow").await;
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let post = app.http.post(app.url("/token")).form(&[
+                ("grant_type", DEVICE_GRANT),
+                ("device_code", device_code.as_str()),
+                ("client_id", client.as_str()),
+            ]);
+            tokio::spawn(async move { post.send().await.unwrap().status().as_u16() })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        if t.await.unwrap() == 200 {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 1);
+}

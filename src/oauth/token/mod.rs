@@ -8,6 +8,8 @@ mod device_code;
 mod refresh_token;
 mod token_exchange;
 
+pub use token_exchange::issued_audience;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;

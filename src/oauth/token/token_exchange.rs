@@ -43,8 +43,9 @@ pub async fn handle(
         params.require("subject_token_type")?,
         "subject_token",
         now,
-    )?;
-    check_actor(state, client, params, now)?;
+    )
+    .await?;
+    check_actor(state, client, params, now).await?;
     let audience = check_target(client, params)?;
     let scope = check_scope(&subject, params)?;
     check_subject_user(state, &subject).await?;
@@ -105,7 +106,7 @@ fn check_requested_type(params: &Params) -> Result<(), OAuthError> {
 
 /// An access token Tessera issued, of the declared type, unexpired and unrevoked. An ID token
 /// or anything else is `invalid_request` (RFC 8693 §2.2.2), whatever type it is declared as.
-fn active_token(
+async fn active_token(
     state: &AppState,
     token: &str,
     token_type: &str,
@@ -126,12 +127,37 @@ fn active_token(
             "{name} has been revoked"
         )));
     }
+    if !issued_audience(state, &claims).await? {
+        return Err(OAuthError::invalid_request(format!(
+            "{name} has an audience Tessera does not issue"
+        )));
+    }
     Ok(claims)
+}
+
+/// Whether a verified access token's `aud` is one Tessera issues: its own, or, for a token
+/// issued by exchange (it has `act`), one the client that exchanged it may ask for. A token
+/// signed with Tessera's key that claims anything else was not made by Tessera.
+pub async fn issued_audience(state: &AppState, claims: &AccessClaims) -> Result<bool, OAuthError> {
+    if state.tokens.is_own_audience(&claims.aud) {
+        return Ok(true);
+    }
+    if claims.act.is_none() {
+        return Ok(false);
+    }
+    let exchanger = match state.clients.cached(&claims.client_id) {
+        Some(c) => Some(c),
+        None => state.clients.load(&state.store, &claims.client_id).await?,
+    };
+    Ok(exchanger.is_some_and(|c| {
+        c.registered_for(GrantType::TokenExchange)
+            && c.token_exchange_audiences.contains(&claims.aud)
+    }))
 }
 
 /// RFC 8693 §2.1 `actor_token`: optional; when sent, it must be an active access token of the
 /// authenticated client itself (its client_credentials token), since `act` names that client.
-fn check_actor(
+async fn check_actor(
     state: &AppState,
     client: &AuthenticatedClient,
     params: &Params,
@@ -148,7 +174,7 @@ fn check_actor(
     let token_type = params.get("actor_token_type").ok_or_else(|| {
         OAuthError::invalid_request("actor_token_type is required with actor_token")
     })?;
-    let actor = active_token(state, token, token_type, "actor_token", now)?;
+    let actor = active_token(state, token, token_type, "actor_token", now).await?;
     if actor.sub != client.client_id {
         return Err(OAuthError::invalid_request(
             "actor_token must name the authenticated client",
