@@ -75,14 +75,13 @@ pub async fn submit(
     let typed: String = form.user_code.chars().take(16).collect();
     let attempt = UserCodeAttempt::new(&state.store, &state.config, &state.clock, ip);
     attempt.reserve().await?;
-    let request = match find(&state, &typed).await? {
-        Ok(request) => request,
-        Err(message) => {
+    let (code, user_code) = match find(&state, &typed).await? {
+        Lookup::Waiting(code, user_code) => (code, user_code),
+        Lookup::Refused(message) => {
             return page(&session, &typed, Some(message), StatusCode::BAD_REQUEST).await;
         }
     };
     attempt.succeeded().await?;
-    let (code, user_code) = request;
     let pending = Pending {
         id: random_token(12),
         client_id: code.client_id,
@@ -110,28 +109,33 @@ pub async fn submit(
     Ok(proceed(&state, &session, pending).await)
 }
 
-/// The pending request a typed code names, or the message saying why it cannot go on.
-async fn find(
-    state: &AppState,
-    typed: &str,
-) -> Result<Result<(DeviceCodeRow, UserCode), &'static str>, PageError> {
+/// What a typed code names.
+enum Lookup {
+    /// A request waiting for an answer.
+    Waiting(DeviceCodeRow, UserCode),
+    /// Nothing that can go on, and the message saying why.
+    Refused(&'static str),
+}
+
+/// The pending request a typed code names.
+async fn find(state: &AppState, typed: &str) -> Result<Lookup, PageError> {
     let Some(user_code) = UserCode::parse(typed) else {
-        return Ok(Err(WRONG));
+        return Ok(Lookup::Refused(WRONG));
     };
     let Some(code) = state
         .store
         .device_code_by_user_code(&sha256_hex(user_code.as_str()))
         .await?
     else {
-        return Ok(Err(WRONG));
+        return Ok(Lookup::Refused(WRONG));
     };
-    if code.status != DeviceStatus::Pending {
-        return Ok(Err(ANSWERED));
-    }
-    if code.expires_at <= state.now() {
-        return Ok(Err(EXPIRED));
-    }
-    Ok(Ok((code, user_code)))
+    Ok(if code.status != DeviceStatus::Pending {
+        Lookup::Refused(ANSWERED)
+    } else if code.expires_at <= state.now() {
+        Lookup::Refused(EXPIRED)
+    } else {
+        Lookup::Waiting(code, user_code)
+    })
 }
 
 async fn page(
