@@ -214,7 +214,8 @@ async fn a_denied_device_gets_access_denied() {
     assert_eq!(status, 200);
     assert!(page.contains("You can return to your device"), "{page}");
     let a = poll(&app, &client, &device_code).await;
-    assert_eq!(a.error(), "access_denied", "{}", a.body);
+    // RFC 8628 §3.5 errors are RFC 6749 §5.2 errors: 400.
+    assert_eq!((a.status, a.error()), (400, "access_denied"), "{}", a.body);
 }
 
 #[tokio::test]
