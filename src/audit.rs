@@ -181,6 +181,10 @@ pub enum Grant<'a> {
     RefreshToken { sub: &'a str, family: &'a str },
     /// RFC 6749 §4.4: the client acts for itself.
     ClientCredentials,
+    /// RFC 8628: a device's code, approved by `sub`; `refresh` as for the code grant.
+    DeviceCode { sub: &'a str, refresh: bool },
+    /// RFC 8693: the client exchanged `sub`'s token, acting on their behalf.
+    TokenExchange { sub: &'a str },
 }
 
 impl Grant<'_> {
@@ -190,6 +194,8 @@ impl Grant<'_> {
             Self::AuthorizationCode { .. } => GrantType::AuthorizationCode,
             Self::RefreshToken { .. } => GrantType::RefreshToken,
             Self::ClientCredentials => GrantType::ClientCredentials,
+            Self::DeviceCode { .. } => GrantType::DeviceCode,
+            Self::TokenExchange { .. } => GrantType::TokenExchange,
         }
     }
 
@@ -399,6 +405,14 @@ impl AuditEvent<'_> {
                     Grant::ClientCredentials => {
                         info!(target: TARGET, event, grant = name, client_id = %client_id,
                             jti = %jti);
+                    }
+                    Grant::DeviceCode { sub, refresh } => {
+                        info!(target: TARGET, event, grant = name, client_id = %client_id,
+                            sub = %sub, jti = %jti, refresh);
+                    }
+                    Grant::TokenExchange { sub } => {
+                        info!(target: TARGET, event, grant = name, client_id = %client_id,
+                            sub = %sub, jti = %jti);
                     }
                 }
             }

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 use crate::domain::password::{NewPassword, normalize};
+use crate::domain::{USER_CODE_ALPHABET, USER_CODE_LEN, UserCode};
 
 /// `n` random bytes from the OS, base64url without padding (for secrets, codes, tokens, ids).
 pub fn random_token(n: usize) -> String {
@@ -52,6 +53,15 @@ pub fn recovery_code_hash(user_id: &str, code: &str) -> String {
         .flat_map(char::to_lowercase)
         .collect();
     sha256_hex(&format!("{user_id}:{typed}"))
+}
+
+/// A new user code for the device grant: each character drawn uniformly from the alphabet.
+pub fn random_user_code() -> UserCode {
+    use rand::Rng;
+    let code: String = (0..USER_CODE_LEN)
+        .map(|_| char::from(USER_CODE_ALPHABET[OsRng.gen_range(0..USER_CODE_ALPHABET.len())]))
+        .collect();
+    UserCode::parse(&code).expect("drawn from the alphabet")
 }
 
 /// A new identifier an operator will type (a client_id, a key's kid): 128 random bits, base64url,

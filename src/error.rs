@@ -35,6 +35,12 @@ pub enum ErrorCode {
     SlowDown,
     InvalidRedirectUri,
     InvalidClientMetadata,
+    /// RFC 8628 §3.5: the person has not answered yet; poll again.
+    AuthorizationPending,
+    /// RFC 8628 §3.5: the device code has expired.
+    ExpiredToken,
+    /// RFC 8693 §2.2.2 / RFC 8707 §2: the audience or resource is not one the client may ask for.
+    InvalidTarget,
 }
 
 impl ErrorCode {
@@ -63,6 +69,9 @@ impl ErrorCode {
             ErrorCode::SlowDown => "slow_down",
             ErrorCode::InvalidRedirectUri => "invalid_redirect_uri",
             ErrorCode::InvalidClientMetadata => "invalid_client_metadata",
+            ErrorCode::AuthorizationPending => "authorization_pending",
+            ErrorCode::ExpiredToken => "expired_token",
+            ErrorCode::InvalidTarget => "invalid_target",
         }
     }
 }
@@ -124,9 +133,10 @@ impl OAuthError {
 
     /// HTTP 429 for a client over its request rate, with `Retry-After` in whole seconds (at
     /// least 1). RFC 6749 has no code for this; `slow_down` is the token-endpoint error the IANA
-    /// OAuth Extensions Error registry holds for "too many requests, wait" (RFC 8628 §3.5). Tessera
-    /// has no device flow, so the code cannot be mistaken for a polling hint, and clients that
-    /// only read the HTTP status still see 429 (RFC 6585 §4).
+    /// OAuth Extensions Error registry holds for "too many requests, wait" (RFC 8628 §3.5), and
+    /// a device-grant client that reads it as a polling hint waits longer, which is right too;
+    /// clients that only read the HTTP status see 429 (RFC 6585 §4). The device grant's own
+    /// `slow_down` ([`OAuthError::slow_down`]) has no `Retry-After` and is a 400.
     pub fn rate_limited(retry_after: std::time::Duration) -> Self {
         let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
         Self::new(
@@ -134,6 +144,12 @@ impl OAuthError {
             "too many requests from this client, retry later",
         )
         .with_retry_after(secs.max(1))
+    }
+
+    /// RFC 8628 §3.5: a device polled sooner than its interval allows (400, as every RFC 6749
+    /// §5.2 error; no `Retry-After`, which marks the rate limiter's 429).
+    pub fn slow_down(d: impl Into<String>) -> Self {
+        Self::new(ErrorCode::SlowDown, d)
     }
 
     /// Adds the `WWW-Authenticate` challenge.
@@ -152,10 +168,10 @@ impl OAuthError {
     pub fn status(&self) -> StatusCode {
         match self.code {
             ErrorCode::InvalidClient | ErrorCode::InvalidToken => StatusCode::UNAUTHORIZED,
-            ErrorCode::InsufficientScope | ErrorCode::AccessDenied => StatusCode::FORBIDDEN,
+            ErrorCode::InsufficientScope => StatusCode::FORBIDDEN,
             ErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::SlowDown => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::SlowDown if self.retry_after.is_some() => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::BAD_REQUEST,
         }
     }

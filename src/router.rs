@@ -11,7 +11,10 @@ use crate::account;
 use crate::http::{cors, paths};
 use crate::logout;
 use crate::oauth::cors::{PerClient, per_client};
-use crate::oauth::{authorize, discovery, introspect, jwks, registration, revoke, token, userinfo};
+use crate::oauth::{
+    authorize, device_authorization, discovery, introspect, jwks, registration, revoke, token,
+    userinfo,
+};
 use crate::ops::{health, metrics};
 use crate::pages;
 use crate::state::AppState;
@@ -39,6 +42,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::consent::show).post(pages::consent::submit),
         )
         .route(paths::NOT_YOU, get(logout::not_you::not_you))
+        .route(
+            paths::DEVICE,
+            get(pages::device::show).post(pages::device::submit),
+        )
         .route(
             paths::FORGOT_PASSWORD,
             get(account::email::forgot_show).post(account::email::forgot_submit),
@@ -99,6 +106,10 @@ pub fn router(state: AppState) -> Router {
     let client_authenticated = Router::new()
         .route(paths::TOKEN, post(token::token))
         .route(paths::REVOKE, post(revoke::revoke))
+        .route(
+            paths::DEVICE_AUTHORIZATION,
+            post(device_authorization::device_authorization),
+        )
         .layer(rule("POST", CorsUse::ClientAuthenticated));
     let bearer = Router::new()
         .route(paths::USERINFO, get(userinfo::get).post(userinfo::post))

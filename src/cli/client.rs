@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::crypto::{random_id, random_token, sha256_hex};
 use crate::domain::{
     Alg, AuthMethod, ClientAbout, ClientRegistration, DEFAULT_SCOPE, GrantType, RegisteredBy,
-    RegistrationError, checked_origins,
+    RegistrationError, checked_audiences, checked_origins,
 };
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
@@ -144,22 +144,38 @@ pub struct CreateArgs {
     /// The client's terms of service (https), linked from the consent page.
     #[arg(long)]
     tos_uri: Option<String>,
+    /// An audience this client may ask for in a token exchange (repeatable; RFC 8693 `audience`
+    /// or RFC 8707 `resource`). Needs --grant-type urn:ietf:params:oauth:grant-type:token-exchange.
+    #[arg(long = "token-exchange-audience")]
+    token_exchange_audiences: Vec<String>,
     #[arg(long)]
     json: bool,
 }
 
-/// `client update` flags: at most one way to set the allowed origins, and whether two factors
-/// are required; at least one change.
+/// `client update` flags: at most one way to set the allowed origins, at most one to set the
+/// token-exchange audiences, whether two factors are required; at least one change.
 #[derive(Debug, clap::Args)]
 #[command(group(
     clap::ArgGroup::new("origins")
         .args(["allowed_origins", "default_allowed_origins", "no_allowed_origins"])
 ))]
 #[command(group(
+    clap::ArgGroup::new("audiences")
+        .args(["token_exchange_audiences", "no_token_exchange_audiences"])
+))]
+#[command(group(
     clap::ArgGroup::new("change")
         .required(true)
         .multiple(true)
-        .args(["allowed_origins", "default_allowed_origins", "no_allowed_origins", "require_mfa", "no_require_mfa"])
+        .args([
+            "allowed_origins",
+            "default_allowed_origins",
+            "no_allowed_origins",
+            "token_exchange_audiences",
+            "no_token_exchange_audiences",
+            "require_mfa",
+            "no_require_mfa",
+        ])
 ))]
 pub struct UpdateArgs {
     #[arg(long, allow_hyphen_values = true)]
@@ -183,6 +199,13 @@ pub struct UpdateArgs {
     /// Allow http origins on non-loopback hosts (development only).
     #[arg(long)]
     allow_insecure_redirect: bool,
+    /// An audience this client may ask for in a token exchange (repeatable); replaces the
+    /// client's list.
+    #[arg(long = "token-exchange-audience")]
+    token_exchange_audiences: Vec<String>,
+    /// No token-exchange audience at all.
+    #[arg(long)]
+    no_token_exchange_audiences: bool,
     #[arg(long)]
     json: bool,
 }
@@ -209,6 +232,7 @@ struct ClientOut<'a> {
     /// `null`: the origins of the redirect URIs.
     allowed_origins: Option<&'a [String]>,
     require_mfa: bool,
+    token_exchange_audiences: &'a [String],
     created_at: i64,
     /// `operator` or `dynamic` (RFC 7591).
     registered_by: RegisteredBy,
@@ -237,6 +261,7 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
             backchannel_logout_uri: c.backchannel_logout_uri.as_deref(),
             allowed_origins: c.allowed_origins.as_deref(),
             require_mfa: c.require_mfa,
+            token_exchange_audiences: &c.token_exchange_audiences,
             created_at: c.created_at,
             registered_by: c.registered_by,
             client_uri: c.about.client_uri.as_deref(),
@@ -374,6 +399,7 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
         backchannel_logout_uri: args.backchannel_logout_uri,
         first_party: args.first_party,
         allowed_origins: (!args.allowed_origins.is_empty()).then_some(args.allowed_origins),
+        token_exchange_audiences: args.token_exchange_audiences,
         allow_insecure_redirect: args.allow_insecure_redirect,
         response_types: None,
         about: ClientAbout {
@@ -404,9 +430,12 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
 /// `client update`: replaces the allowed origins.
 async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
     let client_id = args.client_id;
-    let set_origins =
-        !args.allowed_origins.is_empty() || args.default_allowed_origins || args.no_allowed_origins;
-    if set_origins {
+    let Some(before) = store.client(&client_id).await? else {
+        anyhow::bail!("no client with id `{client_id}`");
+    };
+    let origins_given =
+        args.default_allowed_origins || args.no_allowed_origins || !args.allowed_origins.is_empty();
+    if origins_given {
         let origins = if args.default_allowed_origins {
             None
         } else {
@@ -417,6 +446,21 @@ async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
         };
         if !store
             .set_client_allowed_origins(&client_id, origins.as_deref())
+            .await?
+        {
+            anyhow::bail!("no client with id `{client_id}`");
+        }
+    }
+    if args.no_token_exchange_audiences || !args.token_exchange_audiences.is_empty() {
+        let audiences = checked_audiences(&args.token_exchange_audiences)
+            .map_err(|e| anyhow::anyhow!("--token-exchange-audience: {e}"))?;
+        if !audiences.is_empty() && !before.registered_for(GrantType::TokenExchange) {
+            anyhow::bail!(flag_message(
+                RegistrationError::AudiencesWithoutTokenExchange
+            ));
+        }
+        if !store
+            .set_client_token_exchange_audiences(&client_id, &audiences)
             .await?
         {
             anyhow::bail!("no client with id `{client_id}`");
@@ -435,10 +479,26 @@ async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
     if args.json {
         return print_json(&ClientOut::from(&client));
     }
-    match &client.allowed_origins {
-        None => println!("client {client_id}: allowed origins are the redirect URIs' origins"),
-        Some(list) if list.is_empty() => println!("client {client_id}: no allowed origins"),
-        Some(list) => println!("client {client_id}: allowed origins {}", list.join(" ")),
+    if args.require_mfa || args.no_require_mfa {
+        let needs = if client.require_mfa {
+            "needs"
+        } else {
+            "does not need"
+        };
+        println!("client {client_id}: {needs} two factors");
+    }
+    if origins_given {
+        match &client.allowed_origins {
+            None => println!("client {client_id}: allowed origins are the redirect URIs' origins"),
+            Some(list) if list.is_empty() => println!("client {client_id}: no allowed origins"),
+            Some(list) => println!("client {client_id}: allowed origins {}", list.join(" ")),
+        }
+    }
+    if args.no_token_exchange_audiences || !args.token_exchange_audiences.is_empty() {
+        println!(
+            "client {client_id}: token-exchange audiences {}",
+            client.token_exchange_audiences.join(" ")
+        );
     }
     Ok(())
 }
@@ -471,7 +531,12 @@ fn flag_message(e: RegistrationError) -> String {
         E::BackchannelLogoutUri(e) => format!("--backchannel-logout-uri: {e}"),
         E::AllowedOrigin(e) => format!("--allowed-origin: {e}"),
         E::AboutUri { field, reason } => format!("--{}: {reason}", field.replace('_', "-")),
+        E::TokenExchangeAudience(e) => format!("--token-exchange-audience: {e}"),
+        E::AudiencesWithoutTokenExchange => "--token-exchange-audience needs --grant-type \
+             urn:ietf:params:oauth:grant-type:token-exchange"
+            .into(),
         E::PublicClientCredentials
+        | E::PublicTokenExchange
         | E::ResponseTypes(_)
         | E::AboutText { .. }
         | E::RedirectUri(_)

@@ -21,6 +21,7 @@ const SECTIONS: &[&str] = &[
     "password",
     "email",
     "registration",
+    "device",
 ];
 
 /// Environment variables that start with `TESSERA_` but are not config keys.

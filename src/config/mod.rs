@@ -23,9 +23,10 @@ use crate::domain::Issuer;
 
 pub use schema::Secret;
 pub use schema::{
-    AuthenticationConfig, AuthorizationConfig, CacheConfig, DatabaseConfig, EmailConfig,
-    KeysConfig, LogFormat, MetricsConfig, PasswordConfig, RateLimitConfig, RegistrationConfig,
-    RegistrationMode, ServerConfig, SessionConfig, ThrottleConfig, TokensConfig,
+    AuthenticationConfig, AuthorizationConfig, CacheConfig, DatabaseConfig, DeviceConfig,
+    EmailConfig, KeysConfig, LogFormat, MetricsConfig, PasswordConfig, RateLimitConfig,
+    RegistrationConfig, RegistrationMode, ServerConfig, SessionConfig, ThrottleConfig,
+    TokensConfig,
 };
 pub use trusted_proxies::TrustedProxies;
 
@@ -61,6 +62,7 @@ pub struct Config {
     pub email: EmailConfig,
     #[serde(default)]
     pub registration: RegistrationConfig,
+    pub device: DeviceConfig,
 }
 
 /// A configuration that could not be loaded; the message names the file or variable and the key.

@@ -327,6 +327,32 @@ pub struct AuthenticationConfig {
     pub require_mfa: bool,
 }
 
+/// `[device]`: the device authorization grant (RFC 8628): how long a user code stays valid, how
+/// often a device may poll, and how many wrong user codes one IP may type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeviceConfig {
+    /// Lifetime of a device code and its user code (`expires_in`).
+    #[serde(deserialize_with = "duration")]
+    pub code_ttl: Duration,
+    /// Seconds a device waits between polls (`interval`, RFC 8628 §3.2).
+    #[serde(deserialize_with = "duration")]
+    pub interval: Duration,
+    /// User codes typed on `/device` from one IP within `throttle.window` before that IP is
+    /// refused until the window ends; right codes are given back. 0 turns it off.
+    pub max_failures_per_ip: i64,
+}
+
+impl Default for DeviceConfig {
+    fn default() -> Self {
+        Self {
+            code_ttl: Duration::from_secs(10 * 60),
+            interval: Duration::from_secs(5),
+            max_failures_per_ip: 10,
+        }
+    }
+}
+
 /// `[cache]`: the in-memory cache of client registrations (and a client's roles) that keeps the
 /// token endpoint off the database. Changes made elsewhere (the CLI, another instance) are noticed
 /// through a change counter the database bumps (`change_epochs`), read every `refresh_interval`.

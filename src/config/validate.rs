@@ -114,6 +114,7 @@ impl Config {
         validate_email(&self.email)?;
         crate::domain::Scope::parse(&self.registration.allowed_scopes)
             .map_err(|e| ("registration.allowed_scopes", e))?;
+        validate_device(&self.device)?;
         Ok(())
     }
 }
@@ -256,6 +257,24 @@ fn validate_quota(
     }
     if burst < 1 {
         return Err((burst_key, "must be at least 1".into()));
+    }
+    Ok(())
+}
+
+/// `[device]`: a code must live long enough to be typed, polling must wait at least a second
+/// (RFC 8628 §3.2 `interval`), and no negative limit.
+fn validate_device(device: &super::DeviceConfig) -> Result<(), (&'static str, String)> {
+    if device.code_ttl < Duration::from_secs(60) || device.code_ttl > Duration::from_secs(3600) {
+        return Err(("device.code_ttl", "must be between 1m and 1h".into()));
+    }
+    if device.interval < Duration::from_secs(1) || device.interval > Duration::from_secs(60) {
+        return Err(("device.interval", "must be between 1s and 60s".into()));
+    }
+    if device.max_failures_per_ip < 0 {
+        return Err((
+            "device.max_failures_per_ip",
+            "must be 0 (off) or more".into(),
+        ));
     }
     Ok(())
 }

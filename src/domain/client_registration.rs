@@ -41,6 +41,10 @@ pub struct ClientRegistration<S> {
     /// Tessera extension, `allowed_origins` in registration metadata. `None`: the origins of
     /// the redirect URIs.
     pub allowed_origins: Option<Vec<String>>,
+    /// The audiences this client may ask for in a token exchange (RFC 8693 §2.1 `audience` /
+    /// RFC 8707 `resource`); a Tessera extension, `token_exchange_audiences` in registration
+    /// metadata. Only with the token-exchange grant.
+    pub token_exchange_audiences: Vec<String>,
     /// Allow http redirect URIs on non-loopback hosts (development only).
     pub allow_insecure_redirect: bool,
     /// RFC 7591 §2 `response_types`; `None`: what the grant types imply.
@@ -93,6 +97,8 @@ pub struct ValidRegistration {
     pub allowed_origins: Option<Vec<Origin>>,
     /// The [`ClientAbout`] URIs checked (https, or http on loopback) and the rest trimmed.
     pub about: ClientAbout,
+    /// Checked, duplicates dropped, order kept.
+    pub token_exchange_audiences: Vec<String>,
 }
 
 /// [`ClientAbout`] once its rules hold (the same shape: only what it may contain changed).
@@ -125,6 +131,15 @@ pub enum RegistrationError {
         "client_credentials needs a confidential client (RFC 6749 §4.4); a public client cannot use it"
     )]
     PublicClientCredentials,
+    #[error(
+        "token exchange needs a confidential client (RFC 8693 §2.1); a public client cannot use it"
+    )]
+    PublicTokenExchange,
+    /// A token-exchange audience breaks [`checked_audiences`]'s rules (its message).
+    #[error("token_exchange_audiences: {0}")]
+    TokenExchangeAudience(String),
+    #[error("token_exchange_audiences need the token-exchange grant")]
+    AudiencesWithoutTokenExchange,
     /// A redirect URI breaks [`RedirectUri::parse`]'s rules (its message).
     #[error("{0}")]
     RedirectUri(String),
@@ -200,6 +215,12 @@ impl<S> ClientRegistration<S> {
         {
             return Err(RegistrationError::PublicClientCredentials);
         }
+        // RFC 8693 §2.1: the acting service must prove who it is; it is named in `act`.
+        if auth_method.kind() == ClientKind::Public
+            && grant_types.contains(&GrantType::TokenExchange)
+        {
+            return Err(RegistrationError::PublicTokenExchange);
+        }
         let allow_http = self.allow_insecure_redirect;
         let redirect_uris = checked_uris(&self.redirect_uris, allow_http)
             .map_err(RegistrationError::RedirectUri)?;
@@ -227,6 +248,12 @@ impl<S> ClientRegistration<S> {
             .map_err(RegistrationError::AllowedOrigin)?;
         check_response_types(self.response_types.as_deref(), &grant_types)?;
         let about = self.about.checked()?;
+        let token_exchange_audiences = checked_audiences(&self.token_exchange_audiences)
+            .map_err(RegistrationError::TokenExchangeAudience)?;
+        if !token_exchange_audiences.is_empty() && !grant_types.contains(&GrantType::TokenExchange)
+        {
+            return Err(RegistrationError::AudiencesWithoutTokenExchange);
+        }
         Ok(ValidRegistration {
             name,
             auth_method,
@@ -241,6 +268,7 @@ impl<S> ClientRegistration<S> {
             first_party: self.first_party,
             allowed_origins,
             about,
+            token_exchange_audiences,
         })
     }
 }
@@ -348,6 +376,28 @@ fn short_text(field: &'static str, value: String) -> Result<String, Registration
     Ok(value)
 }
 
+/// Token-exchange audiences (RFC 8693 §2.1: any string naming a service, usually a URI): each
+/// 1 to 200 printable characters without spaces (a space would split `audience` lists);
+/// duplicates dropped, order kept.
+pub fn checked_audiences(audiences: &[String]) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in audiences {
+        let ok = !a.is_empty()
+            && a.chars().count() <= 200
+            && !a.chars().any(|c| c.is_control() || c.is_whitespace());
+        if !ok {
+            return Err(format!(
+                "`{}` must be 1 to 200 printable characters without spaces",
+                a.escape_default()
+            ));
+        }
+        if !out.contains(a) {
+            out.push(a.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// Each origin checked, duplicates dropped, order kept.
 pub fn checked_origins(origins: &[String], allow_http: bool) -> Result<Vec<Origin>, String> {
     let mut out: Vec<Origin> = Vec::new();
@@ -452,6 +502,7 @@ mod tests {
             backchannel_logout_uri: None,
             first_party: false,
             allowed_origins: None,
+            token_exchange_audiences: vec![],
             allow_insecure_redirect: false,
             response_types: None,
             about: ClientAbout::default(),
@@ -725,5 +776,54 @@ mod tests {
             ..asked()
         };
         assert_eq!(validate(many), Err(RegistrationError::Name));
+    }
+
+    fn check_exchange(
+        r: ClientRegistration<&'static str>,
+    ) -> Result<ValidRegistration, RegistrationError> {
+        r.validate(&[Alg::RS256], |_| Err("no keys".into()))
+    }
+
+    #[test]
+    fn token_exchange_needs_a_confidential_client_and_audiences_need_the_grant() {
+        let exchange = vec![GrantType::TokenExchange];
+        let public = ClientRegistration {
+            public: true,
+            grant_types: exchange.clone(),
+            ..asked()
+        };
+        assert_eq!(
+            check_exchange(public).unwrap_err(),
+            RegistrationError::PublicTokenExchange
+        );
+        let without_grant = ClientRegistration {
+            token_exchange_audiences: vec!["https://api.example.com".into()],
+            ..asked()
+        };
+        assert_eq!(
+            check_exchange(without_grant).unwrap_err(),
+            RegistrationError::AudiencesWithoutTokenExchange
+        );
+        let valid = check_exchange(ClientRegistration {
+            grant_types: exchange.clone(),
+            token_exchange_audiences: vec!["https://a.example".into(), "https://a.example".into()],
+            ..asked()
+        })
+        .unwrap();
+        assert_eq!(valid.token_exchange_audiences, ["https://a.example"]);
+        for bad in ["", "two words", "tab\there"] {
+            let r = ClientRegistration {
+                grant_types: exchange.clone(),
+                token_exchange_audiences: vec![bad.into()],
+                ..asked()
+            };
+            assert!(
+                matches!(
+                    check_exchange(r),
+                    Err(RegistrationError::TokenExchangeAudience(_))
+                ),
+                "{bad}"
+            );
+        }
     }
 }

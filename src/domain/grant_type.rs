@@ -1,4 +1,5 @@
-//! OAuth 2.0 grant types Tessera serves at the token endpoint (RFC 6749 §4.1, §4.4, §6).
+//! OAuth 2.0 grant types Tessera serves at the token endpoint (RFC 6749 §4.1, §4.4, §6;
+//! RFC 8628; RFC 8693).
 
 use super::closed_set::closed_set;
 
@@ -11,6 +12,11 @@ closed_set! {
         RefreshToken = "refresh_token",
         /// RFC 6749 §4.4: a confidential client's own credentials, for an access token.
         ClientCredentials = "client_credentials",
+        /// RFC 8628 §3.4: a device polls with its device code once a person approved it.
+        DeviceCode = "urn:ietf:params:oauth:grant-type:device_code",
+        /// RFC 8693 §2.1: a service trades a person's access token for one aimed at another
+        /// service, acting on the person's behalf.
+        TokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange",
     }
 }
 

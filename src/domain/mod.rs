@@ -9,6 +9,7 @@ mod authn;
 mod client_kind;
 mod client_registration;
 mod code_challenge_method;
+mod device_status;
 mod email;
 mod email_purpose;
 mod grant_type;
@@ -23,6 +24,7 @@ mod redirect_uri;
 mod registered_by;
 mod response_mode;
 mod scope;
+mod user_code;
 mod username;
 
 pub use alg::Alg;
@@ -31,10 +33,11 @@ pub use authn::{Acr, Amr, AmrValue};
 pub use client_kind::ClientKind;
 pub use client_registration::{
     ClientAbout, ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, RegistrationError,
-    ValidAbout, ValidRegistration, checked_origins,
+    ValidAbout, ValidRegistration, checked_audiences, checked_origins,
 };
 pub use closed_set::UnknownName;
 pub use code_challenge_method::CodeChallengeMethod;
+pub use device_status::DeviceStatus;
 pub use email::Email;
 pub use email_purpose::EmailPurpose;
 pub use grant_type::GrantType;
@@ -47,4 +50,5 @@ pub use redirect_uri::RedirectUri;
 pub use registered_by::RegisteredBy;
 pub use response_mode::ResponseMode;
 pub use scope::Scope;
+pub use user_code::{USER_CODE_ALPHABET, USER_CODE_LEN, UserCode};
 pub use username::Username;

@@ -25,6 +25,10 @@ pub const LOGIN_ENROLL: &str = "/login/enroll";
 pub const CONSENT: &str = "/consent";
 /// "Not you?" on the consent page: sign out and sign in again to the same request.
 pub const NOT_YOU: &str = "/not-you";
+/// RFC 8628 §3.1: where a device asks for a device code and a user code.
+pub const DEVICE_AUTHORIZATION: &str = "/device_authorization";
+/// RFC 8628 §3.3: where a person types the user code (`verification_uri`).
+pub const DEVICE: &str = "/device";
 /// The person's own account page and its forms.
 pub const ACCOUNT: &str = "/account";
 pub const ACCOUNT_PASSWORD: &str = "/account/password";

@@ -19,6 +19,7 @@ use crate::crypto::sha256_hex;
 use crate::error::{Challenge, OAuthError};
 use crate::oauth::client_auth::{AuthenticatedClient, authenticated_form};
 use crate::oauth::revoke::no_store;
+use crate::oauth::token::issued_audience;
 use crate::services::rate_limit::Limited;
 use crate::state::AppState;
 
@@ -70,7 +71,7 @@ pub async fn introspect(
     let token = params.require("token")?;
     let now = state.now();
     // §2.1: the hint is only an optimisation; both kinds are tried.
-    let details = match access_token(&state, token, now) {
+    let details = match access_token(&state, token, now).await? {
         Some(d) if may_see(&state, &client, &d).await? => Some(d),
         Some(_) => None,
         None => refresh_token(&state, &client, token, now).await?,
@@ -82,13 +83,20 @@ pub async fn introspect(
     Ok(no_store(Json(answer).into_response()))
 }
 
-/// A valid, unexpired, unrevoked JWT access token signed by this server.
-fn access_token(state: &AppState, token: &str, now: i64) -> Option<Details> {
-    let claims = state.tokens.verify_access_token(token, now).ok()?;
-    if state.revocations.is_revoked(&claims.jti) {
-        return None;
+/// A valid, unexpired, unrevoked JWT access token signed by this server, for an audience it
+/// issues tokens for (an exchanged token's audience included).
+async fn access_token(
+    state: &AppState,
+    token: &str,
+    now: i64,
+) -> Result<Option<Details>, OAuthError> {
+    let Ok(claims) = state.tokens.verify_issued_access_token(token, now) else {
+        return Ok(None);
+    };
+    if state.revocations.is_revoked(&claims.jti) || !issued_audience(state, &claims).await? {
+        return Ok(None);
     }
-    Some(Details {
+    Ok(Some(Details {
         scope: claims.scope,
         client_id: claims.client_id,
         sub: claims.sub,
@@ -98,7 +106,7 @@ fn access_token(state: &AppState, token: &str, now: i64) -> Option<Details> {
         aud: claims.aud,
         token_type: "Bearer",
         jti: Some(claims.jti),
-    })
+    }))
 }
 
 /// Whether `client` may learn about the access token `details` describes (see the module doc).

@@ -4,6 +4,7 @@
 pub mod authorize;
 pub mod client_auth;
 pub mod cors;
+pub mod device_authorization;
 pub mod discovery;
 pub mod introspect;
 pub mod jwks;

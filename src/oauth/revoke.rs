@@ -46,7 +46,7 @@ async fn revoke_access(
     token: &str,
 ) -> Result<bool, OAuthError> {
     // Expired or foreign-signed tokens need no revocation: nothing accepts them anyway.
-    let Ok(claims) = state.tokens.verify_access_token(token, state.now()) else {
+    let Ok(claims) = state.tokens.verify_issued_access_token(token, state.now()) else {
         return Ok(false);
     };
     if claims.client_id == client.client_id {

@@ -12,7 +12,7 @@ use crate::audit::AuditEvent;
 use crate::domain::{RegisteredBy, Scope};
 use crate::error::{ErrorCode, OAuthError, PageError};
 use crate::http::paths;
-use crate::oauth::authorize::{Pending, proceed};
+use crate::oauth::authorize::{Pending, deny_device, proceed};
 use crate::pages::render_with_image;
 use crate::services::session::{BrowserSession, SessionUser};
 use crate::state::AppState;
@@ -33,6 +33,8 @@ struct ConsentPage<'a> {
     username: &'a str,
     /// Where "Not you?" leads: sign out, then sign in again to this request.
     not_you: String,
+    /// The user code of a device request, to compare with the device's screen.
+    user_code: Option<&'a str>,
 }
 
 /// What the page shows about the application, each only when registered and fit to show.
@@ -125,6 +127,7 @@ pub async fn show(
         unverified: client.registered_by == RegisteredBy::Dynamic,
         username: &username,
         not_you: not_you_link(&pending.id),
+        user_code: pending.device.as_ref().map(|d| d.user_code.as_str()),
     };
     Ok(render_with_image(
         StatusCode::OK,
@@ -134,7 +137,8 @@ pub async fn show(
 }
 
 /// `POST /consent`: `decision=allow` remembers the scopes and continues; `deny` answers the
-/// client `access_denied` (RFC 6749 §4.1.2.1).
+/// client `access_denied` (RFC 6749 §4.1.2.1), or, for a device request, records the denial
+/// its next poll reads (RFC 8628 §3.5).
 pub async fn submit(
     State(state): State<AppState>,
     session: BrowserSession,
@@ -173,6 +177,9 @@ pub async fn submit(
                 client_id: &pending.client_id,
             }
             .emit();
+            if let Some(device) = &pending.device {
+                return deny_device(&state, device).await;
+            }
             let e = OAuthError::new(ErrorCode::AccessDenied, "the user denied the request");
             Ok(pending.reply_to(&state.config.issuer).error(&e))
         }

@@ -2,6 +2,7 @@
 //! through [`html`], which sets the security headers once.
 
 pub mod consent;
+pub mod device;
 pub mod enroll;
 pub mod login;
 pub mod second_step;

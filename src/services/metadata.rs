@@ -85,6 +85,8 @@ impl Documents {
             "jwks_uri": url(paths::JWKS),
             "revocation_endpoint": url(paths::REVOKE),
             "introspection_endpoint": url(paths::INTROSPECT),
+            // RFC 8628 §4.
+            "device_authorization_endpoint": url(paths::DEVICE_AUTHORIZATION),
             // RP-Initiated Logout 1.0 §2.1.
             "end_session_endpoint": url(paths::END_SESSION),
             // Back-Channel Logout 1.0 §2.1: logout tokens always carry `sid`.

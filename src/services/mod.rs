@@ -13,3 +13,4 @@ pub mod revocation_list;
 pub mod second_factor;
 pub mod session;
 pub mod session_activity;
+pub mod user_code_throttle;

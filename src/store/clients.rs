@@ -30,6 +30,8 @@ pub struct ClientRow {
     pub allowed_origins: Option<Vec<String>>,
     /// Every sign-in for this client needs two factors.
     pub require_mfa: bool,
+    /// What the client may name as `audience` / `resource` in a token exchange (RFC 8693).
+    pub token_exchange_audiences: Vec<String>,
     pub created_at: i64,
     /// By the operator or dynamically (RFC 7591).
     pub registered_by: RegisteredBy,
@@ -64,6 +66,8 @@ pub struct NewClient {
     /// Every sign-in for this client needs two factors (an operator's setting: a dynamic
     /// registration neither sets nor replaces it).
     pub require_mfa: bool,
+    /// What the client may name as `audience` / `resource` in a token exchange (RFC 8693).
+    pub token_exchange_audiences: Vec<String>,
 }
 
 impl NewClient {
@@ -98,6 +102,7 @@ impl NewClient {
             registration_token_hash,
             about: valid.about,
             require_mfa: false,
+            token_exchange_audiences: valid.token_exchange_audiences,
         }
     }
 }
@@ -168,6 +173,7 @@ impl ClientRow {
             backchannel_logout_uri: r.try_get("backchannel_logout_uri")?,
             allowed_origins: optional_json_list(r, "allowed_origins")?,
             require_mfa: r.try_get::<i64, _>("require_mfa")? != 0,
+            token_exchange_audiences: json_list(r, "token_exchange_audiences")?,
             created_at: r.try_get("created_at")?,
             registered_by: columns::name(r, "registered_by")?,
             registration_token_hash: r.try_get("registration_token_hash")?,
@@ -187,7 +193,7 @@ impl ClientRow {
 const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris, post_logout_redirect_uris, \
      grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, allowed_origins, \
      created_at, registered_by, registration_token_hash, client_uri, logo_uri, policy_uri, tos_uri, \
-     contacts, software_id, software_version, require_mfa";
+     contacts, software_id, software_version, require_mfa, token_exchange_audiences";
 
 /// The columns a registration sets: all of [`COLUMNS`] but the id, the secret, the creation time
 /// and who registered it, in the order [`bind_registration`] binds them.
@@ -321,6 +327,22 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Replaces the audiences a client may ask for in a token exchange; false when the client is
+    /// unknown.
+    pub async fn set_client_token_exchange_audiences(
+        &self,
+        client_id: &str,
+        audiences: &[String],
+    ) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE clients SET token_exchange_audiences = $1 WHERE client_id = $2")
+                .bind(json_text(audiences))
+                .bind(client_id)
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Replaces a client's secret hash; false when unknown or not a secret-based client.
     pub async fn set_client_secret_hash(
         &self,
@@ -346,13 +368,14 @@ pub(super) async fn insert_client(
     now: i64,
 ) -> StoreResult<()> {
     let columns = REGISTRATION_COLUMNS.join(", ");
-    let params = (1..=REGISTRATION_COLUMNS.len() + 7)
+    let params = (1..=REGISTRATION_COLUMNS.len() + 8)
         .map(|n| format!("${n}"))
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
         "INSERT INTO clients (client_id, secret_hash, created_at, registered_by, \
-         registration_token_hash, require_mfa, {columns}, software_version) VALUES ({params})"
+         registration_token_hash, require_mfa, token_exchange_audiences, {columns}, software_version) \
+         VALUES ({params})"
     );
     let q = sqlx::query(&sql)
         .bind(&c.client_id)
@@ -360,7 +383,8 @@ pub(super) async fn insert_client(
         .bind(now)
         .bind(c.registered_by.as_str())
         .bind(&c.registration_token_hash)
-        .bind(i64::from(c.require_mfa));
+        .bind(i64::from(c.require_mfa))
+        .bind(json_text(&c.token_exchange_audiences));
     bind_registration(q, c)
         .execute(conn)
         .await
@@ -438,6 +462,7 @@ mod tests {
             registration_token_hash: None,
             about: Default::default(),
             require_mfa: false,
+            token_exchange_audiences: vec![],
         }
     }
 

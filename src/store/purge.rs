@@ -18,6 +18,10 @@ pub struct Purged {
     pub email_tokens: u64,
     /// Initial access tokens (dynamic client registration) past their lifetime.
     pub initial_access_tokens: u64,
+    /// Device authorization requests past their lifetime (RFC 8628).
+    pub device_codes: u64,
+    /// Records of exchanged tokens (RFC 8693) that have expired anyway.
+    pub exchanged_tokens: u64,
 }
 
 impl Purged {
@@ -31,6 +35,8 @@ impl Purged {
             + self.user_sessions
             + self.email_tokens
             + self.initial_access_tokens
+            + self.device_codes
+            + self.exchanged_tokens
     }
 }
 
@@ -59,6 +65,8 @@ impl Store {
             email_tokens: run("DELETE FROM email_tokens WHERE expires_at < $1").await?,
             initial_access_tokens: run("DELETE FROM initial_access_tokens WHERE expires_at < $1")
                 .await?,
+            device_codes: run("DELETE FROM device_codes WHERE expires_at < $1").await?,
+            exchanged_tokens: run("DELETE FROM exchanged_tokens WHERE expires_at < $1").await?,
         })
     }
 }

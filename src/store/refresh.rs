@@ -63,7 +63,7 @@ impl Store {
     }
 
     /// Revokes a whole family (theft detected, revocation, code reuse) and, in the same
-    /// transaction, every access token issued in it (RFC 9700 §4.14.2, RFC 7009 §2.1); false if
+    /// transaction, every access token issued in it or exchanged from one (RFC 9700 §4.14.2, RFC 7009 §2.1); false if
     /// unknown or already revoked. Each access jti is kept until the token would have expired.
     pub async fn revoke_refresh_family(&self, family_id: &str, now: i64) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
@@ -80,6 +80,17 @@ impl Store {
              SELECT access_jti, COALESCE(access_expires_at, expires_at), $2 FROM refresh_tokens
              WHERE family_id = $1 AND access_jti IS NOT NULL
                AND COALESCE(access_expires_at, expires_at) > $2
+             ON CONFLICT (jti) DO NOTHING",
+        )
+        .bind(family_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        // RFC 8693: tokens exchanged from the family's tokens go with it.
+        sqlx::query(
+            "INSERT INTO revoked_jtis (jti, expires_at, revoked_at)
+             SELECT jti, expires_at, $2 FROM exchanged_tokens
+             WHERE family_id = $1 AND expires_at > $2
              ON CONFLICT (jti) DO NOTHING",
         )
         .bind(family_id)

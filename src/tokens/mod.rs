@@ -89,6 +89,28 @@ pub struct AccessClaims {
     /// `roles`, `permissions`, `groups`, present only when granted.
     #[serde(flatten)]
     pub entitlements: Entitlements,
+    /// Who acts on the subject's behalf, in a token issued by token exchange (RFC 8693 §4.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub act: Option<Actor>,
+}
+
+/// The `act` claim (RFC 8693 §4.1): the current actor, and inside it the actor before, when a
+/// token already issued by exchange is exchanged again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub sub: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub act: Option<Box<Actor>>,
+}
+
+/// Where an exchanged token goes and who acts (RFC 8693 §2.1).
+#[derive(Debug, Clone)]
+pub struct Exchanged<'a> {
+    /// The `aud` of the new token: the target service.
+    pub aud: &'a str,
+    pub act: Actor,
+    /// The new token expires no later than the subject token.
+    pub not_after: i64,
 }
 
 /// A freshly signed access token.
@@ -125,7 +147,7 @@ impl TokenService {
         grant: &AccessGrant<'_>,
         now: i64,
     ) -> Result<MintedAccessToken, KeyError> {
-        self.mint_access_token_as(grant, new_jti(), now)
+        self.mint(grant, new_jti(), None, now)
     }
 
     /// [`mint_access_token`](Self::mint_access_token) with a `jti` drawn (by [`new_jti`])
@@ -136,20 +158,49 @@ impl TokenService {
         jti: String,
         now: i64,
     ) -> Result<MintedAccessToken, KeyError> {
-        let ttl = self.access_token_ttl;
+        self.mint(grant, jti, None, now)
+    }
+
+    /// Signs an access token issued by token exchange: `aud` the target service, `act` the
+    /// acting client, expiring no later than the subject token.
+    pub fn mint_exchanged_access_token(
+        &self,
+        grant: &AccessGrant<'_>,
+        exchanged: Exchanged<'_>,
+        now: i64,
+    ) -> Result<MintedAccessToken, KeyError> {
+        self.mint(grant, new_jti(), Some(exchanged), now)
+    }
+
+    fn mint(
+        &self,
+        grant: &AccessGrant<'_>,
+        jti: String,
+        exchanged: Option<Exchanged<'_>>,
+        now: i64,
+    ) -> Result<MintedAccessToken, KeyError> {
+        let exp = match &exchanged {
+            Some(x) => (now + self.access_token_ttl).min(x.not_after),
+            None => now + self.access_token_ttl,
+        };
+        let (aud, act) = match exchanged {
+            Some(x) => (x.aud.to_string(), Some(x.act)),
+            None => (self.access_token_audience.clone(), None),
+        };
         let claims = AccessClaims {
             iss: self.issuer.clone(),
             sub: grant.sub.to_string(),
-            aud: self.access_token_audience.clone(),
+            aud,
             client_id: grant.client_id.to_string(),
             scope: grant.scope.to_string(),
-            exp: now + ttl,
+            exp,
             iat: now,
             nbf: None,
             jti,
             auth_time: grant.auth_time,
             sid: grant.sid.map(str::to_string),
             entitlements: grant.entitlements.clone(),
+            act,
         };
         let token = self
             .keys
@@ -158,7 +209,7 @@ impl TokenService {
             token,
             jti: claims.jti,
             exp: claims.exp,
-            expires_in: ttl,
+            expires_in: exp - now,
         })
     }
 
@@ -186,9 +237,32 @@ pub enum AccessTokenError {
 }
 
 impl TokenService {
-    /// Verifies signature, `typ`, `iss` and `exp` of an access token (revocation is checked by
-    /// the caller against the revocation list).
+    /// Verifies an access token meant for Tessera itself (userinfo): as
+    /// [`verify_issued_access_token`](Self::verify_issued_access_token), and the audience must
+    /// be this server (the issuer) or the configured access-token audience (RFC 9068 §4).
     pub fn verify_access_token(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> Result<AccessClaims, AccessTokenError> {
+        let claims = self.verify_issued_access_token(token, now)?;
+        if !self.is_own_audience(&claims.aud) {
+            return Err(AccessTokenError::WrongAudience);
+        }
+        Ok(claims)
+    }
+
+    /// Whether `aud` is the audience of the tokens Tessera issues outside token exchange.
+    pub fn is_own_audience(&self, aud: &str) -> bool {
+        aud == self.issuer || aud == self.access_token_audience
+    }
+
+    /// Verifies signature, `typ`, `iss`, `exp`, `nbf` and `iat` of an access token Tessera
+    /// issued, whatever its audience (an exchanged token names another service): for
+    /// introspection, revocation and token exchange, which then check the audience is one
+    /// Tessera issues (`oauth::token::issued_audience`). Revocation is checked by the caller
+    /// against the revocation list.
+    pub fn verify_issued_access_token(
         &self,
         token: &str,
         now: i64,
@@ -211,11 +285,6 @@ impl TokenService {
         if claims.nbf.is_some_and(|nbf| nbf > now + CLOCK_LEEWAY) || claims.iat > now + CLOCK_LEEWAY
         {
             return Err(AccessTokenError::NotYetValid);
-        }
-        // RFC 9068 §4: the audience must be this server (the issuer) or the configured
-        // access-token audience.
-        if claims.aud != self.issuer && claims.aud != self.access_token_audience {
-            return Err(AccessTokenError::WrongAudience);
         }
         Ok(claims)
     }

@@ -117,7 +117,13 @@ async fn discovery_document_field_by_field() {
         "scopes_supported": ["openid", "profile", "email", "offline_access", "roles", "groups"],
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "form_post"],
-        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "grant_types_supported": [
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "urn:ietf:params:oauth:grant-type:token-exchange",
+        ],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256", "PS256", "EdDSA"],
         "token_endpoint_auth_methods_supported": auth_methods,
@@ -140,6 +146,8 @@ async fn discovery_document_field_by_field() {
         "revocation_endpoint_auth_methods_supported": auth_methods,
         "revocation_endpoint_auth_signing_alg_values_supported": assertion_algs,
         "introspection_endpoint": format!("{i}/introspect"),
+        // RFC 8628 §4.
+        "device_authorization_endpoint": format!("{i}/device_authorization"),
         // RP-Initiated Logout 1.0 §2.1.
         "end_session_endpoint": format!("{i}/logout"),
         // Back-Channel Logout 1.0 §2.1.

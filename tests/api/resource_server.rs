@@ -190,3 +190,72 @@ fn jsonwebtoken_kid(token: &str) -> String {
     .unwrap();
     v["kid"].as_str().unwrap().to_string()
 }
+
+/// The two-hop chain of the example: the orders gateway receives a person's token, exchanges it
+/// (RFC 8693) for one meant for the reports service, and calls it; the reports service sees the
+/// person as `sub` and the gateway in `act`. The person's own token is not accepted there.
+#[tokio::test]
+async fn the_gateway_exchanges_the_persons_token_and_the_service_sees_act() {
+    use serde_json::json;
+    use tessera_resource_server_example::{Gateway, gateway_app};
+
+    const REPORTS: &str = "https://reports.example.com";
+    let app = spawn_app().await;
+    let reports =
+        serve_resource_server(Verifier::new(&app.issuer, REPORTS, &app.url("/jwks"))).await;
+    let (gateway_id, gateway_secret) = app
+        .create_client(&[
+            "--name",
+            "Orders gateway",
+            "--grant-type",
+            "urn:ietf:params:oauth:grant-type:token-exchange",
+            "--token-exchange-audience",
+            REPORTS,
+        ])
+        .await;
+    let gateway = crate::common::serve(gateway_app(Gateway {
+        verifier: verifier(&app),
+        token_endpoint: app.url("/token"),
+        client_id: gateway_id.clone(),
+        client_secret: gateway_secret.expect("secret"),
+        downstream_audience: REPORTS.into(),
+        downstream_url: reports.clone(),
+        http: reqwest::Client::new(),
+    }))
+    .await;
+    // A person's access token, as a web client holds it.
+    let (web, web_secret) = app.refresh_client().await;
+    let grant = app.grant_refresh_token(&web, "openid profile").await;
+    let a = app.refresh(&web, &web_secret, &grant.refresh_token).await;
+    let persons = a.body["access_token"].as_str().unwrap().to_string();
+
+    let http = reqwest::Client::new();
+    let r = http
+        .get(format!("{gateway}/orders/summary"))
+        .bearer_auth(&persons)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["sub"], grant.user_id.as_str());
+    assert_eq!(body["downstream"]["sub"], grant.user_id.as_str());
+    assert_eq!(body["downstream"]["client_id"], gateway_id.as_str());
+    assert_eq!(body["downstream"]["act"], json!({"sub": gateway_id}));
+
+    // The person's token itself is not for the reports service.
+    let r = http
+        .get(format!("{reports}/me"))
+        .bearer_auth(&persons)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // Without a token, the gateway refuses before calling anyone.
+    let r = http
+        .get(format!("{gateway}/orders/summary"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}

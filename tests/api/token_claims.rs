@@ -56,4 +56,11 @@ async fn future_nbf_future_iat_and_foreign_aud_are_refused() {
         );
         assert_eq!(app.userinfo_status(&token).await, 401, "{claim}");
     }
+    // An `act` claim does not make a foreign audience acceptable: only an audience the named
+    // client may ask for in a token exchange (RFC 8693) is one Tessera issues.
+    let mut claims = base.clone();
+    claims["aud"] = json!("https://elsewhere.example.com");
+    claims["act"] = json!({"sub": id});
+    let token = sign_as_the_app(&app, &claims).await;
+    assert_eq!(app.introspect(&id, &secret, &token).await["active"], false);
 }

@@ -126,6 +126,10 @@ client node-rp client_secret_post --scope "$rp_scope" \
     --post-logout-redirect-uri "http://127.0.0.1:$node_cb/logged-out"
 client node-spa none --public --scope "openid profile email" --redirect-uri "http://127.0.0.1:$node_cb/cb"
 client node-svc client_secret_basic --grant-type client_credentials --scope "interop:read"
+client node-device none --public --scope "openid profile offline_access" \
+    --grant-type urn:ietf:params:oauth:grant-type:device_code --grant-type refresh_token
+client node-exchange client_secret_basic --grant-type urn:ietf:params:oauth:grant-type:token-exchange \
+    --token-exchange-audience https://interop-api.example.com
 (IFS=,; printf '{%s}\n' "${members[*]}") >"$clients_json"
 
 log "starting tessera at $issuer"

@@ -2,8 +2,10 @@
 //! verified offline with Tessera's JWKS, and protects each route by a permission carried in the
 //! token's `permissions` claim. Errors follow RFC 6750 §3.
 
+mod gateway;
 mod verifier;
 
+pub use gateway::{Gateway, gateway_app};
 pub use verifier::{AccessClaims, Rejection, Verifier};
 
 use std::sync::Arc;
@@ -18,7 +20,8 @@ use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// Builds the service: `GET /reports` needs `reports:read`, `POST /reports` needs
-/// `reports:write`, `GET /me` needs only a valid token.
+/// `reports:write`, `GET /me` needs only a valid token and says whom it names (`sub`, and
+/// `act` when a service acts for the person, RFC 8693 §4.1).
 pub fn app(verifier: Verifier) -> Router {
     Router::new()
         .route("/reports", get(list_reports).post(create_report))
@@ -89,24 +92,29 @@ impl FromRequestParts<Arc<Verifier>> for Authenticated {
         parts: &mut Parts,
         verifier: &Arc<Verifier>,
     ) -> Result<Self, AuthError> {
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or(AuthError::Missing)?;
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .ok_or_else(|| AuthError::Invalid("use the Bearer scheme".into()))?;
+        let token = bearer_token(&parts.headers)?;
         verifier
-            .verify(token.trim())
+            .verify(token)
             .await
             .map(Authenticated)
             .map_err(|e| AuthError::Invalid(e.to_string()))
     }
+}
+
+/// The bearer token of a request (RFC 6750 §2.1).
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Result<&str, AuthError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or(AuthError::Missing)?;
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .ok_or_else(|| AuthError::Invalid("use the Bearer scheme".into()))
 }
 
 impl Authenticated {
@@ -136,6 +144,6 @@ async fn create_report(
 
 async fn me(State(_): State<Arc<Verifier>>, auth: Authenticated) -> Json<serde_json::Value> {
     Json(
-        json!({"sub": auth.0.sub, "client_id": auth.0.client_id, "roles": auth.0.roles, "permissions": auth.0.permissions}),
+        json!({"sub": auth.0.sub, "client_id": auth.0.client_id, "roles": auth.0.roles, "permissions": auth.0.permissions, "act": auth.0.act}),
     )
 }

@@ -4,9 +4,14 @@
 //! Tessera's default access-token audience), `RS_BIND` (default 127.0.0.1:9090),
 //! `RS_ALLOWED_ORIGINS` (browser origins allowed to call it, space-separated; default
 //! http://127.0.0.1:8000, the example single-page app in examples/spa/; empty for none).
+//!
+//! With `GW_CLIENT_ID` and `GW_CLIENT_SECRET` (a confidential client registered for token
+//! exchange with `--token-exchange-audience $RS_AUDIENCE`), it also runs the orders gateway on
+//! `GW_BIND` (default 127.0.0.1:9091): `GET /orders/summary` takes a person's token (audience:
+//! the issuer), exchanges it for one meant for this resource server, and calls its `/me`.
 
 use axum::http::HeaderValue;
-use tessera_resource_server_example::{Verifier, app_with_origins};
+use tessera_resource_server_example::{Gateway, Verifier, app_with_origins, gateway_app};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,6 +27,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(HeaderValue::from_str)
         .collect::<Result<Vec<_>, _>>()?;
     let verifier = Verifier::new(&issuer, &audience, &format!("{issuer}/jwks"));
+    if let (Ok(client_id), Ok(client_secret)) = (
+        std::env::var("GW_CLIENT_ID"),
+        std::env::var("GW_CLIENT_SECRET"),
+    ) {
+        let gw_bind = std::env::var("GW_BIND").unwrap_or_else(|_| "127.0.0.1:9091".into());
+        let gateway = Gateway {
+            verifier: Verifier::new(&issuer, &issuer, &format!("{issuer}/jwks")),
+            token_endpoint: format!("{issuer}/token"),
+            client_id,
+            client_secret,
+            downstream_audience: audience.clone(),
+            downstream_url: format!("http://{bind}"),
+            http: reqwest::Client::new(),
+        };
+        let listener = tokio::net::TcpListener::bind(&gw_bind).await?;
+        println!("orders gateway on http://{gw_bind}, calling http://{bind}");
+        tokio::spawn(async move { axum::serve(listener, gateway_app(gateway)).await });
+    }
     let listener = tokio::net::TcpListener::bind(&bind).await?;
     println!("resource server on http://{bind}, trusting {issuer}");
     axum::serve(listener, app_with_origins(verifier, origins)).await?;

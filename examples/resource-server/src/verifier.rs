@@ -21,6 +21,9 @@ pub struct AccessClaims {
     pub permissions: Vec<String>,
     #[serde(default)]
     pub roles: Vec<String>,
+    /// Who acts for `sub` in a token issued by token exchange (RFC 8693 §4.1), nested per hop.
+    #[serde(default)]
+    pub act: Option<serde_json::Value>,
 }
 
 /// Why a token was refused (each maps to 401 `invalid_token`).

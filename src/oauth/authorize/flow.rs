@@ -65,6 +65,9 @@ async fn step(
         return Ok(see_other(paths::CONSENT));
     }
     session.clear_pending::<Pending>().await?;
+    if let Some(device) = &pending.device {
+        return Ok(super::device::approve(state, device, &pending.client_id, &user, now).await?);
+    }
     let code = issue_code(state, &pending, &user, now).await?;
     if let Consent::Remembered { last_used_at } = consent
         && last_used_at.is_none_or(|t| now - t >= CONSENT_USE_GRANULARITY)

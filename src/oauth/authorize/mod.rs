@@ -4,10 +4,12 @@
 //! login and consent pages return to.
 
 mod checks;
+mod device;
 mod flow;
 mod reply;
 
 pub use checks::{AcrRequest, Prompt};
+pub use device::{DeviceRequest, deny_device};
 pub use flow::proceed;
 pub use reply::{AuthzError, ReplyTo, see_other};
 
@@ -52,6 +54,11 @@ pub struct Pending {
     /// The authentication level asked for (`acr_values`, `claims`).
     #[serde(default)]
     pub acr: AcrRequest,
+    /// Set when the request came from a device's user code on `/device` (RFC 8628 §3.3) rather
+    /// than from `/authorize`: it ends on a page telling the person to return to the device,
+    /// never with a redirect.
+    #[serde(default)]
+    pub device: Option<Box<DeviceRequest>>,
 }
 
 impl Parked for Pending {
@@ -150,5 +157,6 @@ async fn validate(
         signed_in: false,
         consented: false,
         acr,
+        device: None,
     })
 }

@@ -134,6 +134,8 @@ impl Metadata {
                 software_id: self.software_id,
                 software_version: self.software_version,
             },
+            // RFC 7591 has no metadata for it: the operator grants audiences (client update).
+            token_exchange_audiences: Vec::new(),
         };
         let valid = registration
             .validate(&config.keys.algorithms, |set| {

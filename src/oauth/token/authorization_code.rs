@@ -102,11 +102,12 @@ pub async fn handle(
             state.tokens.mint_id_token(&input, now)
         })
         .transpose()?;
-    let refresh = match family_id {
-        Some(family_id) if scope.contains("offline_access") => {
-            Some(issue_refresh(state, client, &code, &family_id, &access, now).await?)
+    let refresh = match &family_id {
+        Some(family_id) => {
+            let grant = RefreshFor::code(&code);
+            issue_refresh(state, client, &grant, &scope, family_id, &access, now).await?
         }
-        _ => None,
+        None => None,
     };
     AuditEvent::TokenIssued {
         grant: Grant::AuthorizationCode {
@@ -124,6 +125,7 @@ pub async fn handle(
         refresh_token: refresh,
         id_token,
         scope: code.scope,
+        issued_token_type: None,
     })
 }
 
@@ -180,16 +182,43 @@ fn check_pkce(code: &CodeRow, verifier: Option<&str>) -> Result<(), OAuthError> 
     }
 }
 
-/// The refresh token of family `family_id`, for a client that may refresh and was granted
-/// `offline_access` (OIDC Core §11).
-async fn issue_refresh(
+/// The grant a refresh family continues: whose, for what, from which sign-in.
+pub(super) struct RefreshFor<'a> {
+    pub user_id: &'a str,
+    pub scope: &'a str,
+    pub auth_time: i64,
+    /// How the person signed in (`amr`, as stored), repeated in refreshed ID tokens.
+    pub amr: &'a str,
+    pub session_id: Option<&'a str>,
+}
+
+impl<'a> RefreshFor<'a> {
+    fn code(code: &'a CodeRow) -> Self {
+        Self {
+            user_id: &code.user_id,
+            scope: &code.scope,
+            auth_time: code.auth_time,
+            amr: code.amr.as_deref().unwrap_or("pwd"),
+            session_id: code.session_id.as_deref(),
+        }
+    }
+}
+
+/// A refresh token of family `family_id`, when the client may refresh and `offline_access` was
+/// granted (OIDC Core §11).
+pub(super) async fn issue_refresh(
     state: &AppState,
     client: &AuthenticatedClient,
-    code: &CodeRow,
+    grant: &RefreshFor<'_>,
+    scope: &Scope,
     family_id: &str,
     access: &MintedAccessToken,
     now: i64,
-) -> Result<String, OAuthError> {
+) -> Result<Option<String>, OAuthError> {
+    let wanted = scope.contains("offline_access") && client.registered_for(GrantType::RefreshToken);
+    if !wanted {
+        return Ok(None);
+    }
     let tokens = &state.config.tokens;
     let family_expires_at = now + tokens.refresh_absolute_ttl.as_secs() as i64;
     let token = random_token(32);
@@ -198,11 +227,11 @@ async fn issue_refresh(
         .create_refresh_family(&NewRefreshFamily {
             family_id,
             client_id: &client.client_id,
-            user_id: &code.user_id,
-            scope: &code.scope,
-            auth_time: code.auth_time,
-            amr: code.amr.as_deref().unwrap_or("pwd"),
-            session_id: code.session_id.as_deref(),
+            user_id: grant.user_id,
+            scope: grant.scope,
+            auth_time: grant.auth_time,
+            amr: grant.amr,
+            session_id: grant.session_id,
             now,
             family_expires_at,
             token_hash: &sha256_hex(&token),
@@ -211,7 +240,7 @@ async fn issue_refresh(
             access_jti: Some(&access.jti),
         })
         .await?;
-    Ok(token)
+    Ok(Some(token))
 }
 
 /// RFC 6749 §4.1.2: a code used twice revokes the tokens it issued.

@@ -65,5 +65,6 @@ pub async fn handle(
         refresh_token: None,
         id_token: None,
         scope,
+        issued_token_type: None,
     })
 }

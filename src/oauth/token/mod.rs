@@ -4,7 +4,11 @@
 
 mod authorization_code;
 mod client_credentials;
+mod device_code;
 mod refresh_token;
+mod token_exchange;
+
+pub use token_exchange::issued_audience;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -18,7 +22,7 @@ use crate::error::{ErrorCode, OAuthError};
 use crate::http::client_ip::ClientIp;
 use crate::http::form::Params;
 use crate::http::form::require_form;
-use crate::oauth::client_auth::authenticate;
+use crate::oauth::client_auth::{AuthenticatedClient, authenticate};
 use crate::oauth::cors::CorsSubject;
 use crate::services::rate_limit::Limited;
 use crate::state::AppState;
@@ -35,6 +39,9 @@ pub struct TokenResponse {
     pub id_token: Option<String>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub scope: String,
+    /// RFC 8693 §2.2.1: what kind of token a token exchange issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued_token_type: Option<&'static str>,
 }
 
 impl IntoResponse for TokenResponse {
@@ -60,6 +67,23 @@ pub async fn token(
     let grant_type = params.require("grant_type")?;
     let client = authenticate(&state, &headers, &params).await?;
     cors.set(&client.client_id);
+    rate_limit(&state, &client, ip)?;
+    match supported(grant_type)? {
+        GrantType::ClientCredentials => client_credentials::handle(&state, &client, &params).await,
+        GrantType::AuthorizationCode => authorization_code::handle(&state, &client, &params).await,
+        GrantType::RefreshToken => refresh_token::handle(&state, &client, &params).await,
+        GrantType::DeviceCode => device_code::handle(&state, &client, &params).await,
+        GrantType::TokenExchange => token_exchange::handle(&state, &client, &params).await,
+    }
+}
+
+/// The per-client request budget of the token endpoint (and of the device authorization
+/// endpoint, which takes the same client authentication).
+pub fn rate_limit(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    ip: std::net::IpAddr,
+) -> Result<(), OAuthError> {
     if client.is_confidential() {
         state.rate_limits.check(Limited::Token, &client.client_id)?;
     } else {
@@ -68,11 +92,7 @@ pub async fn token(
             .rate_limits
             .check_public_token(&client.client_id, ip)?;
     }
-    match supported(grant_type)? {
-        GrantType::ClientCredentials => client_credentials::handle(&state, &client, &params).await,
-        GrantType::AuthorizationCode => authorization_code::handle(&state, &client, &params).await,
-        GrantType::RefreshToken => refresh_token::handle(&state, &client, &params).await,
-    }
+    Ok(())
 }
 
 /// RFC 6749 §5.2 `unsupported_grant_type` for any `grant_type` Tessera does not serve. Checked

@@ -86,6 +86,7 @@ pub async fn handle(
         refresh_token: Some(new_refresh),
         id_token,
         scope,
+        issued_token_type: None,
     })
 }
 

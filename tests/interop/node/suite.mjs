@@ -268,6 +268,66 @@ module('openid-client-logout', 'buildEndSessionUrl: signed out, redirected with 
   check(error?.error === 'login_required', `prompt=none after logout: ${error?.error ?? 'success'}`);
 });
 
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const EXCHANGE_AUDIENCE = 'https://interop-api.example.com';
+
+/** A JWT's payload, undecoded of trust (the library or Tessera checked it). */
+const payload = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
+
+module('openid-client-device-flow', 'initiateDeviceAuthorization, the person approves on /device (code pre-filled, still submitted), pollDeviceAuthorizationGrant gets tokens with an ID token that validates', async (person) => {
+  const config = await configFor('node-device');
+  const da = await client.initiateDeviceAuthorization(config, { scope: 'openid profile offline_access' });
+  check(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/.test(da.user_code), `user_code ${da.user_code}`);
+  check(da.verification_uri === `${ISSUER}/device`, `verification_uri ${da.verification_uri}`);
+  const polling = client.pollDeviceAuthorizationGrant(config, da);
+  const page = person.page;
+  await page.goto(da.verification_uri_complete);
+  check((await page.inputValue('input[name=user_code]')) === da.user_code, 'the code is not filled in');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('input#password');
+  await page.fill('input#username', USERNAME);
+  await page.fill('input#password', PASSWORD);
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('button[name=decision][value=allow]');
+  check((await page.locator('#user-code').innerText()) === da.user_code, 'the consent page does not repeat the code');
+  await page.click('button[name=decision][value=allow]');
+  await page.waitForSelector('#device-done');
+  const text = await page.locator('body').innerText();
+  check(text.includes('You can return to your device'), `end page: ${text}`);
+  const tokens = await polling;
+  check(tokens.access_token && tokens.refresh_token, 'no access or refresh token');
+  check(tokens.claims()?.aud === CLIENTS['node-device'].client_id, 'ID token aud');
+});
+
+module('openid-client-token-exchange', 'genericGrantRequest token-exchange: sub kept, aud the allowed audience, act names the service; an audience not allowed is invalid_target', async (person) => {
+  const { tokens, claims } = await signIn(person, await configFor('node-rp'));
+  const svc = await configFor('node-exchange');
+  const out = await client.genericGrantRequest(svc, EXCHANGE_GRANT, {
+    subject_token: tokens.access_token,
+    subject_token_type: ACCESS_TOKEN_TYPE,
+    audience: EXCHANGE_AUDIENCE,
+  });
+  check(out.issued_token_type === ACCESS_TOKEN_TYPE, `issued_token_type ${out.issued_token_type}`);
+  check(!out.refresh_token, 'a refresh token came with it');
+  const issued = payload(out.access_token);
+  check(issued.sub === claims.sub, 'sub');
+  check(issued.aud === EXCHANGE_AUDIENCE, `aud ${issued.aud}`);
+  check(issued.act?.sub === CLIENTS['node-exchange'].client_id, `act ${JSON.stringify(issued.act)}`);
+  let error;
+  try {
+    await client.genericGrantRequest(svc, EXCHANGE_GRANT, {
+      subject_token: tokens.access_token,
+      subject_token_type: ACCESS_TOKEN_TYPE,
+      audience: 'https://elsewhere.example.com',
+    });
+  } catch (e) {
+    error = e;
+  }
+  check(error?.error === 'invalid_target', `foreign audience answered ${error?.error ?? 'success'}`);
+});
+
 // --- runner ----------------------------------------------------------------------------------
 
 const only = process.argv.slice(2);
