@@ -62,6 +62,7 @@ pub struct Config {
     pub email: EmailConfig,
     #[serde(default)]
     pub registration: RegistrationConfig,
+    #[serde(default)]
     pub device: DeviceConfig,
 }
 
