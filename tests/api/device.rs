@@ -470,3 +470,48 @@ async fn concurrent_polls_of_an_approved_code_get_tokens_once() {
     }
     assert_eq!(ok, 1);
 }
+
+/// The device flow goes through the same sign-in as `/authorize`: a person with an
+/// authenticator app gives the second factor before the consent page, and the device's ID token
+/// says so (issue 17's amr/acr).
+#[tokio::test]
+async fn a_person_with_an_authenticator_app_approves_with_both_factors() {
+    let (app, client) = setup().await;
+    let (secret, _) = crate::mfa::enroll(&app).await;
+    let (device_code, user_code) = started(&app, &client, "openid").await;
+    let browser = http_client();
+    let r = enter_code(&app, &browser, &user_code).await;
+    assert_eq!(location(&r), "/login");
+    let r = log_in_with(&app, &browser, USERNAME, PASSWORD).await;
+    assert_eq!(location(&r), "/login/otp", "the second step comes first");
+    let html = browser
+        .get(app.url("/login/otp"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let request = crate::common::flow::hidden(&html, "request");
+    let otp = crate::mfa::code_at(&secret, app.now());
+    let r = browser
+        .post(app.url("/login/otp"))
+        .form(&[
+            ("otp", otp.as_str()),
+            ("csrf_token", &csrf(&html)),
+            ("request", &request),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/consent");
+    let (status, page) = answer_consent(&app, &browser, "allow").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("You can return to your device"), "{page}");
+    app.advance(Duration::from_secs(5));
+    let a = poll(&app, &client, &device_code).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let id = jwt_claims(a.body["id_token"].as_str().unwrap());
+    assert_eq!(id["amr"], serde_json::json!(["pwd", "otp", "mfa"]));
+    assert_eq!(id["acr"], "urn:tessera:acr:mfa");
+}

@@ -633,3 +633,66 @@ async fn a_client_deleted_over_rfc_7592_is_refused_by_every_instance() {
     peer.catch_up().await;
     assert_eq!(token_at_peer().await, 401);
 }
+
+/// A service that exchanges tokens (RFC 8693) asks for the grant and its audiences in the
+/// metadata: honoured when the operator authorized the registration, refused from a client that
+/// registered itself, and never changed by the client afterwards.
+#[tokio::test]
+async fn only_an_operator_authorized_registration_names_token_exchange_audiences() {
+    let service = json!({
+        "client_name": "Orders gateway",
+        "grant_types": ["urn:ietf:params:oauth:grant-type:token-exchange"],
+        "token_endpoint_auth_method": "client_secret_basic",
+        "token_exchange_audiences": ["https://reports.example.com"],
+    });
+
+    let app = app_in("token", "").await;
+    let token = initial_token(&app, &[]).await;
+    let a = register(&app, Some(&token), &service).await;
+    assert_eq!(a.status, 201, "{:?}", a.body);
+    assert_eq!(
+        a.body["token_exchange_audiences"],
+        json!(["https://reports.example.com"])
+    );
+    let id = a.body["client_id"].as_str().unwrap().to_string();
+    let listed = app.cli_json(&["client", "list", "--json"], None).await;
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["client_id"] == id.as_str())
+        .expect("listed");
+    assert_eq!(
+        row["token_exchange_audiences"],
+        json!(["https://reports.example.com"])
+    );
+
+    // The client may not widen them itself (RFC 7592 PUT).
+    let rat = a.body["registration_access_token"].as_str().unwrap();
+    let mut wider = service.clone();
+    wider["client_id"] = json!(id);
+    wider["token_exchange_audiences"] = json!(["https://billing.example.com"]);
+    let put = send(
+        reqwest::Client::new()
+            .put(app.url(&format!("/register/{id}")))
+            .bearer_auth(rat)
+            .json(&wider),
+    )
+    .await;
+    assert_eq!(put.status, 400);
+    assert_eq!(put.error(), "invalid_client_metadata");
+    assert!(
+        put.description().contains("token_exchange_audiences"),
+        "{}",
+        put.description()
+    );
+
+    // In open mode nobody vouched for the client: no audiences, nothing stored.
+    let open = app_in("open", "").await;
+    let before = client_count(&open).await;
+    let refused = register(&open, None, &service).await;
+    assert_eq!(refused.status, 400, "{:?}", refused.body);
+    assert_eq!(refused.error(), "invalid_client_metadata");
+    assert!(refused.description().contains("token_exchange_audiences"));
+    assert_eq!(client_count(&open).await, before);
+}

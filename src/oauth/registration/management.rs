@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::metadata::{Metadata, client_information, invalid_metadata};
+use super::metadata::{Audiences, Metadata, client_information, invalid_metadata};
 use super::{json_answer, require_json};
 use crate::audit::AuditEvent;
 use crate::crypto::{constant_time_eq, random_token, sha256_hex};
@@ -50,7 +50,8 @@ pub async fn put(
             return Err(invalid_metadata("client_secret: not the client's secret"));
         }
     }
-    let valid = metadata.validate(&state.config, &client.client_id)?;
+    let kept = Audiences::Kept(&client.token_exchange_audiences);
+    let valid = metadata.validate(&state.config, &client.client_id, kept)?;
     let (secret, secret_hash) = match (valid.auth_method.uses_secret(), &client.secret_hash) {
         (true, Some(_)) => (None, None),
         (true, None) => {

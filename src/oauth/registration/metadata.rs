@@ -41,6 +41,24 @@ pub struct Metadata {
     software_version: Option<String>,
     /// Tessera's extension (see `ClientRegistration::allowed_origins`).
     allowed_origins: Option<Vec<String>>,
+    /// Tessera's extension: the audiences a token-exchange client may ask for (RFC 8693 §2.1),
+    /// as `client create --token-exchange-audience`. Only a registration the operator
+    /// authorized may name them (see [`Audiences`]).
+    token_exchange_audiences: Option<Vec<String>>,
+}
+
+/// Who may name token-exchange audiences in the metadata. An audience lets the client turn a
+/// person's token into one for that service, so a client that registered itself (`open` mode)
+/// may not name any, and a registration may not change what the operator granted.
+#[derive(Debug, Clone, Copy)]
+pub enum Audiences<'a> {
+    /// A registration authorized by the operator (an initial access token, or an access token
+    /// with `clients:write`).
+    MayName,
+    /// Anyone may register (`open` mode): none.
+    None,
+    /// RFC 7592 PUT: only the ones the client already has (changed with `tessera client update`).
+    Kept(&'a [String]),
 }
 
 /// `invalid_client_metadata` (RFC 7591 §3.2.2) with a description naming the field.
@@ -68,6 +86,7 @@ impl Metadata {
         self,
         config: &Config,
         client_id: &str,
+        audiences: Audiences<'_>,
     ) -> Result<ValidRegistration, OAuthError> {
         // Pairwise subjects are not served yet: say so rather than register a client whose
         // `sub` would not be what it asked for.
@@ -134,8 +153,7 @@ impl Metadata {
                 software_id: self.software_id,
                 software_version: self.software_version,
             },
-            // RFC 7591 has no metadata for it: the operator grants audiences (client update).
-            token_exchange_audiences: Vec::new(),
+            token_exchange_audiences: allowed_audiences(self.token_exchange_audiences, audiences)?,
         };
         let valid = registration
             .validate(&config.keys.algorithms, |set| {
@@ -151,6 +169,26 @@ impl Metadata {
             )));
         }
         Ok(valid)
+    }
+}
+
+/// The audiences asked for, if this registration may name them.
+fn allowed_audiences(
+    asked: Option<Vec<String>>,
+    who: Audiences<'_>,
+) -> Result<Vec<String>, OAuthError> {
+    let asked = asked.unwrap_or_default();
+    match who {
+        Audiences::MayName => Ok(asked),
+        Audiences::None if asked.is_empty() => Ok(asked),
+        Audiences::None => Err(invalid_metadata(
+            "token_exchange_audiences: a client that registers itself may not name any; the \
+             operator grants them",
+        )),
+        Audiences::Kept(kept) if asked.is_empty() || asked == kept => Ok(kept.to_vec()),
+        Audiences::Kept(_) => Err(invalid_metadata(
+            "token_exchange_audiences: only the operator changes them (tessera client update)",
+        )),
     }
 }
 
@@ -235,6 +273,12 @@ pub fn client_information(
         put("backchannel_logout_session_required", json!(true));
     }
     put("allowed_origins", json!(client.allowed_origins));
+    if !client.token_exchange_audiences.is_empty() {
+        put(
+            "token_exchange_audiences",
+            json!(client.token_exchange_audiences),
+        );
+    }
     let about = &client.about;
     put("client_uri", json!(about.client_uri));
     put("logo_uri", json!(about.logo_uri));

@@ -30,7 +30,7 @@ pub use access::CLIENTS_WRITE;
 pub use management::{delete, get, put};
 
 use access::Registrar;
-use metadata::{Metadata, client_information, invalid_metadata};
+use metadata::{Audiences, Metadata, client_information, invalid_metadata};
 
 /// `POST /register`.
 #[tracing::instrument(level = "debug", skip_all)]
@@ -43,7 +43,11 @@ pub async fn register(
     let registrar = access::registrar(&state, &headers, ip).await?;
     require_json(&headers)?;
     let client_id = random_id();
-    let valid = Metadata::parse(&body)?.validate(&state.config, &client_id)?;
+    let audiences = match &registrar {
+        Registrar::Anyone => Audiences::None,
+        Registrar::InitialToken(_) | Registrar::Automation { .. } => Audiences::MayName,
+    };
+    let valid = Metadata::parse(&body)?.validate(&state.config, &client_id, audiences)?;
     let secret = valid.auth_method.uses_secret().then(|| random_token(32));
     let registration_token = random_token(32);
     let client = NewClient::from_registration(
