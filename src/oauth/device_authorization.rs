@@ -17,6 +17,7 @@ use crate::http::client_ip::ClientIp;
 use crate::http::form::{Params, require_form};
 use crate::http::paths;
 use crate::oauth::client_auth::{AuthenticatedClient, authenticate};
+use crate::oauth::cors::CorsSubject;
 use crate::oauth::token::rate_limit;
 use crate::state::AppState;
 use crate::store::{NewDeviceCode, StoreError};
@@ -50,12 +51,15 @@ const USER_CODE_DRAWS: usize = 5;
 pub async fn device_authorization(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    cors: CorsSubject,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<DeviceAuthorizationResponse, OAuthError> {
     require_form(&headers)?;
     let params = Params::parse(&body)?;
     let client = authenticate(&state, &headers, &params).await?;
+    // CORS as at the token endpoint: the answer is readable from this client's origins only.
+    cors.set(&client.client_id);
     rate_limit(&state, &client, ip)?;
     client.require_grant(GrantType::DeviceCode)?;
     let scope = requested_scope(&client, &params)?.to_string();

@@ -496,3 +496,22 @@ async fn introspection_and_the_pages_never_answer_cross_origin() {
         assert_eq!(allowed(&headers), None, "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_device_authorization_endpoint_answers_only_its_clients_origins() {
+    let app = spawn_app().await;
+    let grant = [
+        "--grant-type",
+        "urn:ietf:params:oauth:grant-type:device_code",
+    ];
+    let a = public_client(&app, APP, &grant).await;
+    let _b = public_client(&app, OTHER, &grant).await;
+    let form = [("client_id", a.as_str()), ("scope", "openid")];
+    let (status, headers, body) = post(&app, "/device_authorization", APP, &form).await;
+    assert_eq!(status, 200, "{body}");
+    assert_allowed(&headers, APP, "A's device authorization from A's origin");
+    // B's origin is one some client allows, but this request is A's.
+    let (status, headers, _) = post(&app, "/device_authorization", OTHER, &form).await;
+    assert_eq!(status, 200);
+    assert_refused(&headers, "A's device authorization from B's origin");
+}
