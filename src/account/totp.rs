@@ -14,10 +14,10 @@ use crate::audit::AuditEvent;
 use crate::error::PageError;
 use crate::http::paths;
 use crate::oauth::authorize::see_other;
-use crate::pages::enroll::{PendingTotp, RecoveryCodesPage, pending_secret};
+use crate::pages::enroll::{RecoveryCodesPage, WRONG_CODE, finish_enrolment, pending_secret};
 use crate::pages::render;
 use crate::services::second_factor;
-use crate::services::session::{BrowserSession, SessionUser};
+use crate::services::session::BrowserSession;
 use crate::state::AppState;
 
 /// What the enrolment form posts.
@@ -57,34 +57,12 @@ pub async fn confirm(
             &user,
             &row,
             None,
-            Some("That code is not right. Enter the code your app shows now."),
+            Some(WRONG_CODE),
             StatusCode::BAD_REQUEST,
         )
         .await;
     };
-    let codes =
-        second_factor::enroll(&state.store, &state.keys, &row.id, &secret, Some(step), now).await?;
-    session.clear_pending::<PendingTotp>().await?;
-    AuditEvent::SecondFactorEnrolled {
-        sub: &row.id,
-        what: "totp",
-    }
-    .emit();
-    session
-        .set_user(&SessionUser {
-            amr: user.amr.with_otp(),
-            ..user
-        })
-        .await?;
-    Ok(render(
-        StatusCode::OK,
-        &RecoveryCodesPage {
-            codes: &codes,
-            enrolled: true,
-            continue_to: paths::ACCOUNT,
-        },
-    )
-    .into_response())
+    finish_enrolment(&state, &session, user, &secret, step, now, paths::ACCOUNT).await
 }
 
 /// `POST /account/totp/recovery-codes`: ten new codes, the old ones void.

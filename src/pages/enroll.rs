@@ -172,22 +172,55 @@ pub async fn submit(
     let now = state.now();
     let typed: String = form.otp.chars().filter(|c| !c.is_whitespace()).collect();
     let Some(step) = secret.matching_step(&typed, now) else {
-        let wrong = "That code is not right. Enter the code your app shows now.";
         return page(
             &state,
             &session,
             &row,
             &pending,
-            Some(wrong),
+            Some(WRONG_CODE),
             StatusCode::BAD_REQUEST,
         )
         .await;
     };
-    let codes =
-        second_factor::enroll(&state.store, &state.keys, &row.id, &secret, Some(step), now).await?;
+    finish_enrolment(
+        &state,
+        &session,
+        user,
+        &secret,
+        step,
+        now,
+        paths::LOGIN_ENROLL,
+    )
+    .await
+}
+
+/// What a confirming code that does not match says.
+pub const WRONG_CODE: &str = "That code is not right. Enter the code your app shows now.";
+
+/// A code from the shown secret matched (at `step`): the secret is stored with that step spent,
+/// with ten new recovery codes; this sign-in now counts as two factors; the codes are shown once,
+/// with a way on to `continue_to` (the account page, or the sign-in in progress).
+pub async fn finish_enrolment(
+    state: &AppState,
+    session: &BrowserSession,
+    user: SessionUser,
+    secret: &NewSecret,
+    step: i64,
+    now: i64,
+    continue_to: &'static str,
+) -> Result<Response, PageError> {
+    let codes = second_factor::enroll(
+        &state.store,
+        &state.keys,
+        &user.user_id,
+        secret,
+        Some(step),
+        now,
+    )
+    .await?;
     session.clear_pending::<PendingTotp>().await?;
     AuditEvent::SecondFactorEnrolled {
-        sub: &row.id,
+        sub: &user.user_id,
         what: "totp",
     }
     .emit();
@@ -202,7 +235,7 @@ pub async fn submit(
         &RecoveryCodesPage {
             codes: &codes,
             enrolled: true,
-            continue_to: paths::LOGIN_ENROLL,
+            continue_to,
         },
     )
     .into_response())

@@ -484,26 +484,8 @@ async fn a_person_with_an_authenticator_app_approves_with_both_factors() {
     assert_eq!(location(&r), "/login");
     let r = log_in_with(&app, &browser, USERNAME, PASSWORD).await;
     assert_eq!(location(&r), "/login/otp", "the second step comes first");
-    let html = browser
-        .get(app.url("/login/otp"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let request = crate::common::flow::hidden(&html, "request");
     let otp = crate::mfa::code_at(&secret, app.now());
-    let r = browser
-        .post(app.url("/login/otp"))
-        .form(&[
-            ("otp", otp.as_str()),
-            ("csrf_token", &csrf(&html)),
-            ("request", &request),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = crate::mfa::submit_otp_in(&app, &browser, &otp).await;
     assert_eq!(location(&r), "/consent");
     let (status, page) = answer_consent(&app, &browser, "allow").await;
     assert_eq!(status, 200);

@@ -52,12 +52,21 @@ async fn password_step(app: &TestApp, rp: &Rp, pkce: &Pkce) -> reqwest::Response
 
 /// Submits `otp` on the second-step page.
 async fn submit_otp(app: &TestApp, otp: &str) -> reqwest::Response {
-    let page = app.http.get(app.url("/login/otp")).send().await.unwrap();
+    submit_otp_in(app, &app.http, otp).await
+}
+
+/// Submits `otp` on the second-step page waiting in `browser`.
+pub async fn submit_otp_in(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    otp: &str,
+) -> reqwest::Response {
+    let page = browser.get(app.url("/login/otp")).send().await.unwrap();
     assert_eq!(page.status(), 200, "second-step page");
     let html = page.text().await.unwrap();
     assert!(html.contains(r#"name="otp""#) && html.contains(r#"type="submit""#));
     let (token, request) = (csrf(&html), hidden(&html, "request"));
-    app.http
+    browser
         .post(app.url("/login/otp"))
         .form(&[("otp", otp), ("csrf_token", &token), ("request", &request)])
         .send()
