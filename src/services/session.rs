@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tower_sessions::cookie::SameSite;
@@ -25,7 +26,7 @@ use crate::config::Config;
 use crate::crypto::{constant_time_eq, random_token};
 use crate::domain::Amr;
 
-use crate::error::PageError;
+use crate::error::{PageError, UNAVAILABLE_RETRY_AFTER_SECS};
 use crate::services::session_activity::SessionActivity;
 use crate::store::{Backend, SqliteSynchronous, Store, UserRow};
 
@@ -120,11 +121,24 @@ impl SessionStores {
         routes: Router<S>,
         config: &Config,
     ) -> Router<S> {
-        match self {
+        let routes = match self {
             SessionStores::Sqlite(s) => routes.layer(layer(s.clone(), config)),
             SessionStores::Postgres(s) => routes.layer(layer(s.clone(), config)),
-        }
+        };
+        routes.layer(axum::middleware::map_response(readable_save_failure))
     }
+}
+
+/// tower-sessions answers a bare 500 (no body, no content type) when it cannot save the session
+/// at the end of a request, the database being down: a person gets the readable 503 page
+/// instead, as for any other database failure. Tessera's own errors always have a content type.
+async fn readable_save_failure(resp: Response) -> Response {
+    let bare = resp.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && !resp.headers().contains_key(header::CONTENT_TYPE);
+    if bare {
+        return unavailable().into_response();
+    }
+    resp
 }
 
 fn layer<S: SessionStore + Clone>(store: S, config: &Config) -> SessionManagerLayer<S> {
@@ -155,11 +169,17 @@ pub struct SessionUser {
 /// A session storage failure, shown as a page.
 fn broken(e: tower_sessions::session::Error) -> PageError {
     tracing::error!(error = %e, "session store failure");
+    unavailable()
+}
+
+/// The page for a session store that cannot be reached (503, try again shortly).
+fn unavailable() -> PageError {
     PageError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "Temporarily unavailable",
         "The service is temporarily unavailable. Please try again in a moment.",
     )
+    .with_retry_after(UNAVAILABLE_RETRY_AFTER_SECS)
 }
 
 /// A request parked in the session while the person signs in or consents (the authorization
