@@ -270,6 +270,17 @@ pub struct PageError {
 }
 
 impl PageError {
+    /// The page for a database (or session store) that cannot be reached: 503, try again in
+    /// [`UNAVAILABLE_RETRY_AFTER_SECS`].
+    pub fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Temporarily unavailable",
+            "The service is temporarily unavailable. Please try again in a moment.",
+        )
+        .with_retry_after(UNAVAILABLE_RETRY_AFTER_SECS)
+    }
+
     pub fn new(status: StatusCode, title: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             status,
@@ -299,12 +310,7 @@ impl From<StoreError> for PageError {
         match e {
             StoreError::Unavailable(ref cause) => {
                 tracing::warn!(error = %e, cause = %cause, "database unavailable");
-                PageError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Temporarily unavailable",
-                    "The service is temporarily unavailable. Please try again in a moment.",
-                )
-                .with_retry_after(UNAVAILABLE_RETRY_AFTER_SECS)
+                PageError::unavailable()
             }
             other => {
                 tracing::error!(error = %other, "storage failure");

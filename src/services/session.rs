@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::crypto::{constant_time_eq, random_token};
 use crate::domain::Amr;
 
-use crate::error::{PageError, UNAVAILABLE_RETRY_AFTER_SECS};
+use crate::error::PageError;
 use crate::services::session_activity::SessionActivity;
 use crate::store::{Backend, SqliteSynchronous, Store, UserRow};
 
@@ -136,7 +136,7 @@ async fn readable_save_failure(resp: Response) -> Response {
     let bare = resp.status() == StatusCode::INTERNAL_SERVER_ERROR
         && !resp.headers().contains_key(header::CONTENT_TYPE);
     if bare {
-        return unavailable().into_response();
+        return PageError::unavailable().into_response();
     }
     resp
 }
@@ -169,17 +169,7 @@ pub struct SessionUser {
 /// A session storage failure, shown as a page.
 fn broken(e: tower_sessions::session::Error) -> PageError {
     tracing::error!(error = %e, "session store failure");
-    unavailable()
-}
-
-/// The page for a session store that cannot be reached (503, try again shortly).
-fn unavailable() -> PageError {
-    PageError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Temporarily unavailable",
-        "The service is temporarily unavailable. Please try again in a moment.",
-    )
-    .with_retry_after(UNAVAILABLE_RETRY_AFTER_SECS)
+    PageError::unavailable()
 }
 
 /// A request parked in the session while the person signs in or consents (the authorization
