@@ -170,6 +170,23 @@ pub enum AuditEvent<'a> {
     ClientRegistrationUpdated { client_id: &'a str },
     /// A registered client deleted itself with its registration access token (RFC 7592).
     ClientRegistrationDeleted { client_id: &'a str },
+    /// The person added a passkey on the account page.
+    PasskeyAdded {
+        sub: &'a str,
+        credential_id: &'a str,
+    },
+    /// The person removed a passkey on the account page.
+    PasskeyRemoved {
+        sub: &'a str,
+        credential_id: &'a str,
+    },
+    /// A passkey signed the person in.
+    PasskeyUsed {
+        sub: &'a str,
+        credential_id: &'a str,
+    },
+    /// A passkey's signature counter went backwards (a cloned authenticator?): refused.
+    PasskeyCloneWarning { sub: &'a str, ip: IpAddr },
 }
 
 /// The grant a token was issued by, with the fields only that grant has.
@@ -348,6 +365,10 @@ impl AuditEvent<'_> {
             Self::ClientRegistered { .. } => "client_registered",
             Self::ClientRegistrationUpdated { .. } => "client_registration_updated",
             Self::ClientRegistrationDeleted { .. } => "client_registration_deleted",
+            Self::PasskeyAdded { .. } => "passkey_added",
+            Self::PasskeyRemoved { .. } => "passkey_removed",
+            Self::PasskeyUsed { .. } => "passkey_used",
+            Self::PasskeyCloneWarning { .. } => "passkey_clone_warning",
         }
     }
 
@@ -578,6 +599,14 @@ impl AuditEvent<'_> {
             Self::ClientRegistrationUpdated { client_id }
             | Self::ClientRegistrationDeleted { client_id } => {
                 info!(target: TARGET, event, client_id = %client_id);
+            }
+            Self::PasskeyAdded { sub, credential_id }
+            | Self::PasskeyRemoved { sub, credential_id }
+            | Self::PasskeyUsed { sub, credential_id } => {
+                info!(target: TARGET, event, sub = %sub, credential_id);
+            }
+            Self::PasskeyCloneWarning { sub, ip } => {
+                warn!(target: TARGET, event, sub = %sub, ip = %ip);
             }
         }
     }

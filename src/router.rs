@@ -77,7 +77,21 @@ pub fn router(state: AppState) -> Router {
             paths::ACCOUNT_TOTP_RECOVERY_CODES,
             post(account::totp::regenerate),
         )
-        .route(paths::ACCOUNT_TOTP_REMOVE, post(account::totp::remove));
+        .route(paths::ACCOUNT_TOTP_REMOVE, post(account::totp::remove))
+        .route(
+            paths::ACCOUNT_PASSKEYS_OPTIONS,
+            post(account::passkeys::options),
+        )
+        .route(paths::ACCOUNT_PASSKEYS, post(account::passkeys::add))
+        .route(
+            paths::ACCOUNT_PASSKEYS_REMOVE,
+            post(account::passkeys::remove),
+        )
+        .route(
+            paths::LOGIN_PASSKEY,
+            get(pages::passkey::show).post(pages::passkey::submit),
+        )
+        .route(paths::LOGIN_PASSKEY_OPTIONS, post(pages::passkey::options));
     let browser = state.sessions.apply(browser, &state.config);
     // `/metrics` on the main port only when no separate bind is configured.
     let metrics = state.config.metrics.enabled && state.config.metrics.bind.is_none();
@@ -137,6 +151,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::INTROSPECT, post(introspect::introspect))
         .route(paths::STYLESHEET, get(pages::stylesheet))
         .route(paths::FORM_POST_SCRIPT, get(pages::form_post_script))
+        .route(paths::PASSKEY_SCRIPT, get(pages::passkey_script))
         .fallback(pages::not_found)
         .with_state(state)
 }

@@ -12,6 +12,7 @@ use crate::services::client_jwks::ClientJwks;
 use crate::services::email::EmailService;
 use crate::services::metadata;
 use crate::services::metrics::Metrics;
+use crate::services::passkeys::Passkeys;
 use crate::services::rate_limit::RateLimits;
 use crate::services::revocation_list::RevocationList;
 use crate::services::session::SessionStores;
@@ -62,6 +63,8 @@ pub struct Parts {
     pub rate_limits: RateLimits,
     /// Verification and password-reset messages (off without `[email] smtp_url`).
     pub email: EmailService,
+    /// The WebAuthn relying party (off when the issuer's host is an IP address).
+    pub passkeys: Passkeys,
 }
 
 impl AppState {
@@ -91,6 +94,7 @@ impl AppState {
         );
         let client_jwks = ClientJwks::new(clock.clone());
         let session_activity = SessionActivity::new(config.session.idle_timeout);
+        let passkeys = Passkeys::new(config.issuer.as_str(), "Tessera");
         Self(Arc::new(Parts {
             config: Arc::new(config),
             clock: clock.clone(),
@@ -107,6 +111,7 @@ impl AppState {
             metrics,
             rate_limits,
             email,
+            passkeys,
         }))
     }
 

@@ -8,6 +8,7 @@
 
 pub mod apps;
 pub mod email;
+pub mod passkeys;
 pub mod password;
 pub mod profile;
 pub mod sessions;
@@ -45,6 +46,8 @@ pub enum Done {
     AppRevoked,
     SignedOut,
     TotpRemoved,
+    PasskeyAdded,
+    PasskeyRemoved,
 }
 
 impl Done {
@@ -58,6 +61,8 @@ impl Done {
             Done::AppRevoked => "The application can no longer use your account.",
             Done::SignedOut => "That session was signed out.",
             Done::TotpRemoved => "Your authenticator app and recovery codes were removed.",
+            Done::PasskeyAdded => "Your passkey was added. You can sign in with it now.",
+            Done::PasskeyRemoved => "The passkey was removed.",
         }
     }
 }
@@ -157,6 +162,17 @@ struct AccountPage<'a> {
     recovery_codes_left: i64,
     /// Without an app: the secret to enroll, as a QR code and as text.
     enrolment: Option<crate::pages::enroll::Enrolment>,
+    /// Passkeys work here: offer "Add a passkey" (shown by the script).
+    passkeys_enabled: bool,
+    passkeys: Vec<PasskeyView>,
+}
+
+/// A passkey as listed.
+struct PasskeyView {
+    credential_id: String,
+    name: String,
+    created: String,
+    last_used: String,
 }
 
 /// A connected application as listed.
@@ -228,6 +244,18 @@ pub async fn page(
     } else {
         Some(crate::pages::enroll::enrolment(state, session, row).await?)
     };
+    let passkeys = state
+        .store
+        .passkeys_of(&row.id)
+        .await?
+        .into_iter()
+        .map(|p| PasskeyView {
+            created: day(p.created_at),
+            last_used: p.last_used_at.map_or_else(|| "never".into(), day),
+            credential_id: p.credential_id,
+            name: p.name,
+        })
+        .collect();
     let csrf_token = session.csrf_token().await?;
     Ok(render(
         status,
@@ -245,6 +273,8 @@ pub async fn page(
             totp: factors.totp,
             recovery_codes_left: factors.recovery_codes_left,
             enrolment,
+            passkeys_enabled: state.passkeys.enabled(),
+            passkeys,
         },
     ))
 }

@@ -156,7 +156,11 @@ impl Counters {
             | AuditEvent::EmailFailed { .. }
             | AuditEvent::ClientRegistered { .. }
             | AuditEvent::ClientRegistrationUpdated { .. }
-            | AuditEvent::ClientRegistrationDeleted { .. } => {}
+            | AuditEvent::ClientRegistrationDeleted { .. }
+            | AuditEvent::PasskeyAdded { .. }
+            | AuditEvent::PasskeyRemoved { .. }
+            | AuditEvent::PasskeyUsed { .. }
+            | AuditEvent::PasskeyCloneWarning { .. } => {}
         }
     }
 }

@@ -122,8 +122,21 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
         },
         ClientRegistrationUpdated { client_id },
         ClientRegistrationDeleted { client_id },
+        PasskeyAdded {
+            sub,
+            credential_id: "cred-1",
+        },
+        PasskeyRemoved {
+            sub,
+            credential_id: "cred-1",
+        },
+        PasskeyUsed {
+            sub,
+            credential_id: "cred-1",
+        },
+        PasskeyCloneWarning { sub, ip: IP },
     ];
-    let mut seen = [false; 34];
+    let mut seen = [false; 38];
     for event in &all {
         seen[match event {
             LoginSucceeded { .. } => 0,
@@ -160,6 +173,10 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             SecondFactorEnrolled { .. } => 31,
             SecondFactorsRemoved { .. } => 32,
             RecoveryCodeUsed { .. } => 33,
+            PasskeyAdded { .. } => 34,
+            PasskeyRemoved { .. } => 35,
+            PasskeyUsed { .. } => 36,
+            PasskeyCloneWarning { .. } => 37,
         }] = true;
     }
     assert!(seen.iter().all(|s| *s), "an event has no example");

@@ -144,10 +144,12 @@ struct UserOut {
     name: Option<String>,
     disabled: bool,
     created_at: i64,
-    /// The ways the user can sign in: `password`, `totp`, `recovery_codes`.
+    /// The ways the user can sign in: `password`, `totp`, `recovery_codes`, `passkeys`.
     factors: Vec<&'static str>,
     /// Unused recovery codes.
     recovery_codes_left: i64,
+    /// Registered passkeys.
+    passkeys: i64,
 }
 
 /// Runs a user command; new passwords must meet `config.password`.
@@ -219,6 +221,9 @@ pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> any
                 if f.recovery_codes_left > 0 {
                     factors.push("recovery_codes");
                 }
+                if f.passkeys > 0 {
+                    factors.push("passkeys");
+                }
                 users.push(UserOut {
                     id: u.id,
                     username: u.username,
@@ -228,6 +233,7 @@ pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> any
                     created_at: u.created_at,
                     factors,
                     recovery_codes_left: f.recovery_codes_left,
+                    passkeys: f.passkeys,
                 });
             }
             if json {
@@ -458,6 +464,7 @@ async fn mfa_reset(username: &str, json: bool, store: &Store) -> anyhow::Result<
         anyhow::bail!("no user named `{username}`");
     };
     let removed = store.remove_second_factors(&user.id).await?;
+    let removed = store.remove_passkeys(&user.id).await? > 0 || removed;
     if removed {
         AuditEvent::SecondFactorsRemoved { sub: &user.id }.emit();
     }

@@ -81,6 +81,34 @@ impl Amr {
         Amr(v)
     }
 
+    /// A sign-in with a passkey (RFC 8176 §2): `hwk` for a device-bound credential (not backup
+    /// eligible: its key cannot leave the authenticator), `swk` for a synced one; `user` for
+    /// the presence test every assertion carries; `mfa` when the authenticator verified the
+    /// person (PIN or biometric: something they have plus something they know or are).
+    pub fn passkey(device_bound: bool, user_verified: bool) -> Self {
+        let key = if device_bound {
+            AmrValue::Hwk
+        } else {
+            AmrValue::Swk
+        };
+        let mut v = vec![key, AmrValue::User];
+        if user_verified {
+            v.push(AmrValue::Mfa);
+        }
+        Amr(v)
+    }
+
+    /// Adds a passkey to this sign-in (step-up): the methods of both, in order, no repeats.
+    pub fn with(&self, other: &Amr) -> Self {
+        let mut v = self.0.clone();
+        for m in &other.0 {
+            if !v.contains(m) {
+                v.push(*m);
+            }
+        }
+        Amr(v)
+    }
+
     /// The methods, in order.
     pub fn values(&self) -> &[AmrValue] {
         &self.0
@@ -142,6 +170,16 @@ mod tests {
         assert_eq!(Amr::from_stored(Some(&amr.to_stored())), amr);
         assert_eq!(Amr::from_stored(None), Amr::password());
         assert_eq!(Amr::from_stored(Some("pwd bogus")), Amr::password());
+    }
+
+    #[test]
+    fn a_passkey_is_phishing_resistant_and_two_factors_when_verified() {
+        let bound = Amr::passkey(true, true);
+        assert_eq!(bound.to_stored(), "hwk user mfa");
+        assert_eq!(bound.acr(), Acr::PhishingResistant);
+        assert_eq!(Amr::passkey(false, true).to_stored(), "swk user mfa");
+        assert_eq!(Amr::passkey(false, false).to_stored(), "swk user");
+        assert_eq!(Amr::password().with(&bound).to_stored(), "pwd hwk user mfa");
     }
 
     #[test]

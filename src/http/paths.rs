@@ -49,5 +49,14 @@ pub const RESET_PASSWORD: &str = "/reset-password";
 pub const VERIFY_EMAIL: &str = "/verify-email";
 pub const STYLESHEET: &str = "/assets/style.css";
 pub const FORM_POST_SCRIPT: &str = "/assets/form_post.js";
+/// Passkeys on the account page: a challenge, the answer, removal.
+pub const ACCOUNT_PASSKEYS_OPTIONS: &str = "/account/passkeys/options";
+pub const ACCOUNT_PASSKEYS: &str = "/account/passkeys";
+pub const ACCOUNT_PASSKEYS_REMOVE: &str = "/account/passkeys/remove";
+/// Signing in with a passkey: the step-up page (GET) and the answer (POST); its challenge.
+pub const LOGIN_PASSKEY: &str = "/login/passkey";
+pub const LOGIN_PASSKEY_OPTIONS: &str = "/login/passkey/options";
+/// The script behind the passkey buttons.
+pub const PASSKEY_SCRIPT: &str = "/assets/passkey.js";
 /// Prometheus metrics, on the main port or on `metrics.bind`.
 pub const METRICS: &str = "/metrics";

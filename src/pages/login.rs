@@ -34,6 +34,8 @@ struct LoginPage<'a> {
     error: Option<&'a str>,
     /// Email is configured: offer "Forgot password?".
     forgot_password: bool,
+    /// Passkeys work here: offer "Sign in with a passkey" (shown by the script).
+    passkeys: bool,
 }
 
 /// What the login form posts.
@@ -52,6 +54,9 @@ pub struct LoginForm {
 
 /// The one failure message: it must not tell whether the username exists.
 const FAILED: &str = "The username or password is incorrect.";
+
+/// The one failure message of a passkey sign-in: it must not tell why.
+pub(super) const FAILED_PASSKEY: &str = "That passkey could not sign you in.";
 
 /// What a sign-in on this page is for.
 pub(super) enum Purpose {
@@ -302,7 +307,8 @@ async fn current_username(state: &AppState, session: &BrowserSession) -> Result<
         .unwrap_or_default())
 }
 
-async fn page(
+/// Renders the login page; `error` is a failed attempt's message, shown with `status`.
+pub(super) async fn page(
     state: &AppState,
     session: &BrowserSession,
     purpose: &Purpose,
@@ -333,6 +339,7 @@ async fn page(
             request_id: purpose.id(),
             error,
             forgot_password: state.email.is_enabled(),
+            passkeys: state.passkeys.enabled(),
         },
     )
     .into_response())

@@ -5,6 +5,7 @@ pub mod consent;
 pub mod device;
 pub mod enroll;
 pub mod login;
+pub mod passkey;
 pub mod second_step;
 
 use askama::Template;
@@ -14,9 +15,10 @@ use axum::response::{IntoResponse, Response};
 /// The one stylesheet, compiled into the binary.
 const STYLE_CSS: &str = include_str!("../../templates/style.css");
 
-/// Content-Security-Policy of every page: no inline scripts or styles, no framing.
+/// Content-Security-Policy of every page: no inline scripts or styles, no framing. The passkey
+/// script fetches its challenges from Tessera itself (`connect-src 'self'`).
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; \
-                       frame-ancestors 'none'; base-uri 'none'";
+                       connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// An HTML response with the headers every page carries (CSP, no framing, no referrer,
 /// no caching, no sniffing).
@@ -132,6 +134,29 @@ pub async fn form_post_script() -> Response {
             ),
         ],
         include_str!("../../templates/form_post.js"),
+    )
+        .into_response()
+}
+
+/// `GET /assets/passkey.js`: the passkey buttons (WebAuthn needs the browser's JavaScript
+/// API); the pages work without it, the buttons stay hidden.
+pub async fn passkey_script() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        include_str!("../../templates/passkey.js"),
     )
         .into_response()
 }

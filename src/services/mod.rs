@@ -8,6 +8,7 @@ pub mod email;
 pub mod login_throttle;
 pub mod metadata;
 pub mod metrics;
+pub mod passkeys;
 pub mod rate_limit;
 pub mod revocation_list;
 pub mod second_factor;

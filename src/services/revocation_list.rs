@@ -87,10 +87,13 @@ impl RevocationList {
         loop {
             tick.tick().await;
             n = n.wrapping_add(1);
-            if let Err(e) = self.refresh(&store, n % FULL_RELOAD_TICKS == 0).await {
+            if let Err(e) = self
+                .refresh(&store, n.is_multiple_of(FULL_RELOAD_TICKS))
+                .await
+            {
                 tracing::warn!(error = %e, "refreshing the revocation list failed");
             }
-            if n % PURGE_TICKS == 0 {
+            if n.is_multiple_of(PURGE_TICKS) {
                 let now = self.clock.now();
                 if let Err(e) = store.purge_expired_revocations(now).await {
                     tracing::warn!(error = %e, "purging expired revocations failed");

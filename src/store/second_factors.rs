@@ -22,6 +22,8 @@ pub struct Factors {
     pub totp: bool,
     /// Unused recovery codes.
     pub recovery_codes_left: i64,
+    /// Registered passkeys.
+    pub passkeys: i64,
 }
 
 impl Store {
@@ -128,7 +130,8 @@ impl Store {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM user_totp WHERE user_id = $1) AS totp,
                     (SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL)
-                        AS left_codes",
+                        AS left_codes,
+                    (SELECT COUNT(*) FROM passkeys WHERE user_id = $1) AS passkeys",
         )
         .bind(user_id)
         .fetch_one(self.pool())
@@ -136,6 +139,7 @@ impl Store {
         Ok(Factors {
             totp: row.try_get::<i64, _>("totp")? > 0,
             recovery_codes_left: row.try_get("left_codes")?,
+            passkeys: row.try_get("passkeys")?,
         })
     }
 

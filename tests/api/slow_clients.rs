@@ -148,11 +148,10 @@ async fn connections_over_the_per_ip_cap_are_closed_at_once() {
             let mut buf = [0u8; 64];
             if let Ok(Ok(n)) =
                 tokio::time::timeout(Duration::from_secs(1), again.read(&mut buf)).await
+                && buf[..n].starts_with(b"HTTP/1.1 200")
             {
-                if buf[..n].starts_with(b"HTTP/1.1 200") {
-                    served = true;
-                    break;
-                }
+                served = true;
+                break;
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -154,12 +154,23 @@ async fn check_level(
             OAuthError::new(ErrorCode::InteractionRequired, what.to_string()),
         )
     };
-    let has_totp = state
+    let factors = state
         .store
         .factors(&user.user_id)
         .await
-        .map_err(PageError::from)?
-        .totp;
+        .map_err(PageError::from)?;
+    let has_totp = factors.totp;
+    // A passkey meets every level: asked for when phishing resistance is wanted, or when it
+    // is the person's only second factor. It is a new sign-in, without the password.
+    let has_passkey = factors.passkeys > 0 && state.passkeys.enabled();
+    if has_passkey && (wanted == Acr::PhishingResistant || !has_totp) {
+        if pending.prompt.none {
+            session.clear_pending::<Pending>().await?;
+            return Err(interaction("a passkey is needed"));
+        }
+        session.set_pending(pending).await?;
+        return Ok(Some(see_other(paths::LOGIN_PASSKEY)));
+    }
     // An authenticator app reaches `mfa`, not `phishing-resistant`: worth asking for when
     // that is what is wanted, or what is required.
     let code_helps = !met.meets(Acr::Mfa)

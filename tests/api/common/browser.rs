@@ -109,7 +109,70 @@ impl fantoccini::wd::WebDriverCompatibleCommand for ConsoleLog {
     }
 }
 
+/// chromedriver's `POST /session/{id}/goog/cdp/execute`: one Chrome DevTools Protocol command.
+#[derive(Debug)]
+struct Cdp {
+    cmd: String,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = serde_json::json!({"cmd": self.cmd, "params": self.params});
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
 impl Browser {
+    /// Runs a Chrome DevTools Protocol command (`WebAuthn.enable`, …) and returns its result.
+    pub async fn cdp(
+        &self,
+        cmd: &str,
+        params: serde_json::Value,
+    ) -> anyhow::Result<serde_json::Value> {
+        Ok(self
+            .client
+            .issue_cmd(Cdp {
+                cmd: cmd.to_string(),
+                params,
+            })
+            .await?)
+    }
+
+    /// A virtual platform authenticator (CTAP2, internal transport, resident keys, user
+    /// verification that always succeeds) that WebAuthn calls in this browser reach; its id.
+    pub async fn virtual_authenticator(&self) -> anyhow::Result<String> {
+        self.cdp("WebAuthn.enable", serde_json::json!({})).await?;
+        let added = self
+            .cdp(
+                "WebAuthn.addVirtualAuthenticator",
+                serde_json::json!({"options": {
+                    "protocol": "ctap2",
+                    "transport": "internal",
+                    "hasResidentKey": true,
+                    "hasUserVerification": true,
+                    "isUserVerified": true,
+                    "automaticPresenceSimulation": true,
+                }}),
+            )
+            .await?;
+        added["authenticatorId"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| anyhow::anyhow!("no authenticator id: {added}"))
+    }
+
     /// The console messages since the last call (`LEVEL message` each); chromedriver logs
     /// there what the page logs and what the browser refused (CORS, CSP).
     pub async fn console(&self) -> anyhow::Result<Vec<String>> {

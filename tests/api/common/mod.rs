@@ -59,6 +59,9 @@ pub struct Options {
     /// `TESSERA_*` overrides (the way to set `[server]` keys: the test config's `[server]`
     /// section cannot be reopened). A served binary gets them as its environment.
     pub env: Vec<(String, String)>,
+    /// The issuer is `http://localhost:<port>` (a domain name, as WebAuthn's RP ID must be)
+    /// instead of `http://127.0.0.1:<port>`.
+    pub localhost: bool,
 }
 
 impl Options {
@@ -67,6 +70,7 @@ impl Options {
         Self {
             extra_toml: extra_toml.to_string(),
             env: Vec::new(),
+            localhost: false,
         }
     }
 
@@ -98,9 +102,15 @@ async fn start_in_process(
 ) -> TestApp {
     let listener = bind_loopback().await;
     let addr = listener.local_addr().expect("addr");
-    let issuer = format!("http://{addr}");
+    let issuer = if options.localhost {
+        format!("http://localhost:{}", addr.port())
+    } else {
+        format!("http://{addr}")
+    };
     let keys = dir.path().join("keys");
+    let bind = addr.to_string();
     let config_path = ConfigFile::new(&issuer, &db.url, &keys)
+        .bind(&bind)
         .extra(&options.extra_toml)
         .write(dir.path());
     let instance = Instance::start(listener, &config_path, &options.env, clock).await;

@@ -44,7 +44,7 @@ enum Target {
 impl Load {
     /// Alternates between the instances while both run; A only once B is killed.
     fn target(&self, i: usize) -> Target {
-        if self.b_killed.load(Ordering::SeqCst) || i % 2 == 0 {
+        if self.b_killed.load(Ordering::SeqCst) || i.is_multiple_of(2) {
             Target::A
         } else {
             Target::B
