@@ -128,7 +128,8 @@ pub async fn options(
 }
 
 /// `POST /login/passkey`: the authenticator's answer. One that verifies for an enabled person
-/// signs them in; anything else shows the login page again with one message.
+/// signs them in; anything else (a disabled person's passkey too) shows the login page again
+/// with one message.
 pub async fn submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -157,15 +158,6 @@ pub async fn submit(
         Err(Refused::Store(e)) => return Err(e.into()),
         Err(e) => return refused(&state, &session, purpose, ip, Some(e)).await,
     };
-    // A disabled person's passkey opens nothing (its use is recorded all the same).
-    let enabled = state
-        .store
-        .user_by_id(&signed_in.user_id)
-        .await?
-        .is_some_and(|u| !u.disabled);
-    if !enabled {
-        return refused(&state, &session, purpose, ip, None).await;
-    }
     AuditEvent::PasskeyUsed {
         sub: &signed_in.user_id,
         credential_id: &signed_in.credential_id,

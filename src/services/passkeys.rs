@@ -58,6 +58,9 @@ pub enum Refused {
     /// The credential id is registered already.
     #[error("the passkey is registered already")]
     Duplicate,
+    /// The passkey's owner is disabled.
+    #[error("the passkey's owner is disabled")]
+    Disabled,
     /// The signature counter went backwards: the authenticator may have been cloned.
     #[error("the passkey's signature counter went backwards")]
     PossibleClone { user_id: String },
@@ -180,8 +183,9 @@ impl Passkeys {
         Ok((json, SignInState(state)))
     }
 
-    /// Verifies a sign-in answer against the stored passkey it names and records its use
-    /// (counter and last-used time, one write). The caller checks that the person may sign in.
+    /// Verifies a sign-in answer against the stored passkey it names (read with whether its
+    /// owner is disabled: a disabled person's passkey is refused unread) and records its use
+    /// (counter and last-used time): one read and one write.
     pub async fn finish_sign_in(
         &self,
         store: &Store,
@@ -201,6 +205,9 @@ impl Passkeys {
             .await?
             .filter(|row| user_handle(&row.user_id) == handle)
             .ok_or(Refused::Unknown)?;
+        if row.user_disabled {
+            return Err(Refused::Disabled);
+        }
         let mut passkey: Passkey =
             serde_json::from_str(&row.credential).map_err(|_| Refused::Unknown)?;
         let result = match rp.finish_discoverable_authentication_v2(&response, state.0, &passkey) {

@@ -17,6 +17,8 @@ pub struct PasskeyRow {
     pub credential: String,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// Its owner's account is disabled (read with it, so a sign-in needs one read).
+    pub user_disabled: bool,
 }
 
 /// A passkey being added.
@@ -29,7 +31,8 @@ pub struct NewPasskey<'a> {
     pub now: i64,
 }
 
-const COLUMNS: &str = "credential_id, user_id, name, credential, created_at, last_used_at";
+const COLUMNS: &str = "p.credential_id, p.user_id, p.name, p.credential, p.created_at, \
+                       p.last_used_at, u.disabled";
 
 fn row(r: sqlx::any::AnyRow) -> sqlx::Result<PasskeyRow> {
     Ok(PasskeyRow {
@@ -39,6 +42,7 @@ fn row(r: sqlx::any::AnyRow) -> sqlx::Result<PasskeyRow> {
         credential: r.try_get("credential")?,
         created_at: r.try_get("created_at")?,
         last_used_at: r.try_get("last_used_at")?,
+        user_disabled: r.try_get::<i64, _>("disabled")? != 0,
     })
 }
 
@@ -65,8 +69,8 @@ impl Store {
     /// The person's passkeys, oldest first.
     pub async fn passkeys_of(&self, user_id: &str) -> StoreResult<Vec<PasskeyRow>> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM passkeys WHERE user_id = $1
-             ORDER BY created_at, credential_id"
+            "SELECT {COLUMNS} FROM passkeys p JOIN users u ON u.id = p.user_id
+             WHERE p.user_id = $1 ORDER BY p.created_at, p.credential_id"
         ))
         .bind(user_id)
         .fetch_all(self.pool())
@@ -77,7 +81,8 @@ impl Store {
     /// The passkey with this credential id, whoever it belongs to.
     pub async fn passkey(&self, credential_id: &str) -> StoreResult<Option<PasskeyRow>> {
         let r = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM passkeys WHERE credential_id = $1"
+            "SELECT {COLUMNS} FROM passkeys p JOIN users u ON u.id = p.user_id
+             WHERE p.credential_id = $1"
         ))
         .bind(credential_id)
         .fetch_optional(self.pool())

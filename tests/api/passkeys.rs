@@ -589,3 +589,18 @@ async fn an_issuer_on_an_ip_address_offers_no_passkeys() {
         .unwrap();
     assert!(!html.contains("data-passkey"), "{html}");
 }
+
+#[tokio::test]
+async fn a_client_that_requires_two_factors_takes_a_passkey_and_asks_a_password_session_for_it() {
+    let (mut app, _) = localhost_app().await;
+    let rp = app.rp(&["--first-party", "--require-mfa"]).await;
+    account_session(&app).await;
+    let mut key = add_passkey(&app, "Laptop").await;
+    // Signed in with the password only (the account page): asked for the passkey, not for an
+    // authenticator app's enrolment.
+    let r = app.authorize(&AuthRequest::new(&rp, &Pkce::new())).await;
+    assert_eq!(location(&r), "/login/passkey");
+    // A passkey sign-in is two factors: the code is issued.
+    let r = passkey_sign_in(&mut app, &rp, &Pkce::new(), &mut key, Fault::None).await;
+    assert!(callback(&r).contains_key("code"));
+}
