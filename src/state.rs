@@ -9,6 +9,7 @@ use crate::keys::KeyManager;
 use crate::logout::backchannel::Notifier;
 use crate::services::client_cache::ClientCache;
 use crate::services::client_jwks::ClientJwks;
+use crate::services::dpop::DpopService;
 use crate::services::email::EmailService;
 use crate::services::metadata;
 use crate::services::metrics::Metrics;
@@ -62,6 +63,8 @@ pub struct Parts {
     pub rate_limits: RateLimits,
     /// Verification and password-reset messages (off without `[email] smtp_url`).
     pub email: EmailService,
+    /// DPoP proofs and nonces (RFC 9449).
+    pub dpop: DpopService,
 }
 
 impl AppState {
@@ -91,6 +94,7 @@ impl AppState {
         );
         let client_jwks = ClientJwks::new(clock.clone());
         let session_activity = SessionActivity::new(config.session.idle_timeout);
+        let dpop = DpopService::new(&config.dpop, &keys);
         Self(Arc::new(Parts {
             config: Arc::new(config),
             clock: clock.clone(),
@@ -107,6 +111,7 @@ impl AppState {
             metrics,
             rate_limits,
             email,
+            dpop,
         }))
     }
 
