@@ -639,3 +639,63 @@ async fn a_registered_client_may_ask_for_dpop_bound_access_tokens() {
     let c: Value = r.json().await.unwrap();
     assert_eq!(c["dpop_bound_access_tokens"], true, "{c}");
 }
+
+#[tokio::test]
+async fn the_example_resource_server_verifies_dpop_bound_tokens() {
+    use tessera_resource_server_example::{Verifier, app as resource_app};
+    let app = spawn_app().await;
+    let rs = crate::common::serve(resource_app(Verifier::new(
+        &app.issuer,
+        &app.issuer,
+        &app.url("/jwks"),
+    )))
+    .await;
+    let (id, secret) = app.service_client(&[]).await;
+    let key = DpopKey::generate();
+    let proof = key.proof_for(&spec(&app, "POST", "/token"));
+    let r = token(&app, Some((&id, &secret)), CC, &[&proof]).await;
+    let at = r.body["access_token"].as_str().unwrap().to_string();
+    // The resource server reads the system clock.
+    let rs_proof = |key: &DpopKey, token: &str| {
+        key.proof_for(&ProofSpec {
+            htm: "GET",
+            htu: format!("{rs}/me"),
+            iat: tessera::clock::Clock::system().now(),
+            jti: uuid::Uuid::new_v4().to_string(),
+            ath: Some(ath(token)),
+            nonce: None,
+        })
+    };
+    let call = |scheme: &str, proof: Option<String>| {
+        let mut req = reqwest::Client::new()
+            .get(format!("{rs}/me"))
+            .header("Authorization", format!("{scheme} {at}"));
+        if let Some(p) = proof {
+            req = req.header("DPoP", p);
+        }
+        send(req)
+    };
+    let ok = call("DPoP", Some(rs_proof(&key, &at))).await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.body["sub"], id);
+    let r = call("Bearer", None).await;
+    assert_eq!(r.status, 401);
+    assert!(r.www_authenticate().starts_with("DPoP "));
+    assert!(r.www_authenticate().contains("error=\"invalid_token\""));
+    for bad in [
+        None,
+        Some(rs_proof(&DpopKey::generate(), &at)),
+        Some(rs_proof(&key, "another-token")),
+    ] {
+        let r = call("DPoP", bad).await;
+        assert_eq!(
+            (r.status, r.error()),
+            (401, "invalid_dpop_proof"),
+            "{}",
+            r.body
+        );
+    }
+    let once = rs_proof(&key, &at);
+    assert_eq!(call("DPoP", Some(once.clone())).await.status, 200);
+    assert_eq!(call("DPoP", Some(once)).await.error(), "invalid_dpop_proof");
+}
