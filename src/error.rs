@@ -41,6 +41,10 @@ pub enum ErrorCode {
     ExpiredToken,
     /// RFC 8693 §2.2.2 / RFC 8707 §2: the audience or resource is not one the client may ask for.
     InvalidTarget,
+    /// RFC 9449 §5, §7.1: the DPoP proof is missing where required, or invalid.
+    InvalidDpopProof,
+    /// RFC 9449 §8: the proof must carry the nonce of the `DPoP-Nonce` header.
+    UseDpopNonce,
 }
 
 impl ErrorCode {
@@ -72,6 +76,8 @@ impl ErrorCode {
             ErrorCode::AuthorizationPending => "authorization_pending",
             ErrorCode::ExpiredToken => "expired_token",
             ErrorCode::InvalidTarget => "invalid_target",
+            ErrorCode::InvalidDpopProof => "invalid_dpop_proof",
+            ErrorCode::UseDpopNonce => "use_dpop_nonce",
         }
     }
 }
@@ -86,6 +92,8 @@ pub struct OAuthError {
     pub challenge: Option<Challenge>,
     /// Seconds, for 429 and 503 responses (`Retry-After`).
     pub retry_after: Option<u64>,
+    /// A nonce for the client's next DPoP proof (`DPoP-Nonce`, RFC 9449 §8).
+    pub dpop_nonce: Option<String>,
 }
 
 /// Which `WWW-Authenticate` challenge accompanies a 401.
@@ -93,7 +101,12 @@ pub struct OAuthError {
 pub enum Challenge {
     Basic,
     Bearer,
+    /// RFC 9449 §7.1: a resource's answer about a DPoP-bound token or its proof.
+    Dpop,
 }
+
+/// The `algs` auth-param of a `DPoP` challenge (RFC 9449 §7.1).
+pub const DPOP_CHALLENGE_ALGS: &str = "ES256 EdDSA PS256 RS256";
 
 impl OAuthError {
     /// An error with a description that is safe to show (never a secret or token).
@@ -103,6 +116,7 @@ impl OAuthError {
             description: description.into(),
             challenge: None,
             retry_after: None,
+            dpop_nonce: None,
         }
     }
 
@@ -164,6 +178,12 @@ impl OAuthError {
         self
     }
 
+    /// The same error, with a nonce for the next DPoP proof (`DPoP-Nonce`).
+    pub fn with_dpop_nonce(mut self, nonce: Option<String>) -> Self {
+        self.dpop_nonce = nonce;
+        self
+    }
+
     /// The HTTP status RFC 6749 §5.2 / RFC 6750 §3.1 give this error.
     pub fn status(&self) -> StatusCode {
         match self.code {
@@ -172,6 +192,8 @@ impl OAuthError {
             ErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::SlowDown if self.retry_after.is_some() => StatusCode::TOO_MANY_REQUESTS,
+            // RFC 9449 §7.1: a resource answers 401 with a `DPoP` challenge; `/token` 400 (§5).
+            _ if self.challenge == Some(Challenge::Dpop) => StatusCode::UNAUTHORIZED,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -248,7 +270,22 @@ impl IntoResponse for OAuthError {
                     h.insert(header::WWW_AUTHENTICATE, v);
                 }
             }
+            Some(Challenge::Dpop) => {
+                let v = format!(
+                    "DPoP algs=\"{DPOP_CHALLENGE_ALGS}\", error=\"{}\", error_description=\"{}\"",
+                    self.code.as_str(),
+                    self.description.replace(['"', '\\'], "'")
+                );
+                if let Ok(v) = HeaderValue::from_str(&v) {
+                    h.insert(header::WWW_AUTHENTICATE, v);
+                }
+            }
             None => {}
+        }
+        if let Some(nonce) = &self.dpop_nonce
+            && let Ok(v) = HeaderValue::from_str(nonce)
+        {
+            h.insert("dpop-nonce", v);
         }
         if let Some(secs) = self.retry_after
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())

@@ -154,6 +154,7 @@ async fn purge_expired_rows(store: Store) {
                 revoked_jtis = p.revoked_jtis,
                 assertions = p.assertions,
                 session_clients = p.session_clients,
+                dpop_proofs = p.dpop_proofs,
                 "purged expired rows"
             ),
             Ok(_) => {}

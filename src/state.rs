@@ -9,6 +9,7 @@ use crate::keys::KeyManager;
 use crate::logout::backchannel::Notifier;
 use crate::services::client_cache::ClientCache;
 use crate::services::client_jwks::ClientJwks;
+use crate::services::dpop::DpopService;
 use crate::services::email::EmailService;
 use crate::services::metadata;
 use crate::services::metrics::Metrics;
@@ -65,6 +66,8 @@ pub struct Parts {
     pub email: EmailService,
     /// The WebAuthn relying party (off when the issuer's host is an IP address).
     pub passkeys: Passkeys,
+    /// DPoP proofs and nonces (RFC 9449).
+    pub dpop: DpopService,
 }
 
 impl AppState {
@@ -95,6 +98,7 @@ impl AppState {
         let client_jwks = ClientJwks::new(clock.clone());
         let session_activity = SessionActivity::new(config.session.idle_timeout);
         let passkeys = Passkeys::new(config.issuer.as_str(), "Tessera");
+        let dpop = DpopService::new(&config.dpop, &keys);
         Self(Arc::new(Parts {
             config: Arc::new(config),
             clock: clock.clone(),
@@ -112,6 +116,7 @@ impl AppState {
             rate_limits,
             email,
             passkeys,
+            dpop,
         }))
     }
 

@@ -148,6 +148,9 @@ pub struct CreateArgs {
     /// or RFC 8707 `resource`). Needs --grant-type urn:ietf:params:oauth:grant-type:token-exchange.
     #[arg(long = "token-exchange-audience")]
     token_exchange_audiences: Vec<String>,
+    /// Every token request must carry a DPoP proof (RFC 9449 metadata `dpop_bound_access_tokens`).
+    #[arg(long)]
+    dpop_bound: bool,
     #[arg(long)]
     json: bool,
 }
@@ -175,6 +178,8 @@ pub struct CreateArgs {
             "no_token_exchange_audiences",
             "require_mfa",
             "no_require_mfa",
+            "dpop_bound",
+            "no_dpop_bound",
         ])
 ))]
 pub struct UpdateArgs {
@@ -206,6 +211,12 @@ pub struct UpdateArgs {
     /// No token-exchange audience at all.
     #[arg(long)]
     no_token_exchange_audiences: bool,
+    /// Every token request must carry a DPoP proof (`dpop_bound_access_tokens`).
+    #[arg(long, conflicts_with = "no_dpop_bound")]
+    dpop_bound: bool,
+    /// Token requests may come without a DPoP proof (bearer tokens).
+    #[arg(long)]
+    no_dpop_bound: bool,
     #[arg(long)]
     json: bool,
 }
@@ -243,6 +254,7 @@ struct ClientOut<'a> {
     contacts: &'a [String],
     software_id: Option<&'a str>,
     software_version: Option<&'a str>,
+    dpop_bound_access_tokens: bool,
 }
 
 impl<'a> From<&'a ClientRow> for ClientOut<'a> {
@@ -271,6 +283,7 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
             contacts: &c.about.contacts,
             software_id: c.about.software_id.as_deref(),
             software_version: c.about.software_version.as_deref(),
+            dpop_bound_access_tokens: c.dpop_bound_access_tokens,
         }
     }
 }
@@ -409,6 +422,7 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
             tos_uri: args.tos_uri,
             ..ClientAbout::default()
         },
+        dpop_bound_access_tokens: args.dpop_bound,
     };
     let valid = registration
         .validate(&config.keys.algorithms, |path| {
@@ -473,6 +487,13 @@ async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
     {
         anyhow::bail!("no client with id `{client_id}`");
     }
+    if (args.dpop_bound || args.no_dpop_bound)
+        && !store
+            .set_client_dpop_bound(&client_id, args.dpop_bound)
+            .await?
+    {
+        anyhow::bail!("no client with id `{client_id}`");
+    }
     let Some(client) = store.client(&client_id).await? else {
         anyhow::bail!("no client with id `{client_id}`");
     };
@@ -493,6 +514,14 @@ async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
             Some(list) if list.is_empty() => println!("client {client_id}: no allowed origins"),
             Some(list) => println!("client {client_id}: allowed origins {}", list.join(" ")),
         }
+    }
+    if args.dpop_bound || args.no_dpop_bound {
+        let must = if client.dpop_bound_access_tokens {
+            "must"
+        } else {
+            "need not"
+        };
+        println!("client {client_id}: token requests {must} carry a DPoP proof");
     }
     if args.no_token_exchange_audiences || !args.token_exchange_audiences.is_empty() {
         println!(

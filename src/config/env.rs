@@ -22,6 +22,7 @@ const SECTIONS: &[&str] = &[
     "email",
     "registration",
     "device",
+    "dpop",
 ];
 
 /// Environment variables that start with `TESSERA_` but are not config keys.

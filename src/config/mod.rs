@@ -24,7 +24,7 @@ use crate::domain::Issuer;
 pub use schema::Secret;
 pub use schema::{
     AuthenticationConfig, AuthorizationConfig, CacheConfig, DatabaseConfig, DeviceConfig,
-    EmailConfig, KeysConfig, LogFormat, MetricsConfig, PasswordConfig, RateLimitConfig,
+    DpopConfig, EmailConfig, KeysConfig, LogFormat, MetricsConfig, PasswordConfig, RateLimitConfig,
     RegistrationConfig, RegistrationMode, ServerConfig, SessionConfig, ThrottleConfig,
     TokensConfig,
 };
@@ -64,6 +64,9 @@ pub struct Config {
     pub registration: RegistrationConfig,
     #[serde(default)]
     pub device: DeviceConfig,
+    /// DPoP proofs (RFC 9449).
+    #[serde(default)]
+    pub dpop: DpopConfig,
 }
 
 /// A configuration that could not be loaded; the message names the file or variable and the key.

@@ -353,6 +353,29 @@ impl Default for DeviceConfig {
     }
 }
 
+/// `[dpop]`: DPoP proofs (RFC 9449): how far a proof's `iat` may be from now, and whether the
+/// server hands out nonces a proof must carry (§8).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DpopConfig {
+    /// How far a proof's `iat` may lie before or after now; a proof's `jti` is remembered for
+    /// as long, so it cannot be replayed.
+    #[serde(deserialize_with = "duration")]
+    pub max_clock_skew: Duration,
+    /// Proofs must carry a nonce from a `DPoP-Nonce` header (RFC 9449 §8); nonces are derived
+    /// from the key-encryption key and the time, so any instance accepts any instance's.
+    pub require_nonce: bool,
+}
+
+impl Default for DpopConfig {
+    fn default() -> Self {
+        Self {
+            max_clock_skew: Duration::from_secs(60),
+            require_nonce: false,
+        }
+    }
+}
+
 /// `[cache]`: the in-memory cache of client registrations (and a client's roles) that keeps the
 /// token endpoint off the database. Changes made elsewhere (the CLI, another instance) are noticed
 /// through a change counter the database bumps (`change_epochs`), read every `refresh_interval`.

@@ -115,6 +115,7 @@ impl Config {
         crate::domain::Scope::parse(&self.registration.allowed_scopes)
             .map_err(|e| ("registration.allowed_scopes", e))?;
         validate_device(&self.device)?;
+        validate_dpop(&self.dpop)?;
         Ok(())
     }
 }
@@ -257,6 +258,17 @@ fn validate_quota(
     }
     if burst < 1 {
         return Err((burst_key, "must be at least 1".into()));
+    }
+    Ok(())
+}
+
+/// `[dpop]`: a skew of zero would refuse every proof made a second ago; a long one keeps
+/// replayable proofs (and their remembered `jti`s) alive for as long.
+fn validate_dpop(dpop: &super::DpopConfig) -> Result<(), (&'static str, String)> {
+    if dpop.max_clock_skew < Duration::from_secs(5)
+        || dpop.max_clock_skew > Duration::from_secs(600)
+    {
+        return Err(("dpop.max_clock_skew", "must be between 5s and 10m".into()));
     }
     Ok(())
 }

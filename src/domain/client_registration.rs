@@ -51,6 +51,8 @@ pub struct ClientRegistration<S> {
     pub response_types: Option<Vec<String>>,
     /// What people are shown about the client, and who to contact about it.
     pub about: ClientAbout,
+    /// Every token request must carry a DPoP proof (RFC 9449 §5.2 `dpop_bound_access_tokens`).
+    pub dpop_bound_access_tokens: bool,
 }
 
 /// RFC 7591 §2 metadata about the client rather than its protocol: shown to people on the
@@ -99,6 +101,8 @@ pub struct ValidRegistration {
     pub about: ClientAbout,
     /// Checked, duplicates dropped, order kept.
     pub token_exchange_audiences: Vec<String>,
+    /// Every token request must carry a DPoP proof (RFC 9449 §5.2).
+    pub dpop_bound_access_tokens: bool,
 }
 
 /// [`ClientAbout`] once its rules hold (the same shape: only what it may contain changed).
@@ -269,6 +273,7 @@ impl<S> ClientRegistration<S> {
             allowed_origins,
             about,
             token_exchange_audiences,
+            dpop_bound_access_tokens: self.dpop_bound_access_tokens,
         })
     }
 }
@@ -506,6 +511,7 @@ mod tests {
             allow_insecure_redirect: false,
             response_types: None,
             about: ClientAbout::default(),
+            dpop_bound_access_tokens: false,
         }
     }
 

@@ -87,7 +87,7 @@ pub fn verify_with_jwk_set(
 }
 
 /// Whether `jwk` is a public signing key for `alg`.
-fn key_fits(jwk: &Jwk, alg: Alg) -> bool {
+pub(super) fn key_fits(jwk: &Jwk, alg: Alg) -> bool {
     if jwk.key_use().is_some_and(|u| u != "sig") {
         return false;
     }

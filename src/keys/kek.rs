@@ -18,6 +18,8 @@ pub const KEK_FILE: &str = "kek.key";
 #[derive(Clone)]
 pub struct Kek {
     cipher: Aes256Gcm,
+    /// The key itself, only for [`Kek::derive`].
+    raw: [u8; 32],
     path: PathBuf,
 }
 
@@ -58,7 +60,10 @@ impl Kek {
                     .map_err(|_| KekError::Malformed(path.clone()))?;
                 let cipher = Aes256Gcm::new_from_slice(&bytes)
                     .map_err(|_| KekError::Malformed(path.clone()))?;
-                Ok(Self { cipher, path })
+                let raw: [u8; 32] = bytes
+                    .try_into()
+                    .map_err(|_| KekError::Malformed(path.clone()))?;
+                Ok(Self { cipher, raw, path })
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if !may_create {
@@ -93,6 +98,7 @@ impl Kek {
         tracing::info!(path = %path.display(), "created a new key-encryption key; back it up");
         Ok(Self {
             cipher,
+            raw: key,
             path: path.to_path_buf(),
         })
     }
@@ -114,6 +120,18 @@ impl Kek {
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
         STANDARD.encode(out)
+    }
+
+    /// A secret for one purpose (`label`), the same on every instance sharing this key:
+    /// HMAC-SHA-256 of the label under the key, so no derived secret reveals another or the key.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        // HMAC pads a short key with zeros to the hash's block size (RFC 2104 §2).
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&self.raw);
+        let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new(&block.into());
+        mac.update(label.as_bytes());
+        mac.finalize().into_bytes().into()
     }
 
     /// Decrypts what [`Kek::seal`] produced for the same `aad`.

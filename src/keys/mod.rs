@@ -7,11 +7,13 @@
 //! that key's own (RFC 8725 §3.1): the token header never chooses it.
 
 mod algorithms;
+mod dpop;
 mod foreign;
 mod kek;
 mod revoke;
 mod signer;
 
+pub use dpop::{DPOP_TYP, ProofKeyError, VerifiedProof, thumbprint, verify_proof};
 pub use foreign::{check_client_jwk_set, verify_with_jwk_set};
 pub use kek::{KEK_FILE, Kek, KekError};
 pub use revoke::Revocation;
@@ -163,6 +165,12 @@ impl KeyManager {
     /// `aad` (what it belongs to), as signing keys are.
     pub fn seal_secret(&self, plaintext: &[u8], aad: &str) -> String {
         self.inner.kek.seal(plaintext, aad)
+    }
+
+    /// A secret for one purpose, shared by every instance with the same key-encryption key
+    /// (e.g. the DPoP nonce key): derived, never stored.
+    pub fn derive_secret(&self, label: &str) -> [u8; 32] {
+        self.inner.kek.derive(label)
     }
 
     /// Decrypts what [`KeyManager::seal_secret`] produced for the same `aad`.

@@ -22,6 +22,7 @@ use crate::oauth::revoke::no_store;
 use crate::oauth::token::issued_audience;
 use crate::services::rate_limit::Limited;
 use crate::state::AppState;
+use crate::tokens::Confirmation;
 
 /// The permission (granted through a client role) to introspect any access token.
 pub const INTROSPECT_ANY: &str = "introspect:any";
@@ -44,9 +45,13 @@ pub struct Details {
     pub iat: i64,
     pub iss: String,
     pub aud: String,
+    /// `DPoP` for a DPoP-bound access token (the `token_type` it was issued with, RFC 9449 §5).
     pub token_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jti: Option<String>,
+    /// The key a DPoP-bound token is bound to (RFC 9449 §6.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cnf: Option<Confirmation>,
 }
 
 /// `POST /introspect`.
@@ -104,8 +109,13 @@ async fn access_token(
         iat: claims.iat,
         iss: claims.iss,
         aud: claims.aud,
-        token_type: "Bearer",
+        token_type: if claims.cnf.is_some() {
+            "DPoP"
+        } else {
+            "Bearer"
+        },
         jti: Some(claims.jti),
+        cnf: claims.cnf,
     }))
 }
 
@@ -154,5 +164,6 @@ async fn refresh_token(
         sub: row.user_id,
         token_type: "refresh_token",
         jti: None,
+        cnf: None,
     }))
 }

@@ -6,6 +6,7 @@ pub mod client_auth;
 pub mod cors;
 pub mod device_authorization;
 pub mod discovery;
+pub mod dpop;
 pub mod introspect;
 pub mod jwks;
 pub mod registration;

@@ -106,6 +106,7 @@ pub async fn submit(
             user_code: user_code.display(),
         })),
         acr: Default::default(),
+        dpop_jkt: None,
     };
     Ok(proceed(&state, &session, pending).await)
 }

@@ -61,7 +61,7 @@ pub(super) const FAILED_PASSKEY: &str = "That passkey could not sign you in.";
 /// What a sign-in on this page is for.
 pub(super) enum Purpose {
     /// An application's authorization request.
-    Authorization(Pending),
+    Authorization(Box<Pending>),
     /// The person's own account page.
     Account(AccountSignIn),
 }
@@ -230,7 +230,7 @@ pub(super) async fn finish(
     match purpose {
         Purpose::Authorization(mut pending) => {
             pending.signed_in = true;
-            Ok(proceed(state, session, pending).await)
+            Ok(proceed(state, session, *pending).await)
         }
         Purpose::Account(_) => {
             session.clear_pending::<AccountSignIn>().await?;
@@ -259,7 +259,7 @@ fn refuse_control_characters(form: &LoginForm) -> Result<(), PageError> {
 /// account page; without either there is nothing to do here.
 async fn purpose(session: &BrowserSession) -> Result<Purpose, PageError> {
     if let Some(p) = session.pending::<Pending>().await? {
-        return Ok(Purpose::Authorization(p));
+        return Ok(Purpose::Authorization(Box::new(p)));
     }
     if let Some(a) = session.pending::<AccountSignIn>().await? {
         return Ok(Purpose::Account(a));
@@ -278,9 +278,9 @@ pub(super) async fn purpose_for(
         return Ok(Purpose::Account(a));
     }
     match session.pending::<Pending>().await? {
-        Some(_) => Ok(Purpose::Authorization(
+        Some(_) => Ok(Purpose::Authorization(Box::new(
             session.pending_for(request_id).await?,
-        )),
+        ))),
         None if session.pending::<AccountSignIn>().await?.is_some() => Err(PageError::bad_request(
             "This page belongs to a sign-in that was replaced by a newer one, perhaps in \
                  another tab. Go back and start again.",

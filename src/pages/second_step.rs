@@ -167,7 +167,7 @@ async fn step_up(
         })
         .await?;
     match purpose {
-        Purpose::Authorization(pending) => Ok(proceed(state, session, pending).await),
+        Purpose::Authorization(pending) => Ok(proceed(state, session, *pending).await),
         Purpose::Account(_) => Ok(see_other(paths::ACCOUNT)),
     }
 }

@@ -10,6 +10,7 @@ use crate::domain::{
 };
 use crate::http::paths;
 use crate::keys::KeyManager;
+use crate::services::dpop::PROOF_ALGS;
 
 /// Scopes Tessera understands, advertised in `scopes_supported`.
 pub const SCOPES_SUPPORTED: &[&str] = &[
@@ -125,6 +126,8 @@ impl Documents {
             // RFC 8414 §2, OIDC Discovery §3: only when registration is served.
             doc["registration_endpoint"] = json!(url(paths::REGISTER));
         }
+        // RFC 9449 §5.1: the algorithms DPoP proofs may use.
+        doc["dpop_signing_alg_values_supported"] = json!(PROOF_ALGS.map(Alg::as_str));
         let bytes = bytes::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
         Self {
             openid: bytes.clone(),

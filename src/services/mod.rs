@@ -4,6 +4,7 @@
 
 pub mod client_cache;
 pub mod client_jwks;
+pub mod dpop;
 pub mod email;
 pub mod login_throttle;
 pub mod metadata;

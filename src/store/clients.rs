@@ -39,6 +39,8 @@ pub struct ClientRow {
     pub registration_token_hash: Option<String>,
     /// What people are shown about the client (consent page) and its contacts.
     pub about: ClientAbout,
+    /// Every token request must carry a DPoP proof (RFC 9449 §5.2).
+    pub dpop_bound_access_tokens: bool,
 }
 
 /// What `client create` writes.
@@ -68,6 +70,8 @@ pub struct NewClient {
     pub require_mfa: bool,
     /// What the client may name as `audience` / `resource` in a token exchange (RFC 8693).
     pub token_exchange_audiences: Vec<String>,
+    /// Every token request must carry a DPoP proof (RFC 9449 §5.2).
+    pub dpop_bound_access_tokens: bool,
 }
 
 impl NewClient {
@@ -103,6 +107,7 @@ impl NewClient {
             about: valid.about,
             require_mfa: false,
             token_exchange_audiences: valid.token_exchange_audiences,
+            dpop_bound_access_tokens: valid.dpop_bound_access_tokens,
         }
     }
 }
@@ -186,6 +191,7 @@ impl ClientRow {
                 software_id: r.try_get("software_id")?,
                 software_version: r.try_get("software_version")?,
             },
+            dpop_bound_access_tokens: r.try_get::<i64, _>("dpop_bound_access_tokens")? != 0,
         })
     }
 }
@@ -193,11 +199,12 @@ impl ClientRow {
 const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris, post_logout_redirect_uris, \
      grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, allowed_origins, \
      created_at, registered_by, registration_token_hash, client_uri, logo_uri, policy_uri, tos_uri, \
-     contacts, software_id, software_version, require_mfa, token_exchange_audiences";
+     contacts, software_id, software_version, require_mfa, token_exchange_audiences, \
+     dpop_bound_access_tokens";
 
 /// The columns a registration sets: all of [`COLUMNS`] but the id, the secret, the creation time
 /// and who registered it, in the order [`bind_registration`] binds them.
-const REGISTRATION_COLUMNS: [&str; 18] = [
+const REGISTRATION_COLUMNS: [&str; 19] = [
     "name",
     "auth_method",
     "redirect_uris",
@@ -216,6 +223,7 @@ const REGISTRATION_COLUMNS: [&str; 18] = [
     "tos_uri",
     "contacts",
     "software_id",
+    "dpop_bound_access_tokens",
 ];
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
@@ -241,6 +249,7 @@ fn bind_registration<'q>(q: AnyQuery<'q>, c: &'q NewClient) -> AnyQuery<'q> {
         .bind(&c.about.tos_uri)
         .bind((!c.about.contacts.is_empty()).then(|| json_text(&c.about.contacts)))
         .bind(&c.about.software_id)
+        .bind(i64::from(c.dpop_bound_access_tokens))
         .bind(&c.about.software_version)
 }
 
@@ -337,6 +346,18 @@ impl Store {
         let done =
             sqlx::query("UPDATE clients SET token_exchange_audiences = $1 WHERE client_id = $2")
                 .bind(json_text(audiences))
+                .bind(client_id)
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Sets whether every token request of the client must carry a DPoP proof (RFC 9449 §5.2);
+    /// false when unknown.
+    pub async fn set_client_dpop_bound(&self, client_id: &str, on: bool) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE clients SET dpop_bound_access_tokens = $1 WHERE client_id = $2")
+                .bind(i64::from(on))
                 .bind(client_id)
                 .execute(self.pool())
                 .await?;
@@ -463,6 +484,7 @@ mod tests {
             about: Default::default(),
             require_mfa: false,
             token_exchange_audiences: vec![],
+            dpop_bound_access_tokens: false,
         }
     }
 

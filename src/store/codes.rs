@@ -29,6 +29,8 @@ pub struct NewCode<'a> {
     /// When the browser session `session_id` ends at the latest: how long to remember that it
     /// signed in to this client (Back-Channel Logout 1.0 §2.3).
     pub session_expires_at: i64,
+    /// The `dpop_jkt` authorization parameter (RFC 9449 §10): the key the code is bound to.
+    pub dpop_jkt: Option<&'a str>,
 }
 
 /// The tokens a redemption is about to issue, recorded with it so that a replay of the code
@@ -57,6 +59,8 @@ pub struct CodeRow {
     /// Tokens issued from this code, revoked if the code is presented again.
     pub access_jti: Option<String>,
     pub refresh_family_id: Option<String>,
+    /// RFC 9449 §10: only a proof by the key of this thumbprint may redeem the code.
+    pub dpop_jkt: Option<String>,
 }
 
 /// What happened when a code was presented.
@@ -88,6 +92,7 @@ impl CodeRow {
             expires_at: r.try_get("expires_at")?,
             access_jti: r.try_get("access_jti")?,
             refresh_family_id: r.try_get("refresh_family_id")?,
+            dpop_jkt: r.try_get("dpop_jkt")?,
         })
     }
 }
@@ -100,8 +105,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO auth_codes (code_hash, client_id, user_id, redirect_uri, scope, nonce, \
              code_challenge, code_challenge_method, auth_time, session_id, claims, created_at, \
-             expires_at, used_at, access_jti, refresh_family_id, amr) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12, NULL, NULL, NULL, $13)",
+             expires_at, used_at, access_jti, refresh_family_id, amr, dpop_jkt) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12, NULL, NULL, NULL, $13, $14)",
         )
         .bind(c.code_hash)
         .bind(c.client_id)
@@ -116,6 +121,7 @@ impl Store {
         .bind(c.now)
         .bind(c.expires_at)
         .bind(c.amr)
+        .bind(c.dpop_jkt)
         .execute(&mut *tx)
         .await?;
         if let Some(sid) = c.session_id {
@@ -146,7 +152,7 @@ impl Store {
             "UPDATE auth_codes SET used_at = $1, access_jti = $2, refresh_family_id = $3 \
              WHERE code_hash = $4 AND used_at IS NULL AND client_id = $5 \
              RETURNING client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, amr, \
-             session_id, expires_at, access_jti, refresh_family_id",
+             session_id, expires_at, access_jti, refresh_family_id, dpop_jkt",
         )
         .bind(now)
         .bind(issues.access_jti)
@@ -160,7 +166,7 @@ impl Store {
         }
         let row = sqlx::query(
             "SELECT client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, amr, \
-             session_id, expires_at, access_jti, refresh_family_id FROM auth_codes WHERE code_hash = $1",
+             session_id, expires_at, access_jti, refresh_family_id, dpop_jkt FROM auth_codes WHERE code_hash = $1",
         )
         .bind(code_hash)
         .fetch_optional(self.pool())

@@ -8,6 +8,7 @@ mod codes;
 mod columns;
 mod consents;
 mod device_codes;
+mod dpop_proofs;
 mod email_tokens;
 mod epochs;
 mod exchanged_tokens;

@@ -22,6 +22,8 @@ pub struct Purged {
     pub device_codes: u64,
     /// Records of exchanged tokens (RFC 8693) that have expired anyway.
     pub exchanged_tokens: u64,
+    /// Accepted DPoP proofs whose `iat` is out of the window anyway (RFC 9449 §11.1).
+    pub dpop_proofs: u64,
 }
 
 impl Purged {
@@ -37,6 +39,7 @@ impl Purged {
             + self.initial_access_tokens
             + self.device_codes
             + self.exchanged_tokens
+            + self.dpop_proofs
     }
 }
 
@@ -67,6 +70,7 @@ impl Store {
                 .await?,
             device_codes: run("DELETE FROM device_codes WHERE expires_at < $1").await?,
             exchanged_tokens: run("DELETE FROM exchanged_tokens WHERE expires_at < $1").await?,
+            dpop_proofs: run("DELETE FROM dpop_proofs WHERE expires_at < $1").await?,
         })
     }
 }

@@ -26,6 +26,8 @@ pub struct NewRefreshFamily<'a> {
     pub token_expires_at: i64,
     /// The access token issued alongside.
     pub access_jti: Option<&'a str>,
+    /// The DPoP key (thumbprint) every refresh of the family must prove (RFC 9449 §5).
+    pub dpop_jkt: Option<&'a str>,
 }
 
 impl Store {
@@ -33,8 +35,8 @@ impl Store {
     pub async fn create_refresh_family(&self, f: &NewRefreshFamily<'_>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "INSERT INTO refresh_families (id, client_id, user_id, scope, auth_time, session_id, created_at, expires_at, revoked_at, amr)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9)",
+            "INSERT INTO refresh_families (id, client_id, user_id, scope, auth_time, session_id, created_at, expires_at, revoked_at, amr, dpop_jkt)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10)",
         )
         .bind(f.family_id)
         .bind(f.client_id)
@@ -45,6 +47,7 @@ impl Store {
         .bind(f.now)
         .bind(f.family_expires_at)
         .bind(f.amr)
+        .bind(f.dpop_jkt)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -122,7 +125,7 @@ impl Store {
             "SELECT t.token_hash, t.family_id, t.created_at, t.expires_at, t.used_at, t.replaced_by,
                     f.client_id, f.user_id, f.scope, f.auth_time, f.amr, f.session_id,
                     f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at,
-                    u.disabled AS user_disabled
+                    u.disabled AS user_disabled, f.dpop_jkt
              FROM refresh_tokens t
              JOIN refresh_families f ON f.id = t.family_id
              LEFT JOIN users u ON u.id = f.user_id
@@ -159,6 +162,8 @@ pub struct RefreshTokenRow {
     pub family_revoked_at: Option<i64>,
     /// `None` when the user no longer exists.
     pub user_disabled: Option<bool>,
+    /// The DPoP key the family is bound to (RFC 9449 §5); `None`: not bound.
+    pub dpop_jkt: Option<String>,
 }
 
 impl RefreshTokenRow {
@@ -181,6 +186,7 @@ impl RefreshTokenRow {
             user_disabled: r
                 .try_get::<Option<i64>, _>("user_disabled")?
                 .map(|d| d != 0),
+            dpop_jkt: r.try_get("dpop_jkt")?,
         })
     }
 

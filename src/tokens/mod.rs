@@ -92,6 +92,23 @@ pub struct AccessClaims {
     /// Who acts on the subject's behalf, in a token issued by token exchange (RFC 8693 §4.1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub act: Option<Actor>,
+    /// The key the token is bound to (RFC 7800 §3.1; DPoP: `jkt`, RFC 9449 §6.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cnf: Option<Confirmation>,
+}
+
+/// The `cnf` claim of a DPoP-bound token (RFC 9449 §6.1): the JWK SHA-256 thumbprint of the
+/// key every use of the token must prove possession of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub jkt: String,
+}
+
+impl AccessClaims {
+    /// The DPoP key thumbprint the token is bound to, if any.
+    pub fn jkt(&self) -> Option<&str> {
+        self.cnf.as_ref().map(|c| c.jkt.as_str())
+    }
 }
 
 /// The `act` claim (RFC 8693 §4.1): the current actor, and inside it the actor before, when a
@@ -138,6 +155,8 @@ pub struct AccessGrant<'a> {
     /// Roles, permissions and groups to carry, already limited to what the scope allows
     /// (see [`user_entitlements`]).
     pub entitlements: &'a Entitlements,
+    /// The DPoP key (thumbprint) the token is bound to, when the request carried a proof.
+    pub jkt: Option<&'a str>,
 }
 
 impl TokenService {
@@ -201,6 +220,9 @@ impl TokenService {
             sid: grant.sid.map(str::to_string),
             entitlements: grant.entitlements.clone(),
             act,
+            cnf: grant.jkt.map(|jkt| Confirmation {
+                jkt: jkt.to_string(),
+            }),
         };
         let token = self
             .keys

@@ -158,6 +158,8 @@ async fn discovery_document_field_by_field() {
         "code_challenge_methods_supported": ["S256"],
         // RFC 9207 §3.
         "authorization_response_iss_parameter_supported": true,
+        // RFC 9449 §5.1.
+        "dpop_signing_alg_values_supported": ["ES256", "EdDSA", "PS256", "RS256"],
     });
     let got = d.as_object().unwrap();
     for (k, v) in expected.as_object().unwrap() {

@@ -19,6 +19,7 @@ mod consent_page;
 mod cors;
 mod device;
 mod discovery;
+mod dpop;
 mod email;
 mod hardening;
 mod health;

@@ -34,6 +34,7 @@ async fn purge_removes_only_expired_rows() {
                 token_hash: &format!("hash-{id}"),
                 token_expires_at: family_expires,
                 access_jti: None,
+                dpop_jkt: None,
             })
             .await
             .unwrap();

@@ -95,6 +95,10 @@ url = "sqlite://$work/tessera.db?mode=rwc"
 
 [keys]
 dir = "$work/keys"
+
+# Only DPoP proofs need nonces: clients without DPoP are unaffected (openid-client-dpop).
+[dpop]
+require_nonce = true
 EOF
 tessera() { "$BIN" --config "$work/config.toml" "$@" </dev/null; }
 
@@ -125,6 +129,7 @@ client node-rp client_secret_post --scope "$rp_scope" \
     --redirect-uri "http://127.0.0.1:$node_cb/cb" \
     --post-logout-redirect-uri "http://127.0.0.1:$node_cb/logged-out"
 client node-spa none --public --scope "openid profile email" --redirect-uri "http://127.0.0.1:$node_cb/cb"
+client node-dpop none --public --scope "openid offline_access" --redirect-uri "http://127.0.0.1:$node_cb/cb"
 client node-svc client_secret_basic --grant-type client_credentials --scope "interop:read"
 client node-device none --public --scope "openid profile offline_access" \
     --grant-type urn:ietf:params:oauth:grant-type:device_code --grant-type refresh_token

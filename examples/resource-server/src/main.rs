@@ -26,7 +26,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .split_whitespace()
         .map(HeaderValue::from_str)
         .collect::<Result<Vec<_>, _>>()?;
-    let verifier = Verifier::new(&issuer, &audience, &format!("{issuer}/jwks"));
+    let mut verifier = Verifier::new(&issuer, &audience, &format!("{issuer}/jwks"));
+    // The URL clients call this service at, which DPoP proofs name (`htu`).
+    if let Ok(url) = std::env::var("RS_PUBLIC_URL") {
+        verifier = verifier.with_public_url(&url);
+    }
     if let (Ok(client_id), Ok(client_secret)) = (
         std::env::var("GW_CLIENT_ID"),
         std::env::var("GW_CLIENT_SECRET"),

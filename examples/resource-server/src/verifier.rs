@@ -24,6 +24,15 @@ pub struct AccessClaims {
     /// Who acts for `sub` in a token issued by token exchange (RFC 8693 §4.1), nested per hop.
     #[serde(default)]
     pub act: Option<serde_json::Value>,
+    /// The key a DPoP-bound token is bound to (RFC 9449 §6.1).
+    #[serde(default)]
+    pub cnf: Option<Confirmation>,
+}
+
+/// `cnf` of a DPoP-bound token: the JWK SHA-256 thumbprint of the client's key.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Confirmation {
+    pub jkt: String,
 }
 
 /// Why a token was refused (each maps to 401 `invalid_token`).
@@ -60,6 +69,10 @@ pub struct Verifier {
     refetch_after: Duration,
     http: reqwest::Client,
     cache: RwLock<Cache>,
+    /// `scheme://host[:port]` of this service as clients call it (DPoP `htu`); `None`: the
+    /// request's `Host` over http.
+    public_url: Option<String>,
+    seen_proofs: crate::dpop::SeenProofs,
 }
 
 impl Verifier {
@@ -78,7 +91,26 @@ impl Verifier {
                 keys: HashMap::new(),
                 fetched: None,
             }),
+            public_url: None,
+            seen_proofs: Default::default(),
         }
+    }
+
+    /// Sets the URL clients call this service at (`scheme://host[:port]`), which DPoP proofs
+    /// must name in `htu`.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Some(url.trim_end_matches('/').to_string());
+        self
+    }
+
+    /// See [`Verifier::with_public_url`].
+    pub fn public_url(&self) -> Option<&str> {
+        self.public_url.as_deref()
+    }
+
+    /// DPoP proofs this service accepted (replay protection).
+    pub fn seen_proofs(&self) -> &crate::dpop::SeenProofs {
+        &self.seen_proofs
     }
 
     /// Sets the shortest interval between two JWKS fetches caused by unknown kids (10 s by

@@ -267,6 +267,25 @@ pub fn check_nonce(params: &Params) -> Result<Option<String>, OAuthError> {
     }
 }
 
+/// RFC 9449 §10: `dpop_jkt` binds the code to a DPoP key; a JWK SHA-256 thumbprint is 43
+/// base64url characters (RFC 7638).
+pub fn check_dpop_jkt(params: &Params) -> Result<Option<String>, OAuthError> {
+    match params.get("dpop_jkt") {
+        None => Ok(None),
+        Some(jkt)
+            if jkt.len() == 43
+                && jkt
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            Ok(Some(jkt.to_string()))
+        }
+        Some(_) => Err(OAuthError::invalid_request(
+            "dpop_jkt must be a JWK SHA-256 thumbprint (43 base64url characters)",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -303,6 +303,7 @@ async fn issue_code(
             now,
             expires_at: now + ttl,
             session_expires_at: session_ends,
+            dpop_jkt: pending.dpop_jkt.as_deref(),
         })
         .await?;
     Ok(code)

@@ -59,6 +59,9 @@ pub struct Pending {
     /// never with a redirect.
     #[serde(default)]
     pub device: Option<Box<DeviceRequest>>,
+    /// RFC 9449 §10: the DPoP key thumbprint the code is bound to (`dpop_jkt`).
+    #[serde(default)]
+    pub dpop_jkt: Option<String>,
 }
 
 impl Parked for Pending {
@@ -138,6 +141,7 @@ async fn validate(
     let max_age = checks::check_max_age(&params).map_err(back)?;
     let nonce = checks::check_nonce(&params).map_err(back)?;
     let acr = checks::check_acr(&params);
+    let dpop_jkt = checks::check_dpop_jkt(&params).map_err(back)?;
     // display, ui_locales, claims_locales, the rest of claims and unknown parameters are
     // accepted and ignored (claims_parameter_supported is false: only an essential acr is read).
     Ok(Pending {
@@ -158,5 +162,6 @@ async fn validate(
         consented: false,
         acr,
         device: None,
+        dpop_jkt,
     })
 }

@@ -45,6 +45,8 @@ pub struct Metadata {
     /// as `client create --token-exchange-audience`. Only a registration the operator
     /// authorized may name them (see [`Audiences`]).
     token_exchange_audiences: Option<Vec<String>>,
+    /// RFC 9449 §5.2: every token request of the client must carry a DPoP proof.
+    dpop_bound_access_tokens: Option<bool>,
 }
 
 /// Who may name token-exchange audiences in the metadata. An audience lets the client turn a
@@ -154,6 +156,7 @@ impl Metadata {
                 software_version: self.software_version,
             },
             token_exchange_audiences: allowed_audiences(self.token_exchange_audiences, audiences)?,
+            dpop_bound_access_tokens: self.dpop_bound_access_tokens.unwrap_or(false),
         };
         let valid = registration
             .validate(&config.keys.algorithms, |set| {
@@ -289,6 +292,10 @@ pub fn client_information(
     }
     put("software_id", json!(about.software_id));
     put("software_version", json!(about.software_version));
+    put(
+        "dpop_bound_access_tokens",
+        json!(client.dpop_bound_access_tokens),
+    );
     Value::Object(out)
 }
 

@@ -8,6 +8,7 @@ use crate::domain::{Amr, GrantType, Scope};
 use crate::error::OAuthError;
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
+use crate::services::dpop::Proof;
 use crate::state::AppState;
 use crate::store::{CodeRow, CodeTokens, NewRefreshFamily, Redemption};
 use crate::tokens::id_token::IdTokenInput;
@@ -21,6 +22,7 @@ pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,
     params: &Params,
+    proof: Option<&Proof>,
 ) -> Result<TokenResponse, OAuthError> {
     client.require_grant(GrantType::AuthorizationCode)?;
     let code_hash = sha256_hex(params.require("code")?);
@@ -63,6 +65,7 @@ pub async fn handle(
     };
     check_binding(client, &code, params, now)?;
     check_pkce(&code, params.get("code_verifier"))?;
+    check_dpop_jkt(&code, proof)?;
     let user = state
         .store
         .user_by_id(&code.user_id)
@@ -80,6 +83,7 @@ pub async fn handle(
             auth_time: Some(code.auth_time),
             sid: code.session_id.as_deref(),
             entitlements: &entitlements,
+            jkt: proof.map(|p| p.jkt.as_str()),
         },
         access_jti,
         now,
@@ -104,7 +108,10 @@ pub async fn handle(
         .transpose()?;
     let refresh = match &family_id {
         Some(family_id) => {
-            let grant = RefreshFor::code(&code);
+            let grant = RefreshFor {
+                dpop_jkt: refresh_binding(client, proof),
+                ..RefreshFor::code(&code)
+            };
             issue_refresh(state, client, &grant, &scope, family_id, &access, now).await?
         }
         None => None,
@@ -120,7 +127,7 @@ pub async fn handle(
     .emit();
     Ok(TokenResponse {
         access_token: access.token,
-        token_type: "Bearer",
+        token_type: super::token_type(proof),
         expires_in: access.expires_in,
         refresh_token: refresh,
         id_token,
@@ -182,6 +189,34 @@ fn check_pkce(code: &CodeRow, verifier: Option<&str>) -> Result<(), OAuthError> 
     }
 }
 
+/// RFC 9449 §10.1: a code issued with `dpop_jkt` is redeemed only with a proof by that key.
+/// The grant is what is bound, so a missing or other key is `invalid_grant`.
+fn check_dpop_jkt(code: &CodeRow, proof: Option<&Proof>) -> Result<(), OAuthError> {
+    let Some(jkt) = &code.dpop_jkt else {
+        return Ok(());
+    };
+    match proof {
+        Some(p) if constant_time_eq(&p.jkt, jkt) => Ok(()),
+        Some(_) => Err(OAuthError::invalid_grant(
+            "the DPoP proof's key is not the one the code is bound to (dpop_jkt)",
+        )),
+        None => Err(OAuthError::invalid_grant(
+            "the code is bound to a DPoP key (dpop_jkt): a DPoP proof is required",
+        )),
+    }
+}
+
+/// RFC 9449 §5: the key a new refresh family is bound to. A public client's refresh tokens are
+/// bound to its proof's key; a confidential client's are not, as it authenticates anyway.
+pub(super) fn refresh_binding<'a>(
+    client: &AuthenticatedClient,
+    proof: Option<&'a Proof>,
+) -> Option<&'a str> {
+    proof
+        .filter(|_| !client.is_confidential())
+        .map(|p| p.jkt.as_str())
+}
+
 /// The grant a refresh family continues: whose, for what, from which sign-in.
 pub(super) struct RefreshFor<'a> {
     pub user_id: &'a str,
@@ -190,6 +225,8 @@ pub(super) struct RefreshFor<'a> {
     /// How the person signed in (`amr`, as stored), repeated in refreshed ID tokens.
     pub amr: &'a str,
     pub session_id: Option<&'a str>,
+    /// The DPoP key the family is bound to ([`refresh_binding`]).
+    pub dpop_jkt: Option<&'a str>,
 }
 
 impl<'a> RefreshFor<'a> {
@@ -200,6 +237,7 @@ impl<'a> RefreshFor<'a> {
             auth_time: code.auth_time,
             amr: code.amr.as_deref().unwrap_or("pwd"),
             session_id: code.session_id.as_deref(),
+            dpop_jkt: None,
         }
     }
 }
@@ -238,6 +276,7 @@ pub(super) async fn issue_refresh(
             token_expires_at: (now + tokens.refresh_idle_ttl.as_secs() as i64)
                 .min(family_expires_at),
             access_jti: Some(&access.jti),
+            dpop_jkt: grant.dpop_jkt,
         })
         .await?;
     Ok(Some(token))

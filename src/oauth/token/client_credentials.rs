@@ -6,6 +6,7 @@ use crate::domain::{GrantType, Scope};
 use crate::error::OAuthError;
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
+use crate::services::dpop::Proof;
 use crate::state::AppState;
 use crate::tokens::{AccessGrant, Entitlements};
 
@@ -17,6 +18,7 @@ pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,
     params: &Params,
+    proof: Option<&Proof>,
 ) -> Result<TokenResponse, OAuthError> {
     if !client.is_confidential() {
         return Err(OAuthError::unauthorized_client(
@@ -49,6 +51,7 @@ pub async fn handle(
             auth_time: None,
             sid: None,
             entitlements: &entitlements,
+            jkt: proof.map(|p| p.jkt.as_str()),
         },
         state.now(),
     )?;
@@ -60,7 +63,7 @@ pub async fn handle(
     .emit();
     Ok(TokenResponse {
         access_token: minted.token,
-        token_type: "Bearer",
+        token_type: super::token_type(proof),
         expires_in: minted.expires_in,
         refresh_token: None,
         id_token: None,

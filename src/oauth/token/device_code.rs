@@ -9,13 +9,14 @@ use crate::domain::{Amr, GrantType, Scope};
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
+use crate::services::dpop::Proof;
 use crate::state::AppState;
 use crate::store::{DeviceCodeRow, DevicePoll};
 use crate::tokens::id_token::IdTokenInput;
 use crate::tokens::{AccessGrant, user_entitlements};
 
 use super::TokenResponse;
-use super::authorization_code::{RefreshFor, issue_refresh};
+use super::authorization_code::{RefreshFor, issue_refresh, refresh_binding};
 
 /// Answers one poll.
 #[tracing::instrument(level = "debug", skip_all, fields(client_id = %client.client_id))]
@@ -23,6 +24,7 @@ pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,
     params: &Params,
+    proof: Option<&Proof>,
 ) -> Result<TokenResponse, OAuthError> {
     client.require_grant(GrantType::DeviceCode)?;
     let hash = sha256_hex(params.require("device_code")?);
@@ -71,7 +73,7 @@ pub async fn handle(
             return Err(OAuthError::invalid_grant("the device code is not valid"));
         }
     };
-    issue(state, client, &code, now).await
+    issue(state, client, &code, proof, now).await
 }
 
 /// The usual tokens for an approved code: an access token, an ID token for `openid`, and a
@@ -80,6 +82,7 @@ async fn issue(
     state: &AppState,
     client: &AuthenticatedClient,
     code: &DeviceCodeRow,
+    proof: Option<&Proof>,
     now: i64,
 ) -> Result<TokenResponse, OAuthError> {
     let (Some(user_id), Some(auth_time)) = (code.user_id.as_deref(), code.auth_time) else {
@@ -103,6 +106,7 @@ async fn issue(
             auth_time: Some(auth_time),
             sid,
             entitlements: &entitlements,
+            jkt: proof.map(|p| p.jkt.as_str()),
         },
         now,
     )?;
@@ -130,6 +134,7 @@ async fn issue(
         auth_time,
         amr: &stored_amr,
         session_id: sid,
+        dpop_jkt: refresh_binding(client, proof),
     };
     let family_id = random_token(16);
     let refresh = issue_refresh(
@@ -153,7 +158,7 @@ async fn issue(
     .emit();
     Ok(TokenResponse {
         access_token: access.token,
-        token_type: "Bearer",
+        token_type: super::token_type(proof),
         expires_in: access.expires_in,
         refresh_token: refresh,
         id_token,

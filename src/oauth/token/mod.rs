@@ -22,8 +22,11 @@ use crate::error::{ErrorCode, OAuthError};
 use crate::http::client_ip::ClientIp;
 use crate::http::form::Params;
 use crate::http::form::require_form;
+use crate::http::paths;
 use crate::oauth::client_auth::{AuthenticatedClient, authenticate};
 use crate::oauth::cors::CorsSubject;
+use crate::oauth::dpop::{self, Audience, DPOP_NONCE_HEADER};
+use crate::services::dpop::Proof;
 use crate::services::rate_limit::Limited;
 use crate::state::AppState;
 
@@ -54,6 +57,11 @@ impl IntoResponse for TokenResponse {
     }
 }
 
+/// `token_type` of an access token (RFC 9449 §5): `DPoP` when bound to a proof's key.
+pub fn token_type(proof: Option<&Proof>) -> &'static str {
+    if proof.is_some() { "DPoP" } else { "Bearer" }
+}
+
 /// `POST /token`.
 pub async fn token(
     State(state): State<AppState>,
@@ -61,20 +69,63 @@ pub async fn token(
     cors: CorsSubject,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<TokenResponse, OAuthError> {
+) -> Result<Response, OAuthError> {
     require_form(&headers)?;
     let params = Params::parse(&body)?;
     let grant_type = params.require("grant_type")?;
     let client = authenticate(&state, &headers, &params).await?;
     cors.set(&client.client_id);
     rate_limit(&state, &client, ip)?;
-    match supported(grant_type)? {
-        GrantType::ClientCredentials => client_credentials::handle(&state, &client, &params).await,
-        GrantType::AuthorizationCode => authorization_code::handle(&state, &client, &params).await,
-        GrantType::RefreshToken => refresh_token::handle(&state, &client, &params).await,
-        GrantType::DeviceCode => device_code::handle(&state, &client, &params).await,
-        GrantType::TokenExchange => token_exchange::handle(&state, &client, &params).await,
+    let grant = supported(grant_type)?;
+    // RFC 9449 §5: a proof, when sent, is checked whatever the grant; its key binds the tokens.
+    let proof = dpop::optional_proof(
+        &state,
+        &headers,
+        "POST",
+        paths::TOKEN,
+        None,
+        Audience::AuthorizationServer,
+    )
+    .await?;
+    require_dpop_if_registered(&state, &client, proof.as_ref())?;
+    let proof = proof.as_ref();
+    let answer = match grant {
+        GrantType::ClientCredentials => {
+            client_credentials::handle(&state, &client, &params, proof).await
+        }
+        GrantType::AuthorizationCode => {
+            authorization_code::handle(&state, &client, &params, proof).await
+        }
+        GrantType::RefreshToken => refresh_token::handle(&state, &client, &params, proof).await,
+        GrantType::DeviceCode => device_code::handle(&state, &client, &params, proof).await,
+        GrantType::TokenExchange => token_exchange::handle(&state, &client, &params, proof).await,
+    }?;
+    let mut resp = answer.into_response();
+    // RFC 9449 §8: a fresh nonce with every answer, so the next proof can carry it.
+    if let Some(nonce) = state.dpop.fresh_nonce(state.now())
+        && let Ok(v) = HeaderValue::from_str(&nonce)
+    {
+        resp.headers_mut().insert(DPOP_NONCE_HEADER, v);
     }
+    Ok(resp)
+}
+
+/// RFC 9449 §5.2: a client registered with `dpop_bound_access_tokens` must send a proof with
+/// every token request. The RFC names no error code for its absence; `invalid_dpop_proof`
+/// tells the client exactly what is wrong (a missing proof is not a valid one).
+fn require_dpop_if_registered(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    proof: Option<&Proof>,
+) -> Result<(), OAuthError> {
+    if client.dpop_bound_access_tokens && proof.is_none() {
+        return Err(OAuthError::new(
+            ErrorCode::InvalidDpopProof,
+            "this client must send a DPoP proof (dpop_bound_access_tokens)",
+        )
+        .with_dpop_nonce(state.dpop.fresh_nonce(state.now())));
+    }
+    Ok(())
 }
 
 /// The per-client request budget of the token endpoint (and of the device authorization

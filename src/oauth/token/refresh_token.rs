@@ -20,11 +20,12 @@
 //! Anything else is reuse as without a window.
 
 use crate::audit::{AuditEvent, FamilyRevocation, Grant};
-use crate::crypto::{random_token, sha256_hex};
+use crate::crypto::{constant_time_eq, random_token, sha256_hex};
 use crate::domain::{Amr, GrantType, Scope};
 use crate::error::OAuthError;
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
+use crate::services::dpop::Proof;
 use crate::state::AppState;
 use crate::store::{RefreshTokenRow, RotateOutcome, RotateRefresh};
 use crate::tokens::id_token::IdTokenInput;
@@ -38,11 +39,13 @@ pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,
     params: &Params,
+    proof: Option<&Proof>,
 ) -> Result<TokenResponse, OAuthError> {
     client.require_grant(GrantType::RefreshToken)?;
     let presented = params.require("refresh_token")?;
     let now = state.now();
     let (token, superseded) = live_token(state, client, presented, now).await?;
+    check_dpop_binding(&token, proof)?;
     let scope = narrowed_scope(&token, params.get("scope"))?;
     let parsed_scope = Scope::parse(&scope).unwrap_or_default();
     // Roles are read again at every refresh; nothing is remembered from the old token.
@@ -56,6 +59,7 @@ pub async fn handle(
             auth_time: Some(token.auth_time),
             sid: token.session_id.as_deref(),
             entitlements: &entitlements,
+            jkt: proof.map(|p| p.jkt.as_str()),
         },
         now,
     )?;
@@ -81,7 +85,7 @@ pub async fn handle(
     .await?;
     Ok(TokenResponse {
         access_token: minted.token,
-        token_type: "Bearer",
+        token_type: super::token_type(proof),
         expires_in: minted.expires_in,
         refresh_token: Some(new_refresh),
         id_token,
@@ -209,6 +213,24 @@ async fn live_token(
         return Err(invalid());
     }
     Ok((token, superseded))
+}
+
+/// RFC 9449 §5: a refresh token bound to a DPoP key (a public client's) is used only with a
+/// proof by that key. Refused as `invalid_grant` without spending the token: the grant is what
+/// is bound, and whoever holds the token without the key gets nothing from it.
+fn check_dpop_binding(token: &RefreshTokenRow, proof: Option<&Proof>) -> Result<(), OAuthError> {
+    let Some(jkt) = &token.dpop_jkt else {
+        return Ok(());
+    };
+    match proof {
+        Some(p) if constant_time_eq(&p.jkt, jkt) => Ok(()),
+        Some(_) => Err(OAuthError::invalid_grant(
+            "the refresh token is bound to another DPoP key",
+        )),
+        None => Err(OAuthError::invalid_grant(
+            "the refresh token is bound to a DPoP key: a DPoP proof is required",
+        )),
+    }
 }
 
 /// The successor to supersede when a used token comes back within the grace window from a

@@ -11,6 +11,7 @@ use crate::domain::{GrantType, Scope};
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
+use crate::services::dpop::Proof;
 use crate::state::AppState;
 use crate::tokens::{
     AccessClaims, AccessGrant, Actor, Entitlements, Exchanged, GROUPS_SCOPE, ROLES_SCOPE,
@@ -27,6 +28,7 @@ pub async fn handle(
     state: &AppState,
     client: &AuthenticatedClient,
     params: &Params,
+    proof: Option<&Proof>,
 ) -> Result<TokenResponse, OAuthError> {
     // The acting service is named in `act`: it must prove who it is.
     if !client.is_confidential() {
@@ -63,6 +65,7 @@ pub async fn handle(
             auth_time: subject.auth_time,
             sid: subject.sid.as_deref(),
             entitlements: &entitlements,
+            jkt: proof.map(|p| p.jkt.as_str()),
         },
         Exchanged {
             aud: audience,
@@ -85,7 +88,7 @@ pub async fn handle(
     .emit();
     Ok(TokenResponse {
         access_token: minted.token,
-        token_type: "Bearer",
+        token_type: super::token_type(proof),
         expires_in: minted.expires_in,
         refresh_token: None,
         id_token: None,

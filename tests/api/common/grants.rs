@@ -89,6 +89,7 @@ impl TestApp {
                 token_hash: &sha256_hex(&refresh_token),
                 token_expires_at: now + idle,
                 access_jti,
+                dpop_jkt: None,
             })
             .await
             .expect("create refresh family");

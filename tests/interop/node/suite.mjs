@@ -6,6 +6,7 @@
 //
 //   node suite.mjs [NAME_FILTER ...]     (settings come from run.sh through INTEROP_* variables)
 
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -326,6 +327,34 @@ module('openid-client-token-exchange', 'genericGrantRequest token-exchange: sub 
     error = e;
   }
   check(error?.error === 'invalid_target', `foreign audience answered ${error?.error ?? 'success'}`);
+});
+
+module('openid-client-dpop', 'getDPoPHandle (ES256) with require_nonce on: the code bound by dpop_jkt, authorizationCodeGrant, fetchUserInfo and refreshTokenGrant each retry once with the DPoP-Nonce; token_type DPoP and cnf.jkt; the refresh token refused with another key', async (person) => {
+  const config = await configFor('node-dpop');
+  const keyPair = await client.randomDPoPKeyPair('ES256');
+  const DPoP = client.getDPoPHandle(config, keyPair);
+  // RFC 7638 thumbprint of the public key, sent as dpop_jkt (RFC 9449 §10).
+  const jwk = await crypto.subtle.exportKey('jwk', keyPair.publicKey);
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  const jkt = createHash('sha256').update(canonical).digest('base64url');
+  const { checks, callback } = await start(person, config, { scope: 'openid offline_access', dpop_jkt: jkt });
+  const tokens = await client.authorizationCodeGrant(config, callback, { ...checks, idTokenExpected: true }, undefined, { DPoP });
+  check(tokens.token_type.toLowerCase() === 'dpop', `token_type ${tokens.token_type}`);
+  check(payload(tokens.access_token).cnf?.jkt === jkt, 'cnf.jkt is not the key\'s thumbprint');
+  const sub = tokens.claims().sub;
+  const info = await client.fetchUserInfo(config, tokens.access_token, sub, { DPoP });
+  check(info.sub === sub, 'userinfo sub');
+  const fresh = await client.refreshTokenGrant(config, tokens.refresh_token, undefined, { DPoP });
+  check(fresh.token_type.toLowerCase() === 'dpop', `refreshed token_type ${fresh.token_type}`);
+  check(payload(fresh.access_token).cnf?.jkt === jkt, 'refreshed cnf.jkt');
+  const thief = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+  let error;
+  try {
+    await client.refreshTokenGrant(config, fresh.refresh_token, undefined, { DPoP: thief });
+  } catch (e) {
+    error = e;
+  }
+  check(error?.error === 'invalid_grant', `refresh with another key answered ${error?.error ?? 'success'}`);
 });
 
 // --- runner ----------------------------------------------------------------------------------
