@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::crypto::{random_id, random_token, sha256_hex};
 use crate::domain::{
     Alg, AuthMethod, ClientAbout, ClientRegistration, DEFAULT_SCOPE, GrantType, RegisteredBy,
-    RegistrationError, checked_audiences, checked_origins,
+    RegistrationError, SubjectType, checked_audiences, checked_origins,
 };
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
@@ -74,6 +74,17 @@ impl ValueEnum for GrantType {
 impl ValueEnum for AuthMethod {
     fn value_variants<'a>() -> &'a [Self] {
         &AuthMethod::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
+    }
+}
+
+/// `--subject-type` takes the domain's names.
+impl ValueEnum for SubjectType {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SubjectType::ALL
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
@@ -148,6 +159,14 @@ pub struct CreateArgs {
     /// or RFC 8707 `resource`). Needs --grant-type urn:ietf:params:oauth:grant-type:token-exchange.
     #[arg(long = "token-exchange-audience")]
     token_exchange_audiences: Vec<String>,
+    /// Which `sub` the client sees (OIDC Core §8): `public` (the person's id, the default) or
+    /// `pairwise` (one per sector: the redirect URIs' host, or --sector-identifier-uri's).
+    #[arg(long, value_enum, default_value_t = SubjectType::Public)]
+    subject_type: SubjectType,
+    /// A pairwise client's sector identifier URI (https): a JSON array listing every redirect
+    /// URI, fetched now; its host is the sector.
+    #[arg(long)]
+    sector_identifier_uri: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -243,6 +262,8 @@ struct ClientOut<'a> {
     contacts: &'a [String],
     software_id: Option<&'a str>,
     software_version: Option<&'a str>,
+    subject_type: SubjectType,
+    sector_identifier_uri: Option<&'a str>,
 }
 
 impl<'a> From<&'a ClientRow> for ClientOut<'a> {
@@ -271,6 +292,8 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
             contacts: &c.about.contacts,
             software_id: c.about.software_id.as_deref(),
             software_version: c.about.software_version.as_deref(),
+            subject_type: c.subject_type,
+            sector_identifier_uri: c.sector_identifier_uri.as_deref(),
         }
     }
 }
@@ -279,7 +302,7 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
     match cmd {
         ClientCommand::Create(args) => {
             let json = args.json;
-            let (client, secret) = validate(*args, config)?;
+            let (client, secret) = validate(*args, config).await?;
             match store.create_client(&client).await {
                 Err(StoreError::Conflict(_)) => {
                     anyhow::bail!("client id collision; run the command again")
@@ -383,7 +406,10 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
 
 /// Checks the flags against the registration rules and builds the row to insert (with the
 /// secret to show).
-fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Option<String>)> {
+async fn validate(
+    args: CreateArgs,
+    config: &Config,
+) -> anyhow::Result<(NewClient, Option<String>)> {
     let args_require_mfa = args.require_mfa;
     let registration = ClientRegistration {
         name: args.name,
@@ -409,11 +435,16 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
             tos_uri: args.tos_uri,
             ..ClientAbout::default()
         },
+        subject_type: args.subject_type,
+        sector_identifier_uri: args.sector_identifier_uri,
     };
     let valid = registration
         .validate(&config.keys.algorithms, |path| {
             read_jwks_file(&path).map_err(|e| e.to_string())
         })
+        .map_err(|e| anyhow::anyhow!(flag_message(e)))?;
+    crate::services::sector_identifier::check(&valid)
+        .await
         .map_err(|e| anyhow::anyhow!(flag_message(e)))?;
     let secret = valid.auth_method.uses_secret().then(|| random_token(32));
     let mut client = NewClient::from_registration(
@@ -532,6 +563,11 @@ fn flag_message(e: RegistrationError) -> String {
         E::AllowedOrigin(e) => format!("--allowed-origin: {e}"),
         E::AboutUri { field, reason } => format!("--{}: {reason}", field.replace('_', "-")),
         E::TokenExchangeAudience(e) => format!("--token-exchange-audience: {e}"),
+        E::SectorIdentifierUri(e) => format!("--sector-identifier-uri: {e}"),
+        E::PairwiseSector(hosts) => format!(
+            "--subject-type pairwise: the --redirect-uri values must all have one host, or give \
+             --sector-identifier-uri ({hosts})"
+        ),
         E::AudiencesWithoutTokenExchange => "--token-exchange-audience needs --grant-type \
              urn:ietf:params:oauth:grant-type:token-exchange"
             .into(),

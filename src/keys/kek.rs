@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rand::RngCore;
 use rand::rngs::OsRng;
 
@@ -18,7 +18,22 @@ pub const KEK_FILE: &str = "kek.key";
 #[derive(Clone)]
 pub struct Kek {
     cipher: Aes256Gcm,
+    /// HMAC-SHA256 key of pairwise subject identifiers, derived from the key-encryption key:
+    /// the same on every instance and across restarts (see [`Kek::pairwise_subject`]).
+    subject_key: [u8; 32],
     path: PathBuf,
+}
+
+/// What the pairwise-subject key is derived for (domain separation from any other use).
+const SUBJECT_KEY_LABEL: &[u8] = b"tessera pairwise subject identifiers v1";
+
+/// HMAC-SHA256 of `message` under `key`.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use aws_lc_rs::hmac;
+    let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), message);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(tag.as_ref());
+    out
 }
 
 impl std::fmt::Debug for Kek {
@@ -58,7 +73,12 @@ impl Kek {
                     .map_err(|_| KekError::Malformed(path.clone()))?;
                 let cipher = Aes256Gcm::new_from_slice(&bytes)
                     .map_err(|_| KekError::Malformed(path.clone()))?;
-                Ok(Self { cipher, path })
+                let subject_key = hmac_sha256(&bytes, SUBJECT_KEY_LABEL);
+                Ok(Self {
+                    cipher,
+                    subject_key,
+                    path,
+                })
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if !may_create {
@@ -93,8 +113,16 @@ impl Kek {
         tracing::info!(path = %path.display(), "created a new key-encryption key; back it up");
         Ok(Self {
             cipher,
+            subject_key: hmac_sha256(&key, SUBJECT_KEY_LABEL),
             path: path.to_path_buf(),
         })
+    }
+
+    /// OIDC Core §8.1: the pairwise `sub` of `local_id` in `sector`, base64url of
+    /// HMAC-SHA256(sector, local id) under a key derived from this key-encryption key.
+    pub fn pairwise_subject(&self, sector: &str, local_id: &str) -> String {
+        let message = format!("{sector}\n{local_id}");
+        URL_SAFE_NO_PAD.encode(hmac_sha256(&self.subject_key, message.as_bytes()))
     }
 
     /// Encrypts `plaintext`, binding it to `aad` (the key id): base64(nonce || ciphertext).

@@ -17,7 +17,7 @@ use crate::http::form::require_form;
 use crate::oauth::cors::CorsSubject;
 use crate::state::AppState;
 use crate::tokens::id_token::UserClaims;
-use crate::tokens::{Entitlements, user_entitlements};
+use crate::tokens::{AccessClaims, Entitlements, user_entitlements};
 
 #[derive(Serialize)]
 struct UserInfo {
@@ -111,14 +111,15 @@ async fn answer(state: &AppState, cors: &CorsSubject, token: &str) -> Result<Res
         )
         .with_challenge(Challenge::Bearer));
     }
-    let user = state
-        .store
-        .user_by_id(&claims.sub)
-        .await?
-        .filter(|u| !u.disabled)
-        .ok_or_else(|| OAuthError::invalid_token("the token's user no longer exists"))?;
+    let user = match token_user_id(state, &claims).await? {
+        Some(id) => state.store.user_by_id(&id).await?,
+        None => None,
+    }
+    .filter(|u| !u.disabled)
+    .ok_or_else(|| OAuthError::invalid_token("the token's user no longer exists"))?;
     let body = UserInfo {
-        sub: user.id.clone(),
+        // The `sub` of the token, the same as in the client's ID token (OIDC Core §5.3.2).
+        sub: claims.sub.clone(),
         claims: UserClaims::for_scope(&user, &scope),
         entitlements: user_entitlements(&state.store, &user.id, &scope).await?,
     };
@@ -126,4 +127,24 @@ async fn answer(state: &AppState, cors: &CorsSubject, token: &str) -> Result<Res
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(resp)
+}
+
+/// The person an access token names: its `sub` as seen by the client it was issued to
+/// (pairwise subjects are mapped back, OIDC Core §8.1). `None` when it names nobody Tessera
+/// knows (a client's own token, or a client deleted since).
+pub async fn token_user_id(
+    state: &AppState,
+    claims: &AccessClaims,
+) -> Result<Option<String>, OAuthError> {
+    let Some(client) = state
+        .clients
+        .client(&state.store, &claims.client_id)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(state
+        .tokens
+        .subject_user(&state.store, &client, &claims.sub)
+        .await?)
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::config::{Config, RegistrationMode};
 use crate::domain::{
-    Acr, Alg, AuthMethod, CodeChallengeMethod, GrantType, PromptValue, ResponseMode,
+    Acr, Alg, AuthMethod, CodeChallengeMethod, GrantType, PromptValue, ResponseMode, SubjectType,
 };
 use crate::http::paths;
 use crate::keys::KeyManager;
@@ -96,7 +96,8 @@ impl Documents {
             "response_types_supported": ["code"],
             "response_modes_supported": response_modes,
             "grant_types_supported": grant_types,
-            "subject_types_supported": ["public"],
+            // OIDC Core §8: every client chooses public or pairwise.
+            "subject_types_supported": SubjectType::ALL,
             // Discovery §3: RS256 MUST be listed (config validation keeps it enabled); never none.
             "id_token_signing_alg_values_supported": algs,
             "token_endpoint_auth_methods_supported": auth_methods,

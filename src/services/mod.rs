@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod rate_limit;
 pub mod revocation_list;
 pub mod second_factor;
+pub mod sector_identifier;
 pub mod session;
 pub mod session_activity;
 pub mod user_code_throttle;

@@ -7,7 +7,7 @@ use super::columns::{self, json_list, json_text, optional_json_list};
 use super::{Store, StoreResult, conflict_as};
 use crate::domain::{
     Alg, AuthMethod, ClientAbout, ClientKind, GrantType, Origin, RedirectUri, RegisteredBy,
-    ValidRegistration,
+    SubjectType, ValidRegistration,
 };
 
 /// A client as stored; list columns are decoded from JSON.
@@ -39,6 +39,9 @@ pub struct ClientRow {
     pub registration_token_hash: Option<String>,
     /// What people are shown about the client (consent page) and its contacts.
     pub about: ClientAbout,
+    /// Which `sub` the client sees (OIDC Core §8); see [`ClientRow::sector`].
+    pub subject_type: SubjectType,
+    pub sector_identifier_uri: Option<String>,
 }
 
 /// What `client create` writes.
@@ -68,6 +71,8 @@ pub struct NewClient {
     pub require_mfa: bool,
     /// What the client may name as `audience` / `resource` in a token exchange (RFC 8693).
     pub token_exchange_audiences: Vec<String>,
+    pub subject_type: SubjectType,
+    pub sector_identifier_uri: Option<String>,
 }
 
 impl NewClient {
@@ -103,6 +108,8 @@ impl NewClient {
             about: valid.about,
             require_mfa: false,
             token_exchange_audiences: valid.token_exchange_audiences,
+            subject_type: valid.subject_type,
+            sector_identifier_uri: valid.sector_identifier_uri,
         }
     }
 }
@@ -156,6 +163,18 @@ impl ClientRow {
         self.auth_method.kind()
     }
 
+    /// The sector of a pairwise client (OIDC Core §8.1): the host of its sector identifier URI,
+    /// or of its redirect URIs (registration checked they share one). `None` for a public client.
+    pub fn sector(&self) -> Option<String> {
+        match self.subject_type {
+            SubjectType::Public => None,
+            SubjectType::Pairwise => {
+                crate::domain::sector_of(self.sector_identifier_uri.as_deref(), &self.redirect_uris)
+                    .ok()
+            }
+        }
+    }
+
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(Self {
             client_id: r.try_get("client_id")?,
@@ -186,6 +205,8 @@ impl ClientRow {
                 software_id: r.try_get("software_id")?,
                 software_version: r.try_get("software_version")?,
             },
+            subject_type: columns::name(r, "subject_type")?,
+            sector_identifier_uri: r.try_get("sector_identifier_uri")?,
         })
     }
 }
@@ -193,11 +214,12 @@ impl ClientRow {
 const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris, post_logout_redirect_uris, \
      grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, allowed_origins, \
      created_at, registered_by, registration_token_hash, client_uri, logo_uri, policy_uri, tos_uri, \
-     contacts, software_id, software_version, require_mfa, token_exchange_audiences";
+     contacts, software_id, software_version, require_mfa, token_exchange_audiences, subject_type, \
+     sector_identifier_uri";
 
 /// The columns a registration sets: all of [`COLUMNS`] but the id, the secret, the creation time
 /// and who registered it, in the order [`bind_registration`] binds them.
-const REGISTRATION_COLUMNS: [&str; 18] = [
+const REGISTRATION_COLUMNS: [&str; 20] = [
     "name",
     "auth_method",
     "redirect_uris",
@@ -216,6 +238,8 @@ const REGISTRATION_COLUMNS: [&str; 18] = [
     "tos_uri",
     "contacts",
     "software_id",
+    "subject_type",
+    "sector_identifier_uri",
 ];
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
@@ -241,6 +265,8 @@ fn bind_registration<'q>(q: AnyQuery<'q>, c: &'q NewClient) -> AnyQuery<'q> {
         .bind(&c.about.tos_uri)
         .bind((!c.about.contacts.is_empty()).then(|| json_text(&c.about.contacts)))
         .bind(&c.about.software_id)
+        .bind(c.subject_type.as_str())
+        .bind(&c.sector_identifier_uri)
         .bind(&c.about.software_version)
 }
 
@@ -463,6 +489,8 @@ mod tests {
             about: Default::default(),
             require_mfa: false,
             token_exchange_audiences: vec![],
+            subject_type: Default::default(),
+            sector_identifier_uri: None,
         }
     }
 

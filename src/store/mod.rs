@@ -13,6 +13,7 @@ mod epochs;
 mod exchanged_tokens;
 mod identifiers;
 mod keys;
+mod pairwise_subjects;
 mod purge;
 mod refresh;
 mod refresh_rotation;

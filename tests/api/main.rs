@@ -32,6 +32,7 @@ mod metrics;
 mod mfa;
 mod migrations;
 mod oidc_rp;
+mod pairwise;
 mod password_policy;
 mod purge;
 mod rate_limit;

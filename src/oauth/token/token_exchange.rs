@@ -11,6 +11,7 @@ use crate::domain::{GrantType, Scope};
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
+use crate::oauth::userinfo::token_user_id;
 use crate::state::AppState;
 use crate::tokens::{
     AccessClaims, AccessGrant, Actor, Entitlements, Exchanged, GROUPS_SCOPE, ROLES_SCOPE,
@@ -48,7 +49,7 @@ pub async fn handle(
     check_actor(state, client, params, now).await?;
     let audience = check_target(client, params)?;
     let scope = check_scope(&subject, params)?;
-    check_subject_user(state, &subject).await?;
+    let sub = subject_as_seen_by(state, client, &subject).await?;
     let act = Actor {
         sub: client.client_id.clone(),
         act: subject.act.clone().map(Box::new),
@@ -57,7 +58,7 @@ pub async fn handle(
     let entitlements = narrowed(&subject.entitlements, &scope);
     let minted = state.tokens.mint_exchanged_access_token(
         &AccessGrant {
-            sub: &subject.sub,
+            sub: &sub,
             client_id: &client.client_id,
             scope: &scope_text,
             auth_time: subject.auth_time,
@@ -229,16 +230,28 @@ fn check_scope(subject: &AccessClaims, params: &Params) -> Result<Scope, OAuthEr
     Ok(asked)
 }
 
+/// The new token's `sub`: the person of the subject token as the acting client sees them
+/// (its pairwise subject, OIDC Core §8.1), or the subject token's `sub` when it names no person.
 /// A person's token is exchanged only while the person may still sign in.
-async fn check_subject_user(state: &AppState, subject: &AccessClaims) -> Result<(), OAuthError> {
-    if let Some(user) = state.store.user_by_id(&subject.sub).await?
-        && user.disabled
-    {
-        return Err(OAuthError::invalid_request(
+async fn subject_as_seen_by(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    subject: &AccessClaims,
+) -> Result<String, OAuthError> {
+    let user = match token_user_id(state, subject).await? {
+        Some(id) => state.store.user_by_id(&id).await?,
+        None => None,
+    };
+    match user {
+        Some(user) if user.disabled => Err(OAuthError::invalid_request(
             "the subject token's user can no longer sign in",
-        ));
+        )),
+        Some(user) => Ok(state
+            .tokens
+            .issue_subject(&state.store, client, &user.id)
+            .await?),
+        None => Ok(subject.sub.clone()),
     }
-    Ok(())
 }
 
 /// The subject's roles, permissions and groups, kept only where the new scope still allows them.
