@@ -126,6 +126,10 @@ impl Documents {
             // RFC 8414 §2, OIDC Discovery §3: only when registration is served.
             doc["registration_endpoint"] = json!(url(paths::REGISTER));
         }
+        if config.registration.client_id_metadata_documents {
+            // draft-ietf-oauth-client-id-metadata-document §5.
+            doc["client_id_metadata_document_supported"] = json!(true);
+        }
         let bytes = bytes::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
         Self {
             openid: bytes.clone(),

@@ -3,6 +3,7 @@
 //! a server.
 
 pub mod client_cache;
+pub mod client_documents;
 pub mod client_jwks;
 pub mod email;
 pub mod login_throttle;

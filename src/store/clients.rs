@@ -175,6 +175,34 @@ impl ClientRow {
         }
     }
 
+    /// A client that is not stored (a Client ID Metadata Document), as a stored one would read.
+    pub fn unstored(c: NewClient, created_at: i64) -> Self {
+        Self {
+            client_id: c.client_id,
+            name: c.name,
+            secret_hash: c.secret_hash,
+            auth_method: c.auth_method,
+            redirect_uris: c.redirect_uris,
+            post_logout_redirect_uris: c.post_logout_redirect_uris,
+            grant_types: c.grant_types,
+            scopes: c.scopes,
+            jwks_uri: c.jwks_uri,
+            jwks: c.jwks,
+            id_token_alg: c.id_token_alg,
+            first_party: c.first_party,
+            backchannel_logout_uri: c.backchannel_logout_uri,
+            allowed_origins: c.allowed_origins,
+            require_mfa: c.require_mfa,
+            token_exchange_audiences: c.token_exchange_audiences,
+            created_at,
+            registered_by: c.registered_by,
+            registration_token_hash: c.registration_token_hash,
+            about: c.about,
+            subject_type: c.subject_type,
+            sector_identifier_uri: c.sector_identifier_uri,
+        }
+    }
+
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(Self {
             client_id: r.try_get("client_id")?,

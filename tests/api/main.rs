@@ -12,6 +12,7 @@ mod browser;
 mod cli;
 mod client_auth;
 mod client_cache;
+mod client_documents;
 mod client_ip;
 mod code_grant;
 mod config;
