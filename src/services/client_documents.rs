@@ -80,6 +80,12 @@ impl ClientDocuments {
             return None;
         }
         let loopback = r.client_id_metadata_documents_allow_loopback_for_tests;
+        if loopback {
+            tracing::warn!(
+                "registration.client_id_metadata_documents_allow_loopback_for_tests is on: \
+                 metadata documents are fetched from this host too (tests only)"
+            );
+        }
         let http = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)

@@ -95,6 +95,10 @@ url = "sqlite://$work/tessera.db?mode=rwc"
 
 [keys]
 dir = "$work/keys"
+
+[registration]
+# openid-client-dynamic-registration registers its own clients (RFC 7591).
+mode = "open"
 EOF
 tessera() { "$BIN" --config "$work/config.toml" "$@" </dev/null; }
 
