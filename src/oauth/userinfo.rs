@@ -130,8 +130,8 @@ async fn answer(state: &AppState, cors: &CorsSubject, token: &str) -> Result<Res
 }
 
 /// The person an access token names: its `sub` as seen by the client it was issued to
-/// (pairwise subjects are mapped back, OIDC Core §8.1). `None` when it names nobody Tessera
-/// knows (a client's own token, or a client deleted since).
+/// (pairwise subjects are mapped back, OIDC Core §8.1). `None` when a pairwise `sub` was never
+/// issued. A client deleted since is taken as public (a pairwise `sub` is no person's id).
 pub async fn token_user_id(
     state: &AppState,
     claims: &AccessClaims,
@@ -141,7 +141,7 @@ pub async fn token_user_id(
         .client(&state.store, &claims.client_id)
         .await?
     else {
-        return Ok(None);
+        return Ok(Some(claims.sub.clone()));
     };
     Ok(state
         .tokens

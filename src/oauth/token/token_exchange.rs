@@ -2,7 +2,8 @@
 //! trades it for one aimed at another service, on the person's behalf. The checks, in order:
 //! the client may exchange; the subject token is an active access token Tessera issued; the
 //! actor token, if any, is the client's own; the target is one the client is allowed; the scope
-//! only narrows. The new token keeps the subject's `sub`, names the target in `aud` and the
+//! only narrows. The new token names the subject's person by the `sub` the acting client knows
+//! them by (the same unless a client is pairwise, OIDC Core §8.1), names the target in `aud` and the
 //! acting client in `act` (nested over any earlier actor, §4.1), never outlives the subject
 //! token, comes without a refresh token, and falls with the subject's refresh family.
 
