@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::keys::KeyManager;
 use crate::logout::backchannel::Notifier;
 use crate::services::client_cache::ClientCache;
+use crate::services::client_documents::ClientDocuments;
 use crate::services::client_jwks::ClientJwks;
 use crate::services::dpop::DpopService;
 use crate::services::email::EmailService;
@@ -82,7 +83,8 @@ impl AppState {
     ) -> Self {
         let discovery = Arc::new(metadata::Documents::build(&config, &keys));
         let tokens = TokenService::new(keys.clone(), &config);
-        let clients = ClientCache::new(config.cache.client_ttl, config.cache.refresh_interval);
+        let clients = ClientCache::new(config.cache.client_ttl, config.cache.refresh_interval)
+            .with_documents(ClientDocuments::from_config(&config, clock.clone()));
         let backchannel = Notifier::new(
             config.session.backchannel_logout_timeout,
             &config.session.backchannel_logout_retry_delays,

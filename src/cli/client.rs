@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::crypto::{random_id, random_token, sha256_hex};
 use crate::domain::{
     Alg, AuthMethod, ClientAbout, ClientRegistration, DEFAULT_SCOPE, GrantType, RegisteredBy,
-    RegistrationError, checked_audiences, checked_origins,
+    RegistrationError, SubjectType, checked_audiences, checked_origins,
 };
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
@@ -74,6 +74,17 @@ impl ValueEnum for GrantType {
 impl ValueEnum for AuthMethod {
     fn value_variants<'a>() -> &'a [Self] {
         &AuthMethod::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
+    }
+}
+
+/// `--subject-type` takes the domain's names.
+impl ValueEnum for SubjectType {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SubjectType::ALL
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
@@ -151,6 +162,14 @@ pub struct CreateArgs {
     /// Every token request must carry a DPoP proof (RFC 9449 metadata `dpop_bound_access_tokens`).
     #[arg(long)]
     dpop_bound: bool,
+    /// Which `sub` the client sees (OIDC Core §8): `public` (the person's id, the default) or
+    /// `pairwise` (one per sector: the redirect URIs' host, or --sector-identifier-uri's).
+    #[arg(long, value_enum, default_value_t = SubjectType::Public)]
+    subject_type: SubjectType,
+    /// A pairwise client's sector identifier URI (https): a JSON array listing every redirect
+    /// URI, fetched now; its host is the sector.
+    #[arg(long)]
+    sector_identifier_uri: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -255,6 +274,8 @@ struct ClientOut<'a> {
     software_id: Option<&'a str>,
     software_version: Option<&'a str>,
     dpop_bound_access_tokens: bool,
+    subject_type: SubjectType,
+    sector_identifier_uri: Option<&'a str>,
 }
 
 impl<'a> From<&'a ClientRow> for ClientOut<'a> {
@@ -284,6 +305,8 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
             software_id: c.about.software_id.as_deref(),
             software_version: c.about.software_version.as_deref(),
             dpop_bound_access_tokens: c.dpop_bound_access_tokens,
+            subject_type: c.subject_type,
+            sector_identifier_uri: c.sector_identifier_uri.as_deref(),
         }
     }
 }
@@ -292,7 +315,7 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
     match cmd {
         ClientCommand::Create(args) => {
             let json = args.json;
-            let (client, secret) = validate(*args, config)?;
+            let (client, secret) = validate(*args, config).await?;
             match store.create_client(&client).await {
                 Err(StoreError::Conflict(_)) => {
                     anyhow::bail!("client id collision; run the command again")
@@ -396,7 +419,10 @@ pub(super) async fn run(cmd: ClientCommand, store: &Store, config: &Config) -> a
 
 /// Checks the flags against the registration rules and builds the row to insert (with the
 /// secret to show).
-fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Option<String>)> {
+async fn validate(
+    args: CreateArgs,
+    config: &Config,
+) -> anyhow::Result<(NewClient, Option<String>)> {
     let args_require_mfa = args.require_mfa;
     let registration = ClientRegistration {
         name: args.name,
@@ -423,11 +449,16 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
             ..ClientAbout::default()
         },
         dpop_bound_access_tokens: args.dpop_bound,
+        subject_type: args.subject_type,
+        sector_identifier_uri: args.sector_identifier_uri,
     };
     let valid = registration
         .validate(&config.keys.algorithms, |path| {
             read_jwks_file(&path).map_err(|e| e.to_string())
         })
+        .map_err(|e| anyhow::anyhow!(flag_message(e)))?;
+    crate::services::sector_identifier::check(&valid)
+        .await
         .map_err(|e| anyhow::anyhow!(flag_message(e)))?;
     let secret = valid.auth_method.uses_secret().then(|| random_token(32));
     let mut client = NewClient::from_registration(
@@ -561,6 +592,11 @@ fn flag_message(e: RegistrationError) -> String {
         E::AllowedOrigin(e) => format!("--allowed-origin: {e}"),
         E::AboutUri { field, reason } => format!("--{}: {reason}", field.replace('_', "-")),
         E::TokenExchangeAudience(e) => format!("--token-exchange-audience: {e}"),
+        E::SectorIdentifierUri(e) => format!("--sector-identifier-uri: {e}"),
+        E::PairwiseSector(hosts) => format!(
+            "--subject-type pairwise: the --redirect-uri values must all have one host, or give \
+             --sector-identifier-uri ({hosts})"
+        ),
         E::AudiencesWithoutTokenExchange => "--token-exchange-audience needs --grant-type \
              urn:ietf:params:oauth:grant-type:token-exchange"
             .into(),

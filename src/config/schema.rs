@@ -506,6 +506,12 @@ pub struct RegistrationConfig {
     /// In `open` mode, registrations one client IP may make per hour (all at once, then one
     /// every hour / N); 0 turns the limit off.
     pub open_registrations_per_ip_per_hour: u32,
+    /// Accept an https URL as `client_id` and fetch the client's metadata from it
+    /// (draft-ietf-oauth-client-id-metadata-document).
+    pub client_id_metadata_documents: bool,
+    /// TESTS ONLY: also fetch metadata documents over http and from loopback addresses (never
+    /// from other private ones). Turning this on in production opens a request-forgery hole.
+    pub client_id_metadata_documents_allow_loopback_for_tests: bool,
 }
 
 impl Default for RegistrationConfig {
@@ -514,6 +520,8 @@ impl Default for RegistrationConfig {
             mode: RegistrationMode::Off,
             allowed_scopes: crate::domain::DEFAULT_SCOPE.to_string(),
             open_registrations_per_ip_per_hour: 10,
+            client_id_metadata_documents: false,
+            client_id_metadata_documents_allow_loopback_for_tests: false,
         }
     }
 }

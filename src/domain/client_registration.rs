@@ -3,7 +3,7 @@
 //! redirect URI, where a `private_key_jwt` client's keys come from. The caller draws the
 //! client_id and the secret; each caller words the errors for its own audience.
 
-use super::{Alg, AuthMethod, ClientKind, GrantType, Origin, RedirectUri, Scope};
+use super::{Alg, AuthMethod, ClientKind, GrantType, Origin, RedirectUri, Scope, SubjectType};
 
 /// The scopes a client may request when its registration names none.
 pub const DEFAULT_SCOPE: &str = "openid profile email offline_access";
@@ -53,6 +53,12 @@ pub struct ClientRegistration<S> {
     pub about: ClientAbout,
     /// Every token request must carry a DPoP proof (RFC 9449 §5.2 `dpop_bound_access_tokens`).
     pub dpop_bound_access_tokens: bool,
+    /// Which `sub` the client sees (OIDC Core §8).
+    pub subject_type: SubjectType,
+    /// A pairwise client's sector identifier URI (OIDC Core §8.1): its host is the sector, and
+    /// the JSON array it serves must list every redirect URI (checked by the caller, who
+    /// fetches it: [`check_sector_document`]).
+    pub sector_identifier_uri: Option<String>,
 }
 
 /// RFC 7591 §2 metadata about the client rather than its protocol: shown to people on the
@@ -103,6 +109,9 @@ pub struct ValidRegistration {
     pub token_exchange_audiences: Vec<String>,
     /// Every token request must carry a DPoP proof (RFC 9449 §5.2).
     pub dpop_bound_access_tokens: bool,
+    pub subject_type: SubjectType,
+    /// https (http only on loopback); only for a pairwise client.
+    pub sector_identifier_uri: Option<String>,
 }
 
 /// [`ClientAbout`] once its rules hold (the same shape: only what it may contain changed).
@@ -188,6 +197,17 @@ pub enum RegistrationError {
     /// characters.
     #[error("{field}: {reason}")]
     AboutText { field: &'static str, reason: String },
+    /// The sector identifier URI is malformed, not https, given for a public client, or its
+    /// document does not list every redirect URI (the message says which).
+    #[error("sector_identifier_uri: {0}")]
+    SectorIdentifierUri(String),
+    /// A pairwise client without a sector identifier URI whose redirect URIs do not share one
+    /// host (OIDC Core §8.1).
+    #[error(
+        "subject_type pairwise: the redirect_uris must all have one host, or a \
+         sector_identifier_uri must be registered ({0})"
+    )]
+    PairwiseSector(String),
 }
 
 /// `RS256, ES256`: the enabled algorithms as an error message lists them.
@@ -258,6 +278,13 @@ impl<S> ClientRegistration<S> {
         {
             return Err(RegistrationError::AudiencesWithoutTokenExchange);
         }
+        let sector_identifier_uri = self
+            .sector_identifier_uri
+            .map(|uri| checked_sector_uri(&uri, self.subject_type))
+            .transpose()?;
+        if self.subject_type == SubjectType::Pairwise && sector_identifier_uri.is_none() {
+            sector_of(None, &redirect_uris).map_err(RegistrationError::PairwiseSector)?;
+        }
         Ok(ValidRegistration {
             name,
             auth_method,
@@ -274,7 +301,69 @@ impl<S> ClientRegistration<S> {
             about,
             token_exchange_audiences,
             dpop_bound_access_tokens: self.dpop_bound_access_tokens,
+            subject_type: self.subject_type,
+            sector_identifier_uri,
         })
+    }
+}
+
+/// A sector identifier URI: only for a pairwise client, https (http only on loopback, for
+/// development, as `jwks_uri`), with a host.
+fn checked_sector_uri(uri: &str, subject_type: SubjectType) -> Result<String, RegistrationError> {
+    if subject_type != SubjectType::Pairwise {
+        return Err(RegistrationError::SectorIdentifierUri(
+            "only a client with subject_type pairwise has one".into(),
+        ));
+    }
+    shown_uri(uri).map_err(RegistrationError::SectorIdentifierUri)
+}
+
+/// The sector of a pairwise client (OIDC Core §8.1): the host of its sector identifier URI, or
+/// else the one host all its redirect URIs share. `Err` says why there is none.
+pub fn sector_of<U: AsRef<str>>(
+    sector_identifier_uri: Option<&str>,
+    redirect_uris: &[U],
+) -> Result<String, String> {
+    let host = |uri: &str| {
+        url::Url::parse(uri)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+    };
+    if let Some(uri) = sector_identifier_uri {
+        return host(uri).ok_or_else(|| format!("`{uri}` names no host"));
+    }
+    let mut hosts = redirect_uris.iter().filter_map(|u| host(u.as_ref()));
+    let Some(first) = hosts.next() else {
+        return Err("no redirect URI names a host".into());
+    };
+    match hosts.find(|h| *h != first) {
+        Some(other) => Err(format!("both {first} and {other}")),
+        None => Ok(first),
+    }
+}
+
+/// The most bytes of a sector identifier document read.
+pub const MAX_SECTOR_DOCUMENT_BYTES: usize = 64 * 1024;
+
+/// OIDC Core §8.1: the document at the sector identifier URI is a JSON array of URIs that must
+/// contain every redirect URI registered.
+pub fn check_sector_document(
+    redirect_uris: &[RedirectUri],
+    document: &[u8],
+) -> Result<(), RegistrationError> {
+    let listed: Vec<String> = serde_json::from_slice(document).map_err(|_| {
+        RegistrationError::SectorIdentifierUri(
+            "the document is not a JSON array of URIs (OIDC Core §8.1)".into(),
+        )
+    })?;
+    match redirect_uris
+        .iter()
+        .find(|u| !listed.iter().any(|l| l == u.as_str()))
+    {
+        Some(missing) => Err(RegistrationError::SectorIdentifierUri(format!(
+            "the document does not list the redirect URI `{missing}`"
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -512,6 +601,8 @@ mod tests {
             response_types: None,
             about: ClientAbout::default(),
             dpop_bound_access_tokens: false,
+            subject_type: SubjectType::Public,
+            sector_identifier_uri: None,
         }
     }
 
@@ -522,6 +613,71 @@ mod tests {
             "good" => Ok(r#"{"keys":[]}"#.into()),
             other => Err(format!("bad set {other}")),
         })
+    }
+
+    #[test]
+    fn a_pairwise_client_has_one_sector() {
+        let pairwise = |uris: &[&str], sector: Option<&str>| ClientRegistration {
+            redirect_uris: uris.iter().map(|u| u.to_string()).collect(),
+            subject_type: SubjectType::Pairwise,
+            sector_identifier_uri: sector.map(str::to_string),
+            ..asked()
+        };
+        let one = [
+            "https://app.example.com/cb",
+            "https://APP.example.com/other",
+        ];
+        let valid = validate(pairwise(&one, None)).unwrap();
+        assert_eq!(valid.subject_type, SubjectType::Pairwise);
+        assert_eq!(
+            sector_of(None, &valid.redirect_uris).unwrap(),
+            "app.example.com"
+        );
+        let two = ["https://a.example.com/cb", "https://b.example.com/cb"];
+        assert!(matches!(
+            validate(pairwise(&two, None)),
+            Err(RegistrationError::PairwiseSector(_))
+        ));
+        let sector = Some("https://sector.example.com/uris.json");
+        let valid = validate(pairwise(&two, sector)).unwrap();
+        assert_eq!(
+            sector_of(valid.sector_identifier_uri.as_deref(), &valid.redirect_uris).unwrap(),
+            "sector.example.com"
+        );
+        for bad in ["http://sector.example.com/u.json", "not a url"] {
+            assert!(matches!(
+                validate(pairwise(&two, Some(bad))),
+                Err(RegistrationError::SectorIdentifierUri(_))
+            ));
+        }
+        let public = ClientRegistration {
+            sector_identifier_uri: sector.map(str::to_string),
+            ..asked()
+        };
+        assert!(matches!(
+            validate(public),
+            Err(RegistrationError::SectorIdentifierUri(_))
+        ));
+    }
+
+    #[test]
+    fn the_sector_document_lists_every_redirect_uri() {
+        let uris = [
+            RedirectUri::parse("https://a.example.com/cb", false).unwrap(),
+            RedirectUri::parse("https://b.example.com/cb", false).unwrap(),
+        ];
+        let both =
+            br#"["https://a.example.com/cb", "https://b.example.com/cb", "https://c.example"]"#;
+        assert!(check_sector_document(&uris, both).is_ok());
+        let one = br#"["https://a.example.com/cb"]"#;
+        let err = check_sector_document(&uris, one).unwrap_err();
+        assert!(
+            err.to_string().contains("https://b.example.com/cb"),
+            "{err}"
+        );
+        for bad in [&b"{}"[..], b"not json", br#"[1]"#] {
+            assert!(check_sector_document(&uris, bad).is_err());
+        }
     }
 
     #[test]

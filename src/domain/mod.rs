@@ -24,6 +24,7 @@ mod redirect_uri;
 mod registered_by;
 mod response_mode;
 mod scope;
+mod subject_type;
 mod user_code;
 mod username;
 
@@ -32,8 +33,9 @@ pub use auth_method::AuthMethod;
 pub use authn::{Acr, Amr, AmrValue};
 pub use client_kind::ClientKind;
 pub use client_registration::{
-    ClientAbout, ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, RegistrationError,
-    ValidAbout, ValidRegistration, checked_audiences, checked_origins,
+    ClientAbout, ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, MAX_SECTOR_DOCUMENT_BYTES,
+    RegistrationError, ValidAbout, ValidRegistration, check_sector_document, checked_audiences,
+    checked_origins, sector_of,
 };
 pub use closed_set::UnknownName;
 pub use code_challenge_method::CodeChallengeMethod;
@@ -50,5 +52,6 @@ pub use redirect_uri::RedirectUri;
 pub use registered_by::RegisteredBy;
 pub use response_mode::ResponseMode;
 pub use scope::Scope;
+pub use subject_type::SubjectType;
 pub use user_code::{USER_CODE_ALPHABET, USER_CODE_LEN, UserCode};
 pub use username::Username;

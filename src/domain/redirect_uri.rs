@@ -49,6 +49,12 @@ impl RedirectUri {
     }
 }
 
+impl AsRef<str> for RedirectUri {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for RedirectUri {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

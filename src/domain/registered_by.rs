@@ -10,5 +10,8 @@ closed_set! {
         Operator = "operator",
         /// `POST /register` (RFC 7591).
         Dynamic = "dynamic",
+        /// Not stored: its client_id is the URL of its metadata document
+        /// (draft-ietf-oauth-client-id-metadata-document).
+        MetadataDocument = "metadata_document",
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rand::RngCore;
 use rand::rngs::OsRng;
 
@@ -21,6 +21,18 @@ pub struct Kek {
     /// The key itself, only for [`Kek::derive`].
     raw: [u8; 32],
     path: PathBuf,
+}
+
+/// What the pairwise-subject key is derived for (domain separation from any other use).
+const SUBJECT_KEY_LABEL: &str = "tessera pairwise subject identifiers v1";
+
+/// HMAC-SHA256 of `message` under `key`.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use aws_lc_rs::hmac;
+    let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), message);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(tag.as_ref());
+    out
 }
 
 impl std::fmt::Debug for Kek {
@@ -103,6 +115,14 @@ impl Kek {
         })
     }
 
+    /// OIDC Core §8.1: the pairwise `sub` of `local_id` in `sector`, base64url of
+    /// HMAC-SHA256(sector, local id) under a key derived from this key-encryption key.
+    pub fn pairwise_subject(&self, sector: &str, local_id: &str) -> String {
+        let message = format!("{sector}\n{local_id}");
+        let key = self.derive(SUBJECT_KEY_LABEL);
+        URL_SAFE_NO_PAD.encode(hmac_sha256(&key, message.as_bytes()))
+    }
+
     /// Encrypts `plaintext`, binding it to `aad` (the key id): base64(nonce || ciphertext).
     pub fn seal(&self, plaintext: &[u8], aad: &str) -> String {
         let mut nonce = [0u8; 12];
@@ -125,13 +145,7 @@ impl Kek {
     /// A secret for one purpose (`label`), the same on every instance sharing this key:
     /// HMAC-SHA-256 of the label under the key, so no derived secret reveals another or the key.
     pub fn derive(&self, label: &str) -> [u8; 32] {
-        use hmac::{Hmac, Mac};
-        // HMAC pads a short key with zeros to the hash's block size (RFC 2104 §2).
-        let mut block = [0u8; 64];
-        block[..32].copy_from_slice(&self.raw);
-        let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new(&block.into());
-        mac.update(label.as_bytes());
-        mac.finalize().into_bytes().into()
+        hmac_sha256(&self.raw, label.as_bytes())
     }
 
     /// Decrypts what [`Kek::seal`] produced for the same `aad`.

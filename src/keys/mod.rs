@@ -173,6 +173,12 @@ impl KeyManager {
         self.inner.kek.derive(label)
     }
 
+    /// The pairwise subject identifier of `local_id` in `sector` (OIDC Core §8.1): a keyed hash,
+    /// stable across instances and restarts (the key is derived from the key-encryption key).
+    pub fn pairwise_subject(&self, sector: &str, local_id: &str) -> String {
+        self.inner.kek.pairwise_subject(sector, local_id)
+    }
+
     /// Decrypts what [`KeyManager::seal_secret`] produced for the same `aad`.
     pub fn open_secret(&self, sealed: &str, aad: &str) -> Result<Vec<u8>, KeyError> {
         Ok(self.inner.kek.open(sealed, aad)?)

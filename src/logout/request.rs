@@ -32,7 +32,8 @@ impl LogoutRequest {
 /// A checked logout request.
 #[derive(Debug, Clone, Default)]
 pub struct LogoutRequest {
-    /// The subject of a valid `id_token_hint`.
+    /// The person a valid `id_token_hint` names: its `sub` mapped back through the client it
+    /// was issued to (a pairwise `sub`, OIDC Core §8.1, is not the person's id).
     pub hint_sub: Option<String>,
     /// The OP session (`sid`) that hint was issued in.
     pub hint_sid: Option<String>,
@@ -69,7 +70,7 @@ pub async fn validate(state: &AppState, params: &Params) -> Result<LogoutRequest
         .filter_map(|&k| params.get(k).map(|v| (k, v.to_string())))
         .collect();
     let (hint_sub, hint_sid) = match hint {
-        Some(h) => (Some(h.sub), h.sid),
+        Some(h) => (hint_user(state, &h).await?, h.sid),
         None => (None, None),
     };
     Ok(LogoutRequest {
@@ -93,6 +94,18 @@ fn check_hint(state: &AppState, token: &str) -> Result<IdTokenClaims, PageError>
         return Err(invalid());
     }
     Ok(claims)
+}
+
+/// The person the hint's `sub` names for the client it was issued to; `None` if the client is
+/// gone or the `sub` names nobody.
+async fn hint_user(state: &AppState, hint: &IdTokenClaims) -> Result<Option<String>, PageError> {
+    let Some(client) = state.clients.client(&state.store, &hint.aud).await? else {
+        return Ok(None);
+    };
+    Ok(state
+        .tokens
+        .subject_user(&state.store, &client, &hint.sub)
+        .await?)
 }
 
 /// §2: "the OP MUST verify that it matches the `aud` of the ID Token Hint".

@@ -38,12 +38,13 @@ pub struct LogoutTokenClaims {
     pub sid: String,
 }
 
-/// Signs a logout token for `client` about session `sid` of `sub`, with the client's ID-token
-/// algorithm (§2.4: logout tokens are signed with the same keys as ID tokens).
+/// Signs a logout token for `client` about session `sid` of the person `user_id` (named by the
+/// `sub` the client knows them by), with the client's ID-token algorithm (§2.4: logout tokens
+/// are signed with the same keys as ID tokens).
 pub fn mint_logout_token(
     tokens: &TokenService,
     client: &ClientRow,
-    sub: &str,
+    user_id: &str,
     sid: &str,
     now: i64,
 ) -> Result<String, KeyError> {
@@ -59,7 +60,7 @@ pub fn mint_logout_token(
         exp: now + LOGOUT_TOKEN_TTL,
         jti: random_token(16),
         events,
-        sub: sub.to_string(),
+        sub: tokens.subject(client, user_id),
         sid: sid.to_string(),
     };
     tokens

@@ -160,8 +160,8 @@ async fn refresh_token(
         scope: crate::domain::Scope::parse(&row.scope)
             .unwrap_or_default()
             .to_string(),
+        sub: state.tokens.subject(client, &row.user_id),
         client_id: row.client_id,
-        sub: row.user_id,
         token_type: "refresh_token",
         jti: None,
         cnf: None,

@@ -21,7 +21,7 @@ use crate::oauth::cors::CorsSubject;
 use crate::oauth::dpop::{self, Audience, DPOP_NONCE_HEADER};
 use crate::state::AppState;
 use crate::tokens::id_token::UserClaims;
-use crate::tokens::{Entitlements, user_entitlements};
+use crate::tokens::{AccessClaims, Entitlements, user_entitlements};
 
 #[derive(Serialize)]
 struct UserInfo {
@@ -217,14 +217,15 @@ async fn answer(
         )
         .with_challenge(Challenge::Bearer));
     }
-    let user = state
-        .store
-        .user_by_id(&claims.sub)
-        .await?
-        .filter(|u| !u.disabled)
-        .ok_or_else(|| OAuthError::invalid_token("the token's user no longer exists"))?;
+    let user = match token_user_id(state, &claims).await? {
+        Some(id) => state.store.user_by_id(&id).await?,
+        None => None,
+    }
+    .filter(|u| !u.disabled)
+    .ok_or_else(|| OAuthError::invalid_token("the token's user no longer exists"))?;
     let body = UserInfo {
-        sub: user.id.clone(),
+        // The `sub` of the token, the same as in the client's ID token (OIDC Core §5.3.2).
+        sub: claims.sub.clone(),
         claims: UserClaims::for_scope(&user, &scope),
         entitlements: user_entitlements(&state.store, &user.id, &scope).await?,
     };
@@ -246,4 +247,24 @@ fn token_refusal(scheme: Scheme, why: String) -> OAuthError {
         Scheme::Bearer => OAuthError::invalid_token(why),
         Scheme::Dpop => OAuthError::invalid_token(why).with_challenge(Challenge::Dpop),
     }
+}
+
+/// The person an access token names: its `sub` as seen by the client it was issued to
+/// (pairwise subjects are mapped back, OIDC Core §8.1). `None` when a pairwise `sub` was never
+/// issued. A client deleted since is taken as public (a pairwise `sub` is no person's id).
+pub async fn token_user_id(
+    state: &AppState,
+    claims: &AccessClaims,
+) -> Result<Option<String>, OAuthError> {
+    let Some(client) = state
+        .clients
+        .client(&state.store, &claims.client_id)
+        .await?
+    else {
+        return Ok(Some(claims.sub.clone()));
+    };
+    Ok(state
+        .tokens
+        .subject_user(&state.store, &client, &claims.sub)
+        .await?)
 }

@@ -106,8 +106,8 @@ pub async fn show(
     let pending: Pending = session.pending().await?.ok_or_else(nothing_waiting)?;
     let user = signed_in(&state, &session).await?;
     let client = state
-        .store
-        .client(&pending.client_id)
+        .clients
+        .load(&state.store, &pending.client_id)
         .await?
         .ok_or_else(nothing_waiting)?;
     let username = state
@@ -124,7 +124,7 @@ pub async fn show(
         csrf_token: &csrf_token,
         request_id: &pending.id,
         about: About::of(&client),
-        unverified: client.registered_by == RegisteredBy::Dynamic,
+        unverified: client.registered_by != RegisteredBy::Operator,
         username: &username,
         not_you: not_you_link(&pending.id),
         user_code: pending.device.as_ref().map(|d| d.user_code.as_str()),

@@ -250,10 +250,10 @@ async fn page(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let client_name = state
-        .store
-        .client(&pending.client_id)
+        .clients
+        .load(&state.store, &pending.client_id)
         .await?
-        .map(|c| c.name)
+        .map(|c| c.name.clone())
         .unwrap_or_default();
     let enrolment = enrolment(state, session, row).await?;
     let csrf_token = session.csrf_token().await?;

@@ -319,10 +319,10 @@ pub(super) async fn page(
     let client_name = match purpose {
         Purpose::Authorization(p) => Some(
             state
-                .store
-                .client(&p.client_id)
+                .clients
+                .load(&state.store, &p.client_id)
                 .await?
-                .map(|c| c.name)
+                .map(|c| c.name.clone())
                 .unwrap_or_default(),
         ),
         Purpose::Account(_) => None,

@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use moka::sync::Cache;
 
+use crate::services::client_documents::ClientDocuments;
 use crate::store::{Authz, ClientRow, Store, StoreResult};
 
 /// Upper bound on cached clients (a row is well under a kilobyte).
@@ -37,6 +38,8 @@ const ORIGINS: &str = "";
 pub struct ClientCache {
     /// `None` when `cache.client_ttl` is zero: every lookup reads the database.
     inner: Option<Arc<Inner>>,
+    /// Clients whose client_id is their metadata document's URL, when those are on.
+    documents: Option<ClientDocuments>,
 }
 
 struct Inner {
@@ -63,7 +66,10 @@ impl ClientCache {
     /// `ttl` turns caching off.
     pub fn new(ttl: Duration, refresh: Duration) -> Self {
         if ttl.is_zero() {
-            return Self { inner: None };
+            return Self {
+                inner: None,
+                documents: None,
+            };
         }
         Self {
             inner: Some(Arc::new(Inner {
@@ -73,11 +79,26 @@ impl ClientCache {
                 epoch: AtomicI64::new(i64::MIN),
                 generation: AtomicU64::new(0),
             })),
+            documents: None,
         }
+    }
+
+    /// Also answers for client_ids that are metadata document URLs (`None`: they are not on).
+    pub fn with_documents(mut self, documents: Option<ClientDocuments>) -> Self {
+        self.documents = documents;
+        self
+    }
+
+    /// The fetcher, when `client_id` is a metadata document URL it answers for.
+    fn document(&self, client_id: &str) -> Option<&ClientDocuments> {
+        self.documents.as_ref().filter(|d| d.handles(client_id))
     }
 
     /// The client as cached, if it is.
     pub fn cached(&self, client_id: &str) -> Option<Arc<ClientRow>> {
+        if let Some(documents) = self.document(client_id) {
+            return documents.cached(client_id);
+        }
         self.inner.as_ref()?.rows.get(client_id)
     }
 
@@ -110,6 +131,15 @@ impl ClientCache {
         store: &Store,
         client_id: &str,
     ) -> StoreResult<Option<Arc<ClientRow>>> {
+        if let Some(documents) = self.document(client_id) {
+            return Ok(match documents.client(client_id).await {
+                Ok(row) => Some(row),
+                Err(e) => {
+                    tracing::info!(client_id, error = %e, "client metadata document refused");
+                    None
+                }
+            });
+        }
         let generation = self.generation();
         let row = store.client(client_id).await?.map(Arc::new);
         if let (Some(inner), Some(row)) = (&self.inner, &row) {

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::config::{Config, RegistrationMode};
 use crate::domain::{
-    Acr, Alg, AuthMethod, CodeChallengeMethod, GrantType, PromptValue, ResponseMode,
+    Acr, Alg, AuthMethod, CodeChallengeMethod, GrantType, PromptValue, ResponseMode, SubjectType,
 };
 use crate::http::paths;
 use crate::keys::KeyManager;
@@ -97,7 +97,8 @@ impl Documents {
             "response_types_supported": ["code"],
             "response_modes_supported": response_modes,
             "grant_types_supported": grant_types,
-            "subject_types_supported": ["public"],
+            // OIDC Core §8: every client chooses public or pairwise.
+            "subject_types_supported": SubjectType::ALL,
             // Discovery §3: RS256 MUST be listed (config validation keeps it enabled); never none.
             "id_token_signing_alg_values_supported": algs,
             "token_endpoint_auth_methods_supported": auth_methods,
@@ -128,6 +129,10 @@ impl Documents {
         }
         // RFC 9449 §5.1: the algorithms DPoP proofs may use.
         doc["dpop_signing_alg_values_supported"] = json!(PROOF_ALGS.map(Alg::as_str));
+        if config.registration.client_id_metadata_documents {
+            // draft-ietf-oauth-client-id-metadata-document §5.
+            doc["client_id_metadata_document_supported"] = json!(true);
+        }
         let bytes = bytes::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
         Self {
             openid: bytes.clone(),

@@ -3,6 +3,7 @@
 //! a server.
 
 pub mod client_cache;
+pub mod client_documents;
 pub mod client_jwks;
 pub mod dpop;
 pub mod email;
@@ -13,6 +14,7 @@ pub mod passkeys;
 pub mod rate_limit;
 pub mod revocation_list;
 pub mod second_factor;
+pub mod sector_identifier;
 pub mod session;
 pub mod session_activity;
 pub mod user_code_throttle;

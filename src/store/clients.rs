@@ -7,7 +7,7 @@ use super::columns::{self, json_list, json_text, optional_json_list};
 use super::{Store, StoreResult, conflict_as};
 use crate::domain::{
     Alg, AuthMethod, ClientAbout, ClientKind, GrantType, Origin, RedirectUri, RegisteredBy,
-    ValidRegistration,
+    SubjectType, ValidRegistration,
 };
 
 /// A client as stored; list columns are decoded from JSON.
@@ -41,6 +41,9 @@ pub struct ClientRow {
     pub about: ClientAbout,
     /// Every token request must carry a DPoP proof (RFC 9449 §5.2).
     pub dpop_bound_access_tokens: bool,
+    /// Which `sub` the client sees (OIDC Core §8); see [`ClientRow::sector`].
+    pub subject_type: SubjectType,
+    pub sector_identifier_uri: Option<String>,
 }
 
 /// What `client create` writes.
@@ -72,6 +75,8 @@ pub struct NewClient {
     pub token_exchange_audiences: Vec<String>,
     /// Every token request must carry a DPoP proof (RFC 9449 §5.2).
     pub dpop_bound_access_tokens: bool,
+    pub subject_type: SubjectType,
+    pub sector_identifier_uri: Option<String>,
 }
 
 impl NewClient {
@@ -108,6 +113,8 @@ impl NewClient {
             require_mfa: false,
             token_exchange_audiences: valid.token_exchange_audiences,
             dpop_bound_access_tokens: valid.dpop_bound_access_tokens,
+            subject_type: valid.subject_type,
+            sector_identifier_uri: valid.sector_identifier_uri,
         }
     }
 }
@@ -161,6 +168,46 @@ impl ClientRow {
         self.auth_method.kind()
     }
 
+    /// The sector of a pairwise client (OIDC Core §8.1): the host of its sector identifier URI,
+    /// or of its redirect URIs (registration checked they share one). `None` for a public client.
+    pub fn sector(&self) -> Option<String> {
+        match self.subject_type {
+            SubjectType::Public => None,
+            SubjectType::Pairwise => {
+                crate::domain::sector_of(self.sector_identifier_uri.as_deref(), &self.redirect_uris)
+                    .ok()
+            }
+        }
+    }
+
+    /// A client that is not stored (a Client ID Metadata Document), as a stored one would read.
+    pub fn unstored(c: NewClient, created_at: i64) -> Self {
+        Self {
+            client_id: c.client_id,
+            name: c.name,
+            secret_hash: c.secret_hash,
+            auth_method: c.auth_method,
+            redirect_uris: c.redirect_uris,
+            post_logout_redirect_uris: c.post_logout_redirect_uris,
+            grant_types: c.grant_types,
+            scopes: c.scopes,
+            jwks_uri: c.jwks_uri,
+            jwks: c.jwks,
+            id_token_alg: c.id_token_alg,
+            first_party: c.first_party,
+            backchannel_logout_uri: c.backchannel_logout_uri,
+            allowed_origins: c.allowed_origins,
+            require_mfa: c.require_mfa,
+            token_exchange_audiences: c.token_exchange_audiences,
+            created_at,
+            registered_by: c.registered_by,
+            registration_token_hash: c.registration_token_hash,
+            about: c.about,
+            subject_type: c.subject_type,
+            sector_identifier_uri: c.sector_identifier_uri,
+        }
+    }
+
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(Self {
             client_id: r.try_get("client_id")?,
@@ -192,6 +239,8 @@ impl ClientRow {
                 software_version: r.try_get("software_version")?,
             },
             dpop_bound_access_tokens: r.try_get::<i64, _>("dpop_bound_access_tokens")? != 0,
+            subject_type: columns::name(r, "subject_type")?,
+            sector_identifier_uri: r.try_get("sector_identifier_uri")?,
         })
     }
 }
@@ -200,11 +249,11 @@ const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris,
      grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, allowed_origins, \
      created_at, registered_by, registration_token_hash, client_uri, logo_uri, policy_uri, tos_uri, \
      contacts, software_id, software_version, require_mfa, token_exchange_audiences, \
-     dpop_bound_access_tokens";
+     dpop_bound_access_tokens, subject_type, sector_identifier_uri";
 
 /// The columns a registration sets: all of [`COLUMNS`] but the id, the secret, the creation time
 /// and who registered it, in the order [`bind_registration`] binds them.
-const REGISTRATION_COLUMNS: [&str; 19] = [
+const REGISTRATION_COLUMNS: [&str; 21] = [
     "name",
     "auth_method",
     "redirect_uris",
@@ -224,6 +273,8 @@ const REGISTRATION_COLUMNS: [&str; 19] = [
     "contacts",
     "software_id",
     "dpop_bound_access_tokens",
+    "subject_type",
+    "sector_identifier_uri",
 ];
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
@@ -250,6 +301,8 @@ fn bind_registration<'q>(q: AnyQuery<'q>, c: &'q NewClient) -> AnyQuery<'q> {
         .bind((!c.about.contacts.is_empty()).then(|| json_text(&c.about.contacts)))
         .bind(&c.about.software_id)
         .bind(i64::from(c.dpop_bound_access_tokens))
+        .bind(c.subject_type.as_str())
+        .bind(&c.sector_identifier_uri)
         .bind(&c.about.software_version)
 }
 
@@ -485,6 +538,8 @@ mod tests {
             require_mfa: false,
             token_exchange_audiences: vec![],
             dpop_bound_access_tokens: false,
+            subject_type: Default::default(),
+            sector_identifier_uri: None,
         }
     }
 

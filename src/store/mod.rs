@@ -15,6 +15,7 @@ mod exchanged_tokens;
 mod identifiers;
 mod keys;
 mod passkeys;
+mod pairwise_subjects;
 mod purge;
 mod refresh;
 mod refresh_rotation;

@@ -48,7 +48,7 @@ impl UserClaims {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IdTokenClaims {
     pub iss: String,
-    /// The user's stable id, never the username (public subject identifiers).
+    /// The person as this client sees them ([`TokenService::subject`]), never the username.
     pub sub: String,
     pub aud: String,
     pub exp: i64,
@@ -107,7 +107,7 @@ impl TokenService {
         let alg = self.id_token_alg(input.client);
         let claims = IdTokenClaims {
             iss: self.issuer.clone(),
-            sub: input.user.id.clone(),
+            sub: self.subject(input.client, &input.user.id),
             aud: input.client.client_id.clone(),
             exp: now + self.id_token_ttl,
             iat: now,

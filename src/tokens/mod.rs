@@ -2,6 +2,7 @@
 //! are typed here; signing goes through [`crate::keys`].
 
 pub mod id_token;
+mod subject;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -34,7 +34,10 @@ async fn openid_configuration_is_complete_and_honest() {
         d["code_challenge_methods_supported"],
         serde_json::json!(["S256"])
     );
-    assert_eq!(d["subject_types_supported"], serde_json::json!(["public"]));
+    assert_eq!(
+        d["subject_types_supported"],
+        serde_json::json!(["public", "pairwise"])
+    );
     assert_eq!(d["authorization_response_iss_parameter_supported"], true);
     let algs = d["id_token_signing_alg_values_supported"]
         .as_array()
@@ -124,7 +127,7 @@ async fn discovery_document_field_by_field() {
             "urn:ietf:params:oauth:grant-type:device_code",
             "urn:ietf:params:oauth:grant-type:token-exchange",
         ],
-        "subject_types_supported": ["public"],
+        "subject_types_supported": ["public", "pairwise"],
         "id_token_signing_alg_values_supported": ["RS256", "PS256", "EdDSA"],
         "token_endpoint_auth_methods_supported": auth_methods,
         "token_endpoint_auth_signing_alg_values_supported": assertion_algs,

@@ -99,6 +99,10 @@ dir = "$work/keys"
 # Only DPoP proofs need nonces: clients without DPoP are unaffected (openid-client-dpop).
 [dpop]
 require_nonce = true
+
+[registration]
+# openid-client-dynamic-registration registers its own clients (RFC 7591).
+mode = "open"
 EOF
 tessera() { "$BIN" --config "$work/config.toml" "$@" </dev/null; }
 

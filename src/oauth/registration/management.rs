@@ -52,6 +52,7 @@ pub async fn put(
     }
     let kept = Audiences::Kept(&client.token_exchange_audiences);
     let valid = metadata.validate(&state.config, &client.client_id, kept)?;
+    super::metadata::check_sector(&valid).await?;
     let (secret, secret_hash) = match (valid.auth_method.uses_secret(), &client.secret_hash) {
         (true, Some(_)) => (None, None),
         (true, None) => {

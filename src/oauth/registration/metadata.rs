@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::config::Config;
 use crate::domain::{
-    AuthMethod, ClientAbout, ClientRegistration, GrantType, RegistrationError, Scope,
+    AuthMethod, ClientAbout, ClientRegistration, GrantType, RegistrationError, Scope, SubjectType,
     ValidRegistration,
 };
 use crate::error::{ErrorCode, OAuthError};
@@ -90,21 +90,17 @@ impl Metadata {
         client_id: &str,
         audiences: Audiences<'_>,
     ) -> Result<ValidRegistration, OAuthError> {
-        // Pairwise subjects are not served yet: say so rather than register a client whose
-        // `sub` would not be what it asked for.
-        match self.subject_type.as_deref() {
-            None | Some("public") => {}
-            Some(other) => {
-                return Err(invalid_metadata(format!(
-                    "subject_type: `{other}` is not supported; only `public` is"
-                )));
-            }
-        }
-        if self.sector_identifier_uri.is_some() {
-            return Err(invalid_metadata(
-                "sector_identifier_uri: only pairwise clients have one, and pairwise subjects are not supported",
-            ));
-        }
+        let subject_type = self
+            .subject_type
+            .map(|t| {
+                SubjectType::parse(&t).ok_or_else(|| {
+                    invalid_metadata(format!(
+                        "subject_type: `{t}` is not supported; only `public` and `pairwise` are"
+                    ))
+                })
+            })
+            .transpose()?
+            .unwrap_or_default();
         let auth_method = self
             .token_endpoint_auth_method
             .map(|m| {
@@ -157,6 +153,8 @@ impl Metadata {
             },
             token_exchange_audiences: allowed_audiences(self.token_exchange_audiences, audiences)?,
             dpop_bound_access_tokens: self.dpop_bound_access_tokens.unwrap_or(false),
+            subject_type,
+            sector_identifier_uri: self.sector_identifier_uri,
         };
         let valid = registration
             .validate(&config.keys.algorithms, |set| {
@@ -173,6 +171,14 @@ impl Metadata {
         }
         Ok(valid)
     }
+}
+
+/// OIDC Core §8.1: a pairwise client's sector identifier document must list every redirect
+/// URI; fetched before anything is stored.
+pub async fn check_sector(valid: &ValidRegistration) -> Result<(), OAuthError> {
+    crate::services::sector_identifier::check(valid)
+        .await
+        .map_err(registration_error)
 }
 
 /// The audiences asked for, if this registration may name them.
@@ -269,7 +275,8 @@ pub fn client_information(
         "id_token_signed_response_alg",
         json!(client.id_token_alg.unwrap_or(config.keys.id_token_alg)),
     );
-    put("subject_type", json!("public"));
+    put("subject_type", json!(client.subject_type));
+    put("sector_identifier_uri", json!(client.sector_identifier_uri));
     if let Some(uri) = &client.backchannel_logout_uri {
         put("backchannel_logout_uri", json!(uri));
         // Tessera's logout tokens always carry `sid` (Back-Channel Logout 1.0 §2.2).

@@ -30,7 +30,7 @@ pub use access::CLIENTS_WRITE;
 pub use management::{delete, get, put};
 
 use access::Registrar;
-use metadata::{Audiences, Metadata, client_information, invalid_metadata};
+use metadata::{Audiences, Metadata, check_sector, client_information, invalid_metadata};
 
 /// `POST /register`.
 #[tracing::instrument(level = "debug", skip_all)]
@@ -48,6 +48,7 @@ pub async fn register(
         Registrar::InitialToken(_) | Registrar::Automation { .. } => Audiences::MayName,
     };
     let valid = Metadata::parse(&body)?.validate(&state.config, &client_id, audiences)?;
+    check_sector(&valid).await?;
     let secret = valid.auth_method.uses_secret().then(|| random_token(32));
     let registration_token = random_token(32);
     let client = NewClient::from_registration(

@@ -75,9 +75,13 @@ pub async fn handle(
     let scope = Scope::parse(&code.scope).unwrap_or_default();
     let client_id = &client.client_id;
     let entitlements = user_entitlements(&state.store, &user.id, &scope).await?;
+    let sub = state
+        .tokens
+        .issue_subject(&state.store, client, &user.id)
+        .await?;
     let access = state.tokens.mint_access_token_as(
         &AccessGrant {
-            sub: &user.id,
+            sub: &sub,
             client_id,
             scope: &code.scope,
             auth_time: Some(code.auth_time),

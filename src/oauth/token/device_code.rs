@@ -98,9 +98,13 @@ async fn issue(
     let sid = code.session_id.as_deref();
     let amr = Amr::from_stored(code.amr.as_deref());
     let entitlements = user_entitlements(&state.store, &user.id, &scope).await?;
+    let sub = state
+        .tokens
+        .issue_subject(&state.store, client, &user.id)
+        .await?;
     let access = state.tokens.mint_access_token(
         &AccessGrant {
-            sub: &user.id,
+            sub: &sub,
             client_id: &client.client_id,
             scope: &code.scope,
             auth_time: Some(auth_time),

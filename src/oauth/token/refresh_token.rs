@@ -51,9 +51,13 @@ pub async fn handle(
     // Roles are read again at every refresh; nothing is remembered from the old token.
     let entitlements = user_entitlements(&state.store, &token.user_id, &parsed_scope).await?;
 
+    let sub = state
+        .tokens
+        .issue_subject(&state.store, client, &token.user_id)
+        .await?;
     let minted = state.tokens.mint_access_token(
         &AccessGrant {
-            sub: &token.user_id,
+            sub: &sub,
             client_id: &token.client_id,
             scope: &scope,
             auth_time: Some(token.auth_time),

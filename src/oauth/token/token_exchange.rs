@@ -2,7 +2,8 @@
 //! trades it for one aimed at another service, on the person's behalf. The checks, in order:
 //! the client may exchange; the subject token is an active access token Tessera issued; the
 //! actor token, if any, is the client's own; the target is one the client is allowed; the scope
-//! only narrows. The new token keeps the subject's `sub`, names the target in `aud` and the
+//! only narrows. The new token names the subject's person by the `sub` the acting client knows
+//! them by (the same unless a client is pairwise, OIDC Core §8.1), names the target in `aud` and the
 //! acting client in `act` (nested over any earlier actor, §4.1), never outlives the subject
 //! token, comes without a refresh token, and falls with the subject's refresh family.
 
@@ -12,6 +13,7 @@ use crate::error::{ErrorCode, OAuthError};
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
 use crate::services::dpop::Proof;
+use crate::oauth::userinfo::token_user_id;
 use crate::state::AppState;
 use crate::tokens::{
     AccessClaims, AccessGrant, Actor, Entitlements, Exchanged, GROUPS_SCOPE, ROLES_SCOPE,
@@ -50,7 +52,7 @@ pub async fn handle(
     check_actor(state, client, params, now).await?;
     let audience = check_target(client, params)?;
     let scope = check_scope(&subject, params)?;
-    check_subject_user(state, &subject).await?;
+    let sub = subject_as_seen_by(state, client, &subject).await?;
     let act = Actor {
         sub: client.client_id.clone(),
         act: subject.act.clone().map(Box::new),
@@ -59,7 +61,7 @@ pub async fn handle(
     let entitlements = narrowed(&subject.entitlements, &scope);
     let minted = state.tokens.mint_exchanged_access_token(
         &AccessGrant {
-            sub: &subject.sub,
+            sub: &sub,
             client_id: &client.client_id,
             scope: &scope_text,
             auth_time: subject.auth_time,
@@ -232,16 +234,28 @@ fn check_scope(subject: &AccessClaims, params: &Params) -> Result<Scope, OAuthEr
     Ok(asked)
 }
 
+/// The new token's `sub`: the person of the subject token as the acting client sees them
+/// (its pairwise subject, OIDC Core §8.1), or the subject token's `sub` when it names no person.
 /// A person's token is exchanged only while the person may still sign in.
-async fn check_subject_user(state: &AppState, subject: &AccessClaims) -> Result<(), OAuthError> {
-    if let Some(user) = state.store.user_by_id(&subject.sub).await?
-        && user.disabled
-    {
-        return Err(OAuthError::invalid_request(
+async fn subject_as_seen_by(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    subject: &AccessClaims,
+) -> Result<String, OAuthError> {
+    let user = match token_user_id(state, subject).await? {
+        Some(id) => state.store.user_by_id(&id).await?,
+        None => None,
+    };
+    match user {
+        Some(user) if user.disabled => Err(OAuthError::invalid_request(
             "the subject token's user can no longer sign in",
-        ));
+        )),
+        Some(user) => Ok(state
+            .tokens
+            .issue_subject(&state.store, client, &user.id)
+            .await?),
+        None => Ok(subject.sub.clone()),
     }
-    Ok(())
 }
 
 /// The subject's roles, permissions and groups, kept only where the new scope still allows them.

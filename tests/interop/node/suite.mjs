@@ -357,6 +357,42 @@ module('openid-client-dpop', 'getDPoPHandle (ES256) with require_nonce on: the c
   check(error?.error === 'invalid_grant', `refresh with another key answered ${error?.error ?? 'success'}`);
 });
 
+const registration = (extra) => ({
+  client_name: 'Interop DCR',
+  redirect_uris: [REDIRECT_URI],
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'client_secret_post',
+  scope: 'openid profile email',
+  ...extra,
+});
+
+module('openid-client-dynamic-registration', 'dynamicClientRegistration (RFC 7591, [registration] mode = "open") registers a client; the code flow runs with it (consent asked: never first-party); a pairwise one (subject_type pairwise) sees another sub, the same at userinfo', async (person) => {
+  const options = { execute: [client.allowInsecureRequests] };
+  const config = await client.dynamicClientRegistration(new URL(ISSUER), registration({}), undefined, options);
+  const meta = config.clientMetadata();
+  check(meta.client_id && meta.client_secret, `registered ${JSON.stringify(meta)}`);
+  check(meta.registration_access_token && meta.registration_client_uri, 'no RFC 7592 management credentials');
+  check(meta.subject_type === 'public', `subject_type ${meta.subject_type}`);
+  const { checks, callback, out } = await start(person, config);
+  check(out.loginShown, 'the login page was not shown');
+  const tokens = await client.authorizationCodeGrant(config, callback, { ...checks, idTokenExpected: true });
+  const claims = tokens.claims();
+  check(claims.aud === meta.client_id, 'aud');
+
+  const pairwise = await client.dynamicClientRegistration(
+    new URL(ISSUER),
+    registration({ subject_type: 'pairwise' }),
+    undefined,
+    options,
+  );
+  check(pairwise.clientMetadata().subject_type === 'pairwise', 'subject_type not echoed');
+  const second = await signIn(person, pairwise);
+  check(second.claims.sub !== claims.sub, 'the pairwise sub is the public one');
+  const info = await client.fetchUserInfo(pairwise, second.tokens.access_token, second.claims.sub);
+  check(info.sub === second.claims.sub, `userinfo sub ${info.sub}`);
+});
+
 // --- runner ----------------------------------------------------------------------------------
 
 const only = process.argv.slice(2);
