@@ -247,6 +247,7 @@ impl ClientDocuments {
             first_party: false,
             allowed_origins: None,
             token_exchange_audiences: vec![],
+            dpop_bound_access_tokens: doc.dpop_bound_access_tokens.unwrap_or(false),
             allow_insecure_redirect: false,
             response_types: doc.response_types,
             about: ClientAbout {
@@ -301,6 +302,8 @@ struct Document {
     contacts: Option<Vec<String>>,
     software_id: Option<String>,
     software_version: Option<String>,
+    /// RFC 9449 §5.2: a public agent may ask that its tokens always be DPoP-bound.
+    dpop_bound_access_tokens: Option<bool>,
 }
 
 /// RFC 9111 §5.2.2: `max-age` (or `no-store` / `no-cache`: the shortest time), within bounds.

@@ -203,6 +203,7 @@ impl ClientRow {
             registered_by: c.registered_by,
             registration_token_hash: c.registration_token_hash,
             about: c.about,
+            dpop_bound_access_tokens: c.dpop_bound_access_tokens,
             subject_type: c.subject_type,
             sector_identifier_uri: c.sector_identifier_uri,
         }
