@@ -12,8 +12,8 @@ use crate::domain::{GrantType, Scope};
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::form::Params;
 use crate::oauth::client_auth::AuthenticatedClient;
-use crate::services::dpop::Proof;
 use crate::oauth::userinfo::token_user_id;
+use crate::services::dpop::Proof;
 use crate::state::AppState;
 use crate::tokens::{
     AccessClaims, AccessGrant, Actor, Entitlements, Exchanged, GROUPS_SCOPE, ROLES_SCOPE,
