@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::crypto::{random_id, random_token, sha256_hex};
 use crate::domain::{
     Alg, AuthMethod, ClientAbout, ClientRegistration, DEFAULT_SCOPE, GrantType, RegisteredBy,
-    RegistrationError, checked_audiences, checked_origins,
+    RegistrationError, RequestPolicy, checked_audiences, checked_origins,
 };
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
@@ -148,6 +148,16 @@ pub struct CreateArgs {
     /// or RFC 8707 `resource`). Needs --grant-type urn:ietf:params:oauth:grant-type:token-exchange.
     #[arg(long = "token-exchange-audience")]
     token_exchange_audiences: Vec<String>,
+    /// Authorization requests only through PAR (RFC 9126; require_pushed_authorization_requests).
+    #[arg(long)]
+    require_par: bool,
+    /// Authorization requests only as a signed request object (RFC 9101; needs the client's
+    /// keys: --jwks-uri or --jwks-file).
+    #[arg(long)]
+    require_signed_request_object: bool,
+    /// The one algorithm accepted on this client's request objects (request_object_signing_alg).
+    #[arg(long)]
+    request_object_signing_alg: Option<Alg>,
     #[arg(long)]
     json: bool,
 }
@@ -175,6 +185,12 @@ pub struct CreateArgs {
             "no_token_exchange_audiences",
             "require_mfa",
             "no_require_mfa",
+            "require_par",
+            "no_require_par",
+            "require_signed_request_object",
+            "no_require_signed_request_object",
+            "request_object_signing_alg",
+            "any_request_object_signing_alg",
         ])
 ))]
 pub struct UpdateArgs {
@@ -206,6 +222,24 @@ pub struct UpdateArgs {
     /// No token-exchange audience at all.
     #[arg(long)]
     no_token_exchange_audiences: bool,
+    /// Authorization requests only through PAR (RFC 9126).
+    #[arg(long, conflicts_with = "no_require_par")]
+    require_par: bool,
+    /// Plain authorization requests allowed again (unless `[authorization] require_par`).
+    #[arg(long)]
+    no_require_par: bool,
+    /// Authorization requests only as a signed request object (RFC 9101).
+    #[arg(long, conflicts_with = "no_require_signed_request_object")]
+    require_signed_request_object: bool,
+    /// Unsigned authorization requests allowed again.
+    #[arg(long)]
+    no_require_signed_request_object: bool,
+    /// The one algorithm accepted on this client's request objects.
+    #[arg(long, conflicts_with = "any_request_object_signing_alg")]
+    request_object_signing_alg: Option<Alg>,
+    /// Any asymmetric algorithm on this client's request objects.
+    #[arg(long)]
+    any_request_object_signing_alg: bool,
     #[arg(long)]
     json: bool,
 }
@@ -233,6 +267,9 @@ struct ClientOut<'a> {
     allowed_origins: Option<&'a [String]>,
     require_mfa: bool,
     token_exchange_audiences: &'a [String],
+    require_par: bool,
+    require_signed_request_object: bool,
+    request_object_signing_alg: Option<Alg>,
     created_at: i64,
     /// `operator` or `dynamic` (RFC 7591).
     registered_by: RegisteredBy,
@@ -262,6 +299,9 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
             allowed_origins: c.allowed_origins.as_deref(),
             require_mfa: c.require_mfa,
             token_exchange_audiences: &c.token_exchange_audiences,
+            require_par: c.request_policy.require_par,
+            require_signed_request_object: c.request_policy.require_signed_request_object,
+            request_object_signing_alg: c.request_policy.request_object_signing_alg,
             created_at: c.created_at,
             registered_by: c.registered_by,
             client_uri: c.about.client_uri.as_deref(),
@@ -409,6 +449,11 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
             tos_uri: args.tos_uri,
             ..ClientAbout::default()
         },
+        request_policy: RequestPolicy {
+            require_par: args.require_par,
+            require_signed_request_object: args.require_signed_request_object,
+            request_object_signing_alg: args.request_object_signing_alg,
+        },
     };
     let valid = registration
         .validate(&config.keys.algorithms, |path| {
@@ -473,6 +518,30 @@ async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
     {
         anyhow::bail!("no client with id `{client_id}`");
     }
+    let policy_given = args.require_par
+        || args.no_require_par
+        || args.require_signed_request_object
+        || args.no_require_signed_request_object
+        || args.request_object_signing_alg.is_some()
+        || args.any_request_object_signing_alg;
+    if policy_given {
+        let mut p = before.request_policy;
+        if args.require_par || args.no_require_par {
+            p.require_par = args.require_par;
+        }
+        if args.require_signed_request_object || args.no_require_signed_request_object {
+            p.require_signed_request_object = args.require_signed_request_object;
+        }
+        if args.request_object_signing_alg.is_some() || args.any_request_object_signing_alg {
+            p.request_object_signing_alg = args.request_object_signing_alg;
+        }
+        if p.uses_request_objects() && before.jwks.is_none() && before.jwks_uri.is_none() {
+            anyhow::bail!(flag_message(RegistrationError::RequestObjectWithoutKeys));
+        }
+        if !store.set_client_request_policy(&client_id, &p).await? {
+            anyhow::bail!("no client with id `{client_id}`");
+        }
+    }
     let Some(client) = store.client(&client_id).await? else {
         anyhow::bail!("no client with id `{client_id}`");
     };
@@ -534,6 +603,9 @@ fn flag_message(e: RegistrationError) -> String {
         E::TokenExchangeAudience(e) => format!("--token-exchange-audience: {e}"),
         E::AudiencesWithoutTokenExchange => "--token-exchange-audience needs --grant-type \
              urn:ietf:params:oauth:grant-type:token-exchange"
+            .into(),
+        E::RequestObjectWithoutKeys => "--require-signed-request-object and \
+             --request-object-signing-alg need the client's keys (--jwks-uri or --jwks-file)"
             .into(),
         E::PublicClientCredentials
         | E::PublicTokenExchange

@@ -3,7 +3,7 @@
 //! redirect URI, where a `private_key_jwt` client's keys come from. The caller draws the
 //! client_id and the secret; each caller words the errors for its own audience.
 
-use super::{Alg, AuthMethod, ClientKind, GrantType, Origin, RedirectUri, Scope};
+use super::{Alg, AuthMethod, ClientKind, GrantType, Origin, RedirectUri, RequestPolicy, Scope};
 
 /// The scopes a client may request when its registration names none.
 pub const DEFAULT_SCOPE: &str = "openid profile email offline_access";
@@ -51,6 +51,8 @@ pub struct ClientRegistration<S> {
     pub response_types: Option<Vec<String>>,
     /// What people are shown about the client, and who to contact about it.
     pub about: ClientAbout,
+    /// PAR and signed request objects (RFC 9126 §6, RFC 9101 §10.5).
+    pub request_policy: RequestPolicy,
 }
 
 /// RFC 7591 §2 metadata about the client rather than its protocol: shown to people on the
@@ -99,6 +101,8 @@ pub struct ValidRegistration {
     pub about: ClientAbout,
     /// Checked, duplicates dropped, order kept.
     pub token_exchange_audiences: Vec<String>,
+    /// Request objects only from a client with registered keys.
+    pub request_policy: RequestPolicy,
 }
 
 /// [`ClientAbout`] once its rules hold (the same shape: only what it may contain changed).
@@ -184,6 +188,9 @@ pub enum RegistrationError {
     /// characters.
     #[error("{field}: {reason}")]
     AboutText { field: &'static str, reason: String },
+    /// RFC 9101: request objects are verified with the client's registered keys.
+    #[error("signed request objects need registered keys (private_key_jwt with jwks or jwks_uri)")]
+    RequestObjectWithoutKeys,
 }
 
 /// `RS256, ES256`: the enabled algorithms as an error message lists them.
@@ -254,6 +261,9 @@ impl<S> ClientRegistration<S> {
         {
             return Err(RegistrationError::AudiencesWithoutTokenExchange);
         }
+        if self.request_policy.uses_request_objects() && jwks_uri.is_none() && jwks.is_none() {
+            return Err(RegistrationError::RequestObjectWithoutKeys);
+        }
         Ok(ValidRegistration {
             name,
             auth_method,
@@ -269,6 +279,7 @@ impl<S> ClientRegistration<S> {
             allowed_origins,
             about,
             token_exchange_audiences,
+            request_policy: self.request_policy,
         })
     }
 }
@@ -506,6 +517,7 @@ mod tests {
             allow_insecure_redirect: false,
             response_types: None,
             about: ClientAbout::default(),
+            request_policy: RequestPolicy::default(),
         }
     }
 

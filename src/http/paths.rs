@@ -51,3 +51,5 @@ pub const STYLESHEET: &str = "/assets/style.css";
 pub const FORM_POST_SCRIPT: &str = "/assets/form_post.js";
 /// Prometheus metrics, on the main port or on `metrics.bind`.
 pub const METRICS: &str = "/metrics";
+/// Pushed authorization requests (RFC 9126 §2).
+pub const PAR: &str = "/par";

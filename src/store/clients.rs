@@ -7,7 +7,7 @@ use super::columns::{self, json_list, json_text, optional_json_list};
 use super::{Store, StoreResult, conflict_as};
 use crate::domain::{
     Alg, AuthMethod, ClientAbout, ClientKind, GrantType, Origin, RedirectUri, RegisteredBy,
-    ValidRegistration,
+    RequestPolicy, ValidRegistration,
 };
 
 /// A client as stored; list columns are decoded from JSON.
@@ -39,6 +39,8 @@ pub struct ClientRow {
     pub registration_token_hash: Option<String>,
     /// What people are shown about the client (consent page) and its contacts.
     pub about: ClientAbout,
+    /// PAR and signed request objects required, and their algorithm (RFC 9126, RFC 9101).
+    pub request_policy: RequestPolicy,
 }
 
 /// What `client create` writes.
@@ -68,6 +70,8 @@ pub struct NewClient {
     pub require_mfa: bool,
     /// What the client may name as `audience` / `resource` in a token exchange (RFC 8693).
     pub token_exchange_audiences: Vec<String>,
+    /// PAR and signed request objects required, and their algorithm (RFC 9126, RFC 9101).
+    pub request_policy: RequestPolicy,
 }
 
 impl NewClient {
@@ -103,6 +107,7 @@ impl NewClient {
             about: valid.about,
             require_mfa: false,
             token_exchange_audiences: valid.token_exchange_audiences,
+            request_policy: valid.request_policy,
         }
     }
 }
@@ -186,6 +191,16 @@ impl ClientRow {
                 software_id: r.try_get("software_id")?,
                 software_version: r.try_get("software_version")?,
             },
+            request_policy: RequestPolicy {
+                require_par: r.try_get::<i64, _>("require_par")? != 0,
+                require_signed_request_object: r
+                    .try_get::<i64, _>("require_signed_request_object")?
+                    != 0,
+                request_object_signing_alg: columns::optional_name(
+                    r,
+                    "request_object_signing_alg",
+                )?,
+            },
         })
     }
 }
@@ -193,11 +208,12 @@ impl ClientRow {
 const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris, post_logout_redirect_uris, \
      grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, allowed_origins, \
      created_at, registered_by, registration_token_hash, client_uri, logo_uri, policy_uri, tos_uri, \
-     contacts, software_id, software_version, require_mfa, token_exchange_audiences";
+     contacts, software_id, software_version, require_mfa, token_exchange_audiences, \
+     require_par, require_signed_request_object, request_object_signing_alg";
 
 /// The columns a registration sets: all of [`COLUMNS`] but the id, the secret, the creation time
 /// and who registered it, in the order [`bind_registration`] binds them.
-const REGISTRATION_COLUMNS: [&str; 18] = [
+const REGISTRATION_COLUMNS: [&str; 21] = [
     "name",
     "auth_method",
     "redirect_uris",
@@ -216,6 +232,9 @@ const REGISTRATION_COLUMNS: [&str; 18] = [
     "tos_uri",
     "contacts",
     "software_id",
+    "require_par",
+    "require_signed_request_object",
+    "request_object_signing_alg",
 ];
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
@@ -241,6 +260,9 @@ fn bind_registration<'q>(q: AnyQuery<'q>, c: &'q NewClient) -> AnyQuery<'q> {
         .bind(&c.about.tos_uri)
         .bind((!c.about.contacts.is_empty()).then(|| json_text(&c.about.contacts)))
         .bind(&c.about.software_id)
+        .bind(i64::from(c.request_policy.require_par))
+        .bind(i64::from(c.request_policy.require_signed_request_object))
+        .bind(c.request_policy.request_object_signing_alg.map(Alg::as_str))
         .bind(&c.about.software_version)
 }
 
@@ -311,6 +333,25 @@ impl Store {
             .bind(client_id)
             .execute(self.pool())
             .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Replaces a client's request policy (PAR, signed request objects); false when unknown.
+    pub async fn set_client_request_policy(
+        &self,
+        client_id: &str,
+        p: &RequestPolicy,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE clients SET require_par = $1, require_signed_request_object = $2, \
+             request_object_signing_alg = $3 WHERE client_id = $4",
+        )
+        .bind(i64::from(p.require_par))
+        .bind(i64::from(p.require_signed_request_object))
+        .bind(p.request_object_signing_alg.map(Alg::as_str))
+        .bind(client_id)
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -463,6 +504,7 @@ mod tests {
             about: Default::default(),
             require_mfa: false,
             token_exchange_audiences: vec![],
+            request_policy: Default::default(),
         }
     }
 

@@ -14,6 +14,7 @@ mod exchanged_tokens;
 mod identifiers;
 mod keys;
 mod purge;
+mod pushed_requests;
 mod refresh;
 mod refresh_rotation;
 mod registrations;

@@ -12,6 +12,8 @@ use crate::http::form::Params;
 use crate::state::AppState;
 use crate::store::ClientRow;
 
+use super::Arrival;
+
 /// The `prompt` values asked for (OIDC Core §3.1.2.1).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prompt {
@@ -79,18 +81,24 @@ pub fn check_response_mode(params: &Params) -> Result<ResponseMode, OAuthError> 
     }
 }
 
-/// Request objects are not supported (OIDC Core §6.1, §6.2): refused, never silently ignored.
-pub fn check_request_object(params: &Params) -> Result<(), OAuthError> {
-    if params.get("request").is_some() {
-        return Err(OAuthError::new(
-            ErrorCode::RequestNotSupported,
-            "the request parameter is not supported",
+/// Whether the client sent its request the way it must (RFC 9126 §5, RFC 9101 §10.5): through
+/// PAR when it or the server requires it, as a signed request object when it requires one. A
+/// plain request from such a client has a valid client and redirect URI, so the refusal goes
+/// back to it as `invalid_request` (RFC 9126 §5 leaves the code open; node-oidc-provider's).
+pub fn check_policy(
+    client: &ClientRow,
+    config: &Config,
+    arrival: Arrival,
+) -> Result<(), OAuthError> {
+    let policy = &client.request_policy;
+    if (policy.require_par || config.authorization.require_par) && !arrival.pushed() {
+        return Err(OAuthError::invalid_request(
+            "this client must push its authorization requests to the pushed authorization request endpoint (RFC 9126)",
         ));
     }
-    if params.get("request_uri").is_some() {
-        return Err(OAuthError::new(
-            ErrorCode::RequestUriNotSupported,
-            "the request_uri parameter is not supported",
+    if policy.require_signed_request_object && !arrival.signed() {
+        return Err(OAuthError::invalid_request(
+            "this client must send its authorization request as a signed request object (RFC 9101)",
         ));
     }
     Ok(())

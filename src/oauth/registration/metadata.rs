@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 
 use crate::config::Config;
 use crate::domain::{
-    AuthMethod, ClientAbout, ClientRegistration, GrantType, RegistrationError, Scope,
-    ValidRegistration,
+    Alg, AuthMethod, ClientAbout, ClientRegistration, GrantType, RegistrationError, RequestPolicy,
+    Scope, ValidRegistration,
 };
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::paths;
@@ -45,6 +45,12 @@ pub struct Metadata {
     /// as `client create --token-exchange-audience`. Only a registration the operator
     /// authorized may name them (see [`Audiences`]).
     token_exchange_audiences: Option<Vec<String>>,
+    /// RFC 9126 §6.
+    require_pushed_authorization_requests: Option<bool>,
+    /// RFC 9101 §10.5.
+    require_signed_request_object: Option<bool>,
+    /// OIDC Dynamic Client Registration §2; `none` and HMAC are not among them.
+    request_object_signing_alg: Option<String>,
 }
 
 /// Who may name token-exchange audiences in the metadata. An audience lets the client turn a
@@ -67,6 +73,26 @@ pub fn invalid_metadata(description: impl Into<String>) -> OAuthError {
 }
 
 impl Metadata {
+    /// PAR and request-object metadata (RFC 9126 §6, RFC 9101 §10.5).
+    fn request_policy(&self) -> Result<RequestPolicy, OAuthError> {
+        let alg = self
+            .request_object_signing_alg
+            .as_deref()
+            .map(|a| {
+                Alg::parse(a).ok_or_else(|| {
+                    invalid_metadata(format!(
+                        "request_object_signing_alg: `{a}` is not supported (asymmetric only)"
+                    ))
+                })
+            })
+            .transpose()?;
+        Ok(RequestPolicy {
+            require_par: self.require_pushed_authorization_requests == Some(true),
+            require_signed_request_object: self.require_signed_request_object == Some(true),
+            request_object_signing_alg: alg,
+        })
+    }
+
     /// Reads a JSON object; a member of the wrong type is refused naming it.
     pub fn parse(body: &[u8]) -> Result<Self, OAuthError> {
         let mut de = serde_json::Deserializer::from_slice(body);
@@ -103,6 +129,7 @@ impl Metadata {
                 "sector_identifier_uri: only pairwise clients have one, and pairwise subjects are not supported",
             ));
         }
+        let request_policy = self.request_policy()?;
         let auth_method = self
             .token_endpoint_auth_method
             .map(|m| {
@@ -154,6 +181,7 @@ impl Metadata {
                 software_version: self.software_version,
             },
             token_exchange_audiences: allowed_audiences(self.token_exchange_audiences, audiences)?,
+            request_policy,
         };
         let valid = registration
             .validate(&config.keys.algorithms, |set| {
@@ -278,6 +306,18 @@ pub fn client_information(
             "token_exchange_audiences",
             json!(client.token_exchange_audiences),
         );
+    }
+    let policy = &client.request_policy;
+    put(
+        "require_pushed_authorization_requests",
+        json!(policy.require_par),
+    );
+    put(
+        "require_signed_request_object",
+        json!(policy.require_signed_request_object),
+    );
+    if let Some(alg) = policy.request_object_signing_alg {
+        put("request_object_signing_alg", json!(alg));
     }
     let about = &client.about;
     put("client_uri", json!(about.client_uri));
