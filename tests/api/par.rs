@@ -256,3 +256,65 @@ async fn require_par_for_all_clients_is_advertised_and_enforced() {
     assert_eq!(location(&r), "/login");
     assert_eq!(rp.redirect_uri, REDIRECT);
 }
+
+#[tokio::test]
+async fn a_request_pushed_to_one_instance_is_taken_at_another_once() {
+    let (app, rp, pkce) = setup(&[]).await;
+    let peer = crate::common::cluster::spawn_peer(&app, "").await;
+    let uri = request_uri(&push(&app, &rp, &AuthRequest::new(&rp, &pkce)).await);
+    let r = peer
+        .http
+        .get(peer.url("/authorize"))
+        .query(&[("client_id", rp.client_id.as_str()), ("request_uri", &uri)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/login", "the peer reads the shared database");
+    let r = authorize_with(&app, &app.http, &rp.client_id, &uri, &[]).await;
+    assert_eq!(r.status(), 400, "used once across instances");
+}
+
+#[tokio::test]
+async fn dynamic_registration_sets_the_request_policy() {
+    let app = spawn_app_with(Options::toml("[registration]\nmode = \"open\"\n")).await;
+    let metadata = serde_json::json!({
+        "client_name": "Pusher",
+        "redirect_uris": [REDIRECT],
+        "require_pushed_authorization_requests": true,
+    });
+    let r = reqwest::Client::new()
+        .post(app.url("/register"))
+        .json(&metadata)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let c: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(c["require_pushed_authorization_requests"], true);
+    assert_eq!(c["require_signed_request_object"], false);
+    let rp = Rp {
+        client_id: c["client_id"].as_str().unwrap().into(),
+        secret: c["client_secret"].as_str().map(str::to_string),
+        redirect_uri: REDIRECT.into(),
+    };
+    let cb = callback(&app.authorize(&AuthRequest::new(&rp, &Pkce::new())).await);
+    assert_eq!(cb["error"], "invalid_request");
+    // Signed request objects need registered keys; an unknown algorithm is refused.
+    for (key, value) in [
+        ("require_signed_request_object", serde_json::json!(true)),
+        ("request_object_signing_alg", serde_json::json!("HS256")),
+        ("request_object_signing_alg", serde_json::json!("none")),
+    ] {
+        let mut m = metadata.clone();
+        m[key] = value;
+        let r = reqwest::Client::new()
+            .post(app.url("/register"))
+            .json(&m)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{key}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_client_metadata", "{key}");
+    }
+}
