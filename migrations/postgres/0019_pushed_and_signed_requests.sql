@@ -30,3 +30,5 @@ CREATE INDEX used_request_objects_expires_at ON used_request_objects (expires_at
 ALTER TABLE clients ADD COLUMN require_par BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE clients ADD COLUMN require_signed_request_object BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE clients ADD COLUMN request_object_signing_alg TEXT;
+-- A security profile the client is held to: `fapi2` (FAPI 2.0 Security Profile), or NULL.
+ALTER TABLE clients ADD COLUMN profile TEXT;

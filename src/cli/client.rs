@@ -8,8 +8,9 @@ use super::{print_json, report_assignment, report_removal};
 use crate::config::Config;
 use crate::crypto::{random_id, random_token, sha256_hex};
 use crate::domain::{
-    Alg, AuthMethod, ClientAbout, ClientRegistration, DEFAULT_SCOPE, GrantType, RegisteredBy,
-    RegistrationError, RequestPolicy, checked_audiences, checked_origins,
+    Alg, AuthMethod, ClientAbout, ClientRegistration, DEFAULT_SCOPE, GrantType, Profile,
+    RegisteredBy, RegistrationError, RequestPolicy, check_fapi2, checked_audiences,
+    checked_origins,
 };
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
@@ -158,6 +159,10 @@ pub struct CreateArgs {
     /// The one algorithm accepted on this client's request objects (request_object_signing_alg).
     #[arg(long)]
     request_object_signing_alg: Option<Alg>,
+    /// Hold the client to a security profile: `fapi2` (FAPI 2.0: PAR, PKCE S256,
+    /// private_key_jwt, --id-token-signed-response-alg PS256/ES256/EdDSA, codes of at most 60 s).
+    #[arg(long)]
+    profile: Option<Profile>,
     #[arg(long)]
     json: bool,
 }
@@ -191,6 +196,8 @@ pub struct CreateArgs {
             "no_require_signed_request_object",
             "request_object_signing_alg",
             "any_request_object_signing_alg",
+            "profile",
+            "no_profile",
         ])
 ))]
 pub struct UpdateArgs {
@@ -240,6 +247,12 @@ pub struct UpdateArgs {
     /// Any asymmetric algorithm on this client's request objects.
     #[arg(long)]
     any_request_object_signing_alg: bool,
+    /// Hold the client to a security profile (`fapi2`).
+    #[arg(long, conflicts_with = "no_profile")]
+    profile: Option<Profile>,
+    /// No security profile (unless `[authorization] profile`).
+    #[arg(long)]
+    no_profile: bool,
     #[arg(long)]
     json: bool,
 }
@@ -270,6 +283,7 @@ struct ClientOut<'a> {
     require_par: bool,
     require_signed_request_object: bool,
     request_object_signing_alg: Option<Alg>,
+    profile: Option<Profile>,
     created_at: i64,
     /// `operator` or `dynamic` (RFC 7591).
     registered_by: RegisteredBy,
@@ -302,6 +316,7 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
             require_par: c.request_policy.require_par,
             require_signed_request_object: c.request_policy.require_signed_request_object,
             request_object_signing_alg: c.request_policy.request_object_signing_alg,
+            profile: c.request_policy.profile,
             created_at: c.created_at,
             registered_by: c.registered_by,
             client_uri: c.about.client_uri.as_deref(),
@@ -453,6 +468,7 @@ fn validate(args: CreateArgs, config: &Config) -> anyhow::Result<(NewClient, Opt
             require_par: args.require_par,
             require_signed_request_object: args.require_signed_request_object,
             request_object_signing_alg: args.request_object_signing_alg,
+            profile: args.profile,
         },
     };
     let valid = registration
@@ -523,7 +539,9 @@ async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
         || args.require_signed_request_object
         || args.no_require_signed_request_object
         || args.request_object_signing_alg.is_some()
-        || args.any_request_object_signing_alg;
+        || args.any_request_object_signing_alg
+        || args.profile.is_some()
+        || args.no_profile;
     if policy_given {
         let mut p = before.request_policy;
         if args.require_par || args.no_require_par {
@@ -534,6 +552,13 @@ async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
         }
         if args.request_object_signing_alg.is_some() || args.any_request_object_signing_alg {
             p.request_object_signing_alg = args.request_object_signing_alg;
+        }
+        if args.profile.is_some() || args.no_profile {
+            p.profile = args.profile;
+        }
+        if p.profile == Some(Profile::Fapi2) {
+            check_fapi2(before.auth_method, before.id_token_alg)
+                .map_err(|e| anyhow::anyhow!(flag_message(e)))?;
         }
         if p.uses_request_objects() && before.jwks.is_none() && before.jwks_uri.is_none() {
             anyhow::bail!(flag_message(RegistrationError::RequestObjectWithoutKeys));
@@ -604,6 +629,7 @@ fn flag_message(e: RegistrationError) -> String {
         E::AudiencesWithoutTokenExchange => "--token-exchange-audience needs --grant-type \
              urn:ietf:params:oauth:grant-type:token-exchange"
             .into(),
+        E::Fapi2(why) => format!("--profile fapi2: {why}"),
         E::RequestObjectWithoutKeys => "--require-signed-request-object and \
              --request-object-signing-alg need the client's keys (--jwks-uri or --jwks-file)"
             .into(),

@@ -244,6 +244,9 @@ pub struct AuthorizationConfig {
     /// Every client must push its authorization requests (RFC 9126 §5), as if each were
     /// registered with `require_pushed_authorization_requests`.
     pub require_par: bool,
+    /// A security profile every client is held to (`"fapi2"`), as if each were registered
+    /// with it; unset: none.
+    pub profile: Option<crate::domain::Profile>,
 }
 
 impl Default for AuthorizationConfig {
@@ -251,6 +254,7 @@ impl Default for AuthorizationConfig {
         Self {
             require_pkce_for_confidential: true,
             require_par: false,
+            profile: None,
         }
     }
 }

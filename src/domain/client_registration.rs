@@ -3,7 +3,10 @@
 //! redirect URI, where a `private_key_jwt` client's keys come from. The caller draws the
 //! client_id and the secret; each caller words the errors for its own audience.
 
-use super::{Alg, AuthMethod, ClientKind, GrantType, Origin, RedirectUri, RequestPolicy, Scope};
+use super::{
+    Alg, AuthMethod, ClientKind, FAPI2_ALGS, GrantType, Origin, Profile, RedirectUri,
+    RequestPolicy, Scope,
+};
 
 /// The scopes a client may request when its registration names none.
 pub const DEFAULT_SCOPE: &str = "openid profile email offline_access";
@@ -191,6 +194,9 @@ pub enum RegistrationError {
     /// RFC 9101: request objects are verified with the client's registered keys.
     #[error("signed request objects need registered keys (private_key_jwt with jwks or jwks_uri)")]
     RequestObjectWithoutKeys,
+    /// The FAPI 2.0 Security Profile's client rules (§5.3.2.1, §5.4.1).
+    #[error("profile fapi2: {0}")]
+    Fapi2(&'static str),
 }
 
 /// `RS256, ES256`: the enabled algorithms as an error message lists them.
@@ -263,6 +269,9 @@ impl<S> ClientRegistration<S> {
         }
         if self.request_policy.uses_request_objects() && jwks_uri.is_none() && jwks.is_none() {
             return Err(RegistrationError::RequestObjectWithoutKeys);
+        }
+        if self.request_policy.profile == Some(Profile::Fapi2) {
+            check_fapi2(auth_method, id_token_alg)?;
         }
         Ok(ValidRegistration {
             name,
@@ -482,6 +491,26 @@ fn client_keys<S>(
         (None, None) => Err(RegistrationError::NoKeys),
         (Some(_), Some(_)) => Err(RegistrationError::BothKeySources),
     }
+}
+
+/// FAPI 2.0 Security Profile: a confidential client authenticates with `private_key_jwt`
+/// (§5.3.2.1; no mTLS here), and its ID tokens are PS256, ES256 or EdDSA (§5.4.1), so it must
+/// name one (the server default may be RS256).
+pub fn check_fapi2(
+    auth_method: AuthMethod,
+    id_token_alg: Option<Alg>,
+) -> Result<(), RegistrationError> {
+    if auth_method.kind() == ClientKind::Confidential && auth_method != AuthMethod::PrivateKeyJwt {
+        return Err(RegistrationError::Fapi2(
+            "a confidential client must use private_key_jwt",
+        ));
+    }
+    if !id_token_alg.is_some_and(|a| FAPI2_ALGS.contains(&a)) {
+        return Err(RegistrationError::Fapi2(
+            "id_token_signed_response_alg must be PS256, ES256 or EdDSA",
+        ));
+    }
+    Ok(())
 }
 
 /// OIDC Dynamic Client Registration §2 `id_token_signed_response_alg`: one Tessera signs with.

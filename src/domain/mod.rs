@@ -19,6 +19,7 @@ mod key_state;
 mod origin;
 pub mod password;
 mod permission;
+mod profile;
 mod prompt_value;
 mod redirect_uri;
 mod registered_by;
@@ -34,7 +35,7 @@ pub use authn::{Acr, Amr, AmrValue};
 pub use client_kind::ClientKind;
 pub use client_registration::{
     ClientAbout, ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, RegistrationError,
-    ValidAbout, ValidRegistration, checked_audiences, checked_origins,
+    ValidAbout, ValidRegistration, check_fapi2, checked_audiences, checked_origins,
 };
 pub use closed_set::UnknownName;
 pub use code_challenge_method::CodeChallengeMethod;
@@ -46,6 +47,7 @@ pub use issuer::Issuer;
 pub use key_state::KeyState;
 pub use origin::Origin;
 pub use permission::{Permission, parse_role_name};
+pub use profile::{FAPI2_ALGS, FAPI2_MAX_CODE_TTL, Profile};
 pub use prompt_value::PromptValue;
 pub use redirect_uri::RedirectUri;
 pub use registered_by::RegisteredBy;

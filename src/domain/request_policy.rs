@@ -3,7 +3,7 @@
 //! §2 `request_object_signing_alg`). Set by `tessera client create/update` and by dynamic
 //! registration alike.
 
-use super::Alg;
+use super::{Alg, Profile};
 
 /// A client's request policy; the default asks nothing beyond the global configuration.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub struct RequestPolicy {
     /// `request_object_signing_alg`: the only algorithm accepted on its request objects;
     /// `None`: any of [`Alg::ALL`].
     pub request_object_signing_alg: Option<Alg>,
+    /// A security profile the client is held to (`--profile fapi2`).
+    pub profile: Option<Profile>,
 }
 
 impl RequestPolicy {
@@ -24,6 +26,11 @@ impl RequestPolicy {
             Some(alg) => vec![alg],
             None => Alg::ALL.to_vec(),
         }
+    }
+
+    /// Whether FAPI 2.0 applies: the client's profile, or the server's (`global`).
+    pub fn fapi2(&self, global: Option<Profile>) -> bool {
+        self.profile == Some(Profile::Fapi2) || global == Some(Profile::Fapi2)
     }
 
     /// Whether the client signs request objects at all (so it needs registered keys).

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::config::{Config, RegistrationMode};
 use crate::domain::{
-    Acr, Alg, AuthMethod, CodeChallengeMethod, GrantType, PromptValue, ResponseMode,
+    Acr, Alg, AuthMethod, CodeChallengeMethod, GrantType, Profile, PromptValue, ResponseMode,
 };
 use crate::http::paths;
 use crate::keys::KeyManager;
@@ -126,7 +126,8 @@ impl Documents {
             "authorization_response_iss_parameter_supported": true,
             // RFC 9126 §5.
             "pushed_authorization_request_endpoint": url(paths::PAR),
-            "require_pushed_authorization_requests": config.authorization.require_par,
+            "require_pushed_authorization_requests": config.authorization.require_par
+                || config.authorization.profile == Some(Profile::Fapi2),
         });
         let mut doc = doc;
         if config.registration.mode != RegistrationMode::Off {

@@ -6,8 +6,8 @@ use sqlx::any::AnyRow;
 use super::columns::{self, json_list, json_text, optional_json_list};
 use super::{Store, StoreResult, conflict_as};
 use crate::domain::{
-    Alg, AuthMethod, ClientAbout, ClientKind, GrantType, Origin, RedirectUri, RegisteredBy,
-    RequestPolicy, ValidRegistration,
+    Alg, AuthMethod, ClientAbout, ClientKind, GrantType, Origin, Profile, RedirectUri,
+    RegisteredBy, RequestPolicy, ValidRegistration,
 };
 
 /// A client as stored; list columns are decoded from JSON.
@@ -200,6 +200,7 @@ impl ClientRow {
                     r,
                     "request_object_signing_alg",
                 )?,
+                profile: columns::optional_name(r, "profile")?,
             },
         })
     }
@@ -209,11 +210,11 @@ const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris,
      grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, allowed_origins, \
      created_at, registered_by, registration_token_hash, client_uri, logo_uri, policy_uri, tos_uri, \
      contacts, software_id, software_version, require_mfa, token_exchange_audiences, \
-     require_par, require_signed_request_object, request_object_signing_alg";
+     require_par, require_signed_request_object, request_object_signing_alg, profile";
 
 /// The columns a registration sets: all of [`COLUMNS`] but the id, the secret, the creation time
 /// and who registered it, in the order [`bind_registration`] binds them.
-const REGISTRATION_COLUMNS: [&str; 21] = [
+const REGISTRATION_COLUMNS: [&str; 22] = [
     "name",
     "auth_method",
     "redirect_uris",
@@ -235,6 +236,7 @@ const REGISTRATION_COLUMNS: [&str; 21] = [
     "require_par",
     "require_signed_request_object",
     "request_object_signing_alg",
+    "profile",
 ];
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
@@ -263,6 +265,7 @@ fn bind_registration<'q>(q: AnyQuery<'q>, c: &'q NewClient) -> AnyQuery<'q> {
         .bind(i64::from(c.request_policy.require_par))
         .bind(i64::from(c.request_policy.require_signed_request_object))
         .bind(c.request_policy.request_object_signing_alg.map(Alg::as_str))
+        .bind(c.request_policy.profile.map(Profile::as_str))
         .bind(&c.about.software_version)
 }
 
@@ -344,11 +347,12 @@ impl Store {
     ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE clients SET require_par = $1, require_signed_request_object = $2, \
-             request_object_signing_alg = $3 WHERE client_id = $4",
+             request_object_signing_alg = $3, profile = $4 WHERE client_id = $5",
         )
         .bind(i64::from(p.require_par))
         .bind(i64::from(p.require_signed_request_object))
         .bind(p.request_object_signing_alg.map(Alg::as_str))
+        .bind(p.profile.map(Profile::as_str))
         .bind(client_id)
         .execute(self.pool())
         .await?;

@@ -20,6 +20,7 @@ mod cors;
 mod device;
 mod discovery;
 mod email;
+mod fapi;
 mod hardening;
 mod health;
 mod hostile;

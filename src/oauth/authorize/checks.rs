@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::domain::{
-    Acr, ClientKind, CodeChallengeMethod, GrantType, PromptValue, ResponseMode, Scope,
+    Acr, AuthMethod, ClientKind, CodeChallengeMethod, GrantType, PromptValue, ResponseMode, Scope,
 };
 use crate::error::{ErrorCode, OAuthError, PageError};
 use crate::http::form::Params;
@@ -91,7 +91,20 @@ pub fn check_policy(
     arrival: Arrival,
 ) -> Result<(), OAuthError> {
     let policy = &client.request_policy;
-    if (policy.require_par || config.authorization.require_par) && !arrival.pushed() {
+    let fapi2 = policy.fapi2(config.authorization.profile);
+    // FAPI 2.0 Security Profile §5.3.2.1: confidential clients only with private_key_jwt (no
+    // mTLS here); checked here too because a global profile may be set after registration.
+    // TODO(dpop): FAPI 2.0 §5.3.2.1 also requires sender-constrained tokens (DPoP) for fapi2.
+    if fapi2
+        && client.kind() == ClientKind::Confidential
+        && client.auth_method != AuthMethod::PrivateKeyJwt
+    {
+        return Err(OAuthError::unauthorized_client(
+            "FAPI 2.0: a confidential client must authenticate with private_key_jwt",
+        ));
+    }
+    let must_push = policy.require_par || config.authorization.require_par || fapi2;
+    if must_push && !arrival.pushed() {
         return Err(OAuthError::invalid_request(
             "this client must push its authorization requests to the pushed authorization request endpoint (RFC 9126)",
         ));
@@ -160,7 +173,9 @@ pub fn check_pkce(
             ));
         }
         let public = client.kind() == ClientKind::Public;
-        if public || config.authorization.require_pkce_for_confidential {
+        // FAPI 2.0 Security Profile §5.3.2.2: PKCE with S256, from every client.
+        let fapi2 = client.request_policy.fapi2(config.authorization.profile);
+        if public || fapi2 || config.authorization.require_pkce_for_confidential {
             return Err(OAuthError::invalid_request(
                 "PKCE is required: send code_challenge with code_challenge_method S256",
             ));

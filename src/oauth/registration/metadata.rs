@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 
 use crate::config::Config;
 use crate::domain::{
-    Alg, AuthMethod, ClientAbout, ClientRegistration, GrantType, RegistrationError, RequestPolicy,
-    Scope, ValidRegistration,
+    Alg, AuthMethod, ClientAbout, ClientRegistration, GrantType, Profile, RegistrationError,
+    RequestPolicy, Scope, ValidRegistration,
 };
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::paths;
@@ -51,6 +51,9 @@ pub struct Metadata {
     require_signed_request_object: Option<bool>,
     /// OIDC Dynamic Client Registration §2; `none` and HMAC are not among them.
     request_object_signing_alg: Option<String>,
+    /// Tessera's extension: `"fapi2"` holds the client to the FAPI 2.0 Security Profile, as
+    /// `client create --profile fapi2`.
+    security_profile: Option<String>,
 }
 
 /// Who may name token-exchange audiences in the metadata. An audience lets the client turn a
@@ -86,7 +89,17 @@ impl Metadata {
                 })
             })
             .transpose()?;
+        let profile = self
+            .security_profile
+            .as_deref()
+            .map(|p| {
+                Profile::parse(p).ok_or_else(|| {
+                    invalid_metadata(format!("security_profile: `{p}` is not supported (fapi2)"))
+                })
+            })
+            .transpose()?;
         Ok(RequestPolicy {
+            profile,
             require_par: self.require_pushed_authorization_requests == Some(true),
             require_signed_request_object: self.require_signed_request_object == Some(true),
             request_object_signing_alg: alg,
@@ -318,6 +331,9 @@ pub fn client_information(
     );
     if let Some(alg) = policy.request_object_signing_alg {
         put("request_object_signing_alg", json!(alg));
+    }
+    if let Some(profile) = policy.profile {
+        put("security_profile", json!(profile));
     }
     let about = &client.about;
     put("client_uri", json!(about.client_uri));
