@@ -194,7 +194,7 @@ pub enum RegistrationError {
     /// RFC 9101: request objects are verified with the client's registered keys.
     #[error("signed request objects need registered keys (private_key_jwt with jwks or jwks_uri)")]
     RequestObjectWithoutKeys,
-    /// The FAPI 2.0 Security Profile's client rules (§5.3.2.1, §5.4.1).
+    /// The FAPI 2.0 Security Profile's client rules (client authentication, algorithms).
     #[error("profile fapi2: {0}")]
     Fapi2(&'static str),
 }
@@ -493,16 +493,16 @@ fn client_keys<S>(
     }
 }
 
-/// FAPI 2.0 Security Profile: a confidential client authenticates with `private_key_jwt`
-/// (§5.3.2.1; no mTLS here), and its ID tokens are PS256, ES256 or EdDSA (§5.4.1), so it must
-/// name one (the server default may be RS256).
+/// FAPI 2.0 Security Profile: only confidential clients, authenticating with `private_key_jwt`
+/// (no mTLS here), and ID tokens signed PS256, ES256 or EdDSA, so the client must name one (the
+/// server default may be RS256).
 pub fn check_fapi2(
     auth_method: AuthMethod,
     id_token_alg: Option<Alg>,
 ) -> Result<(), RegistrationError> {
-    if auth_method.kind() == ClientKind::Confidential && auth_method != AuthMethod::PrivateKeyJwt {
+    if auth_method != AuthMethod::PrivateKeyJwt {
         return Err(RegistrationError::Fapi2(
-            "a confidential client must use private_key_jwt",
+            "only confidential clients using private_key_jwt",
         ));
     }
     if !id_token_alg.is_some_and(|a| FAPI2_ALGS.contains(&a)) {

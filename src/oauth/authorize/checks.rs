@@ -92,15 +92,12 @@ pub fn check_policy(
 ) -> Result<(), OAuthError> {
     let policy = &client.request_policy;
     let fapi2 = policy.fapi2(config.authorization.profile);
-    // FAPI 2.0 Security Profile §5.3.2.1: confidential clients only with private_key_jwt (no
-    // mTLS here); checked here too because a global profile may be set after registration.
-    // TODO(dpop): FAPI 2.0 §5.3.2.1 also requires sender-constrained tokens (DPoP) for fapi2.
-    if fapi2
-        && client.kind() == ClientKind::Confidential
-        && client.auth_method != AuthMethod::PrivateKeyJwt
-    {
+    // FAPI 2.0 Security Profile: confidential clients only, with private_key_jwt (no mTLS
+    // here); checked here too because a global profile may be set after registration.
+    // TODO(dpop): FAPI 2.0 also requires sender-constrained tokens (DPoP) for fapi2.
+    if fapi2 && client.auth_method != AuthMethod::PrivateKeyJwt {
         return Err(OAuthError::unauthorized_client(
-            "FAPI 2.0: a confidential client must authenticate with private_key_jwt",
+            "FAPI 2.0: only confidential clients authenticating with private_key_jwt",
         ));
     }
     let must_push = policy.require_par || config.authorization.require_par || fapi2;
@@ -173,7 +170,7 @@ pub fn check_pkce(
             ));
         }
         let public = client.kind() == ClientKind::Public;
-        // FAPI 2.0 Security Profile §5.3.2.2: PKCE with S256, from every client.
+        // FAPI 2.0 Security Profile: PKCE with S256, from every client.
         let fapi2 = client.request_policy.fapi2(config.authorization.profile);
         if public || fapi2 || config.authorization.require_pkce_for_confidential {
             return Err(OAuthError::invalid_request(
