@@ -12,7 +12,7 @@ use crate::http::{cors, paths};
 use crate::logout;
 use crate::oauth::cors::{PerClient, per_client};
 use crate::oauth::{
-    authorize, device_authorization, discovery, introspect, jwks, registration, revoke, token,
+    authorize, device_authorization, discovery, introspect, jwks, par, registration, revoke, token,
     userinfo,
 };
 use crate::ops::{health, metrics};
@@ -124,6 +124,7 @@ pub fn router(state: AppState) -> Router {
             paths::DEVICE_AUTHORIZATION,
             post(device_authorization::device_authorization),
         )
+        .route(paths::PAR, post(par::par))
         .layer(rule("POST", CorsUse::ClientAuthenticated));
     let bearer = Router::new()
         .route(paths::USERINFO, get(userinfo::get).post(userinfo::post))

@@ -8,8 +8,9 @@ use super::{print_json, report_assignment, report_removal};
 use crate::config::Config;
 use crate::crypto::{random_id, random_token, sha256_hex};
 use crate::domain::{
-    Alg, AuthMethod, ClientAbout, ClientRegistration, DEFAULT_SCOPE, GrantType, RegisteredBy,
-    RegistrationError, SubjectType, checked_audiences, checked_origins,
+    Alg, AuthMethod, ClientAbout, ClientRegistration, DEFAULT_SCOPE, GrantType, Profile,
+    RegisteredBy, RegistrationError, RequestPolicy, SubjectType, check_fapi2, checked_audiences,
+    checked_origins,
 };
 use crate::store::{ClientRow, NewClient, Store, StoreError};
 
@@ -170,6 +171,20 @@ pub struct CreateArgs {
     /// URI, fetched now; its host is the sector.
     #[arg(long)]
     sector_identifier_uri: Option<String>,
+    /// Authorization requests only through PAR (RFC 9126; require_pushed_authorization_requests).
+    #[arg(long)]
+    require_par: bool,
+    /// Authorization requests only as a signed request object (RFC 9101; needs the client's
+    /// keys: --jwks-uri or --jwks-file).
+    #[arg(long)]
+    require_signed_request_object: bool,
+    /// The one algorithm accepted on this client's request objects (request_object_signing_alg).
+    #[arg(long)]
+    request_object_signing_alg: Option<Alg>,
+    /// Hold the client to a security profile: `fapi2` (FAPI 2.0: PAR, PKCE S256,
+    /// private_key_jwt, --id-token-signed-response-alg PS256/ES256/EdDSA, codes of at most 60 s).
+    #[arg(long)]
+    profile: Option<Profile>,
     #[arg(long)]
     json: bool,
 }
@@ -199,6 +214,14 @@ pub struct CreateArgs {
             "no_require_mfa",
             "dpop_bound",
             "no_dpop_bound",
+            "require_par",
+            "no_require_par",
+            "require_signed_request_object",
+            "no_require_signed_request_object",
+            "request_object_signing_alg",
+            "any_request_object_signing_alg",
+            "profile",
+            "no_profile",
         ])
 ))]
 pub struct UpdateArgs {
@@ -236,6 +259,30 @@ pub struct UpdateArgs {
     /// Token requests may come without a DPoP proof (bearer tokens).
     #[arg(long)]
     no_dpop_bound: bool,
+    /// Authorization requests only through PAR (RFC 9126).
+    #[arg(long, conflicts_with = "no_require_par")]
+    require_par: bool,
+    /// Plain authorization requests allowed again (unless `[authorization] require_par`).
+    #[arg(long)]
+    no_require_par: bool,
+    /// Authorization requests only as a signed request object (RFC 9101).
+    #[arg(long, conflicts_with = "no_require_signed_request_object")]
+    require_signed_request_object: bool,
+    /// Unsigned authorization requests allowed again.
+    #[arg(long)]
+    no_require_signed_request_object: bool,
+    /// The one algorithm accepted on this client's request objects.
+    #[arg(long, conflicts_with = "any_request_object_signing_alg")]
+    request_object_signing_alg: Option<Alg>,
+    /// Any asymmetric algorithm on this client's request objects.
+    #[arg(long)]
+    any_request_object_signing_alg: bool,
+    /// Hold the client to a security profile (`fapi2`).
+    #[arg(long, conflicts_with = "no_profile")]
+    profile: Option<Profile>,
+    /// No security profile (unless `[authorization] profile`).
+    #[arg(long)]
+    no_profile: bool,
     #[arg(long)]
     json: bool,
 }
@@ -263,6 +310,10 @@ struct ClientOut<'a> {
     allowed_origins: Option<&'a [String]>,
     require_mfa: bool,
     token_exchange_audiences: &'a [String],
+    require_par: bool,
+    require_signed_request_object: bool,
+    request_object_signing_alg: Option<Alg>,
+    profile: Option<Profile>,
     created_at: i64,
     /// `operator` or `dynamic` (RFC 7591).
     registered_by: RegisteredBy,
@@ -295,6 +346,10 @@ impl<'a> From<&'a ClientRow> for ClientOut<'a> {
             allowed_origins: c.allowed_origins.as_deref(),
             require_mfa: c.require_mfa,
             token_exchange_audiences: &c.token_exchange_audiences,
+            require_par: c.request_policy.require_par,
+            require_signed_request_object: c.request_policy.require_signed_request_object,
+            request_object_signing_alg: c.request_policy.request_object_signing_alg,
+            profile: c.request_policy.profile,
             created_at: c.created_at,
             registered_by: c.registered_by,
             client_uri: c.about.client_uri.as_deref(),
@@ -451,6 +506,13 @@ async fn validate(
         dpop_bound_access_tokens: args.dpop_bound,
         subject_type: args.subject_type,
         sector_identifier_uri: args.sector_identifier_uri,
+    }
+        request_policy: RequestPolicy {
+            require_par: args.require_par,
+            require_signed_request_object: args.require_signed_request_object,
+            request_object_signing_alg: args.request_object_signing_alg,
+            profile: args.profile,
+        },
     };
     let valid = registration
         .validate(&config.keys.algorithms, |path| {
@@ -524,6 +586,38 @@ async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
             .await?
     {
         anyhow::bail!("no client with id `{client_id}`");
+    let policy_given = args.require_par
+        || args.no_require_par
+        || args.require_signed_request_object
+        || args.no_require_signed_request_object
+        || args.request_object_signing_alg.is_some()
+        || args.any_request_object_signing_alg
+        || args.profile.is_some()
+        || args.no_profile;
+    if policy_given {
+        let mut p = before.request_policy;
+        if args.require_par || args.no_require_par {
+            p.require_par = args.require_par;
+        }
+        if args.require_signed_request_object || args.no_require_signed_request_object {
+            p.require_signed_request_object = args.require_signed_request_object;
+        }
+        if args.request_object_signing_alg.is_some() || args.any_request_object_signing_alg {
+            p.request_object_signing_alg = args.request_object_signing_alg;
+        }
+        if args.profile.is_some() || args.no_profile {
+            p.profile = args.profile;
+        }
+        if p.profile == Some(Profile::Fapi2) {
+            check_fapi2(before.auth_method, before.id_token_alg)
+                .map_err(|e| anyhow::anyhow!(flag_message(e)))?;
+        }
+        if p.uses_request_objects() && before.jwks.is_none() && before.jwks_uri.is_none() {
+            anyhow::bail!(flag_message(RegistrationError::RequestObjectWithoutKeys));
+        }
+        if !store.set_client_request_policy(&client_id, &p).await? {
+            anyhow::bail!("no client with id `{client_id}`");
+        }
     }
     let Some(client) = store.client(&client_id).await? else {
         anyhow::bail!("no client with id `{client_id}`");
@@ -599,6 +693,10 @@ fn flag_message(e: RegistrationError) -> String {
         ),
         E::AudiencesWithoutTokenExchange => "--token-exchange-audience needs --grant-type \
              urn:ietf:params:oauth:grant-type:token-exchange"
+            .into(),
+        E::Fapi2(why) => format!("--profile fapi2: {why}"),
+        E::RequestObjectWithoutKeys => "--require-signed-request-object and \
+             --request-object-signing-alg need the client's keys (--jwks-uri or --jwks-file)"
             .into(),
         E::PublicClientCredentials
         | E::PublicTokenExchange

@@ -241,12 +241,20 @@ impl Default for TokensConfig {
 pub struct AuthorizationConfig {
     /// Require PKCE from confidential clients too (RFC 9700 §2.1.1).
     pub require_pkce_for_confidential: bool,
+    /// Every client must push its authorization requests (RFC 9126 §5), as if each were
+    /// registered with `require_pushed_authorization_requests`.
+    pub require_par: bool,
+    /// A security profile every client is held to (`"fapi2"`), as if each were registered
+    /// with it; unset: none.
+    pub profile: Option<crate::domain::Profile>,
 }
 
 impl Default for AuthorizationConfig {
     fn default() -> Self {
         Self {
             require_pkce_for_confidential: true,
+            require_par: false,
+            profile: None,
         }
     }
 }

@@ -116,8 +116,31 @@ impl Config {
             .map_err(|e| ("registration.allowed_scopes", e))?;
         validate_device(&self.device)?;
         validate_dpop(&self.dpop)?;
+        validate_profile(self)?;
         Ok(())
     }
+}
+
+/// `[authorization] profile = "fapi2"`: the server-wide settings FAPI 2.0 constrains.
+fn validate_profile(c: &Config) -> Result<(), (&'static str, String)> {
+    use crate::domain::{FAPI2_ALGS, FAPI2_MAX_CODE_TTL, Profile};
+    if c.authorization.profile != Some(Profile::Fapi2) {
+        return Ok(());
+    }
+    let allowed = "must be PS256, ES256 or EdDSA with profile fapi2";
+    if !FAPI2_ALGS.contains(&c.keys.id_token_alg) {
+        return Err(("keys.id_token_alg", allowed.into()));
+    }
+    if !FAPI2_ALGS.contains(&c.keys.access_token_alg) {
+        return Err(("keys.access_token_alg", allowed.into()));
+    }
+    if c.tokens.code_ttl > Duration::from_secs(FAPI2_MAX_CODE_TTL as u64) {
+        return Err((
+            "tokens.code_ttl",
+            "must be at most 60s with profile fapi2".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Longest `password.max_length`: a password is scored by zxcvbn, whose work grows with its

@@ -4,6 +4,10 @@
 //! client_id and the secret; each caller words the errors for its own audience.
 
 use super::{Alg, AuthMethod, ClientKind, GrantType, Origin, RedirectUri, Scope, SubjectType};
+use super::{
+    Alg, AuthMethod, ClientKind, FAPI2_ALGS, GrantType, Origin, Profile, RedirectUri,
+    RequestPolicy, Scope,
+};
 
 /// The scopes a client may request when its registration names none.
 pub const DEFAULT_SCOPE: &str = "openid profile email offline_access";
@@ -59,6 +63,8 @@ pub struct ClientRegistration<S> {
     /// the JSON array it serves must list every redirect URI (checked by the caller, who
     /// fetches it: [`check_sector_document`]).
     pub sector_identifier_uri: Option<String>,
+    /// PAR and signed request objects (RFC 9126 §6, RFC 9101 §10.5).
+    pub request_policy: RequestPolicy,
 }
 
 /// RFC 7591 §2 metadata about the client rather than its protocol: shown to people on the
@@ -112,6 +118,8 @@ pub struct ValidRegistration {
     pub subject_type: SubjectType,
     /// https (http only on loopback); only for a pairwise client.
     pub sector_identifier_uri: Option<String>,
+    /// Request objects only from a client with registered keys.
+    pub request_policy: RequestPolicy,
 }
 
 /// [`ClientAbout`] once its rules hold (the same shape: only what it may contain changed).
@@ -208,6 +216,12 @@ pub enum RegistrationError {
          sector_identifier_uri must be registered ({0})"
     )]
     PairwiseSector(String),
+    /// RFC 9101: request objects are verified with the client's registered keys.
+    #[error("signed request objects need registered keys (private_key_jwt with jwks or jwks_uri)")]
+    RequestObjectWithoutKeys,
+    /// The FAPI 2.0 Security Profile's client rules (client authentication, algorithms).
+    #[error("profile fapi2: {0}")]
+    Fapi2(&'static str),
 }
 
 /// `RS256, ES256`: the enabled algorithms as an error message lists them.
@@ -284,6 +298,11 @@ impl<S> ClientRegistration<S> {
             .transpose()?;
         if self.subject_type == SubjectType::Pairwise && sector_identifier_uri.is_none() {
             sector_of(None, &redirect_uris).map_err(RegistrationError::PairwiseSector)?;
+        if self.request_policy.uses_request_objects() && jwks_uri.is_none() && jwks.is_none() {
+            return Err(RegistrationError::RequestObjectWithoutKeys);
+        }
+        if self.request_policy.profile == Some(Profile::Fapi2) {
+            check_fapi2(auth_method, id_token_alg)?;
         }
         Ok(ValidRegistration {
             name,
@@ -303,6 +322,7 @@ impl<S> ClientRegistration<S> {
             dpop_bound_access_tokens: self.dpop_bound_access_tokens,
             subject_type: self.subject_type,
             sector_identifier_uri,
+            request_policy: self.request_policy,
         })
     }
 }
@@ -567,6 +587,26 @@ fn client_keys<S>(
     }
 }
 
+/// FAPI 2.0 Security Profile: only confidential clients, authenticating with `private_key_jwt`
+/// (no mTLS here), and ID tokens signed PS256, ES256 or EdDSA, so the client must name one (the
+/// server default may be RS256).
+pub fn check_fapi2(
+    auth_method: AuthMethod,
+    id_token_alg: Option<Alg>,
+) -> Result<(), RegistrationError> {
+    if auth_method != AuthMethod::PrivateKeyJwt {
+        return Err(RegistrationError::Fapi2(
+            "only confidential clients using private_key_jwt",
+        ));
+    }
+    if !id_token_alg.is_some_and(|a| FAPI2_ALGS.contains(&a)) {
+        return Err(RegistrationError::Fapi2(
+            "id_token_signed_response_alg must be PS256, ES256 or EdDSA",
+        ));
+    }
+    Ok(())
+}
+
 /// OIDC Dynamic Client Registration §2 `id_token_signed_response_alg`: one Tessera signs with.
 fn id_token_alg(asked: String, enabled: &[Alg]) -> Result<Alg, RegistrationError> {
     Alg::parse(&asked)
@@ -603,6 +643,7 @@ mod tests {
             dpop_bound_access_tokens: false,
             subject_type: SubjectType::Public,
             sector_identifier_uri: None,
+            request_policy: RequestPolicy::default(),
         }
     }
 

@@ -19,9 +19,11 @@ mod key_state;
 mod origin;
 pub mod password;
 mod permission;
+mod profile;
 mod prompt_value;
 mod redirect_uri;
 mod registered_by;
+mod request_policy;
 mod response_mode;
 mod scope;
 mod subject_type;
@@ -34,8 +36,8 @@ pub use authn::{Acr, Amr, AmrValue};
 pub use client_kind::ClientKind;
 pub use client_registration::{
     ClientAbout, ClientRegistration, DEFAULT_GRANT_TYPES, DEFAULT_SCOPE, MAX_SECTOR_DOCUMENT_BYTES,
-    RegistrationError, ValidAbout, ValidRegistration, check_sector_document, checked_audiences,
-    checked_origins, sector_of,
+    RegistrationError, ValidAbout, ValidRegistration, check_fapi2, check_sector_document,
+    checked_audiences, checked_origins, sector_of,
 };
 pub use closed_set::UnknownName;
 pub use code_challenge_method::CodeChallengeMethod;
@@ -47,9 +49,11 @@ pub use issuer::Issuer;
 pub use key_state::KeyState;
 pub use origin::Origin;
 pub use permission::{Permission, parse_role_name};
+pub use profile::{FAPI2_ALGS, FAPI2_MAX_CODE_TTL, Profile};
 pub use prompt_value::PromptValue;
 pub use redirect_uri::RedirectUri;
 pub use registered_by::RegisteredBy;
+pub use request_policy::RequestPolicy;
 pub use response_mode::ResponseMode;
 pub use scope::Scope;
 pub use subject_type::SubjectType;

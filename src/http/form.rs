@@ -64,6 +64,37 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
+    /// Every parameter, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The same parameters without `names`.
+    pub fn without(mut self, names: &[&str]) -> Self {
+        self.0.retain(|k, _| !names.contains(&k.as_str()));
+        self
+    }
+
+    /// Sets `name` to `value`, replacing any value it had.
+    pub fn set(&mut self, name: &str, value: &str) {
+        self.0.insert(name.to_string(), value.to_string());
+    }
+
+    /// The parameters as a JSON object of strings (how a pushed request is stored).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_default()
+    }
+
+    /// Reads [`Params::to_json`]'s output back, with the checks of [`Params::parse`].
+    pub fn from_json(json: &str) -> Result<Self, OAuthError> {
+        let map: HashMap<String, String> = serde_json::from_str(json)
+            .map_err(|_| OAuthError::invalid_request("stored parameters are not readable"))?;
+        let encoded = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&map)
+            .finish();
+        Self::parse(encoded.as_bytes())
+    }
+
     /// A parameter that must be present.
     pub fn require(&self, name: &str) -> Result<&str, OAuthError> {
         self.get(name)

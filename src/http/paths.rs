@@ -60,3 +60,5 @@ pub const LOGIN_PASSKEY_OPTIONS: &str = "/login/passkey/options";
 pub const PASSKEY_SCRIPT: &str = "/assets/passkey.js";
 /// Prometheus metrics, on the main port or on `metrics.bind`.
 pub const METRICS: &str = "/metrics";
+/// Pushed authorization requests (RFC 9126 §2).
+pub const PAR: &str = "/par";

@@ -6,7 +6,8 @@ use serde_json::json;
 
 use crate::config::{Config, RegistrationMode};
 use crate::domain::{
-    Acr, Alg, AuthMethod, CodeChallengeMethod, GrantType, PromptValue, ResponseMode, SubjectType,
+    Acr, Alg, AuthMethod, CodeChallengeMethod, GrantType, Profile, PromptValue, ResponseMode,
+    SubjectType,
 };
 use crate::http::paths;
 use crate::keys::KeyManager;
@@ -113,7 +114,12 @@ impl Documents {
             // Discovery §3: an absent request_uri_parameter_supported means true; all four are
             // stated so no reader has to remember the defaults.
             "claims_parameter_supported": false,
-            "request_parameter_supported": false,
+            // RFC 9101: signed request objects by value. request_uri by reference is not fetched:
+            // only PAR's own URNs are accepted, which RFC 9126 §5 advertises through
+            // pushed_authorization_request_endpoint, so request_uri_parameter_supported stays
+            // false (as node-oidc-provider does with PAR on and requestUri off).
+            "request_parameter_supported": true,
+            "request_object_signing_alg_values_supported": assertion_algs,
             "request_uri_parameter_supported": false,
             "require_request_uri_registration": false,
             "prompt_values_supported": prompt_values,
@@ -121,6 +127,10 @@ impl Documents {
             "acr_values_supported": acr_values,
             // RFC 9207 §3.
             "authorization_response_iss_parameter_supported": true,
+            // RFC 9126 §5.
+            "pushed_authorization_request_endpoint": url(paths::PAR),
+            "require_pushed_authorization_requests": config.authorization.require_par
+                || config.authorization.profile == Some(Profile::Fapi2),
         });
         let mut doc = doc;
         if config.registration.mode != RegistrationMode::Off {

@@ -6,8 +6,8 @@ use sqlx::any::AnyRow;
 use super::columns::{self, json_list, json_text, optional_json_list};
 use super::{Store, StoreResult, conflict_as};
 use crate::domain::{
-    Alg, AuthMethod, ClientAbout, ClientKind, GrantType, Origin, RedirectUri, RegisteredBy,
-    SubjectType, ValidRegistration,
+    Alg, AuthMethod, ClientAbout, ClientKind, GrantType, Origin, Profile, RedirectUri,
+    RegisteredBy, RequestPolicy, SubjectType, ValidRegistration,
 };
 
 /// A client as stored; list columns are decoded from JSON.
@@ -44,6 +44,8 @@ pub struct ClientRow {
     /// Which `sub` the client sees (OIDC Core §8); see [`ClientRow::sector`].
     pub subject_type: SubjectType,
     pub sector_identifier_uri: Option<String>,
+    /// PAR and signed request objects required, and their algorithm (RFC 9126, RFC 9101).
+    pub request_policy: RequestPolicy,
 }
 
 /// What `client create` writes.
@@ -77,6 +79,8 @@ pub struct NewClient {
     pub dpop_bound_access_tokens: bool,
     pub subject_type: SubjectType,
     pub sector_identifier_uri: Option<String>,
+    /// PAR and signed request objects required, and their algorithm (RFC 9126, RFC 9101).
+    pub request_policy: RequestPolicy,
 }
 
 impl NewClient {
@@ -115,6 +119,7 @@ impl NewClient {
             dpop_bound_access_tokens: valid.dpop_bound_access_tokens,
             subject_type: valid.subject_type,
             sector_identifier_uri: valid.sector_identifier_uri,
+            request_policy: valid.request_policy,
         }
     }
 }
@@ -242,6 +247,17 @@ impl ClientRow {
             dpop_bound_access_tokens: r.try_get::<i64, _>("dpop_bound_access_tokens")? != 0,
             subject_type: columns::name(r, "subject_type")?,
             sector_identifier_uri: r.try_get("sector_identifier_uri")?,
+            request_policy: RequestPolicy {
+                require_par: r.try_get::<i64, _>("require_par")? != 0,
+                require_signed_request_object: r
+                    .try_get::<i64, _>("require_signed_request_object")?
+                    != 0,
+                request_object_signing_alg: columns::optional_name(
+                    r,
+                    "request_object_signing_alg",
+                )?,
+                profile: columns::optional_name(r, "profile")?,
+            },
         })
     }
 }
@@ -250,11 +266,12 @@ const COLUMNS: &str = "client_id, name, secret_hash, auth_method, redirect_uris,
      grant_types, scopes, jwks_uri, jwks, id_token_alg, first_party, backchannel_logout_uri, allowed_origins, \
      created_at, registered_by, registration_token_hash, client_uri, logo_uri, policy_uri, tos_uri, \
      contacts, software_id, software_version, require_mfa, token_exchange_audiences, \
-     dpop_bound_access_tokens, subject_type, sector_identifier_uri";
+     dpop_bound_access_tokens, subject_type, sector_identifier_uri, \
+     require_par, require_signed_request_object, request_object_signing_alg, profile";
 
 /// The columns a registration sets: all of [`COLUMNS`] but the id, the secret, the creation time
 /// and who registered it, in the order [`bind_registration`] binds them.
-const REGISTRATION_COLUMNS: [&str; 21] = [
+const REGISTRATION_COLUMNS: [&str; 25] = [
     "name",
     "auth_method",
     "redirect_uris",
@@ -276,6 +293,10 @@ const REGISTRATION_COLUMNS: [&str; 21] = [
     "dpop_bound_access_tokens",
     "subject_type",
     "sector_identifier_uri",
+    "require_par",
+    "require_signed_request_object",
+    "request_object_signing_alg",
+    "profile",
 ];
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
@@ -304,6 +325,10 @@ fn bind_registration<'q>(q: AnyQuery<'q>, c: &'q NewClient) -> AnyQuery<'q> {
         .bind(i64::from(c.dpop_bound_access_tokens))
         .bind(c.subject_type.as_str())
         .bind(&c.sector_identifier_uri)
+        .bind(i64::from(c.request_policy.require_par))
+        .bind(i64::from(c.request_policy.require_signed_request_object))
+        .bind(c.request_policy.request_object_signing_alg.map(Alg::as_str))
+        .bind(c.request_policy.profile.map(Profile::as_str))
         .bind(&c.about.software_version)
 }
 
@@ -374,6 +399,26 @@ impl Store {
             .bind(client_id)
             .execute(self.pool())
             .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Replaces a client's request policy (PAR, signed request objects); false when unknown.
+    pub async fn set_client_request_policy(
+        &self,
+        client_id: &str,
+        p: &RequestPolicy,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE clients SET require_par = $1, require_signed_request_object = $2, \
+             request_object_signing_alg = $3, profile = $4 WHERE client_id = $5",
+        )
+        .bind(i64::from(p.require_par))
+        .bind(i64::from(p.require_signed_request_object))
+        .bind(p.request_object_signing_alg.map(Alg::as_str))
+        .bind(p.profile.map(Profile::as_str))
+        .bind(client_id)
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -541,6 +586,7 @@ mod tests {
             dpop_bound_access_tokens: false,
             subject_type: Default::default(),
             sector_identifier_uri: None,
+            request_policy: Default::default(),
         }
     }
 

@@ -17,6 +17,7 @@ mod keys;
 mod pairwise_subjects;
 mod passkeys;
 mod purge;
+mod pushed_requests;
 mod refresh;
 mod refresh_rotation;
 mod registrations;

@@ -22,6 +22,10 @@ pub struct Purged {
     pub device_codes: u64,
     /// Records of exchanged tokens (RFC 8693) that have expired anyway.
     pub exchanged_tokens: u64,
+    /// Pushed authorization requests (RFC 9126) never used.
+    pub pushed_requests: u64,
+    /// `jti`s of request objects (RFC 9101) that have expired anyway.
+    pub request_objects: u64,
     /// Accepted DPoP proofs whose `iat` is out of the window anyway (RFC 9449 §11.1).
     pub dpop_proofs: u64,
 }
@@ -39,6 +43,8 @@ impl Purged {
             + self.initial_access_tokens
             + self.device_codes
             + self.exchanged_tokens
+            + self.pushed_requests
+            + self.request_objects
             + self.dpop_proofs
     }
 }
@@ -70,6 +76,8 @@ impl Store {
                 .await?,
             device_codes: run("DELETE FROM device_codes WHERE expires_at < $1").await?,
             exchanged_tokens: run("DELETE FROM exchanged_tokens WHERE expires_at < $1").await?,
+            pushed_requests: run("DELETE FROM pushed_requests WHERE expires_at < $1").await?,
+            request_objects: run("DELETE FROM used_request_objects WHERE expires_at < $1").await?,
             dpop_proofs: run("DELETE FROM dpop_proofs WHERE expires_at < $1").await?,
         })
     }

@@ -116,7 +116,7 @@ async fn request_errors_are_redirected_to_the_client_with_state_and_iss() {
         (
             "request",
             Some("eyJhbGciOiJub25lIn0.e30."),
-            "request_not_supported",
+            "invalid_request_object",
         ),
         (
             "request_uri",

@@ -137,7 +137,9 @@ async fn discovery_document_field_by_field() {
             "permissions", "groups"
         ],
         "claims_parameter_supported": false,
-        "request_parameter_supported": false,
+        // RFC 9101; request_uri only as PAR's own URNs (RFC 9126 §5), never fetched.
+        "request_parameter_supported": true,
+        "request_object_signing_alg_values_supported": assertion_algs,
         "request_uri_parameter_supported": false,
         "require_request_uri_registration": false,
         "prompt_values_supported": ["none", "login", "consent", "select_account"],
@@ -163,6 +165,9 @@ async fn discovery_document_field_by_field() {
         "authorization_response_iss_parameter_supported": true,
         // RFC 9449 §5.1.
         "dpop_signing_alg_values_supported": ["ES256", "EdDSA", "PS256", "RS256"],
+        // RFC 9126 §5.
+        "pushed_authorization_request_endpoint": format!("{i}/par"),
+        "require_pushed_authorization_requests": false,
     });
     let got = d.as_object().unwrap();
     for (k, v) in expected.as_object().unwrap() {

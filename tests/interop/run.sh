@@ -139,6 +139,14 @@ client node-device none --public --scope "openid profile offline_access" \
     --grant-type urn:ietf:params:oauth:grant-type:device_code --grant-type refresh_token
 client node-exchange client_secret_basic --grant-type urn:ietf:params:oauth:grant-type:token-exchange \
     --token-exchange-audience https://interop-api.example.com
+# PAR and JAR (RFC 9126, RFC 9101): a private_key_jwt client whose ES256 key the Node suite
+# signs its request objects and client assertions with; the second must push signed requests.
+node "$here/node/keygen.mjs" "$work/node-jar-key.json" "$work/node-jar.jwks"
+client node-jar private_key_jwt --scope "openid profile email" \
+    --redirect-uri "http://127.0.0.1:$node_cb/cb" --jwks-file "$work/node-jar.jwks"
+client node-jar-par private_key_jwt --scope "openid profile email" \
+    --redirect-uri "http://127.0.0.1:$node_cb/cb" --jwks-file "$work/node-jar.jwks" \
+    --require-par --require-signed-request-object
 (IFS=,; printf '{%s}\n' "${members[*]}") >"$clients_json"
 
 log "starting tessera at $issuer"
@@ -153,6 +161,7 @@ curl -fsS "$issuer/readyz" >/dev/null || die "the server did not become ready in
 
 export INTEROP_ISSUER="$issuer" INTEROP_USERNAME="$username" INTEROP_PASSWORD="$password"
 export INTEROP_CLIENTS="$clients_json" INTEROP_PY_CALLBACK_PORT="$py_cb" INTEROP_NODE_CALLBACK_PORT="$node_cb"
+export INTEROP_JAR_KEY="$work/node-jar-key.json"
 export INTEROP_TESSERA="$BIN" INTEROP_CONFIG="$work/config.toml"  # for oidcc-server-rotate-keys
 
 status=0

@@ -5,12 +5,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::domain::{
-    Acr, ClientKind, CodeChallengeMethod, GrantType, PromptValue, ResponseMode, Scope,
+    Acr, AuthMethod, ClientKind, CodeChallengeMethod, GrantType, PromptValue, ResponseMode, Scope,
 };
 use crate::error::{ErrorCode, OAuthError, PageError};
 use crate::http::form::Params;
 use crate::state::AppState;
 use crate::store::ClientRow;
+
+use super::Arrival;
 
 /// The `prompt` values asked for (OIDC Core §3.1.2.1).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,18 +81,34 @@ pub fn check_response_mode(params: &Params) -> Result<ResponseMode, OAuthError> 
     }
 }
 
-/// Request objects are not supported (OIDC Core §6.1, §6.2): refused, never silently ignored.
-pub fn check_request_object(params: &Params) -> Result<(), OAuthError> {
-    if params.get("request").is_some() {
-        return Err(OAuthError::new(
-            ErrorCode::RequestNotSupported,
-            "the request parameter is not supported",
+/// Whether the client sent its request the way it must (RFC 9126 §5, RFC 9101 §10.5): through
+/// PAR when it or the server requires it, as a signed request object when it requires one. A
+/// plain request from such a client has a valid client and redirect URI, so the refusal goes
+/// back to it as `invalid_request` (RFC 9126 §5 leaves the code open; node-oidc-provider's).
+pub fn check_policy(
+    client: &ClientRow,
+    config: &Config,
+    arrival: Arrival,
+) -> Result<(), OAuthError> {
+    let policy = &client.request_policy;
+    let fapi2 = policy.fapi2(config.authorization.profile);
+    // FAPI 2.0 Security Profile: confidential clients only, with private_key_jwt (no mTLS
+    // here); checked here too because a global profile may be set after registration.
+    // TODO(dpop): FAPI 2.0 also requires sender-constrained tokens (DPoP) for fapi2.
+    if fapi2 && client.auth_method != AuthMethod::PrivateKeyJwt {
+        return Err(OAuthError::unauthorized_client(
+            "FAPI 2.0: only confidential clients authenticating with private_key_jwt",
         ));
     }
-    if params.get("request_uri").is_some() {
-        return Err(OAuthError::new(
-            ErrorCode::RequestUriNotSupported,
-            "the request_uri parameter is not supported",
+    let must_push = policy.require_par || config.authorization.require_par || fapi2;
+    if must_push && !arrival.pushed() {
+        return Err(OAuthError::invalid_request(
+            "this client must push its authorization requests to the pushed authorization request endpoint (RFC 9126)",
+        ));
+    }
+    if policy.require_signed_request_object && !arrival.signed() {
+        return Err(OAuthError::invalid_request(
+            "this client must send its authorization request as a signed request object (RFC 9101)",
         ));
     }
     Ok(())
@@ -152,7 +170,9 @@ pub fn check_pkce(
             ));
         }
         let public = client.kind() == ClientKind::Public;
-        if public || config.authorization.require_pkce_for_confidential {
+        // FAPI 2.0 Security Profile: PKCE with S256, from every client.
+        let fapi2 = client.request_policy.fapi2(config.authorization.profile);
+        if public || fapi2 || config.authorization.require_pkce_for_confidential {
             return Err(OAuthError::invalid_request(
                 "PKCE is required: send code_challenge with code_challenge_method S256",
             ));

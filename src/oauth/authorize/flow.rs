@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::audit::AuditEvent;
 use crate::crypto::{random_token, sha256_hex};
-use crate::domain::{Acr, CodeChallengeMethod, Scope};
+use crate::domain::{Acr, CodeChallengeMethod, FAPI2_MAX_CODE_TTL, Scope};
 use crate::error::{ErrorCode, OAuthError, PageError};
 use crate::http::paths;
 use crate::services::session::{BrowserSession, SecondStep, SessionUser};
@@ -68,7 +68,7 @@ async fn step(
     if let Some(device) = &pending.device {
         return Ok(super::device::approve(state, device, &pending.client_id, &user, now).await?);
     }
-    let code = issue_code(state, &pending, &user, now).await?;
+    let code = issue_code(state, &client, &pending, &user, now).await?;
     if let Consent::Remembered { last_used_at } = consent
         && last_used_at.is_none_or(|t| now - t >= CONSENT_USE_GRANULARITY)
     {
@@ -276,12 +276,19 @@ async fn consent(
 /// §2.3: whom to notify when it ends, for as long as it can last), and returns the code.
 async fn issue_code(
     state: &AppState,
+    client: &ClientRow,
     pending: &Pending,
     user: &SessionUser,
     now: i64,
 ) -> Result<String, PageError> {
     let code = random_token(32);
-    let ttl = state.config.tokens.code_ttl.as_secs() as i64;
+    let mut ttl = state.config.tokens.code_ttl.as_secs() as i64;
+    if client
+        .request_policy
+        .fapi2(state.config.authorization.profile)
+    {
+        ttl = ttl.min(FAPI2_MAX_CODE_TTL);
+    }
     let session_ends = user.auth_time + state.config.session.absolute_timeout.as_secs() as i64;
     state
         .store

@@ -7,11 +7,13 @@ mod checks;
 mod device;
 mod flow;
 mod reply;
+mod resolve;
 
 pub use checks::{AcrRequest, Prompt};
 pub use device::{DeviceRequest, deny_device};
 pub use flow::proceed;
 pub use reply::{AuthzError, ReplyTo, see_other};
+pub use resolve::REQUEST_URI_PREFIX;
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -19,6 +21,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use crate::config::Config;
 use crate::crypto::random_token;
 use crate::domain::ResponseMode;
 use crate::error::{OAuthError, PageError};
@@ -26,6 +29,7 @@ use crate::http::form::Params;
 use crate::http::form::require_form;
 use crate::services::session::{BrowserSession, Parked};
 use crate::state::AppState;
+use crate::store::ClientRow;
 
 /// A checked authorization request, parked in the session while the person signs in and
 /// consents.
@@ -123,30 +127,71 @@ async fn validate(
 ) -> Result<Pending, AuthzError> {
     let params = params.map_err(|e| PageError::bad_request(e.description))?;
     let client = checks::check_client(state, &params).await?;
-    let redirect_uri = checks::check_redirect_uri(&client, &params)?;
+    let (params, arrival) = resolve::resolve(state, &client, params).await?;
+    check_request(&state.config, &client, &params, arrival)
+}
+
+/// How the parameters of a request arrived; which rules of [`checks::check_policy`] they meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// In the query or form of `/authorize`.
+    Query,
+    /// In a verified request object at `/authorize` (RFC 9101).
+    Signed,
+    /// Being pushed to `/par` (RFC 9126), in a request object or not.
+    Pushing { signed: bool },
+    /// A pushed request taken at `/authorize`: the policy was checked when it was pushed.
+    Pushed,
+}
+
+impl Arrival {
+    fn pushed(self) -> bool {
+        matches!(self, Arrival::Pushing { .. } | Arrival::Pushed)
+    }
+
+    fn signed(self) -> bool {
+        matches!(
+            self,
+            Arrival::Signed | Arrival::Pushing { signed: true } | Arrival::Pushed
+        )
+    }
+}
+
+/// The rules every authorization request follows once its client is known and its parameters
+/// are resolved, in order. `/authorize` and `/par` both run them (RFC 9126 §2.1: a pushed
+/// request is checked as an authorization request is).
+// Runs once per request, never in a loop: boxing the error would buy nothing.
+#[allow(clippy::result_large_err)]
+pub(crate) fn check_request(
+    config: &Config,
+    client: &ClientRow,
+    params: &Params,
+    arrival: Arrival,
+) -> Result<Pending, AuthzError> {
+    let redirect_uri = checks::check_redirect_uri(client, params)?;
     let mut to = ReplyTo {
         redirect_uri,
         mode: ResponseMode::Query,
         state: params.get("state").map(str::to_string),
-        iss: state.config.issuer.to_string(),
+        iss: config.issuer.to_string(),
     };
     to.mode =
-        checks::check_response_mode(&params).map_err(|e| AuthzError::Redirect(to.clone(), e))?;
+        checks::check_response_mode(params).map_err(|e| AuthzError::Redirect(to.clone(), e))?;
     let back = |e: OAuthError| AuthzError::Redirect(to.clone(), e);
-    checks::check_request_object(&params).map_err(back)?;
-    checks::check_response_type(&params, &client).map_err(back)?;
-    let scope = checks::check_scope(&params, &client).map_err(back)?;
-    let code_challenge = checks::check_pkce(&params, &client, &state.config).map_err(back)?;
-    let prompt = checks::check_prompt(&params).map_err(back)?;
-    let max_age = checks::check_max_age(&params).map_err(back)?;
-    let nonce = checks::check_nonce(&params).map_err(back)?;
-    let acr = checks::check_acr(&params);
-    let dpop_jkt = checks::check_dpop_jkt(&params).map_err(back)?;
+    checks::check_policy(client, config, arrival).map_err(back)?;
+    checks::check_response_type(params, client).map_err(back)?;
+    let scope = checks::check_scope(params, client).map_err(back)?;
+    let code_challenge = checks::check_pkce(params, client, config).map_err(back)?;
+    let prompt = checks::check_prompt(params).map_err(back)?;
+    let max_age = checks::check_max_age(params).map_err(back)?;
+    let nonce = checks::check_nonce(params).map_err(back)?;
+    let acr = checks::check_acr(params);
+    let dpop_jkt = checks::check_dpop_jkt(params).map_err(back)?;
     // display, ui_locales, claims_locales, the rest of claims and unknown parameters are
     // accepted and ignored (claims_parameter_supported is false: only an essential acr is read).
     Ok(Pending {
         id: random_token(12),
-        client_id: client.client_id,
+        client_id: client.client_id.clone(),
         redirect_uri: to.redirect_uri.clone(),
         response_mode: to.mode,
         state: to.state.clone(),

@@ -45,7 +45,7 @@ struct AssertionClaims {
 /// `aud` is a string or an array of strings (RFC 7519 §4.1.3).
 #[derive(Debug, Default, Deserialize)]
 #[serde(untagged)]
-enum Audience {
+pub(crate) enum Audience {
     One(String),
     Many(Vec<String>),
     #[default]
@@ -53,7 +53,8 @@ enum Audience {
 }
 
 impl Audience {
-    fn contains(&self, wanted: &str) -> bool {
+    /// Whether `wanted` is the audience or one of them.
+    pub(crate) fn contains(&self, wanted: &str) -> bool {
         match self {
             Audience::One(a) => a == wanted,
             Audience::Many(v) => v.iter().any(|a| a == wanted),
@@ -80,7 +81,7 @@ pub async fn verify(
         tracing::info!(client_id = %client.client_id, reason = why, "client assertion refused");
         OAuthError::invalid_client("client authentication failed")
     };
-    let verified = verify_signature(state, client, assertion)
+    let verified = verify_signature(state, client, assertion, &Alg::ALL)
         .await
         .map_err(|e| refuse(&e))?;
     let claims: AssertionClaims = verified.claims().map_err(|_| refuse("malformed claims"))?;
@@ -114,15 +115,17 @@ pub async fn verify(
     Ok(())
 }
 
-/// Checks the signature with the registered keys; a `jwks_uri` set is re-fetched once when the
-/// key is not in the cached copy (the client rotated).
-async fn verify_signature(
+/// Checks the signature with the registered keys, with one of `allowed` algorithms; a
+/// `jwks_uri` set is re-fetched once when the key is not in the cached copy (the client
+/// rotated). Shared with request objects (RFC 9101).
+pub(crate) async fn verify_signature(
     state: &AppState,
     client: &ClientRow,
     assertion: &str,
+    allowed: &[Alg],
 ) -> Result<crate::keys::Verified, String> {
     if let Some(jwks) = &client.jwks {
-        return verify_with_jwk_set(assertion, jwks, &Alg::ALL).map_err(|e| e.to_string());
+        return verify_with_jwk_set(assertion, jwks, allowed).map_err(|e| e.to_string());
     }
     let uri = client.jwks_uri.as_deref().ok_or("no registered keys")?;
     let set = state
@@ -130,14 +133,14 @@ async fn verify_signature(
         .get(uri, false)
         .await
         .map_err(|e| e.to_string())?;
-    match verify_with_jwk_set(assertion, &set, &Alg::ALL) {
+    match verify_with_jwk_set(assertion, &set, allowed) {
         Err(VerifyError::UnknownKey) => {
             let set = state
                 .client_jwks
                 .get(uri, true)
                 .await
                 .map_err(|e| e.to_string())?;
-            verify_with_jwk_set(assertion, &set, &Alg::ALL).map_err(|e| e.to_string())
+            verify_with_jwk_set(assertion, &set, allowed).map_err(|e| e.to_string())
         }
         other => other.map_err(|e| e.to_string()),
     }

@@ -9,6 +9,8 @@ use crate::config::Config;
 use crate::domain::{
     AuthMethod, ClientAbout, ClientRegistration, GrantType, RegistrationError, Scope, SubjectType,
     ValidRegistration,
+    Alg, AuthMethod, ClientAbout, ClientRegistration, GrantType, Profile, RegistrationError,
+    RequestPolicy, Scope, ValidRegistration,
 };
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::paths;
@@ -47,6 +49,15 @@ pub struct Metadata {
     token_exchange_audiences: Option<Vec<String>>,
     /// RFC 9449 §5.2: every token request of the client must carry a DPoP proof.
     dpop_bound_access_tokens: Option<bool>,
+    /// RFC 9126 §6.
+    require_pushed_authorization_requests: Option<bool>,
+    /// RFC 9101 §10.5.
+    require_signed_request_object: Option<bool>,
+    /// OIDC Dynamic Client Registration §2; `none` and HMAC are not among them.
+    request_object_signing_alg: Option<String>,
+    /// Tessera's extension: `"fapi2"` holds the client to the FAPI 2.0 Security Profile, as
+    /// `client create --profile fapi2`.
+    security_profile: Option<String>,
 }
 
 /// Who may name token-exchange audiences in the metadata. An audience lets the client turn a
@@ -69,6 +80,36 @@ pub fn invalid_metadata(description: impl Into<String>) -> OAuthError {
 }
 
 impl Metadata {
+    /// PAR and request-object metadata (RFC 9126 §6, RFC 9101 §10.5).
+    fn request_policy(&self) -> Result<RequestPolicy, OAuthError> {
+        let alg = self
+            .request_object_signing_alg
+            .as_deref()
+            .map(|a| {
+                Alg::parse(a).ok_or_else(|| {
+                    invalid_metadata(format!(
+                        "request_object_signing_alg: `{a}` is not supported (asymmetric only)"
+                    ))
+                })
+            })
+            .transpose()?;
+        let profile = self
+            .security_profile
+            .as_deref()
+            .map(|p| {
+                Profile::parse(p).ok_or_else(|| {
+                    invalid_metadata(format!("security_profile: `{p}` is not supported (fapi2)"))
+                })
+            })
+            .transpose()?;
+        Ok(RequestPolicy {
+            profile,
+            require_par: self.require_pushed_authorization_requests == Some(true),
+            require_signed_request_object: self.require_signed_request_object == Some(true),
+            request_object_signing_alg: alg,
+        })
+    }
+
     /// Reads a JSON object; a member of the wrong type is refused naming it.
     pub fn parse(body: &[u8]) -> Result<Self, OAuthError> {
         let mut de = serde_json::Deserializer::from_slice(body);
@@ -101,6 +142,22 @@ impl Metadata {
             })
             .transpose()?
             .unwrap_or_default();
+        // Pairwise subjects are not served yet: say so rather than register a client whose
+        // `sub` would not be what it asked for.
+        match self.subject_type.as_deref() {
+            None | Some("public") => {}
+            Some(other) => {
+                return Err(invalid_metadata(format!(
+                    "subject_type: `{other}` is not supported; only `public` is"
+                )));
+            }
+        }
+        if self.sector_identifier_uri.is_some() {
+            return Err(invalid_metadata(
+                "sector_identifier_uri: only pairwise clients have one, and pairwise subjects are not supported",
+            ));
+        }
+        let request_policy = self.request_policy()?;
         let auth_method = self
             .token_endpoint_auth_method
             .map(|m| {
@@ -155,6 +212,7 @@ impl Metadata {
             dpop_bound_access_tokens: self.dpop_bound_access_tokens.unwrap_or(false),
             subject_type,
             sector_identifier_uri: self.sector_identifier_uri,
+            request_policy,
         };
         let valid = registration
             .validate(&config.keys.algorithms, |set| {
@@ -288,6 +346,21 @@ pub fn client_information(
             "token_exchange_audiences",
             json!(client.token_exchange_audiences),
         );
+    }
+    let policy = &client.request_policy;
+    put(
+        "require_pushed_authorization_requests",
+        json!(policy.require_par),
+    );
+    put(
+        "require_signed_request_object",
+        json!(policy.require_signed_request_object),
+    );
+    if let Some(alg) = policy.request_object_signing_alg {
+        put("request_object_signing_alg", json!(alg));
+    }
+    if let Some(profile) = policy.profile {
+        put("security_profile", json!(profile));
     }
     let about = &client.about;
     put("client_uri", json!(about.client_uri));

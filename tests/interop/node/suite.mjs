@@ -32,10 +32,18 @@ function check(condition, message) {
   if (!condition) throw new CheckFailed(message);
 }
 
+/** The JAR clients' ES256 key (tests/interop/node/keygen.mjs), as openid-client takes it. */
+const JAR_JWK = JSON.parse(readFileSync(env('INTEROP_JAR_KEY'), 'utf8'));
+const JAR_KEY = {
+  kid: JAR_JWK.kid,
+  key: await crypto.subtle.importKey('jwk', { ...JAR_JWK, kid: undefined, alg: undefined }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']),
+};
+
 /** openid-client configured by discovery for the registered client `name` (see run.sh). */
 async function configFor(name) {
   const c = CLIENTS[name];
   const auth = {
+    private_key_jwt: () => client.PrivateKeyJwt(JAR_KEY),
     client_secret_post: () => client.ClientSecretPost(c.client_secret),
     client_secret_basic: () => client.ClientSecretBasic(c.client_secret),
     none: () => client.None(),
@@ -153,6 +161,33 @@ async function start(person, config, params = {}, opts = {}) {
   const out = await person.visit(url, opts);
   check(out.callback, `OP did not redirect back; page ${JSON.stringify(out.title)}`);
   return { checks, callback: out.callback, out };
+}
+
+/** The parameters of a code-flow request, and the checks to redeem its answer with. */
+async function codeRequest() {
+  const verifier = client.randomPKCECodeVerifier();
+  const checks = {
+    pkceCodeVerifier: verifier,
+    expectedState: client.randomState(),
+    expectedNonce: client.randomNonce(),
+  };
+  const params = {
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid profile email',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state: checks.expectedState,
+    nonce: checks.expectedNonce,
+  };
+  return { params, checks };
+}
+
+/** Plays `url` in the browser and redeems the code with openid-client. */
+async function finish(person, config, url, checks) {
+  const out = await person.visit(url);
+  check(out.callback, `OP did not redirect back; page ${JSON.stringify(out.title)}`);
+  const tokens = await client.authorizationCodeGrant(config, out.callback, { ...checks, idTokenExpected: true });
+  return { tokens, claims: tokens.claims() };
 }
 
 /** A complete sign-in: openid-client redeems the code and validates the ID token. */
@@ -391,6 +426,45 @@ module('openid-client-dynamic-registration', 'dynamicClientRegistration (RFC 759
   check(second.claims.sub !== claims.sub, 'the pairwise sub is the public one');
   const info = await client.fetchUserInfo(pairwise, second.tokens.access_token, second.claims.sub);
   check(info.sub === second.claims.sub, `userinfo sub ${info.sub}`);
+});
+
+module('openid-client-par', 'buildAuthorizationUrlWithPAR (RFC 9126): only client_id and request_uri reach the browser; the code redeems and the ID token validates', async (person) => {
+  const config = await configFor('node-rp');
+  const { params, checks } = await codeRequest();
+  const url = await client.buildAuthorizationUrlWithPAR(config, params);
+  check([...url.searchParams.keys()].sort().join(' ') === 'client_id request_uri', `authorization URL ${url}`);
+  check(url.searchParams.get('request_uri').startsWith('urn:ietf:params:oauth:request_uri:'), 'request_uri');
+  const { claims } = await finish(person, config, url, checks);
+  check(claims.aud === CLIENTS['node-rp'].client_id, 'aud');
+  check(claims.nonce === checks.expectedNonce, 'nonce');
+});
+
+module('openid-client-jar', 'buildAuthorizationUrlWithJAR (RFC 9101, ES256, private_key_jwt): the signed request object alone carries the request; the code redeems', async (person) => {
+  const config = await configFor('node-jar');
+  const meta = config.serverMetadata();
+  check(meta.request_parameter_supported === true, 'request_parameter_supported');
+  check(meta.request_object_signing_alg_values_supported?.includes('ES256'), 'ES256 request objects not advertised');
+  const { params, checks } = await codeRequest();
+  const url = await client.buildAuthorizationUrlWithJAR(config, params, JAR_KEY);
+  check([...url.searchParams.keys()].sort().join(' ') === 'client_id request', `authorization URL ${url}`);
+  const { claims } = await finish(person, config, url, checks);
+  check(claims.aud === CLIENTS['node-jar'].client_id, 'aud');
+});
+
+module('openid-client-jar-par', 'a signed request object pushed with buildAuthorizationUrlWithPAR, for a client that must do both; a plain pushed request from it is invalid_request', async (person) => {
+  const config = await configFor('node-jar-par');
+  const { params, checks } = await codeRequest();
+  let error;
+  try {
+    await client.buildAuthorizationUrlWithPAR(config, params);
+  } catch (e) {
+    error = e;
+  }
+  check(error?.error === 'invalid_request', `an unsigned pushed request answered ${error?.error ?? 'success'}`);
+  const signed = await client.buildAuthorizationUrlWithJAR(config, params, JAR_KEY);
+  const url = await client.buildAuthorizationUrlWithPAR(config, signed.searchParams);
+  const { claims } = await finish(person, config, url, checks);
+  check(claims.aud === CLIENTS['node-jar-par'].client_id, 'aud');
 });
 
 // --- runner ----------------------------------------------------------------------------------

@@ -268,7 +268,7 @@ def oidcc_ensure_redirect_uri_in_authorization_request(ctx):
     return _refused_without(ctx, "redirect_uri", {"invalid_request", "invalid_request_object"})
 
 
-@module("oidcc-unsigned-request-object-supported-correctly-or-rejected-as-unsupported", "an alg=none request object: honoured, or (request_parameter_supported false) refused with request_not_supported")
+@module("oidcc-unsigned-request-object-supported-correctly-or-rejected-as-unsupported", "an alg=none request object: honoured when discovery lists none; refused with request_not_supported when request_parameter_supported is false; otherwise (the OIDF suite skips) refused with invalid_request_object, never a code")
 def oidcc_unsigned_request_object_supported_correctly_or_rejected_as_unsupported(ctx):
     client = oidc_client("py-rp")
     request = client.create_authorization_url(redirect_uri=REDIRECT_URI)
@@ -277,10 +277,16 @@ def oidcc_unsigned_request_object_supported_correctly_or_rejected_as_unsupported
     body = b64url(json.dumps({**params, "iss": params["client_id"], "aud": ISSUER}).encode())
     url = edit_query(request["url"], add={"request": f"{header}.{body}."})
     out = ctx.browser.visit(url)
-    supported = client.load_server_metadata().get("request_parameter_supported", False)
-    if supported:
+    meta = client.load_server_metadata()
+    supported = meta.get("request_parameter_supported", False)
+    if supported and "none" in meta.get("request_object_signing_alg_values_supported", []):
         finish(client, request, out)
         return "supported"
+    if supported:
+        # Signed request objects only (RFC 9101): the OIDF module skips; an unsigned one must
+        # not be honoured.
+        expect_error(out, request, {"invalid_request_object"})
+        return "signed objects only: rejected with invalid_request_object"
     expect_error(out, request, {"request_not_supported"})
     return "rejected as unsupported"
 
