@@ -506,7 +506,6 @@ async fn validate(
         dpop_bound_access_tokens: args.dpop_bound,
         subject_type: args.subject_type,
         sector_identifier_uri: args.sector_identifier_uri,
-    }
         request_policy: RequestPolicy {
             require_par: args.require_par,
             require_signed_request_object: args.require_signed_request_object,
@@ -586,6 +585,7 @@ async fn update(args: UpdateArgs, store: &Store) -> anyhow::Result<()> {
             .await?
     {
         anyhow::bail!("no client with id `{client_id}`");
+    }
     let policy_given = args.require_par
         || args.no_require_par
         || args.require_signed_request_object

@@ -3,10 +3,9 @@
 //! redirect URI, where a `private_key_jwt` client's keys come from. The caller draws the
 //! client_id and the secret; each caller words the errors for its own audience.
 
-use super::{Alg, AuthMethod, ClientKind, GrantType, Origin, RedirectUri, Scope, SubjectType};
 use super::{
     Alg, AuthMethod, ClientKind, FAPI2_ALGS, GrantType, Origin, Profile, RedirectUri,
-    RequestPolicy, Scope,
+    RequestPolicy, Scope, SubjectType,
 };
 
 /// The scopes a client may request when its registration names none.
@@ -298,6 +297,7 @@ impl<S> ClientRegistration<S> {
             .transpose()?;
         if self.subject_type == SubjectType::Pairwise && sector_identifier_uri.is_none() {
             sector_of(None, &redirect_uris).map_err(RegistrationError::PairwiseSector)?;
+        }
         if self.request_policy.uses_request_objects() && jwks_uri.is_none() && jwks.is_none() {
             return Err(RegistrationError::RequestObjectWithoutKeys);
         }

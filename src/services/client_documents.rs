@@ -22,7 +22,7 @@ use serde::Deserialize;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::{
-    Alg, AuthMethod, ClientAbout, ClientRegistration, GrantType, RegisteredBy, Scope,
+    Alg, AuthMethod, ClientAbout, ClientRegistration, GrantType, RegisteredBy, RequestPolicy, Scope,
 };
 use crate::store::{ClientRow, NewClient};
 
@@ -248,6 +248,8 @@ impl ClientDocuments {
             allowed_origins: None,
             token_exchange_audiences: vec![],
             dpop_bound_access_tokens: doc.dpop_bound_access_tokens.unwrap_or(false),
+            // PAR, JAR and FAPI need keys or an operator's choice: not for a fetched document.
+            request_policy: RequestPolicy::default(),
             allow_insecure_redirect: false,
             response_types: doc.response_types,
             about: ClientAbout {

@@ -211,6 +211,7 @@ impl ClientRow {
             dpop_bound_access_tokens: c.dpop_bound_access_tokens,
             subject_type: c.subject_type,
             sector_identifier_uri: c.sector_identifier_uri,
+            request_policy: c.request_policy,
         }
     }
 

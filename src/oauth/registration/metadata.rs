@@ -7,10 +7,8 @@ use serde_json::{Map, Value, json};
 
 use crate::config::Config;
 use crate::domain::{
-    AuthMethod, ClientAbout, ClientRegistration, GrantType, RegistrationError, Scope, SubjectType,
-    ValidRegistration,
     Alg, AuthMethod, ClientAbout, ClientRegistration, GrantType, Profile, RegistrationError,
-    RequestPolicy, Scope, ValidRegistration,
+    RequestPolicy, Scope, SubjectType, ValidRegistration,
 };
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::paths;
@@ -131,6 +129,7 @@ impl Metadata {
         client_id: &str,
         audiences: Audiences<'_>,
     ) -> Result<ValidRegistration, OAuthError> {
+        let request_policy = self.request_policy()?;
         let subject_type = self
             .subject_type
             .map(|t| {
@@ -142,22 +141,6 @@ impl Metadata {
             })
             .transpose()?
             .unwrap_or_default();
-        // Pairwise subjects are not served yet: say so rather than register a client whose
-        // `sub` would not be what it asked for.
-        match self.subject_type.as_deref() {
-            None | Some("public") => {}
-            Some(other) => {
-                return Err(invalid_metadata(format!(
-                    "subject_type: `{other}` is not supported; only `public` is"
-                )));
-            }
-        }
-        if self.sector_identifier_uri.is_some() {
-            return Err(invalid_metadata(
-                "sector_identifier_uri: only pairwise clients have one, and pairwise subjects are not supported",
-            ));
-        }
-        let request_policy = self.request_policy()?;
         let auth_method = self
             .token_endpoint_auth_method
             .map(|m| {
