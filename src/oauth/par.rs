@@ -19,12 +19,15 @@ use crate::crypto::{random_token, sha256_hex};
 use crate::error::OAuthError;
 use crate::http::client_ip::ClientIp;
 use crate::http::form::{Params, require_form};
+use crate::http::paths;
 use crate::oauth::authorize::{self, Arrival, AuthzError, REQUEST_URI_PREFIX};
 use crate::oauth::client_auth::authenticate;
 use crate::oauth::cors::CorsSubject;
+use crate::oauth::dpop::{self, Audience};
 use crate::oauth::request_object;
 use crate::oauth::revoke::no_store;
 use crate::oauth::token::rate_limit;
+use crate::services::dpop::Proof;
 use crate::state::AppState;
 
 /// Seconds a pushed request may wait for its `/authorize` (RFC 9126 §2.2: short-lived).
@@ -54,9 +57,16 @@ pub async fn par(
             "request_uri is not allowed in a pushed authorization request",
         ));
     }
-    // TODO(dpop, RFC 9449 §10.1): check a DPoP proof here and that it matches `dpop_jkt`; the
-    // parameter itself is kept with the request and reaches /authorize like any other.
-    let (params, arrival) = match params.get("request") {
+    let proof = dpop::optional_proof(
+        &state,
+        &headers,
+        "POST",
+        paths::PAR,
+        None,
+        Audience::AuthorizationServer,
+    )
+    .await?;
+    let (mut params, arrival) = match params.get("request") {
         Some(object) => {
             let resolved = request_object::resolve(&state, &client, &params, object).await?;
             (resolved, Arrival::Pushing { signed: true })
@@ -67,6 +77,9 @@ pub async fn par(
             (own, Arrival::Pushing { signed: false })
         }
     };
+    if let Some(proof) = &proof {
+        bind_code_to(&mut params, proof)?;
+    }
     authorize::check_request(&state.config, &client, &params, arrival).map_err(as_json)?;
     let request_uri = format!("{REQUEST_URI_PREFIX}{}", random_token(32));
     state
@@ -81,6 +94,22 @@ pub async fn par(
     // RFC 9126 §2.2: 201 Created.
     let body = json!({"request_uri": request_uri, "expires_in": LIFETIME});
     Ok(no_store((StatusCode::CREATED, Json(body)).into_response()))
+}
+
+/// RFC 9449 §10.1: a DPoP proof at PAR binds the code to its key, as `dpop_jkt` does; when both
+/// come they must name the same key (the RFC leaves the code open: `invalid_request`, as
+/// node-oidc-provider answers).
+fn bind_code_to(params: &mut Params, proof: &Proof) -> Result<(), OAuthError> {
+    match params.get("dpop_jkt") {
+        None => {
+            params.set("dpop_jkt", &proof.jkt);
+            Ok(())
+        }
+        Some(jkt) if jkt == proof.jkt => Ok(()),
+        Some(_) => Err(OAuthError::invalid_request(
+            "dpop_jkt does not match the key of the DPoP proof",
+        )),
+    }
 }
 
 /// The pipeline's refusals as RFC 9126 §2.3 errors. A redirect URI the client did not register

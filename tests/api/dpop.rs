@@ -17,13 +17,13 @@ use crate::common::flow::{AuthRequest, PASSWORD, Pkce, Rp, USERNAME, jwt_claims}
 use crate::common::{Options, TestApp, spawn_app, spawn_app_with};
 
 /// A client's DPoP key (ES256) and the proofs it makes.
-struct DpopKey {
+pub(crate) struct DpopKey {
     private: Jwk,
     public: Jwk,
 }
 
 /// What a proof says; tests tamper with it.
-struct ProofSpec<'a> {
+pub(crate) struct ProofSpec<'a> {
     htm: &'a str,
     htu: String,
     iat: i64,
@@ -33,7 +33,7 @@ struct ProofSpec<'a> {
 }
 
 impl DpopKey {
-    fn generate() -> Self {
+    pub(crate) fn generate() -> Self {
         let pair = ES256.generate_key_pair().unwrap();
         DpopKey {
             private: pair.to_jwk_private_key(),
@@ -42,7 +42,7 @@ impl DpopKey {
     }
 
     /// RFC 7638 thumbprint of the public key.
-    fn jkt(&self) -> String {
+    pub(crate) fn jkt(&self) -> String {
         let m = self.public.as_ref();
         let canonical = json!({"crv": m["crv"], "kty": m["kty"], "x": m["x"], "y": m["y"]});
         URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.to_string().as_bytes()))
@@ -65,12 +65,12 @@ impl DpopKey {
         josekit::jws::serialize_compact(claims.to_string().as_bytes(), &header, &signer).unwrap()
     }
 
-    fn proof_for(&self, spec: &ProofSpec<'_>) -> String {
+    pub(crate) fn proof_for(&self, spec: &ProofSpec<'_>) -> String {
         self.sign(spec, &self.public)
     }
 }
 
-fn spec<'a>(app: &TestApp, htm: &'a str, path: &str) -> ProofSpec<'a> {
+pub(crate) fn spec<'a>(app: &TestApp, htm: &'a str, path: &str) -> ProofSpec<'a> {
     ProofSpec {
         htm,
         htu: app.url(path),

@@ -1,6 +1,6 @@
 //! The FAPI 2.0 Security Profile (`--profile fapi2`, `[authorization] profile = "fapi2"`): PAR,
 //! PKCE S256, confidential clients with `private_key_jwt` only, PS256/ES256/EdDSA ID tokens, codes of
-//! at most 60 s. (DPoP, also required by FAPI 2.0, is not part of this yet.)
+//! at most 60 s, sender-constrained (DPoP) tokens.
 
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use crate::common::flow::{
     AuthRequest, PASSWORD, Pkce, REDIRECT, Rp, USERNAME, callback, location,
 };
 use crate::common::{Options, TestApp, spawn_app_with};
+use crate::dpop::{DpopKey, spec};
 
 /// A FAPI 2.0 client: private_key_jwt with `key`, ES256 ID tokens.
 async fn fapi_client(app: &TestApp, key: &ClientKey) -> String {
@@ -43,6 +44,16 @@ fn request(client_id: &str, pkce: &Pkce) -> AuthRequest {
 
 /// `/par` with a client assertion.
 async fn push(app: &TestApp, key: &ClientKey, req: &AuthRequest) -> crate::common::grants::Answer {
+    push_with(app, key, req, None).await
+}
+
+/// `/par` with a client assertion and, when given, a `DPoP` proof.
+async fn push_with(
+    app: &TestApp,
+    key: &ClientKey,
+    req: &AuthRequest,
+    proof: Option<&str>,
+) -> crate::common::grants::Answer {
     let client_id = req
         .params
         .iter()
@@ -54,7 +65,48 @@ async fn push(app: &TestApp, key: &ClientKey, req: &AuthRequest) -> crate::commo
     for (k, v) in &req.params {
         form.push((k.as_str(), v.as_str()));
     }
-    app.post_form("/par", None, &form).await
+    match proof {
+        None => app.post_form("/par", None, &form).await,
+        Some(p) => {
+            let r = app
+                .http
+                .post(app.url("/par"))
+                .header("DPoP", p)
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            crate::common::grants::Answer::read(r).await
+        }
+    }
+}
+
+/// `POST /token` redeeming `code` with a client assertion on the server's (turned) clock and,
+/// when given, a `DPoP` proof.
+async fn redeem(
+    app: &TestApp,
+    key: &ClientKey,
+    client_id: &str,
+    code: &str,
+    pkce: &Pkce,
+    proof: Option<&str>,
+) -> crate::common::grants::Answer {
+    let mut claims = assertion_claims(client_id, &app.issuer);
+    claims["iat"] = app.now().into();
+    claims["exp"] = (app.now() + 60).into();
+    let assertion = key.sign(&claims);
+    let mut form = assertion_params(&assertion);
+    form.extend_from_slice(&[
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", pkce.verifier.as_str()),
+    ]);
+    let mut req = app.http.post(app.url("/token")).form(&form);
+    if let Some(p) = proof {
+        req = req.header("DPoP", p);
+    }
+    crate::common::grants::Answer::read(req.send().await.unwrap()).await
 }
 
 #[tokio::test]
@@ -76,7 +128,21 @@ async fn a_fapi2_client_must_push_use_pkce_and_its_codes_live_at_most_60_seconds
         "{}",
         a.body
     );
-    let a = push(&app, &key, &request(&id, &pkce)).await;
+    // A proof at /par binds the code to its key (RFC 9449 §10.1); `dpop_jkt` naming another
+    // key is refused.
+    let dpop = DpopKey::generate();
+    let other = DpopKey::generate();
+    let req = request(&id, &pkce).set("dpop_jkt", Some(&other.jkt()));
+    let par_proof = dpop.proof_for(&spec(&app, "POST", "/par"));
+    let a = push_with(&app, &key, &req, Some(&par_proof)).await;
+    assert_eq!(
+        (a.status, a.error()),
+        (400, "invalid_request"),
+        "{}",
+        a.body
+    );
+    let par_proof = dpop.proof_for(&spec(&app, "POST", "/par"));
+    let a = push_with(&app, &key, &request(&id, &pkce), Some(&par_proof)).await;
     assert_eq!(a.status, 201, "{}", a.body);
     let uri = a.body["request_uri"].as_str().unwrap();
     let r = app
@@ -95,20 +161,21 @@ async fn a_fapi2_client_must_push_use_pkce_and_its_codes_live_at_most_60_seconds
     };
     let cb = callback(&r);
     assert_eq!(cb["iss"], app.issuer, "iss in the authorization response");
+    // Sender-constrained tokens: no proof, no token (and the code is not spent).
+    let t = redeem(&app, &key, &id, &cb["code"], &pkce, None).await;
+    assert_eq!(
+        (t.status, t.error()),
+        (400, "invalid_dpop_proof"),
+        "{}",
+        t.body
+    );
+    // A proof by another key than the one the code is bound to.
+    let proof = other.proof_for(&spec(&app, "POST", "/token"));
+    let t = redeem(&app, &key, &id, &cb["code"], &pkce, Some(&proof)).await;
+    assert_eq!((t.status, t.error()), (400, "invalid_grant"), "{}", t.body);
     app.advance(Duration::from_secs(61));
-    // An assertion on the server's (advanced) clock, so only the code's age is wrong.
-    let mut claims = assertion_claims(&id, &app.issuer);
-    claims["iat"] = app.now().into();
-    claims["exp"] = (app.now() + 60).into();
-    let assertion = key.sign(&claims);
-    let mut form = assertion_params(&assertion);
-    form.extend_from_slice(&[
-        ("grant_type", "authorization_code"),
-        ("code", cb["code"].as_str()),
-        ("redirect_uri", REDIRECT),
-        ("code_verifier", pkce.verifier.as_str()),
-    ]);
-    let t = app.post_form("/token", None, &form).await;
+    let proof = dpop.proof_for(&spec(&app, "POST", "/token"));
+    let t = redeem(&app, &key, &id, &cb["code"], &pkce, Some(&proof)).await;
     assert_eq!(
         (t.status, t.error()),
         (400, "invalid_grant"),

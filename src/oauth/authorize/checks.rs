@@ -94,7 +94,8 @@ pub fn check_policy(
     let fapi2 = policy.fapi2(config.authorization.profile);
     // FAPI 2.0 Security Profile: confidential clients only, with private_key_jwt (no mTLS
     // here); checked here too because a global profile may be set after registration.
-    // TODO(dpop): FAPI 2.0 also requires sender-constrained tokens (DPoP) for fapi2.
+    // Its tokens must also be sender-constrained: the token endpoint requires a DPoP proof
+    // (oauth::token::require_dpop_if_registered).
     if fapi2 && client.auth_method != AuthMethod::PrivateKeyJwt {
         return Err(OAuthError::unauthorized_client(
             "FAPI 2.0: only confidential clients authenticating with private_key_jwt",

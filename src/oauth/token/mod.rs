@@ -111,19 +111,25 @@ pub async fn token(
 }
 
 /// RFC 9449 §5.2: a client registered with `dpop_bound_access_tokens` must send a proof with
-/// every token request. The RFC names no error code for its absence; `invalid_dpop_proof`
-/// tells the client exactly what is wrong (a missing proof is not a valid one).
+/// every token request, and so must a FAPI 2.0 client (its tokens must be sender-constrained;
+/// DPoP is the only method here, no mTLS). The RFC names no error code for a missing proof;
+/// `invalid_dpop_proof` tells the client exactly what is wrong.
 fn require_dpop_if_registered(
     state: &AppState,
     client: &AuthenticatedClient,
     proof: Option<&Proof>,
 ) -> Result<(), OAuthError> {
-    if client.dpop_bound_access_tokens && proof.is_none() {
-        return Err(OAuthError::new(
-            ErrorCode::InvalidDpopProof,
-            "this client must send a DPoP proof (dpop_bound_access_tokens)",
-        )
-        .with_dpop_nonce(state.dpop.fresh_nonce(state.now())));
+    let fapi2 = client
+        .request_policy
+        .fapi2(state.config.authorization.profile);
+    if (client.dpop_bound_access_tokens || fapi2) && proof.is_none() {
+        let why = if fapi2 {
+            "FAPI 2.0: this client must send a DPoP proof (sender-constrained tokens)"
+        } else {
+            "this client must send a DPoP proof (dpop_bound_access_tokens)"
+        };
+        return Err(OAuthError::new(ErrorCode::InvalidDpopProof, why)
+            .with_dpop_nonce(state.dpop.fresh_nonce(state.now())));
     }
     Ok(())
 }

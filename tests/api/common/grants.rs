@@ -115,6 +115,23 @@ impl Answer {
         self.body["error"].as_str().unwrap_or("")
     }
 
+    /// Reads a JSON answer (an empty body is `null`).
+    pub async fn read(r: reqwest::Response) -> Self {
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let text = r.text().await.expect("body");
+        let body = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
     /// Asserts the RFC 6749 §5.1 caching headers are present.
     pub fn assert_no_store(&self) {
         assert_eq!(self.headers["cache-control"], "no-store");
@@ -134,20 +151,7 @@ impl TestApp {
         if let Some((id, secret)) = basic {
             req = req.basic_auth(id, Some(secret));
         }
-        let r = req.send().await.expect("request");
-        let status = r.status().as_u16();
-        let headers = r.headers().clone();
-        let text = r.text().await.expect("body");
-        let body = if text.is_empty() {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-        };
-        Answer {
-            status,
-            headers,
-            body,
-        }
+        Answer::read(req.send().await.expect("request")).await
     }
 
     /// A client_credentials access token for a confidential client (asserts success).
