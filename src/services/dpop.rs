@@ -21,6 +21,7 @@ use crate::config::DpopConfig;
 use crate::crypto::{constant_time_eq, sha256_b64url, sha256_hex};
 use crate::domain::Alg;
 use crate::keys::{KeyManager, verify_proof};
+use crate::services::dpop_replay::ReplayLog;
 use crate::store::{Store, StoreError};
 
 /// The algorithms proofs may be signed with (`dpop_signing_alg_values_supported`).
@@ -87,6 +88,8 @@ pub struct DpopService {
     /// Proofs this instance accepted, until they expire: a replay to the same instance is
     /// refused without a database round trip. The database stays the truth for all instances.
     recent: Mutex<HashMap<String, i64>>,
+    /// Accepted proofs on their way to the database, many per commit.
+    replays: ReplayLog,
 }
 
 impl std::fmt::Debug for DpopService {
@@ -106,6 +109,7 @@ impl DpopService {
             require_nonce: config.require_nonce,
             nonce_key: keys.derive_secret("tessera dpop nonce v1"),
             recent: Mutex::new(HashMap::new()),
+            replays: ReplayLog::default(),
         }
     }
 
@@ -223,7 +227,7 @@ impl DpopService {
                 return Err(replayed());
             }
         }
-        if !store.remember_dpop_proof(&key, until).await? {
+        if !self.replays.record(store, key.clone(), until).await? {
             return Err(replayed());
         }
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());

@@ -6,6 +6,7 @@ pub mod client_cache;
 pub mod client_documents;
 pub mod client_jwks;
 pub mod dpop;
+mod dpop_replay;
 pub mod email;
 pub mod login_throttle;
 pub mod metadata;

@@ -337,6 +337,47 @@ async fn a_proof_accepted_by_one_instance_is_a_replay_at_another() {
     assert_refused(&r, "invalid_dpop_proof");
 }
 
+/// Accepted proofs are recorded many per statement (group commit): concurrent copies of one
+/// proof, sent to two instances at once, still get exactly one token, and concurrent distinct
+/// proofs each get theirs.
+#[tokio::test]
+async fn concurrent_copies_of_a_proof_get_one_token_and_distinct_proofs_each_get_one() {
+    let app = spawn_app().await;
+    let peer = spawn_peer(&app, "").await;
+    let (id, secret) = app.service_client(&[]).await;
+    let key = DpopKey::generate();
+    let copy = key.proof_for(&spec(&app, "POST", "/token"));
+    let distinct: Vec<String> = (0..12)
+        .map(|_| key.proof_for(&spec(&app, "POST", "/token")))
+        .collect();
+    let urls = [app.url("/token"), peer.url("/token")];
+    let send_all = |proofs: Vec<String>| {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, proof) in proofs.into_iter().enumerate() {
+            let (url, id, secret) = (urls[i % 2].clone(), id.clone(), secret.clone());
+            set.spawn(async move { token_at(&url, Some((&id, &secret)), CC, &[&proof]).await });
+        }
+        set
+    };
+    let mut copies_set = send_all(vec![copy; 12]);
+    let mut others_set = send_all(distinct);
+    let (mut copies, mut others) = (vec![], vec![]);
+    while let Some(r) = copies_set.join_next().await {
+        copies.push(r.unwrap());
+    }
+    while let Some(r) = others_set.join_next().await {
+        others.push(r.unwrap());
+    }
+    let issued = copies.iter().filter(|r| r.status == 200).count();
+    assert_eq!(issued, 1, "copies of one proof issued {issued} tokens");
+    for r in copies.iter().filter(|r| r.status != 200) {
+        assert_refused(r, "invalid_dpop_proof");
+    }
+    for r in &others {
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+}
+
 #[tokio::test]
 async fn a_dpop_bound_client_must_send_a_proof() {
     let app = spawn_app().await;
