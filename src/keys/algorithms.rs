@@ -33,15 +33,44 @@ pub(super) fn signer(alg: Alg, jwk: &Jwk) -> Result<Box<dyn JwsSigner>, KeyError
     })
 }
 
-/// ES256 and EdDSA verify through aws-lc-rs, RSA through josekit. josekit reads the JWK
-/// first in every case, so which keys are accepted (`kty`, `use`, `key_ops`, `alg`) is
-/// josekit's decision alone.
+/// ES256 and EdDSA verify through aws-lc-rs, RSA through josekit. Which keys are accepted is
+/// josekit's rule in every case: for RSA josekit reads the JWK itself; for ES256 and EdDSA
+/// [`check_like_josekit`] applies the same rules, since having josekit (OpenSSL) decode a key
+/// only to drop it cost more than the signature check itself (a DPoP proof brings a new key with
+/// every request).
 pub(super) fn verifier(alg: Alg, jwk: &Jwk) -> Result<Box<dyn JwsVerifier>, KeyError> {
-    let josekit = josekit_verifier(alg, jwk)?;
     Ok(match alg {
-        Alg::RS256 | Alg::PS256 => josekit,
-        Alg::ES256 | Alg::EdDSA => Box::new(signer::FastVerifier::from_jwk(alg, jwk)?),
+        Alg::RS256 | Alg::PS256 => josekit_verifier(alg, jwk)?,
+        Alg::ES256 | Alg::EdDSA => {
+            check_like_josekit(alg, jwk)?;
+            Box::new(signer::FastVerifier::from_jwk(alg, jwk)?)
+        }
     })
+}
+
+/// josekit's `verifier_from_jwk` rules on a JWK's metadata (`kty`, `use`, `key_ops`, `alg`);
+/// the curve and the point are checked when aws-lc-rs parses the key.
+fn check_like_josekit(alg: Alg, jwk: &Jwk) -> Result<(), KeyError> {
+    let kty = match alg {
+        Alg::ES256 => "EC",
+        Alg::EdDSA => "OKP",
+        Alg::RS256 | Alg::PS256 => "RSA",
+    };
+    let refuse =
+        |why: String| KeyError::Jose(josekit::JoseError::InvalidJwkFormat(anyhow::anyhow!(why)));
+    if jwk.key_type() != kty {
+        return Err(refuse(format!("A parameter kty must be {kty}")));
+    }
+    if jwk.key_use().is_some_and(|u| u != "sig") {
+        return Err(refuse("A parameter use must be sig".into()));
+    }
+    if !jwk.is_for_key_operation("verify") {
+        return Err(refuse("A parameter key_ops must contains verify.".into()));
+    }
+    if jwk.algorithm().is_some_and(|a| a != alg.as_str()) {
+        return Err(refuse(format!("A parameter alg must be {alg}")));
+    }
+    Ok(())
 }
 
 pub(super) fn josekit_verifier(alg: Alg, jwk: &Jwk) -> Result<Box<dyn JwsVerifier>, KeyError> {
