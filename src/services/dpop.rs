@@ -7,9 +7,6 @@
 //! instance of one installation makes and accepts the same nonces without sharing state. A nonce
 //! is good for the window it was made in and the next one.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
@@ -30,9 +27,6 @@ pub const PROOF_ALGS: [Alg; 4] = [Alg::ES256, Alg::EdDSA, Alg::PS256, Alg::RS256
 /// The largest proof looked at. An RSA-4096 proof is under 3 KiB; anything far larger is
 /// refused before it is decoded.
 pub const MAX_PROOF_BYTES: usize = 8 * 1024;
-
-/// Entries the in-memory replay cache holds before it drops the expired ones.
-const RECENT_PRUNE_AT: usize = 10_000;
 
 /// What the request a proof comes with is: the proof must name it (§4.3 items 8, 9, 12).
 #[derive(Debug, Clone, Copy)]
@@ -85,9 +79,6 @@ pub struct DpopService {
     max_skew: i64,
     require_nonce: bool,
     nonce_key: [u8; 32],
-    /// Proofs this instance accepted, until they expire: a replay to the same instance is
-    /// refused without a database round trip. The database stays the truth for all instances.
-    recent: Mutex<HashMap<String, i64>>,
     /// Accepted proofs on their way to the database, many per commit.
     replays: ReplayLog,
 }
@@ -108,7 +99,6 @@ impl DpopService {
             max_skew: config.max_clock_skew.as_secs() as i64,
             require_nonce: config.require_nonce,
             nonce_key: keys.derive_secret("tessera dpop nonce v1"),
-            recent: Mutex::new(HashMap::new()),
             replays: ReplayLog::default(),
         }
     }
@@ -208,33 +198,18 @@ impl DpopService {
         // §11.1: never seen before while it could be accepted.
         let key = sha256_hex(&format!("{}:{jti}", verified.jkt));
         let until = iat + self.max_skew + 1;
-        self.remember(store, key, until, now).await?;
+        self.remember(store, key, until).await?;
         Ok(Proof { jkt: verified.jkt })
     }
 
-    /// Remembers an accepted proof in memory and in the database; a replay is refused.
-    async fn remember(
-        &self,
-        store: &Store,
-        key: String,
-        until: i64,
-        now: i64,
-    ) -> Result<(), DpopError> {
-        let replayed = || invalid("the DPoP proof has been used before");
-        {
-            let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-            if recent.get(&key).is_some_and(|exp| *exp > now) {
-                return Err(replayed());
-            }
+    /// Remembers an accepted proof in the database, where every instance sees it; a replay is
+    /// refused. (No cache in memory: proofs are unique by design, so it would only hold
+    /// every proof of the last two minutes — and scanning it to prune cost more than the
+    /// database write it saved.)
+    async fn remember(&self, store: &Store, key: String, until: i64) -> Result<(), DpopError> {
+        if !self.replays.record(store, key, until).await? {
+            return Err(invalid("the DPoP proof has been used before"));
         }
-        if !self.replays.record(store, key.clone(), until).await? {
-            return Err(replayed());
-        }
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        if recent.len() >= RECENT_PRUNE_AT {
-            recent.retain(|_, exp| *exp > now);
-        }
-        recent.insert(key, until);
         Ok(())
     }
 }
