@@ -11,6 +11,8 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rand::RngCore;
 use rand::rngs::OsRng;
 
+use crate::crypto::hmac_sha256;
+
 /// File name of the key-encryption key inside `[keys] dir`.
 pub const KEK_FILE: &str = "kek.key";
 
@@ -25,15 +27,6 @@ pub struct Kek {
 
 /// What the pairwise-subject key is derived for (domain separation from any other use).
 const SUBJECT_KEY_LABEL: &str = "tessera pairwise subject identifiers v1";
-
-/// HMAC-SHA256 of `message` under `key`.
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    use aws_lc_rs::hmac;
-    let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), message);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(tag.as_ref());
-    out
-}
 
 impl std::fmt::Debug for Kek {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

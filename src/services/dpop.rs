@@ -9,13 +9,10 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
 use serde::Deserialize;
-use sha2::Sha256;
-use sha2::digest::KeyInit;
 
 use crate::config::DpopConfig;
-use crate::crypto::{constant_time_eq, sha256_b64url, sha256_hex};
+use crate::crypto::{constant_time_eq, hmac_sha256, sha256_b64url, sha256_hex};
 use crate::domain::Alg;
 use crate::keys::{KeyManager, verify_proof};
 use crate::services::dpop_replay::ReplayLog;
@@ -115,12 +112,7 @@ impl DpopService {
     }
 
     fn nonce_for_window(&self, window: i64) -> String {
-        // HMAC pads a short key with zeros to the hash's block size (RFC 2104 §2).
-        let mut block = [0u8; 64];
-        block[..32].copy_from_slice(&self.nonce_key);
-        let mut mac = <Hmac<Sha256> as KeyInit>::new(&block.into());
-        mac.update(&window.to_be_bytes());
-        URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..18])
+        URL_SAFE_NO_PAD.encode(&hmac_sha256(&self.nonce_key, &window.to_be_bytes())[..18])
     }
 
     fn nonce_is_current(&self, nonce: &str, now: i64) -> bool {
