@@ -14,6 +14,8 @@
 #   full_sign_in  Tessera: a new browser each time, login page, password, code, token
 #              (sign_in.py, SIGN_IN_CONCURRENCY threads), beside the raw argon2id verification
 #              rate of the same hash on the server core (examples/argon2_rate).
+#   memory     Tessera's RSS idle (2 s after start) and after MEMORY_FLOWS (100,000) ES256 SSO
+#              flows in all, counting the runs above (issue 24 item 4): memory.txt.
 # Also the raw signing rate on the server core (examples/sign_rate), for "the rate two RS256
 # signatures allow", and the SQLite commits one flow makes (writes_per_flow.py). Results: bench/results/sso-<UTC time>/{results.tsv,summary.md}.
 set -euo pipefail
@@ -28,6 +30,7 @@ SESSIONS=${SESSIONS:-64}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 SIGN_IN_CONCURRENCY=${SIGN_IN_CONCURRENCY:-4}
+MEMORY_FLOWS=${MEMORY_FLOWS:-100000}
 NODE_COMPARE=${NODE_COMPARE:-1}
 BUILD=${BUILD:-1}
 BIN=${BIN:-$ROOT/target/release/tessera}
@@ -61,23 +64,30 @@ PASSWORD=bench-larkspur-tinfoil-quarry-nimbus
 read -r VERIFIER CHALLENGE < <(python3 -c 'import sys; sys.path.insert(0, sys.argv[1])
 from oidc_browser import pkce_pair; print(*pkce_pair())' "$BENCH")
 
-# sso SERVER SCENARIO URL AUTHORIZE_PATH CLIENT_ID CLIENT_SECRET COOKIE_FILE: RUNS runs.
-sso() {
-  local server=$1 scenario=$2 url=$3 authorize=$4 id=$5 secret=$6 cookies=$7 run line query
-  # shellcheck disable=SC2053 # ONLY is a pattern on purpose
-  [[ "$scenario" == $ONLY ]] || return 0
+# sso_wrk URL AUTHORIZE_PATH CLIENT_ID CLIENT_SECRET COOKIE_FILE DURATION: one wrk run of the
+# SSO flow, its RESULT line (flows/s; `requests` counts flows).
+sso_wrk() {
+  local url=$1 authorize=$2 id=$3 secret=$4 cookies=$5 duration=$6 query
   query=$(python3 -c 'import sys, urllib.parse
 print(urllib.parse.urlencode({"response_type": "code", "client_id": sys.argv[1], "redirect_uri": sys.argv[2],
   "scope": "openid", "state": "bench", "code_challenge": sys.argv[3], "code_challenge_method": "S256"}))' \
     "$id" "$REDIRECT" "$CHALLENGE")
+  BENCH_LUA_DIR=$BENCH/lua BENCH_SSO_COOKIES=$cookies BENCH_AUTHORIZE="$authorize?$query" \
+    BENCH_TOKEN_PATH=/token \
+    BENCH_TOKEN_BODY="grant_type=authorization_code&redirect_uri=$REDIRECT&code_verifier=$VERIFIER&code=" \
+    BENCH_BASIC=$(printf '%s:%s' "$id" "$secret" | base64 -w0) \
+    taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"$duration" --timeout 5s -s "$BENCH/lua/sso.lua" "$url" |
+    tee -a "$OUT/wrk.log" | grep '^RESULT' || true
+}
+
+# sso SERVER SCENARIO URL AUTHORIZE_PATH CLIENT_ID CLIENT_SECRET COOKIE_FILE: RUNS runs.
+sso() {
+  local server=$1 scenario=$2 run line
+  # shellcheck disable=SC2053 # ONLY is a pattern on purpose
+  [[ "$scenario" == $ONLY ]] || return 0
   for run in $(seq 0 "$RUNS"); do
     # Run 0 is the warm-up (2 s), not recorded.
-    line=$(BENCH_LUA_DIR=$BENCH/lua BENCH_SSO_COOKIES=$cookies BENCH_AUTHORIZE="$authorize?$query" \
-      BENCH_TOKEN_PATH=/token \
-      BENCH_TOKEN_BODY="grant_type=authorization_code&redirect_uri=$REDIRECT&code_verifier=$VERIFIER&code=" \
-      BENCH_BASIC=$(printf '%s:%s' "$id" "$secret" | base64 -w0) \
-      taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"$([[ $run == 0 ]] && echo 2s || echo "$DURATION")" \
-      --timeout 5s -s "$BENCH/lua/sso.lua" "$url" | tee -a "$OUT/wrk.log" | grep '^RESULT' || true)
+    line=$(sso_wrk "${@:3:5}" "$([[ $run == 0 ]] && echo 2s || echo "$DURATION")")
     [[ $run == 0 ]] && continue
     if [[ -z "$line" ]]; then
       echo "bench: wrk printed no result for $server $scenario" >&2
@@ -139,6 +149,26 @@ print(sqlite3.connect(sys.argv[1]).execute("SELECT password_hash FROM users WHER
   done
 }
 
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
+
+# memory COOKIES: more SSO flows until MEMORY_FLOWS were served in all, then, idle again, the RSS
+# against the idle figure ($RSS_IDLE) in memory.txt.
+memory() {
+  # shellcheck disable=SC2053 # ONLY is a pattern on purpose
+  [[ memory == $ONLY ]] || return 0
+  local served line
+  served=$(awk -F'\t' '$1 == "tessera" && $2 == "sso_ES256" {n += $7} END {print n + 0}' "$RESULTS")
+  while ((served < MEMORY_FLOWS)); do
+    line=$(sso_wrk "$TURL" /authorize "$RP_ID" "$RP_SECRET" "$1" 10s)
+    [[ -n "$line" ]] || { echo "bench: wrk printed no result for memory" >&2; return 1; }
+    served=$((served + $(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")))
+  done
+  sleep 2 # idle again, as for the first figure
+  python3 -c 'import sys; idle, after, flows = map(int, sys.argv[1:])
+print(f"RSS idle {idle / 1000:.1f} MB; after {flows:,} SSO flows {after / 1000:.1f} MB ({100 * (after - idle) / idle:+.0f} %)")' \
+    "$RSS_IDLE" "$(rss_kb)" "$served" | tee "$OUT/memory.txt"
+}
+
 # --- Tessera ---------------------------------------------------------------------------------
 PORT=$(free_port)
 TURL=http://127.0.0.1:$PORT
@@ -159,6 +189,8 @@ for alg in ES256 RS256; do
     taskset -c "$SERVER_CPU" "$BIN" --config "$WORK/tessera.toml" serve 2>>"$OUT/tessera.log" &
   SERVER_PID=$!
   wait_http "$TURL/readyz"
+  sleep 2
+  RSS_IDLE=$(rss_kb)
   python3 "$BENCH/seed_sso.py" "$TURL/authorize" "$TURL/token" "$RP_ID" "$RP_SECRET" "$REDIRECT" openid \
     bench "$PASSWORD" "$SESSIONS" "$WORK/tessera_cookies_$alg.txt"
   if [[ $alg == ES256 ]]; then
@@ -166,7 +198,10 @@ for alg in ES256 RS256; do
       "$WORK/tessera_cookies_$alg.txt" 50 | tee "$OUT/writes_per_flow.txt"
   fi
   sso tessera "sso_$alg" "$TURL" /authorize "$RP_ID" "$RP_SECRET" "$WORK/tessera_cookies_$alg.txt"
-  [[ $alg == ES256 ]] && full_sign_in
+  if [[ $alg == ES256 ]]; then
+    full_sign_in
+    memory "$WORK/tessera_cookies_$alg.txt"
+  fi
   stop_server
 done
 
