@@ -62,3 +62,14 @@ pub const PASSKEY_SCRIPT: &str = "/assets/passkey.js";
 pub const METRICS: &str = "/metrics";
 /// Pushed authorization requests (RFC 9126 §2).
 pub const PAR: &str = "/par";
+/// SCIM 2.0 (RFC 7644 §3.2): the base and its resource endpoints.
+pub const SCIM_BASE: &str = "/scim/v2";
+pub const SCIM_USERS: &str = "/scim/v2/Users";
+pub const SCIM_USER: &str = "/scim/v2/Users/{id}";
+pub const SCIM_GROUPS: &str = "/scim/v2/Groups";
+pub const SCIM_GROUP: &str = "/scim/v2/Groups/{id}";
+pub const SCIM_SERVICE_PROVIDER_CONFIG: &str = "/scim/v2/ServiceProviderConfig";
+pub const SCIM_RESOURCE_TYPES: &str = "/scim/v2/ResourceTypes";
+pub const SCIM_RESOURCE_TYPE: &str = "/scim/v2/ResourceTypes/{id}";
+pub const SCIM_SCHEMAS: &str = "/scim/v2/Schemas";
+pub const SCIM_SCHEMA: &str = "/scim/v2/Schemas/{id}";
