@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 
 use crate::config::RegistrationMode;
 
@@ -149,6 +149,9 @@ pub fn router(state: AppState) -> Router {
             paths::SCIM_USERS,
             get(scim::users::list).post(scim::users::create),
         )
+        .route(paths::SCIM_SEARCH, post(scim::discovery::search_all))
+        .route(paths::SCIM_USERS_SEARCH, post(scim::users::search))
+        .route(paths::SCIM_GROUPS_SEARCH, post(scim::groups::search))
         .route(
             paths::SCIM_USER,
             get(scim::users::get)
@@ -180,7 +183,8 @@ pub fn router(state: AppState) -> Router {
             get(scim::discovery::resource_type_by_id),
         )
         .route(paths::SCIM_SCHEMAS, get(scim::discovery::schemas))
-        .route(paths::SCIM_SCHEMA, get(scim::discovery::schema_by_id));
+        .route(paths::SCIM_SCHEMA, get(scim::discovery::schema_by_id))
+        .route(paths::SCIM_ANY, any(scim::discovery::unknown));
     main.merge(browser)
         .merge(public_metadata)
         .merge(scim)

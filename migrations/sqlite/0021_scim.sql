@@ -9,6 +9,8 @@ ALTER TABLE users ADD COLUMN given_name TEXT;
 ALTER TABLE users ADD COLUMN family_name TEXT;
 ALTER TABLE users ADD COLUMN display_name TEXT;
 ALTER TABLE users ADD COLUMN external_id TEXT;
+-- `emails[].primary` of the one address kept, as the client sent it (NULL: not said).
+ALTER TABLE users ADD COLUMN email_primary BIGINT;
 ALTER TABLE users ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
 -- What SCIM filters and sorts use (userName and emails.value have their unique indexes).
 CREATE INDEX users_external_id ON users (external_id);

@@ -3,12 +3,13 @@
 //! what the API is, nothing about who is in it.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::state::AppState;
 
+use super::auth::{Need, authorize};
 use super::base_url;
 use super::error::ScimError;
 use super::groups::GROUP_SCHEMA;
@@ -92,23 +93,62 @@ fn resource_type(base: &str, name: &str) -> Value {
 }
 
 /// `GET /Schemas` (RFC 7643 §7).
-pub async fn schemas(State(state): State<AppState>) -> Response {
+pub async fn schemas(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ScimError> {
     let base = base_url(&state);
-    list_response(2, 1, vec![user_schema(&base), group_schema(&base)])
+    let roles = role_names(&state, &headers).await?;
+    Ok(list_response(
+        2,
+        1,
+        vec![user_schema(&base, &roles), group_schema(&base)],
+    ))
 }
 
 /// `GET /Schemas/{id}`.
 pub async fn schema_by_id(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ScimError> {
     let base = base_url(&state);
     let schema = match id.as_str() {
-        USER_SCHEMA => user_schema(&base),
+        USER_SCHEMA => user_schema(&base, &role_names(&state, &headers).await?),
         GROUP_SCHEMA => group_schema(&base),
         _ => return Err(ScimError::not_found("schema")),
     };
     Ok(respond(StatusCode::OK, &schema, None, None))
+}
+
+/// The roles a user may be given, for a caller allowed to read users (none for anyone else:
+/// the schema itself is public).
+async fn role_names(state: &AppState, headers: &HeaderMap) -> Result<Vec<String>, ScimError> {
+    if authorize(state, headers, Need::Read).is_err() {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .store
+        .list_roles()
+        .await?
+        .into_iter()
+        .map(|r| r.name)
+        .collect())
+}
+
+/// `POST /.search` across every resource type (RFC 7644 §3.4.3): not offered (501, §3.12);
+/// `/Users/.search` and `/Groups/.search` are.
+pub async fn search_all() -> ScimError {
+    ScimError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        None,
+        "search one resource type at a time: POST /Users/.search or /Groups/.search",
+    )
+}
+
+/// Any other path under the base: SCIM's 404 (RFC 7644 §3.12).
+pub async fn unknown() -> ScimError {
+    ScimError::not_found("endpoint")
 }
 
 /// One attribute definition (RFC 7643 §7).
@@ -122,6 +162,10 @@ struct Attr {
     mutability: &'static str,
     returned: &'static str,
     uniqueness: &'static str,
+    /// For a reference: the resource types it may name (RFC 7643 §7 `referenceTypes`).
+    reference_types: &'static [&'static str],
+    /// RFC 7643 §7 `canonicalValues`.
+    canonical: &'static [&'static str],
 }
 
 const fn string(name: &'static str) -> Attr {
@@ -134,6 +178,8 @@ const fn string(name: &'static str) -> Attr {
         mutability: "readWrite",
         returned: "default",
         uniqueness: "none",
+        reference_types: &[],
+        canonical: &[],
     }
 }
 
@@ -153,6 +199,12 @@ impl Attr {
         if !subs.is_empty() {
             v["subAttributes"] = subs.iter().map(|s| s.json(&[])).collect();
         }
+        if !self.canonical.is_empty() {
+            v["canonicalValues"] = json!(self.canonical);
+        }
+        if !self.reference_types.is_empty() {
+            v["referenceTypes"] = json!(self.reference_types);
+        }
         v
     }
 }
@@ -168,10 +220,13 @@ fn schema(base: &str, id: &str, name: &str, attributes: Vec<Value>) -> Value {
     })
 }
 
-fn user_schema(base: &str) -> Value {
+/// The User schema; `roles` are the names of Tessera's roles, listed as `roles.value`'s
+/// canonical values to a caller allowed to read (the only values a write accepts).
+fn user_schema(base: &str, roles: &[String]) -> Value {
     let value = string("value");
     let reference = Attr {
         kind: "reference",
+        reference_types: &["Group"],
         ..string("$ref")
     };
     let attributes = vec![
@@ -241,6 +296,7 @@ fn user_schema(base: &str) -> Value {
             },
             Attr {
                 mutability: "readOnly",
+                canonical: &["direct"],
                 ..string("type")
             },
         ]),
@@ -251,7 +307,15 @@ fn user_schema(base: &str) -> Value {
         }
         .json(&[value]),
     ];
-    schema(base, USER_SCHEMA, "User", attributes)
+    let mut schema = schema(base, USER_SCHEMA, "User", attributes);
+    if let Some(role_value) = schema["attributes"]
+        .as_array_mut()
+        .and_then(|a| a.last_mut())
+        .and_then(|r| r["subAttributes"].get_mut(0))
+    {
+        role_value["canonicalValues"] = json!(roles);
+    }
+    schema
 }
 
 fn group_schema(base: &str) -> Value {
@@ -273,16 +337,15 @@ fn group_schema(base: &str) -> Value {
                 ..string("value")
             },
             Attr {
-                mutability: "readOnly",
-                ..string("display")
-            },
-            Attr {
                 kind: "reference",
                 mutability: "immutable",
+                reference_types: &["User"],
                 ..string("$ref")
             },
+            // Members are users (RFC 7643 §4.2 also allows groups; Tessera's groups are flat).
             Attr {
                 mutability: "immutable",
+                canonical: &["User"],
                 ..string("type")
             },
         ]),

@@ -35,12 +35,27 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<Response, ScimError> {
     authorize(&state, &headers, Need::Read)?;
+    page(&state, &params).await
+}
+
+/// `POST /Groups/.search` (RFC 7644 §3.4.3).
+pub async fn search(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ScimError> {
+    authorize(&state, &headers, Need::Read)?;
+    let params = ListParams::from_search(&json_body(&headers, &body)?)?;
+    page(&state, &params).await
+}
+
+async fn page(state: &AppState, params: &ListParams) -> Result<Response, ScimError> {
     let filter = params.filter()?;
     let (start_index, count) = params.page()?;
     let projection = params.projection()?;
     let q = ScimQuery {
         filter: filter.as_ref(),
-        sort: sort(&params, ScimResource::Group)?,
+        sort: sort(params, ScimResource::Group)?,
         descending: params.descending(),
         start_index,
         count,
@@ -51,7 +66,7 @@ pub async fn list(
         .scim_groups(&q, with_members)
         .await
         .map_err(query_error)?;
-    let base = base_url(&state);
+    let base = base_url(state);
     let resources = groups
         .iter()
         .map(|g| projection.apply(to_json(&base, g)))
@@ -202,9 +217,8 @@ fn to_json(base: &str, g: &ScimGroupRow) -> Value {
         "schemas": [GROUP_SCHEMA],
         "id": g.id,
         "displayName": g.display_name,
-        "members": g.members.iter().map(|(id, username)| json!({
+        "members": g.members.iter().map(|(id, _)| json!({
             "value": id,
-            "display": username,
             "type": "User",
             "$ref": format!("{base}/Users/{id}"),
         })).collect::<Vec<_>>(),

@@ -288,7 +288,9 @@ mod tests {
         .unwrap();
         assert_eq!(r["name"], json!({"givenName": "Ann", "familyName": "Bee"}));
         assert_eq!(r["emails"], json!([{"value": "b@x", "type": "home"}]));
-        assert_eq!(r["displayName"], "Ann B");
+        // A new attribute's name is kept lowercase: names are case-insensitive, and the
+        // resource is read back through `get_ci`.
+        assert_eq!(get_ci(&r, "displayName"), Some(&json!("Ann B")));
     }
 
     #[test]

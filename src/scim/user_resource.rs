@@ -54,7 +54,10 @@ pub fn to_json(base: &str, u: &ScimUserRow) -> Value {
         v["externalId"] = x.clone().into();
     }
     if let Some(e) = &u.email {
-        v["emails"] = json!([{"value": e, "primary": true}]);
+        v["emails"] = match u.email_primary {
+            Some(p) => json!([{"value": e, "primary": p}]),
+            None => json!([{"value": e}]),
+        };
     }
     if !u.roles.is_empty() {
         v["roles"] = u.roles.iter().map(|r| json!({"value": r})).collect();
@@ -80,9 +83,11 @@ pub fn from_json(v: &Value) -> Result<(ScimUserFields, Option<String>), ScimErro
         Some(n @ Value::Object(_)) => n.clone(),
         Some(_) => return Err(invalid("name must be an object")),
     };
+    let (email, email_primary) = primary_email(v)?;
     let fields = ScimUserFields {
         username,
-        email: primary_email(v)?,
+        email,
+        email_primary,
         name: text(&name, "formatted")?,
         given_name: text(&name, "givenName")?,
         family_name: text(&name, "familyName")?,
@@ -123,10 +128,10 @@ fn active(v: &Value) -> Result<bool, ScimError> {
     }
 }
 
-/// The one address Tessera keeps: the primary, or else the first.
-fn primary_email(v: &Value) -> Result<Option<Email>, ScimError> {
+/// The one address Tessera keeps (the primary, or else the first) and its `primary` flag.
+fn primary_email(v: &Value) -> Result<(Option<Email>, Option<bool>), ScimError> {
     let emails = match get_ci(v, "emails") {
-        None | Some(Value::Null) => return Ok(None),
+        None | Some(Value::Null) => return Ok((None, None)),
         Some(Value::Array(e)) => e,
         Some(_) => return Err(invalid("emails must be an array")),
     };
@@ -134,11 +139,12 @@ fn primary_email(v: &Value) -> Result<Option<Email>, ScimError> {
         .iter()
         .find(|e| get_ci(e, "primary").and_then(Value::as_bool) == Some(true))
         .or_else(|| emails.first());
-    let Some(e) = primary else { return Ok(None) };
+    let Some(e) = primary else {
+        return Ok((None, None));
+    };
     let value = text(e, "value")?.ok_or_else(|| invalid("an email has a value"))?;
-    Email::parse(&value)
-        .map(Some)
-        .map_err(|e| invalid(&format!("emails: {e}")))
+    let email = Email::parse(&value).map_err(|e| invalid(&format!("emails: {e}")))?;
+    Ok((Some(email), get_ci(e, "primary").and_then(Value::as_bool)))
 }
 
 /// `roles`: role names, each `{"value": name}` (or the bare name).

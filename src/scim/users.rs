@@ -35,9 +35,24 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<Response, ScimError> {
     authorize(&state, &headers, Need::Read)?;
+    page(&state, &params).await
+}
+
+/// `POST /Users/.search` (RFC 7644 §3.4.3): the query in the body, out of URLs and logs.
+pub async fn search(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ScimError> {
+    authorize(&state, &headers, Need::Read)?;
+    let params = ListParams::from_search(&json_body(&headers, &body)?)?;
+    page(&state, &params).await
+}
+
+async fn page(state: &AppState, params: &ListParams) -> Result<Response, ScimError> {
     let filter = params.filter()?;
     let (start_index, count) = params.page()?;
-    let sort = sort(&params, ScimResource::User)?;
+    let sort = sort(params, ScimResource::User)?;
     let projection = params.projection()?;
     let q = ScimQuery {
         filter: filter.as_ref(),
@@ -47,7 +62,7 @@ pub async fn list(
         count,
     };
     let (total, users) = state.store.scim_users(&q).await.map_err(query_error)?;
-    let base = base_url(&state);
+    let base = base_url(state);
     let resources = users
         .iter()
         .map(|u| projection.apply(user_resource::to_json(&base, u)))

@@ -126,7 +126,60 @@ pub struct ListParams {
     pub excluded_attributes: Option<String>,
 }
 
+/// The schema URI of a search request.
+pub const SEARCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+
 impl ListParams {
+    /// The parameters of a `POST …/.search` body (RFC 7644 §3.4.3).
+    pub fn from_search(body: &Value) -> Result<Self, ScimError> {
+        let named = get_ci(body, "schemas")
+            .and_then(Value::as_array)
+            .is_some_and(|s| s.iter().any(|s| s.as_str() == Some(SEARCH_SCHEMA)));
+        if !named {
+            return Err(ScimError::bad_request(
+                ScimType::InvalidSyntax,
+                format!("a search names the schema {SEARCH_SCHEMA}"),
+            ));
+        }
+        let scalar = |name: &str| -> Result<Option<String>, ScimError> {
+            match get_ci(body, name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(Value::Number(n)) => Ok(Some(n.to_string())),
+                Some(_) => Err(ScimError::bad_request(
+                    ScimType::InvalidValue,
+                    format!("`{name}` must be a string or a number"),
+                )),
+            }
+        };
+        let list = |name: &str| -> Result<Option<String>, ScimError> {
+            match get_ci(body, name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Array(items)) => Ok(Some(
+                    items
+                        .iter()
+                        .map(|i| i.as_str().unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                )),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(ScimError::bad_request(
+                    ScimType::InvalidValue,
+                    format!("`{name}` must be an array of attribute names"),
+                )),
+            }
+        };
+        Ok(Self {
+            filter: scalar("filter")?,
+            start_index: scalar("startIndex")?,
+            count: scalar("count")?,
+            sort_by: scalar("sortBy")?,
+            sort_order: scalar("sortOrder")?,
+            attributes: list("attributes")?,
+            excluded_attributes: list("excludedAttributes")?,
+        })
+    }
+
     /// The parsed filter, if any (400 `invalidFilter` when it does not parse).
     pub fn filter(&self) -> Result<Option<Filter>, ScimError> {
         self.filter

@@ -15,6 +15,8 @@ pub struct ScimUserRow {
     pub id: String,
     pub username: String,
     pub email: Option<String>,
+    /// The address's `primary` flag as sent (`None`: not said).
+    pub email_primary: Option<bool>,
     /// `name.formatted` (the `name` claim).
     pub name: Option<String>,
     pub given_name: Option<String>,
@@ -35,6 +37,7 @@ pub struct ScimUserRow {
 pub struct ScimUserFields {
     pub username: Username,
     pub email: Option<Email>,
+    pub email_primary: Option<bool>,
     pub name: Option<String>,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
@@ -71,7 +74,7 @@ pub enum ScimWrite {
     Unknown(String),
 }
 
-const COLUMNS: &str = "id, username, email, name, given_name, family_name, display_name, \
+const COLUMNS: &str = "id, username, email, email_primary, name, given_name, family_name, display_name, \
                        external_id, disabled, created_at, updated_at, version";
 
 fn from_row(r: &AnyRow) -> sqlx::Result<ScimUserRow> {
@@ -79,6 +82,9 @@ fn from_row(r: &AnyRow) -> sqlx::Result<ScimUserRow> {
         id: r.try_get("id")?,
         username: r.try_get("username")?,
         email: r.try_get("email")?,
+        email_primary: r
+            .try_get::<Option<i64>, _>("email_primary")?
+            .map(|p| p != 0),
         name: r.try_get("name")?,
         given_name: r.try_get("given_name")?,
         family_name: r.try_get("family_name")?,
@@ -223,8 +229,9 @@ impl Store {
         let inserted = sqlx::query(
             "INSERT INTO users (id, username, username_folded, email, email_folded, name,
                                 given_name, family_name, display_name, external_id,
-                                password_hash, disabled, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1)",
+                                password_hash, disabled, created_at, updated_at, version,
+                                email_primary)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1, $14)",
         )
         .bind(id)
         .bind(f.username.as_str())
@@ -239,6 +246,7 @@ impl Store {
         .bind(password_hash)
         .bind(i64::from(!f.active))
         .bind(now)
+        .bind(f.email_primary.map(i64::from))
         .execute(&mut *tx)
         .await;
         if let Err(e) = inserted {
@@ -267,7 +275,7 @@ impl Store {
                     external_id = $9, disabled = $10,
                     password_hash = COALESCE($11, password_hash),
                     email_verified = CASE WHEN $12 = 1 THEN 0 ELSE email_verified END,
-                    updated_at = $13, version = version + 1
+                    updated_at = $13, version = version + 1, email_primary = $16
              WHERE id = $14 AND version = $15",
         )
         .bind(f.username.as_str())
@@ -285,6 +293,7 @@ impl Store {
         .bind(now)
         .bind(id)
         .bind(version)
+        .bind(f.email_primary.map(i64::from))
         .execute(&mut *tx)
         .await;
         match updated {
