@@ -768,3 +768,49 @@ async fn groups_and_their_members_feed_the_groups_claim() {
     );
     assert!(store.user_authz(&bob).await.unwrap().groups.is_empty());
 }
+
+#[tokio::test]
+async fn every_change_is_an_audit_event_naming_the_client() {
+    let app = crate::common::process::spawn_served(
+        crate::common::Options::default(),
+        &["--log-format", "json"],
+    )
+    .await;
+    app.create_role("provisioner", &["scim:read", "scim:write"])
+        .await;
+    let (client, secret) = app.service_client(&[]).await;
+    // The role is in place before the server first reads the client: nothing to catch up.
+    app.add_client_role(&client, "provisioner").await;
+    let token = app.client_credentials_token(&client, &secret).await;
+    let id = create_user(&app, &token, "bjensen").await;
+    let path = format!("/Users/{id}");
+    let ops = json!([{"op": "replace", "path": "displayName", "value": "B"}]);
+    assert_eq!(patch(&app, &token, &path, ops, &[]).await.status, 200);
+    let gone = call(&app, &token, reqwest::Method::DELETE, &path, None, &[]).await;
+    assert_eq!(gone.status, 204);
+    // The log is written in the background: wait for the three events.
+    let scim_events = || {
+        app.process()
+            .audit_events()
+            .into_iter()
+            .filter(|e| e["event"] == "scim_changed")
+            .collect::<Vec<Value>>()
+    };
+    crate::common::eventually(30, || async { (scim_events().len() >= 3).then_some(()) }).await;
+    let events = scim_events();
+    let seen: Vec<(&str, &str, &str)> = events
+        .iter()
+        .map(|e| {
+            assert_eq!(e["client_id"], client.as_str(), "{e}");
+            assert_eq!(e["resource"], "User", "{e}");
+            (
+                e["id"].as_str().unwrap_or("-"),
+                e["operation"].as_str().unwrap_or("-"),
+                e["client_id"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    let ops: Vec<&str> = seen.iter().map(|s| s.1).collect();
+    assert_eq!(ops, ["created", "patched", "deleted"], "{events:#?}");
+    assert!(seen.iter().all(|s| s.0 == id));
+}
