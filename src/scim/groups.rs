@@ -217,7 +217,7 @@ fn to_json(base: &str, g: &ScimGroupRow) -> Value {
         "schemas": [GROUP_SCHEMA],
         "id": g.id,
         "displayName": g.display_name,
-        "members": g.members.iter().map(|(id, _)| json!({
+        "members": g.members.iter().map(|id| json!({
             "value": id,
             "type": "User",
             "$ref": format!("{base}/Users/{id}"),

@@ -17,8 +17,8 @@ pub struct ScimGroupRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
-    /// (user id, username), by username.
-    pub members: Vec<(String, String)>,
+    /// The members' user ids, sorted.
+    pub members: Vec<String>,
 }
 
 /// What a SCIM write sets on a group.
@@ -124,9 +124,8 @@ impl Store {
         }
         let marks = placeholders(1, groups.len());
         let sql = format!(
-            "SELECT ug.group_name, u.id, u.username FROM user_groups ug
-             JOIN users u ON u.id = ug.user_id
-             WHERE ug.group_name IN ({marks}) ORDER BY u.username"
+            "SELECT group_name, user_id FROM user_groups
+             WHERE group_name IN ({marks}) ORDER BY user_id"
         );
         let mut q = sqlx::query(&sql);
         for g in groups.iter() {
@@ -135,7 +134,7 @@ impl Store {
         for r in q.fetch_all(self.pool()).await? {
             let name: String = r.try_get(0)?;
             if let Some(g) = groups.iter_mut().find(|g| g.display_name == name) {
-                g.members.push((r.try_get(1)?, r.try_get(2)?));
+                g.members.push(r.try_get(1)?);
             }
         }
         Ok(())
