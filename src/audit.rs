@@ -170,6 +170,14 @@ pub enum AuditEvent<'a> {
     ClientRegistrationUpdated { client_id: &'a str },
     /// A registered client deleted itself with its registration access token (RFC 7592).
     ClientRegistrationDeleted { client_id: &'a str },
+    /// A SCIM client created, replaced, patched or deleted a user or group (RFC 7644).
+    ScimChanged {
+        client_id: &'a str,
+        /// `User` or `Group`.
+        resource: &'static str,
+        id: &'a str,
+        operation: ScimOperation,
+    },
     /// The person added a passkey on the account page.
     PasskeyAdded {
         sub: &'a str,
@@ -257,6 +265,27 @@ pub enum FamilyRevocation {
     PasswordChanged,
     /// The person set a new password with a reset link: every family of theirs ends.
     PasswordReset,
+}
+
+/// What a SCIM request did to a resource (event `scim_changed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScimOperation {
+    Created,
+    Replaced,
+    Patched,
+    Deleted,
+}
+
+impl ScimOperation {
+    /// The `operation` field.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Replaced => "replaced",
+            Self::Patched => "patched",
+            Self::Deleted => "deleted",
+        }
+    }
 }
 
 /// Why browser sessions were ended from elsewhere (event `sessions_ended`).
@@ -365,6 +394,7 @@ impl AuditEvent<'_> {
             Self::ClientRegistered { .. } => "client_registered",
             Self::ClientRegistrationUpdated { .. } => "client_registration_updated",
             Self::ClientRegistrationDeleted { .. } => "client_registration_deleted",
+            Self::ScimChanged { .. } => "scim_changed",
             Self::PasskeyAdded { .. } => "passkey_added",
             Self::PasskeyRemoved { .. } => "passkey_removed",
             Self::PasskeyUsed { .. } => "passkey_used",
@@ -599,6 +629,14 @@ impl AuditEvent<'_> {
             Self::ClientRegistrationUpdated { client_id }
             | Self::ClientRegistrationDeleted { client_id } => {
                 info!(target: TARGET, event, client_id = %client_id);
+            }
+            Self::ScimChanged {
+                client_id,
+                resource,
+                id,
+                operation,
+            } => {
+                info!(target: TARGET, event, client_id = %client_id, resource, id = %id, operation = operation.name());
             }
             Self::PasskeyAdded { sub, credential_id }
             | Self::PasskeyRemoved { sub, credential_id }

@@ -1,6 +1,7 @@
 //! Tessera: an OAuth 2.0 / OpenID Connect authorization server.
 //!
-//! Dependencies run one way: [`router`] → handlers ([`oauth`], [`pages`], [`logout`], [`ops`])
+//! Dependencies run one way: [`router`] → handlers ([`oauth`], [`pages`], [`logout`], [`ops`],
+//! [`scim`])
 //! → [`state`] → [`services`] and [`tokens`] → [`store`], [`keys`], [`domain`], [`config`],
 //! [`clock`] → [`audit`], which every layer may emit events to. [`http`] is the plumbing around every request; [`server`] starts and stops it all;
 //! [`cli`] holds the admin commands.
@@ -21,6 +22,7 @@ pub mod oauth;
 pub mod ops;
 pub mod pages;
 pub mod router;
+pub mod scim;
 pub mod server;
 pub mod services;
 pub mod state;

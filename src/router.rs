@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 
 use crate::config::RegistrationMode;
 
@@ -17,6 +17,7 @@ use crate::oauth::{
 };
 use crate::ops::{health, metrics};
 use crate::pages;
+use crate::scim;
 use crate::state::AppState;
 use crate::store::CorsUse;
 
@@ -142,8 +143,51 @@ pub fn router(state: AppState) -> Router {
                     .delete(registration::delete),
             )
     };
+    // SCIM 2.0 (RFC 7644 §3.2): provisioning, authorised by Tessera's own access tokens.
+    let scim = Router::new()
+        .route(
+            paths::SCIM_USERS,
+            get(scim::users::list).post(scim::users::create),
+        )
+        .route(paths::SCIM_SEARCH, post(scim::discovery::search_all))
+        .route(paths::SCIM_USERS_SEARCH, post(scim::users::search))
+        .route(paths::SCIM_GROUPS_SEARCH, post(scim::groups::search))
+        .route(
+            paths::SCIM_USER,
+            get(scim::users::get)
+                .put(scim::users::replace)
+                .patch(scim::users::patch)
+                .delete(scim::users::delete),
+        )
+        .route(
+            paths::SCIM_GROUPS,
+            get(scim::groups::list).post(scim::groups::create),
+        )
+        .route(
+            paths::SCIM_GROUP,
+            get(scim::groups::get)
+                .put(scim::groups::replace)
+                .patch(scim::groups::patch)
+                .delete(scim::groups::delete),
+        )
+        .route(
+            paths::SCIM_SERVICE_PROVIDER_CONFIG,
+            get(scim::discovery::service_provider_config),
+        )
+        .route(
+            paths::SCIM_RESOURCE_TYPES,
+            get(scim::discovery::resource_types),
+        )
+        .route(
+            paths::SCIM_RESOURCE_TYPE,
+            get(scim::discovery::resource_type_by_id),
+        )
+        .route(paths::SCIM_SCHEMAS, get(scim::discovery::schemas))
+        .route(paths::SCIM_SCHEMA, get(scim::discovery::schema_by_id))
+        .route(paths::SCIM_ANY, any(scim::discovery::unknown));
     main.merge(browser)
         .merge(public_metadata)
+        .merge(scim)
         .merge(registration)
         .merge(client_authenticated)
         .merge(bearer)

@@ -46,7 +46,11 @@ pub async fn prepare(config: Config, clock: Clock) -> anyhow::Result<AppState> {
 /// span, metrics, run to completion, timeout, body limit, security headers).
 pub fn app(state: AppState) -> Router {
     let envelope = crate::http::envelope::layer(&state.config, state.metrics.clone());
-    router(state).layer(envelope)
+    router(state)
+        .layer(envelope)
+        .layer(axum::middleware::from_fn(
+            crate::scim::wire::oversized_as_scim,
+        ))
 }
 
 /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish, stops

@@ -154,6 +154,7 @@ impl Counters {
             | AuditEvent::EmailVerified { .. }
             | AuditEvent::EmailSent { .. }
             | AuditEvent::EmailFailed { .. }
+            | AuditEvent::ScimChanged { .. }
             | AuditEvent::ClientRegistered { .. }
             | AuditEvent::ClientRegistrationUpdated { .. }
             | AuditEvent::ClientRegistrationDeleted { .. }

@@ -135,8 +135,14 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             credential_id: "cred-1",
         },
         PasskeyCloneWarning { sub, ip: IP },
+        ScimChanged {
+            client_id,
+            resource: "User",
+            id: sub,
+            operation: ScimOperation::Created,
+        },
     ];
-    let mut seen = [false; 38];
+    let mut seen = [false; 39];
     for event in &all {
         seen[match event {
             LoginSucceeded { .. } => 0,
@@ -177,6 +183,7 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             PasskeyRemoved { .. } => 35,
             PasskeyUsed { .. } => 36,
             PasskeyCloneWarning { .. } => 37,
+            ScimChanged { .. } => 38,
         }] = true;
     }
     assert!(seen.iter().all(|s| *s), "an event has no example");

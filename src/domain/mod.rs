@@ -25,6 +25,7 @@ mod redirect_uri;
 mod registered_by;
 mod request_policy;
 mod response_mode;
+pub mod scim_filter;
 mod scope;
 mod subject_type;
 mod user_code;

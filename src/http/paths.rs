@@ -62,3 +62,20 @@ pub const PASSKEY_SCRIPT: &str = "/assets/passkey.js";
 pub const METRICS: &str = "/metrics";
 /// Pushed authorization requests (RFC 9126 §2).
 pub const PAR: &str = "/par";
+/// SCIM 2.0 (RFC 7644 §3.2): the base and its resource endpoints.
+pub const SCIM_BASE: &str = "/scim/v2";
+pub const SCIM_USERS: &str = "/scim/v2/Users";
+pub const SCIM_USER: &str = "/scim/v2/Users/{id}";
+/// RFC 7644 §3.4.3: a query sent in a POST body (across every type at the root: 501).
+pub const SCIM_SEARCH: &str = "/scim/v2/.search";
+pub const SCIM_USERS_SEARCH: &str = "/scim/v2/Users/.search";
+pub const SCIM_GROUPS_SEARCH: &str = "/scim/v2/Groups/.search";
+pub const SCIM_GROUPS: &str = "/scim/v2/Groups";
+pub const SCIM_GROUP: &str = "/scim/v2/Groups/{id}";
+pub const SCIM_SERVICE_PROVIDER_CONFIG: &str = "/scim/v2/ServiceProviderConfig";
+pub const SCIM_RESOURCE_TYPES: &str = "/scim/v2/ResourceTypes";
+pub const SCIM_RESOURCE_TYPE: &str = "/scim/v2/ResourceTypes/{id}";
+pub const SCIM_SCHEMAS: &str = "/scim/v2/Schemas";
+pub const SCIM_SCHEMA: &str = "/scim/v2/Schemas/{id}";
+/// Any other path under the SCIM base (answered 404 in SCIM's error format).
+pub const SCIM_ANY: &str = "/scim/v2/{*rest}";

@@ -216,11 +216,15 @@ impl Store {
                 .fetch_optional(self.pool())
                 .await?;
         let Some(user) = user else { return Ok(false) };
+        let mut tx = self.begin_write().await?;
+        // The group is a SCIM resource too (`scim_groups.rs`).
+        super::scim_groups::ensure_group(&mut tx, group, self.clock.now()).await?;
         sqlx::query("INSERT INTO user_groups (user_id, group_name) VALUES ($1, $2) ON CONFLICT (user_id, group_name) DO NOTHING")
             .bind(user)
             .bind(group)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(true)
     }
 

@@ -48,6 +48,7 @@ mod registration;
 mod resilience;
 mod resource_server;
 mod revoke;
+mod scim;
 mod sign_in_cost;
 mod slow_clients;
 mod spa;

@@ -4,6 +4,7 @@
 #
 #   tests/interop/run.sh                 # build, install, run everything
 #   tests/interop/run.sh oidcc-max-age   # only modules whose name contains a filter (both suites)
+#   tests/interop/run.sh scim            # only the SCIM step (scim2-tester)
 #
 # Installs what it needs itself (Debian chromium + chromedriver when root, `npm ci` from the
 # committed lock file, a Python venv from the pinned requirements.txt), gives the server its own
@@ -65,6 +66,15 @@ log "Python venv (Authlib, selenium, requests)"
 venv="$here/.venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt" </dev/null
+
+# scim2-tester in a venv of its own (pydantic 2 and httpx2 apart from the Authlib suite's packages).
+log "Python venv (scim2-tester)"
+scim_venv="$here/scim/.venv"
+[ -x "$scim_venv/bin/python" ] || python3 -m venv "$scim_venv"
+"$scim_venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/scim/requirements.txt" </dev/null
+# `run.sh scim` runs only the SCIM step.
+only_scim=0
+[ "${1:-}" = scim ] && only_scim=1
 
 # --- a server of its own ----------------------------------------------------------------------
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -149,6 +159,13 @@ client node-jar-par private_key_jwt --scope "openid profile email" \
     --require-par --require-signed-request-object
 (IFS=,; printf '{%s}\n' "${members[*]}") >"$clients_json"
 
+# SCIM (RFC 7644): a service account whose role holds both SCIM permissions.
+tessera role create --name scim-provisioner --permission scim:read --permission scim:write --json >/dev/null
+scim_client="$(tessera client create --name scim-svc --grant-type client_credentials --json)"
+scim_id="$(printf '%s' "$scim_client" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')"
+scim_secret="$(printf '%s' "$scim_client" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])')"
+tessera client add-role --client-id "$scim_id" --role scim-provisioner --json >/dev/null
+
 log "starting tessera at $issuer"
 RUST_LOG="${RUST_LOG:-warn}" "$BIN" --config "$work/config.toml" serve >"$work/server.log" 2>&1 </dev/null &
 server_pid=$!
@@ -165,13 +182,23 @@ export INTEROP_JAR_KEY="$work/node-jar-key.json"
 export INTEROP_TESSERA="$BIN" INTEROP_CONFIG="$work/config.toml"  # for oidcc-server-rotate-keys
 
 status=0
-log "Python suite (Authlib + selenium/Chromium)"
-INTEROP_RESULTS="$work/python.json" "$venv/bin/python" "$here/python/run_suite.py" "$@" || status=1
+if [ "$only_scim" = 0 ]; then
+    log "Python suite (Authlib + selenium/Chromium)"
+    INTEROP_RESULTS="$work/python.json" "$venv/bin/python" "$here/python/run_suite.py" "$@" || status=1
 
-log "Node suite (openid-client + playwright-core/Chromium)"
-INTEROP_RESULTS="$work/node.json" node "$here/node/suite.mjs" "$@" || status=1
+    log "Node suite (openid-client + playwright-core/Chromium)"
+    INTEROP_RESULTS="$work/node.json" node "$here/node/suite.mjs" "$@" || status=1
+fi
 
-if [ -n "${INTEROP_TABLE:-}" ]; then
+if [ "$only_scim" = 1 ] || [ $# = 0 ]; then
+    log "SCIM: scim2-tester against $issuer/scim/v2"
+    scim_token="$(curl -fsS -u "$scim_id:$scim_secret" -d grant_type=client_credentials "$issuer/token" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"
+    INTEROP_SCIM_URL="$issuer/scim/v2" INTEROP_SCIM_TOKEN="$scim_token" INTEROP_RESULTS="$work/scim.json" \
+        "$scim_venv/bin/python" "$here/scim/check.py" || status=1
+fi
+
+if [ -n "${INTEROP_TABLE:-}" ] && [ "$only_scim" = 0 ]; then
     "$venv/bin/python" "$here/python/table.py" "$work/python.json" "$work/node.json" >"$INTEROP_TABLE"
 fi
 if [ "$status" != 0 ]; then
