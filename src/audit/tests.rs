@@ -135,8 +135,23 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             credential_id: "cred-1",
         },
         PasskeyCloneWarning { sub, ip: IP },
+        UpstreamSignIn {
+            sub,
+            upstream: "corp",
+            client_id,
+            ip: IP,
+        },
+        UpstreamLinked {
+            sub,
+            upstream: "corp",
+            how: "provisioned",
+        },
+        UpstreamUnlinked {
+            sub,
+            upstream: "corp",
+        },
     ];
-    let mut seen = [false; 38];
+    let mut seen = [false; 41];
     for event in &all {
         seen[match event {
             LoginSucceeded { .. } => 0,
@@ -177,6 +192,9 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             PasskeyRemoved { .. } => 35,
             PasskeyUsed { .. } => 36,
             PasskeyCloneWarning { .. } => 37,
+            UpstreamSignIn { .. } => 38,
+            UpstreamLinked { .. } => 39,
+            UpstreamUnlinked { .. } => 40,
         }] = true;
     }
     assert!(seen.iter().all(|s| *s), "an event has no example");

@@ -26,6 +26,7 @@ mod roles;
 mod second_factors;
 mod session_clients;
 mod throttle;
+mod upstream_links;
 mod user_sessions;
 mod users;
 
@@ -44,6 +45,7 @@ pub use registrations::InitialTokenState;
 pub use roles::{Assignment, Authz, RoleDeletion, RoleRow};
 pub use second_factors::{Factors, TotpRow};
 pub use throttle::Reservation;
+pub use upstream_links::{NO_PASSWORD, NewUpstreamAccount, UpstreamLinkRow};
 pub use user_sessions::{NewUserSession, UserSessionRow};
 pub use users::UserRow;
 
