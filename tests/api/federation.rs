@@ -487,3 +487,241 @@ async fn a_plain_oauth2_upstream_is_read_through_its_userinfo_claims() {
         .to_string();
     assert!(users.contains("\"octocat\""), "{users}");
 }
+
+/// What the fake OpenID Provider spoils in the ID token it issues.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Spoil {
+    Nothing,
+    Issuer,
+    Audience,
+    Nonce,
+    Expiry,
+}
+
+/// The fake provider's memory: the nonce of the last authorization request and what to spoil.
+#[derive(Default)]
+struct FakeOp {
+    nonce: String,
+    spoil: Option<Spoil>,
+}
+
+/// An OpenID Provider in the test that signs its ID tokens with an ES256 key of its own and
+/// spoils one claim on request: discovery, authorize (signs in at once), token, JWKS.
+async fn fake_op(client_id: &'static str) -> (String, std::sync::Arc<std::sync::Mutex<FakeOp>>) {
+    use josekit::jws::{ES256, JwsHeader};
+    use std::sync::{Arc, Mutex};
+    let pair = ES256.generate_key_pair().unwrap();
+    let mut private = pair.to_jwk_private_key();
+    private.set_key_id("op-key");
+    let mut public = pair.to_jwk_public_key();
+    public.set_key_id("op-key");
+    public.set_algorithm("ES256");
+    let listener = crate::common::bind_loopback().await;
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let memory: Arc<Mutex<FakeOp>> = Arc::default();
+    let discovery = serde_json::json!({
+        "issuer": base,
+        "authorization_endpoint": format!("{base}/authorize"),
+        "token_endpoint": format!("{base}/token"),
+        "jwks_uri": format!("{base}/jwks"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["ES256"],
+    });
+    let jwks = serde_json::json!({ "keys": [serde_json::Value::Object(public.as_ref().clone())] });
+    let (m1, m2, issuer) = (memory.clone(), memory.clone(), base.clone());
+    let router = axum::Router::new()
+        .route(
+            "/.well-known/openid-configuration",
+            get(move || async move { Json(discovery) }),
+        )
+        .route("/jwks", get(move || async move { Json(jwks) }))
+        .route(
+            "/authorize",
+            get(move |Query(q): Query<HashMap<String, String>>| async move {
+                m1.lock().unwrap().nonce = q["nonce"].clone();
+                Redirect::to(&format!(
+                    "{}?code=op-code&state={}",
+                    q["redirect_uri"],
+                    urlencode(&q["state"])
+                ))
+            }),
+        )
+        .route(
+            "/token",
+            post(move || async move {
+                let (nonce, spoil) = {
+                    let m = m2.lock().unwrap();
+                    (m.nonce.clone(), m.spoil.unwrap_or(Spoil::Nothing))
+                };
+                let now = tessera::clock::Clock::system().now();
+                let claims = serde_json::json!({
+                    "iss": if spoil == Spoil::Issuer { "https://evil.example" } else { issuer.as_str() },
+                    "aud": if spoil == Spoil::Audience { "someone-else" } else { client_id },
+                    "sub": "op-user-1",
+                    "nonce": if spoil == Spoil::Nonce { "another-nonce".to_string() } else { nonce },
+                    "iat": now,
+                    "exp": if spoil == Spoil::Expiry { now - 600 } else { now + 300 },
+                    "email": "carol@op.example",
+                    "email_verified": true,
+                    "preferred_username": "carol",
+                });
+                let mut header = JwsHeader::new();
+                header.set_token_type("JWT");
+                header.set_key_id("op-key");
+                let signer = ES256.signer_from_jwk(&private).unwrap();
+                let id_token = josekit::jws::serialize_compact(
+                    claims.to_string().as_bytes(),
+                    &header,
+                    &signer,
+                )
+                .unwrap();
+                Json(serde_json::json!({
+                    "access_token": "op-access", "token_type": "Bearer", "expires_in": 300,
+                    "id_token": id_token,
+                }))
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (base, memory)
+}
+
+#[tokio::test]
+async fn an_id_token_from_another_issuer_for_another_audience_with_another_nonce_or_expired_is_refused()
+ {
+    let (op, memory) = fake_op("tessera-down").await;
+    let toml = format!(
+        "[[upstream]]\nid = \"corp\"\nname = \"Corp SSO\"\nissuer = \"{op}\"\n\
+         client_id = \"tessera-down\"\nprovision = true\n"
+    );
+    let down = spawn_app_with(Options::toml(&toml)).await;
+    let rp = down.rp(&["--first-party"]).await;
+    for spoil in [
+        Spoil::Issuer,
+        Spoil::Audience,
+        Spoil::Nonce,
+        Spoil::Expiry,
+        Spoil::Nothing,
+    ] {
+        memory.lock().unwrap().spoil = Some(spoil);
+        let b = browser();
+        let req = AuthRequest::new(&rp, &Pkce::new());
+        let (login, _) = follow(&b, &format!("{}?{}", down.url("/authorize"), req.query())).await;
+        let html = login.text().await.unwrap();
+        let r = b
+            .post(down.url("/upstream/corp/start"))
+            .form(&[
+                ("csrf_token", csrf(&html)),
+                ("request", hidden(&html, "request")),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let (r, _) = follow(&b, r.headers()["location"].to_str().unwrap()).await;
+        if spoil == Spoil::Nothing {
+            assert_eq!(r.status(), 303, "the fake provider's good token is taken");
+            assert!(callback(&r).contains_key("code"));
+        } else {
+            assert_eq!(r.status(), 401, "{spoil:?}");
+            let page = r.text().await.unwrap();
+            assert!(page.contains("could not be verified"), "{spoil:?}: {page}");
+        }
+    }
+}
+
+/// In headless Chromium: the login page's "Sign in with Corp SSO" button (a plain form), the
+/// upstream's own login page, back with a code; then, returning, the upstream's session signs
+/// the person in without their password.
+async fn in_the_browser(f: &Fed, b: &crate::common::browser::Browser) -> anyhow::Result<()> {
+    use anyhow::ensure;
+    use fantoccini::Locator;
+    let c = &b.client;
+    let redirect = f.down.url("/healthz");
+    let (client_id, secret) = f
+        .down
+        .create_client(&[
+            "--name",
+            "Web",
+            "--redirect-uri",
+            &redirect,
+            "--first-party",
+        ])
+        .await;
+    let rp = Rp {
+        client_id,
+        secret,
+        redirect_uri: redirect,
+    };
+    let wait = |css: &'static str| async move {
+        c.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+    };
+    for prompt in [None, Some("login")] {
+        let req = AuthRequest::new(&rp, &Pkce::new()).set("prompt", prompt);
+        c.goto(&format!("{}?{}", f.down.url("/authorize"), req.query()))
+            .await?;
+        let button = wait("#upstream-corp").await?;
+        ensure!(button.text().await? == "Sign in with Corp SSO");
+        button.click().await?;
+        if prompt.is_none() {
+            // The upstream's login page (on `localhost`): the person signs in there.
+            let at_upstream = poll_url(c, |u| u.host_str() == Some("localhost")).await?;
+            ensure!(at_upstream.path() == "/login", "{at_upstream}");
+            wait("input[name=username]")
+                .await?
+                .send_keys(USERNAME)
+                .await?;
+            c.find(Locator::Css("input[name=password]"))
+                .await?
+                .send_keys(PASSWORD)
+                .await?;
+            c.find(Locator::Css("button[type=submit]"))
+                .await?
+                .click()
+                .await?;
+        }
+        let url = poll_url(c, |u| u.path() == "/healthz").await?;
+        ensure!(
+            url.path() == "/healthz" && url.query().is_some_and(|q| q.contains("code=")),
+            "landed at the client with a code: {url}"
+        );
+    }
+    Ok(())
+}
+
+/// Waits until the address bar satisfies `ok`; returns the URL it shows then (or last).
+async fn poll_url(
+    c: &fantoccini::Client,
+    ok: impl Fn(&url::Url) -> bool,
+) -> anyhow::Result<url::Url> {
+    let mut url = c.current_url().await?;
+    for _ in 0..150 {
+        if ok(&url) {
+            break;
+        }
+        // Polling: the browser navigates in its own time.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        url = c.current_url().await?;
+    }
+    Ok(url)
+}
+
+#[tokio::test]
+async fn in_a_browser_the_upstream_button_signs_in_and_a_returning_person_needs_no_password() {
+    let Some(browser) = crate::common::browser::launch().await else {
+        return;
+    };
+    let f = fed("provision = true").await;
+    f.upstream.create_user(USERNAME, PASSWORD).await;
+    let result = in_the_browser(&f, &browser).await;
+    browser.close().await;
+    result.unwrap();
+    let users = f.down.cli_json(&["user", "list", "--json"], None).await;
+    assert_eq!(
+        users.as_array().map(Vec::len),
+        Some(1),
+        "one account: {users}"
+    );
+}
