@@ -725,3 +725,45 @@ async fn in_a_browser_the_upstream_button_signs_in_and_a_returning_person_needs_
         "one account: {users}"
     );
 }
+
+#[tokio::test]
+async fn a_person_with_an_authenticator_app_gives_a_code_after_the_upstream() {
+    let f = fed("link = \"verified_email\"").await;
+    f.down.create_user(USERNAME, PASSWORD).await;
+    let (secret, _) = crate::mfa::enroll(&f.down).await;
+    f.upstream.create_user(USERNAME, PASSWORD).await;
+    verify_email_at_upstream(&f, USERNAME).await;
+    let b = browser();
+    let pkce = Pkce::new();
+    let req = AuthRequest::new(&f.rp, &pkce);
+    let (login, _) = follow(&b, &format!("{}?{}", f.down.url("/authorize"), req.query())).await;
+    let html = login.text().await.unwrap();
+    let started = press_upstream_button(&f, &b, &html).await;
+    let (up_login, _) = follow(&b, started.headers()["location"].to_str().unwrap()).await;
+    let html = up_login.text().await.unwrap();
+    let r = b
+        .post(f.upstream.url("/login"))
+        .form(&[
+            ("username", USERNAME),
+            ("password", PASSWORD),
+            ("csrf_token", &csrf(&html)),
+            ("request", &hidden(&html, "request")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let r = b
+        .get(r.headers()["location"].to_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    // One factor so far (the upstream's amr says `pwd`): Tessera asks for the second.
+    assert_eq!(r.headers()["location"], "/login/otp");
+    let otp = crate::mfa::code_at(&secret, f.down.now());
+    let r = crate::mfa::submit_otp_in(&f.down, &b, &otp).await;
+    let code = callback(&r)["code"].clone();
+    let (status, body) = f.down.exchange(&f.rp, &code, Some(&pkce.verifier)).await;
+    assert_eq!(status, 200, "{body}");
+    let claims = jwt_claims(body["id_token"].as_str().unwrap());
+    assert_eq!(claims["amr"], serde_json::json!(["fed", "otp", "mfa"]));
+}

@@ -32,30 +32,57 @@ pub async fn account_for(
     identity: &UpstreamIdentity,
     now: i64,
 ) -> StoreResult<Account> {
-    let user = match store.upstream_link(&u.id, &identity.subject).await? {
-        Some(link) => store.user_by_id(&link.user_id).await?,
-        None => match by_verified_email(store, u, identity).await? {
-            Some(user) => {
-                store
-                    .insert_upstream_link(&u.id, &identity.subject, &user.id, now)
-                    .await?;
-                AuditEvent::UpstreamLinked {
-                    sub: &user.id,
-                    upstream: &u.id,
-                    how: "verified_email",
-                }
-                .emit();
-                Some(user)
-            }
-            None if u.provision => Some(provision(store, u, identity, now).await?),
-            None => None,
-        },
+    let user = match first_link(store, u, identity, now).await {
+        // The same upstream account's first sign-in in another tab or instance linked it a
+        // moment ago: that link stands.
+        Err(StoreError::Conflict("upstream link")) => linked(store, u, identity).await?,
+        other => other?,
     };
     Ok(match user {
         Some(user) if user.disabled => Account::Disabled,
         Some(user) => Account::Found(Box::new(user)),
         None => Account::None,
     })
+}
+
+/// The linked account, else the first link made now (by email or by provisioning).
+async fn first_link(
+    store: &Store,
+    u: &UpstreamConfig,
+    identity: &UpstreamIdentity,
+    now: i64,
+) -> StoreResult<Option<UserRow>> {
+    if let Some(user) = linked(store, u, identity).await? {
+        return Ok(Some(user));
+    }
+    match by_verified_email(store, u, identity).await? {
+        Some(user) => {
+            store
+                .insert_upstream_link(&u.id, &identity.subject, &user.id, now)
+                .await?;
+            AuditEvent::UpstreamLinked {
+                sub: &user.id,
+                upstream: &u.id,
+                how: "verified_email",
+            }
+            .emit();
+            Ok(Some(user))
+        }
+        None if u.provision => Ok(Some(provision(store, u, identity, now).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The account a previous sign-in linked this upstream account to.
+async fn linked(
+    store: &Store,
+    u: &UpstreamConfig,
+    identity: &UpstreamIdentity,
+) -> StoreResult<Option<UserRow>> {
+    match store.upstream_link(&u.id, &identity.subject).await? {
+        Some(link) => store.user_by_id(&link.user_id).await,
+        None => Ok(None),
+    }
 }
 
 /// The account holding the upstream's email, when linking by email is on and the upstream says
