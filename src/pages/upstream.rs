@@ -64,6 +64,8 @@ pub struct CallbackQuery {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
+    /// RFC 9207: the issuer that answered, when the upstream says.
+    iss: Option<String>,
 }
 
 /// `POST /upstream/{id}/start`.
@@ -113,6 +115,12 @@ pub async fn callback(
     // RFC 6749 §10.12: the answer must belong to the request this browser started.
     if parked.upstream_id != upstream.config.id
         || !constant_time_eq(&parked.state, query.state.as_deref().unwrap_or(""))
+    {
+        return Err(not_this_sign_in(upstream));
+    }
+    // RFC 9207 §2.4: an answer naming another issuer is a mix-up attack's.
+    if let (Some(iss), Some(issuer)) = (&query.iss, &upstream.config.issuer)
+        && iss != issuer.as_str()
     {
         return Err(not_this_sign_in(upstream));
     }

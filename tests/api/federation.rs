@@ -30,6 +30,11 @@ struct Fed {
 
 /// Starts both servers; `upstream_toml` is added to the downstream's `[[upstream]]` table.
 async fn fed(upstream_toml: &str) -> Fed {
+    fed_with(upstream_toml, true).await
+}
+
+/// As [`fed`]; unless `first_party`, the upstream asks the person's consent for the downstream.
+async fn fed_with(upstream_toml: &str, first_party: bool) -> Fed {
     let upstream = spawn_app_with(Options {
         localhost: true,
         ..Options::default()
@@ -37,15 +42,11 @@ async fn fed(upstream_toml: &str) -> Fed {
     .await;
     let port = free_port();
     let callback = format!("http://127.0.0.1:{port}/upstream/corp/callback");
-    let (client_id, secret) = upstream
-        .create_client(&[
-            "--name",
-            "Downstream",
-            "--redirect-uri",
-            &callback,
-            "--first-party",
-        ])
-        .await;
+    let mut args = vec!["--name", "Downstream", "--redirect-uri", &callback];
+    if first_party {
+        args.push("--first-party");
+    }
+    let (client_id, secret) = upstream.create_client(&args).await;
     let toml = format!(
         "[[upstream]]\nid = \"corp\"\nname = \"Corp SSO\"\nissuer = \"{}\"\nclient_id = \"{client_id}\"\n\
          client_secret_env = \"{SECRET_VAR}\"\ntimeout = \"2s\"\n{upstream_toml}\n",
@@ -319,6 +320,20 @@ async fn upstream_errors_and_foreign_answers_are_pages() {
             .unwrap()
             .contains("does not belong to this sign-in")
     );
+
+    // The right state, but the answer names another issuer (RFC 9207 mix-up).
+    let started = press_upstream_button(&f, &b, &html).await;
+    let to_upstream = url::Url::parse(started.headers()["location"].to_str().unwrap()).unwrap();
+    let q: HashMap<String, String> = to_upstream.query_pairs().into_owned().collect();
+    let r = b
+        .get(format!(
+            "{cb}?code=x&state={}&iss=https%3A%2F%2Fevil.example",
+            q["state"]
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
 
     // The person said no at the upstream: back to the login page with a message.
     let started = press_upstream_button(&f, &b, &html).await;
@@ -766,4 +781,71 @@ async fn a_person_with_an_authenticator_app_gives_a_code_after_the_upstream() {
     assert_eq!(status, 200, "{body}");
     let claims = jwt_claims(body["id_token"].as_str().unwrap());
     assert_eq!(claims["amr"], serde_json::json!(["fed", "otp", "mfa"]));
+}
+
+/// In headless Chromium: "Deny" on the upstream's consent page comes back as `access_denied`
+/// and shows the login page with a message; "Allow" for an upstream account linked to nothing
+/// here (no linking, no provisioning) shows "No account here for this sign-in".
+async fn refusals_in_the_browser(
+    f: &Fed,
+    b: &crate::common::browser::Browser,
+) -> anyhow::Result<()> {
+    use anyhow::ensure;
+    use fantoccini::Locator;
+    let c = &b.client;
+    let wait = |css: &'static str| async move {
+        c.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+    };
+    let req = AuthRequest::new(&f.rp, &Pkce::new());
+    c.goto(&format!("{}?{}", f.down.url("/authorize"), req.query()))
+        .await?;
+    wait("#upstream-corp").await?.click().await?;
+    poll_url(c, |u| u.host_str() == Some("localhost")).await?;
+    wait("input[name=username]")
+        .await?
+        .send_keys(USERNAME)
+        .await?;
+    c.find(Locator::Css("input[name=password]"))
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    c.find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    wait("button[name=decision][value=deny]")
+        .await?
+        .click()
+        .await?;
+    let message = wait("#login-error").await?.text().await?;
+    ensure!(
+        message.contains("Signing in with Corp SSO was cancelled or refused"),
+        "{message}"
+    );
+    // Again, and this time allowed at the upstream.
+    wait("#upstream-corp").await?.click().await?;
+    poll_url(c, |u| u.host_str() == Some("localhost")).await?;
+    wait("button[name=decision][value=allow]")
+        .await?
+        .click()
+        .await?;
+    poll_url(c, |u| u.path().ends_with("/callback")).await?;
+    let page = wait("main").await?.text().await?;
+    ensure!(page.contains("No account here for this sign-in"), "{page}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn in_a_browser_a_refusal_at_the_upstream_and_an_unknown_account_are_pages() {
+    let Some(browser) = crate::common::browser::launch().await else {
+        return;
+    };
+    let f = fed_with("", false).await;
+    f.upstream.create_user(USERNAME, PASSWORD).await;
+    let result = refusals_in_the_browser(&f, &browser).await;
+    browser.close().await;
+    result.unwrap();
 }
