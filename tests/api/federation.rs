@@ -272,8 +272,39 @@ async fn a_verified_email_links_the_existing_account_and_an_unverified_one_does_
     );
 
     verify_email_at_upstream(&f, USERNAME).await;
-    let (claims, _) = sign_in_keeping_pkce(&f, &browser(), USERNAME).await;
+    let b = browser();
+    let (claims, _) = sign_in_keeping_pkce(&f, &b, USERNAME).await;
     assert_eq!(claims["sub"], local_sub.as_str());
+
+    // alice has a password too: she may remove the link on her account page.
+    let html = b
+        .get(f.down.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = b
+        .post(f.down.url("/account/upstreams/remove"))
+        .form(&[
+            ("csrf_token", csrf(&html)),
+            ("upstream_id", hidden(&html, "upstream_id")),
+            ("subject", hidden(&html, "subject")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/account?done=upstream_removed");
+    let html = b
+        .get(f.down.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("Linked sign-ins"), "{html}");
 }
 
 #[tokio::test]
@@ -848,4 +879,106 @@ async fn in_a_browser_a_refusal_at_the_upstream_and_an_unknown_account_are_pages
     let result = refusals_in_the_browser(&f, &browser).await;
     browser.close().await;
     result.unwrap();
+}
+
+/// In headless Chromium, with `link = "verified_email"`: an unverified upstream email gets the
+/// "No account here" page; a verified one signs in to the existing account; after the upstream
+/// rotated its signing key past what was fetched, a new sign-in still works.
+async fn linking_in_the_browser(
+    f: &Fed,
+    b: &crate::common::browser::Browser,
+) -> anyhow::Result<()> {
+    use anyhow::ensure;
+    use fantoccini::Locator;
+    let c = &b.client;
+    let redirect = f.down.url("/healthz");
+    let (client_id, secret) = f
+        .down
+        .create_client(&[
+            "--name",
+            "Web",
+            "--redirect-uri",
+            &redirect,
+            "--first-party",
+        ])
+        .await;
+    let rp = Rp {
+        client_id,
+        secret,
+        redirect_uri: redirect,
+    };
+    let wait = |css: &'static str| async move {
+        c.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+    };
+    for (i, (who, lands)) in [("bob", false), (USERNAME, true), (USERNAME, true)]
+        .into_iter()
+        .enumerate()
+    {
+        if i == 2 {
+            // Between alice's two sign-ins the upstream rotates twice: the signing key is then
+            // one the downstream has never fetched.
+            for _ in 0..2 {
+                f.upstream
+                    .cli_json(&["keys", "rotate", "--json"], None)
+                    .await;
+            }
+            f.upstream.catch_up().await;
+            f.down.advance(Duration::from_secs(5));
+        }
+        // Each person starts signed out at both (WebDriver clears the current site's cookies).
+        for site in [&f.upstream, &f.down] {
+            c.goto(&site.url("/healthz")).await?;
+            c.delete_all_cookies().await?;
+        }
+        let req = AuthRequest::new(&rp, &Pkce::new()).set("prompt", Some("login"));
+        c.goto(&format!("{}?{}", f.down.url("/authorize"), req.query()))
+            .await?;
+        wait("#upstream-corp").await?.click().await?;
+        poll_url(c, |u| u.host_str() == Some("localhost")).await?;
+        wait("input[name=username]").await?.send_keys(who).await?;
+        c.find(Locator::Css("input[name=password]"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        c.find(Locator::Css("button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        if lands {
+            let url = poll_url(c, |u| u.path() == "/healthz").await?;
+            ensure!(url.path() == "/healthz", "{who} lands at the client: {url}");
+        } else {
+            poll_url(c, |u| u.path().ends_with("/callback")).await?;
+            let page = wait("main").await?.text().await?;
+            ensure!(page.contains("No account here for this sign-in"), "{page}");
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn in_a_browser_a_verified_email_links_an_unverified_one_does_not_and_key_rotation_is_followed()
+ {
+    let Some(browser) = crate::common::browser::launch().await else {
+        return;
+    };
+    let f = fed("link = \"verified_email\"").await;
+    let local_sub = f.down.create_user(USERNAME, PASSWORD).await;
+    f.down.create_user("bob", PASSWORD).await;
+    f.upstream.create_user(USERNAME, PASSWORD).await;
+    f.upstream.create_user("bob", PASSWORD).await;
+    verify_email_at_upstream(&f, USERNAME).await;
+    let result = linking_in_the_browser(&f, &browser).await;
+    browser.close().await;
+    result.unwrap();
+    let users = f.down.cli_json(&["user", "list", "--json"], None).await;
+    assert_eq!(
+        users.as_array().map(Vec::len),
+        Some(2),
+        "none made: {users}"
+    );
+    assert!(users.to_string().contains(&local_sub));
 }
