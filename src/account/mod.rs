@@ -170,6 +170,8 @@ struct AccountPage<'a> {
     passkeys: Vec<PasskeyView>,
     /// Accounts at upstream identity providers that sign the person in.
     upstream_links: Vec<UpstreamLinkView>,
+    /// The account has a password (one made by an upstream sign-in may have none yet).
+    has_password: bool,
 }
 
 /// A link to an upstream account as listed.
@@ -305,6 +307,7 @@ pub async fn page(
             passkeys_enabled: state.passkeys.enabled(),
             passkeys,
             upstream_links,
+            has_password: row.password_hash != crate::store::NO_PASSWORD,
         },
     ))
 }

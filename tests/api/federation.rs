@@ -229,7 +229,37 @@ async fn a_first_sign_in_provisions_an_account_and_a_returning_person_finds_it()
         .await
         .unwrap();
     assert_eq!(r.status(), 409);
-    assert!(r.text().await.unwrap().contains("only way to sign in"));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("only way to sign in"));
+
+    // A password set first (none to confirm: the account never had one), then the link goes,
+    // and the password signs in.
+    assert!(html.contains("no password here yet"), "{html}");
+    let new_password = "a long and new pass phrase";
+    let r = b
+        .post(f.down.url("/account/password"))
+        .form(&[
+            ("csrf_token", csrf(&html)),
+            ("new_password", new_password.to_string()),
+            ("confirm_password", new_password.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let r = b
+        .post(f.down.url("/account/upstreams/remove"))
+        .form(&[
+            ("csrf_token", csrf(&html)),
+            ("upstream_id", hidden(&html, "upstream_id")),
+            ("subject", hidden(&html, "subject")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/account?done=upstream_removed");
+    let r = f.down.fresh_sign_in(&f.rp, USERNAME, new_password).await;
+    crate::common::flow::assert_signed_in(&r);
 
     // The CLI prints the callback URL to register at the upstream.
     let out = f.down.cli(&["upstream", "list"], None).await;
