@@ -1012,3 +1012,52 @@ async fn in_a_browser_a_verified_email_links_an_unverified_one_does_not_and_key_
     );
     assert!(users.to_string().contains(&local_sub));
 }
+
+/// In headless Chromium: an upstream that does not answer leaves the person on the login page
+/// with a message, within the upstream's timeout.
+async fn down_in_the_browser(
+    down: &TestApp,
+    rp: &Rp,
+    b: &crate::common::browser::Browser,
+) -> anyhow::Result<()> {
+    use anyhow::ensure;
+    use fantoccini::Locator;
+    let c = &b.client;
+    let req = AuthRequest::new(rp, &Pkce::new());
+    c.goto(&format!("{}?{}", down.url("/authorize"), req.query()))
+        .await?;
+    c.find(Locator::Css("#upstream-corp"))
+        .await?
+        .click()
+        .await?;
+    let message = c
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#login-error"))
+        .await?
+        .text()
+        .await?;
+    ensure!(message.contains("Corp SSO is not answering"), "{message}");
+    ensure!(
+        c.find(Locator::Css("input[name=password]")).await.is_ok(),
+        "the password form is still there"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn in_a_browser_an_upstream_that_is_down_is_a_message_on_the_login_page() {
+    let Some(browser) = crate::common::browser::launch().await else {
+        return;
+    };
+    let toml = format!(
+        "[[upstream]]\nid = \"corp\"\nname = \"Corp SSO\"\nissuer = \"http://127.0.0.1:{}\"\n\
+         client_id = \"t\"\ntimeout = \"1s\"\n",
+        free_port()
+    );
+    let down = spawn_app_with(Options::toml(&toml)).await;
+    let rp = down.rp(&["--first-party"]).await;
+    let result = down_in_the_browser(&down, &rp, &browser).await;
+    browser.close().await;
+    result.unwrap();
+}
