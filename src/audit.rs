@@ -195,6 +195,21 @@ pub enum AuditEvent<'a> {
     },
     /// A passkey's signature counter went backwards (a cloned authenticator?): refused.
     PasskeyCloneWarning { sub: &'a str, ip: IpAddr },
+    /// A person signed in through the upstream identity provider `upstream`.
+    UpstreamSignIn {
+        sub: &'a str,
+        upstream: &'a str,
+        client_id: &'a str,
+        ip: IpAddr,
+    },
+    /// An upstream account was linked to a local one: `how` is `verified_email` or `provisioned`.
+    UpstreamLinked {
+        sub: &'a str,
+        upstream: &'a str,
+        how: &'static str,
+    },
+    /// The person removed the link to an upstream account on the account page.
+    UpstreamUnlinked { sub: &'a str, upstream: &'a str },
 }
 
 /// The grant a token was issued by, with the fields only that grant has.
@@ -399,6 +414,9 @@ impl AuditEvent<'_> {
             Self::PasskeyRemoved { .. } => "passkey_removed",
             Self::PasskeyUsed { .. } => "passkey_used",
             Self::PasskeyCloneWarning { .. } => "passkey_clone_warning",
+            Self::UpstreamSignIn { .. } => "upstream_sign_in",
+            Self::UpstreamLinked { .. } => "upstream_linked",
+            Self::UpstreamUnlinked { .. } => "upstream_unlinked",
         }
     }
 
@@ -645,6 +663,20 @@ impl AuditEvent<'_> {
             }
             Self::PasskeyCloneWarning { sub, ip } => {
                 warn!(target: TARGET, event, sub = %sub, ip = %ip);
+            }
+            Self::UpstreamSignIn {
+                sub,
+                upstream,
+                client_id,
+                ip,
+            } => {
+                info!(target: TARGET, event, sub = %sub, upstream, client_id = %client_id, ip = %ip);
+            }
+            Self::UpstreamLinked { sub, upstream, how } => {
+                info!(target: TARGET, event, sub = %sub, upstream, how);
+            }
+            Self::UpstreamUnlinked { sub, upstream } => {
+                info!(target: TARGET, event, sub = %sub, upstream);
             }
         }
     }

@@ -30,6 +30,8 @@ pub fn router(state: AppState) -> Router {
             paths::LOGIN,
             get(pages::login::show).post(pages::login::submit),
         )
+        .route(paths::UPSTREAM_START, post(pages::upstream::start))
+        .route(paths::UPSTREAM_CALLBACK, get(pages::upstream::callback))
         .route(
             paths::LOGIN_OTP,
             get(pages::second_step::show).post(pages::second_step::submit),
@@ -79,6 +81,10 @@ pub fn router(state: AppState) -> Router {
             post(account::totp::regenerate),
         )
         .route(paths::ACCOUNT_TOTP_REMOVE, post(account::totp::remove))
+        .route(
+            paths::ACCOUNT_UPSTREAMS_REMOVE,
+            post(account::upstreams::remove),
+        )
         .route(
             paths::ACCOUNT_PASSKEYS_OPTIONS,
             post(account::passkeys::options),

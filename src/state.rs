@@ -19,6 +19,7 @@ use crate::services::rate_limit::RateLimits;
 use crate::services::revocation_list::RevocationList;
 use crate::services::session::SessionStores;
 use crate::services::session_activity::SessionActivity;
+use crate::services::upstream::Upstreams;
 use crate::store::Store;
 use crate::tokens::TokenService;
 
@@ -69,6 +70,8 @@ pub struct Parts {
     pub passkeys: Passkeys,
     /// DPoP proofs and nonces (RFC 9449).
     pub dpop: DpopService,
+    /// Identity providers a person may sign in with instead (`[[upstream]]`).
+    pub upstreams: Upstreams,
 }
 
 impl AppState {
@@ -101,6 +104,7 @@ impl AppState {
         let session_activity = SessionActivity::new(config.session.idle_timeout);
         let passkeys = Passkeys::new(config.issuer.as_str(), "Tessera");
         let dpop = DpopService::new(&config.dpop, &keys);
+        let upstreams = Upstreams::from_config(&config, clock.clone());
         Self(Arc::new(Parts {
             config: Arc::new(config),
             clock: clock.clone(),
@@ -119,6 +123,7 @@ impl AppState {
             email,
             passkeys,
             dpop,
+            upstreams,
         }))
     }
 

@@ -14,6 +14,7 @@ pub mod profile;
 pub mod sessions;
 pub mod sign_out;
 pub mod totp;
+pub mod upstreams;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -48,6 +49,7 @@ pub enum Done {
     TotpRemoved,
     PasskeyAdded,
     PasskeyRemoved,
+    UpstreamRemoved,
 }
 
 impl Done {
@@ -63,6 +65,7 @@ impl Done {
             Done::TotpRemoved => "Your authenticator app and recovery codes were removed.",
             Done::PasskeyAdded => "Your passkey was added. You can sign in with it now.",
             Done::PasskeyRemoved => "The passkey was removed.",
+            Done::UpstreamRemoved => "The link was removed: that account no longer signs you in.",
         }
     }
 }
@@ -165,6 +168,19 @@ struct AccountPage<'a> {
     /// Passkeys work here: offer "Add a passkey" (shown by the script).
     passkeys_enabled: bool,
     passkeys: Vec<PasskeyView>,
+    /// Accounts at upstream identity providers that sign the person in.
+    upstream_links: Vec<UpstreamLinkView>,
+    /// The account has a password (one made by an upstream sign-in may have none yet).
+    has_password: bool,
+}
+
+/// A link to an upstream account as listed.
+struct UpstreamLinkView {
+    upstream_id: String,
+    /// The upstream's configured name (its id when no longer configured).
+    name: String,
+    subject: String,
+    created: String,
 }
 
 /// A passkey as listed.
@@ -256,6 +272,21 @@ pub async fn page(
             name: p.name,
         })
         .collect();
+    let upstream_links = state
+        .store
+        .upstream_links_of(&row.id)
+        .await?
+        .into_iter()
+        .map(|l| UpstreamLinkView {
+            name: state
+                .upstreams
+                .get(&l.upstream_id)
+                .map_or_else(|| l.upstream_id.clone(), |u| u.config.name.clone()),
+            created: day(l.created_at),
+            upstream_id: l.upstream_id,
+            subject: l.subject,
+        })
+        .collect();
     let csrf_token = session.csrf_token().await?;
     Ok(render(
         status,
@@ -275,6 +306,8 @@ pub async fn page(
             enrolment,
             passkeys_enabled: state.passkeys.enabled(),
             passkeys,
+            upstream_links,
+            has_password: row.password_hash != crate::store::NO_PASSWORD,
         },
     ))
 }

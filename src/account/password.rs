@@ -20,6 +20,7 @@ use crate::oauth::authorize::see_other;
 use crate::services::login_throttle::{ACCOUNT, LoginAttempt};
 use crate::services::session::BrowserSession;
 use crate::state::AppState;
+use crate::store::NO_PASSWORD;
 
 /// What the password form posts.
 #[derive(Debug, Deserialize)]
@@ -61,13 +62,16 @@ pub async fn change(
         ip,
     );
     attempt.reserve(ACCOUNT).await?;
-    let current_ok = verify_password_off_thread(
-        form.current_password,
-        Some(row.password_hash.clone()),
-        state.config.password.argon2(),
-    )
-    .await
-    .ok;
+    // An account made by an upstream sign-in has no password yet: the fresh sign-in above is
+    // what vouches for setting the first one.
+    let current_ok = row.password_hash == NO_PASSWORD
+        || verify_password_off_thread(
+            form.current_password,
+            Some(row.password_hash.clone()),
+            state.config.password.argon2(),
+        )
+        .await
+        .ok;
     if !current_ok {
         AuditEvent::LoginFailed {
             client_id: ACCOUNT,

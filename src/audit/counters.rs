@@ -161,7 +161,10 @@ impl Counters {
             | AuditEvent::PasskeyAdded { .. }
             | AuditEvent::PasskeyRemoved { .. }
             | AuditEvent::PasskeyUsed { .. }
-            | AuditEvent::PasskeyCloneWarning { .. } => {}
+            | AuditEvent::PasskeyCloneWarning { .. }
+            | AuditEvent::UpstreamSignIn { .. }
+            | AuditEvent::UpstreamLinked { .. }
+            | AuditEvent::UpstreamUnlinked { .. } => {}
         }
     }
 }

@@ -141,8 +141,23 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             id: sub,
             operation: ScimOperation::Created,
         },
+        UpstreamSignIn {
+            sub,
+            upstream: "corp",
+            client_id,
+            ip: IP,
+        },
+        UpstreamLinked {
+            sub,
+            upstream: "corp",
+            how: "provisioned",
+        },
+        UpstreamUnlinked {
+            sub,
+            upstream: "corp",
+        },
     ];
-    let mut seen = [false; 39];
+    let mut seen = [false; 42];
     for event in &all {
         seen[match event {
             LoginSucceeded { .. } => 0,
@@ -184,6 +199,9 @@ fn one_of_each() -> Vec<AuditEvent<'static>> {
             PasskeyUsed { .. } => 36,
             PasskeyCloneWarning { .. } => 37,
             ScimChanged { .. } => 38,
+            UpstreamSignIn { .. } => 39,
+            UpstreamLinked { .. } => 40,
+            UpstreamUnlinked { .. } => 41,
         }] = true;
     }
     assert!(seen.iter().all(|s| *s), "an event has no example");

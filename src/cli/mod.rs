@@ -5,6 +5,7 @@ mod client;
 mod keys;
 mod registration;
 mod role;
+mod upstream;
 mod user;
 
 use std::path::PathBuf;
@@ -56,6 +57,9 @@ pub enum Command {
     /// Dynamic client registration (RFC 7591): initial access tokens.
     #[command(subcommand)]
     Registration(registration::RegistrationCommand),
+    /// Upstream identity providers people may sign in with (`[[upstream]]`).
+    #[command(subcommand)]
+    Upstream(upstream::UpstreamCommand),
 }
 
 /// Runs a parsed command line; the process exit code says whether it worked.
@@ -111,12 +115,15 @@ pub fn runtime(worker_threads: usize) -> std::io::Result<tokio::runtime::Runtime
 }
 
 async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
-    if let Command::Serve = command {
-        return crate::server::serve(config).await;
+    match command {
+        Command::Serve => return crate::server::serve(config).await,
+        Command::Upstream(cmd) => return upstream::run(cmd, &config),
+        _ => {}
     }
     let store = open_store(&config).await?;
     let result = match command {
-        Command::Serve => Ok(()), // handled above, before a store is opened
+        // Handled above, before a store is opened.
+        Command::Serve | Command::Upstream(_) => Ok(()),
         Command::Migrate => {
             println!("migrations applied");
             Ok(())

@@ -44,7 +44,8 @@ pub(super) fn overlay(
     file: &str,
 ) -> Result<BTreeMap<String, String>, ConfigError> {
     let mut origin: BTreeMap<String, String> = BTreeMap::new();
-    for (var, raw) in env {
+    // Other variables are not config keys: an upstream's `client_secret_env` names one.
+    for (var, raw) in env.iter().filter(|(k, _)| k.starts_with("TESSERA_")) {
         let (section, key) = split_env_var(var).ok_or_else(|| {
             ConfigError(format!(
                 "environment variable {var} does not name a config key \

@@ -9,6 +9,7 @@
 mod env;
 mod schema;
 mod trusted_proxies;
+mod upstream;
 mod validate;
 
 #[cfg(test)]
@@ -29,6 +30,7 @@ pub use schema::{
     TokensConfig,
 };
 pub use trusted_proxies::TrustedProxies;
+pub use upstream::{LinkPolicy, UpstreamConfig};
 
 /// The whole configuration. Only `issuer`, `server.bind`, `database.url` and `keys.dir` are
 /// required; everything else has a safe default.
@@ -67,6 +69,9 @@ pub struct Config {
     /// DPoP proofs (RFC 9449).
     #[serde(default)]
     pub dpop: DpopConfig,
+    /// Identity providers a person may sign in with instead (`[[upstream]]`, zero or more).
+    #[serde(default)]
+    pub upstream: Vec<UpstreamConfig>,
 }
 
 /// A configuration that could not be loaded; the message names the file or variable and the key.
@@ -89,8 +94,8 @@ impl Config {
             .parse()
             .map_err(|e: toml::de::Error| ConfigError(format!("{file}: {e}")))?;
         let origin = env::overlay(&mut table, env, &file)?;
-        let config: Config =
-            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+        let mut config: Config = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| {
                 let key = e.path().to_string();
                 let source = origin
                     .get(&key)
@@ -100,6 +105,8 @@ impl Config {
             })?;
         config
             .validate()
+            .map_err(|(key, msg)| ConfigError(format!("{file}: key `{key}`: {msg}")))?;
+        upstream::check_upstreams(&mut config.upstream, env)
             .map_err(|(key, msg)| ConfigError(format!("{file}: key `{key}`: {msg}")))?;
         Ok(config)
     }

@@ -554,6 +554,11 @@ pub enum RegistrationMode {
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a value read from somewhere other than the file (the environment).
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
     /// The value, for the one place that uses it.
     pub fn expose(&self) -> &str {
         &self.0
@@ -621,7 +626,7 @@ impl PasswordConfig {
 }
 
 /// Durations are written the human way: `60s`, `15m`, `7d`.
-fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+pub(super) fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     let s = String::deserialize(d)?;
     humantime::parse_duration(&s).map_err(|e| {
         serde::de::Error::custom(format!(

@@ -239,10 +239,119 @@ fn readme_config_table_states_the_defaults() {
     }
     assert!(stated.len() > 30, "{stated:?}");
     let defaults = format!("{:?}", load(MINIMAL, &[]).unwrap());
+    // `[[upstream]]` keys have no environment variable: they are written into one upstream.
+    let upstream = "[[upstream]]\nid = \"corp\"\nname = \"Corp\"\nclient_id = \"t\"\n\
+                    issuer = \"https://sso.example\"\n";
+    let upstream_defaults = format!("{:?}", load(&format!("{MINIMAL}{upstream}"), &[]).unwrap());
     for (key, var, value) in stated {
+        if let Some(k) = key.strip_prefix("upstream[].") {
+            assert_eq!(var, "(file only)", "{key}");
+            let value = match format!("v = {value}").parse::<toml::Table>() {
+                Ok(_) => value.clone(),
+                Err(_) => format!("{value:?}"),
+            };
+            let text = format!("{MINIMAL}{upstream}{k} = {value}\n");
+            let c = load(&text, &[]).unwrap_or_else(|e| panic!("{key}: {e}"));
+            assert_eq!(format!("{c:?}"), upstream_defaults, "{key} = {value}");
+            continue;
+        }
         let c = load(MINIMAL, &[(&var, &value)]).unwrap_or_else(|e| panic!("{key}: {e}"));
         assert_eq!(format!("{c:?}"), defaults, "{key} = {value}");
     }
+}
+
+const UPSTREAM: &str = r#"
+[[upstream]]
+id = "corp"
+name = "Corp SSO"
+issuer = "https://sso.corp.example"
+client_id = "tessera"
+client_secret_env = "CORP_SSO_SECRET"
+link = "verified_email"
+provision = true
+[[upstream]]
+id = "github"
+name = "GitHub"
+authorization_url = "https://github.com/login/oauth/authorize"
+token_url = "https://github.com/login/oauth/access_token"
+userinfo_url = "https://api.github.com/user"
+client_id = "Iv1.abc"
+subject_claim = "id"
+username_claim = "login"
+"#;
+
+#[test]
+fn upstreams_are_read_with_their_secret_from_the_environment() {
+    let c = load(
+        &format!("{MINIMAL}{UPSTREAM}"),
+        &[("CORP_SSO_SECRET", "hunter2")],
+    )
+    .unwrap();
+    let [corp, github] = c.upstream.as_slice() else {
+        panic!("two upstreams: {:?}", c.upstream);
+    };
+    assert_eq!(corp.client_secret.as_ref().unwrap().expose(), "hunter2");
+    assert!(!format!("{c:?}").contains("hunter2"));
+    assert_eq!(corp.link, LinkPolicy::VerifiedEmail);
+    assert_eq!(corp.scopes(), ["openid", "profile", "email"]);
+    assert_eq!(
+        corp.callback_url(&c.issuer),
+        "http://127.0.0.1:8080/upstream/corp/callback"
+    );
+    assert_eq!(
+        crate::http::paths::UPSTREAM_CALLBACK.replace("{id}", "corp"),
+        "/upstream/corp/callback",
+        "the route and the printed callback agree"
+    );
+    assert_eq!(github.link, LinkPolicy::None);
+    assert!(github.scopes().is_empty() && github.client_secret.is_none());
+}
+
+#[test]
+fn bad_upstreams_name_the_key() {
+    let secret = [("CORP_SSO_SECRET", "s")];
+    for (from, to, key) in [
+        ("id = \"corp\"", "id = \"Corp SSO\"", "upstream[0].id"),
+        ("id = \"github\"", "id = \"corp\"", "upstream[1].id"),
+        ("name = \"Corp SSO\"", "name = \" \"", "upstream[0].name"),
+        (
+            "issuer = \"https://sso.corp.example\"",
+            "issuer = \"http://sso.corp.example\"",
+            "upstream[0].issuer",
+        ),
+        (
+            "userinfo_url = \"https://api.github.com/user\"",
+            "",
+            "upstream[1].userinfo_url",
+        ),
+        (
+            "token_url = \"https://github.com/login/oauth/access_token\"",
+            "token_url = \"http://github.com/token\"",
+            "upstream[1].token_url",
+        ),
+        (
+            "provision = true",
+            "provision = \"yes\"",
+            "upstream[0].provision",
+        ),
+        (
+            "link = \"verified_email\"",
+            "link = \"email\"",
+            "upstream[0].link",
+        ),
+        ("subject_claim = \"id\"", "subject = \"id\"", "upstream[1]"),
+    ] {
+        let text = format!("{MINIMAL}{}", UPSTREAM.replacen(from, to, 1));
+        let e = load(&text, &secret).unwrap_err().to_string();
+        assert!(e.contains("config.toml") && e.contains(key), "{to}: {e}");
+    }
+    let e = load(&format!("{MINIMAL}{UPSTREAM}"), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("upstream[0].client_secret_env") && e.contains("CORP_SSO_SECRET"),
+        "{e}"
+    );
 }
 
 #[test]

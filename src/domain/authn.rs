@@ -21,6 +21,8 @@ closed_set! {
         User = "user",
         /// More than one factor.
         Mfa = "mfa",
+        /// Federated: another identity provider (an `[[upstream]]`) authenticated the person.
+        Fed = "fed",
     }
 }
 
@@ -93,6 +95,16 @@ impl Amr {
         };
         let mut v = vec![key, AmrValue::User];
         if user_verified {
+            v.push(AmrValue::Mfa);
+        }
+        Amr(v)
+    }
+
+    /// A sign-in through an upstream identity provider: `fed`, one factor, unless the
+    /// upstream's own `amr` says it used more than one (`mfa`).
+    pub fn federated(upstream_amr: &[String]) -> Self {
+        let mut v = vec![AmrValue::Fed];
+        if upstream_amr.iter().any(|m| m == "mfa") {
             v.push(AmrValue::Mfa);
         }
         Amr(v)
@@ -180,6 +192,16 @@ mod tests {
         assert_eq!(Amr::passkey(false, true).to_stored(), "swk user mfa");
         assert_eq!(Amr::passkey(false, false).to_stored(), "swk user");
         assert_eq!(Amr::password().with(&bound).to_stored(), "pwd hwk user mfa");
+    }
+
+    #[test]
+    fn an_upstream_sign_in_is_one_factor_unless_the_upstream_says_more() {
+        assert_eq!(Amr::federated(&["pwd".into()]).to_stored(), "fed");
+        assert_eq!(Amr::federated(&[]).acr(), Acr::Password);
+        let mfa = Amr::federated(&["pwd".into(), "otp".into(), "mfa".into()]);
+        assert_eq!(mfa.to_stored(), "fed mfa");
+        assert_eq!(mfa.acr(), Acr::Mfa);
+        assert_eq!(mfa.with_otp().to_stored(), "fed mfa otp");
     }
 
     #[test]

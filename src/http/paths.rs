@@ -53,9 +53,16 @@ pub const FORM_POST_SCRIPT: &str = "/assets/form_post.js";
 pub const ACCOUNT_PASSKEYS_OPTIONS: &str = "/account/passkeys/options";
 pub const ACCOUNT_PASSKEYS: &str = "/account/passkeys";
 pub const ACCOUNT_PASSKEYS_REMOVE: &str = "/account/passkeys/remove";
+/// Removing a link to an upstream account.
+pub const ACCOUNT_UPSTREAMS_REMOVE: &str = "/account/upstreams/remove";
 /// Signing in with a passkey: the step-up page (GET) and the answer (POST); its challenge.
 pub const LOGIN_PASSKEY: &str = "/login/passkey";
 pub const LOGIN_PASSKEY_OPTIONS: &str = "/login/passkey/options";
+/// Signing in through an upstream identity provider (`[[upstream]]`): the login page's button
+/// posts to START; the upstream sends the browser back to CALLBACK (the URL registered there;
+/// `config::UpstreamConfig::callback_url` writes it).
+pub const UPSTREAM_START: &str = "/upstream/{id}/start";
+pub const UPSTREAM_CALLBACK: &str = "/upstream/{id}/callback";
 /// The script behind the passkey buttons.
 pub const PASSKEY_SCRIPT: &str = "/assets/passkey.js";
 /// Prometheus metrics, on the main port or on `metrics.bind`.

@@ -36,6 +36,8 @@ struct LoginPage<'a> {
     forgot_password: bool,
     /// Passkeys work here: offer "Sign in with a passkey" (shown by the script).
     passkeys: bool,
+    /// One "Sign in with …" button per upstream identity provider: (id, name).
+    upstreams: Vec<(&'a str, &'a str)>,
 }
 
 /// What the login form posts.
@@ -340,6 +342,12 @@ pub(super) async fn page(
             error,
             forgot_password: state.email.is_enabled(),
             passkeys: state.passkeys.enabled(),
+            upstreams: state
+                .upstreams
+                .all()
+                .iter()
+                .map(|u| (u.config.id.as_str(), u.config.name.as_str()))
+                .collect(),
         },
     )
     .into_response())

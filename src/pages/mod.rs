@@ -7,6 +7,7 @@ pub mod enroll;
 pub mod login;
 pub mod passkey;
 pub mod second_step;
+pub mod upstream;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};

@@ -18,4 +18,5 @@ pub mod second_factor;
 pub mod sector_identifier;
 pub mod session;
 pub mod session_activity;
+pub mod upstream;
 pub mod user_code_throttle;

@@ -29,6 +29,7 @@ mod scim_users;
 mod second_factors;
 mod session_clients;
 mod throttle;
+mod upstream_links;
 mod user_sessions;
 mod users;
 
@@ -50,6 +51,7 @@ pub use scim_sql::{Resource as ScimResource, sort_column as scim_sort_column};
 pub use scim_users::{ScimQuery, ScimQueryError, ScimUserFields, ScimUserRow, ScimWrite};
 pub use second_factors::{Factors, TotpRow};
 pub use throttle::Reservation;
+pub use upstream_links::{NO_PASSWORD, NewUpstreamAccount, UpstreamLinkRow};
 pub use user_sessions::{NewUserSession, UserSessionRow};
 pub use users::UserRow;
 

@@ -23,6 +23,7 @@ mod discovery;
 mod dpop;
 mod email;
 mod fapi;
+mod federation;
 mod hardening;
 mod health;
 mod hostile;

@@ -62,6 +62,9 @@ pub struct Options {
     /// The issuer is `http://localhost:<port>` (a domain name, as WebAuthn's RP ID must be)
     /// instead of `http://127.0.0.1:<port>`.
     pub localhost: bool,
+    /// Listen on this port (from [`free_port`]) instead of any: for a test that must name the
+    /// issuer before the server starts (a client registered elsewhere redirects to it).
+    pub port: Option<u16>,
 }
 
 impl Options {
@@ -71,6 +74,7 @@ impl Options {
             extra_toml: extra_toml.to_string(),
             env: Vec::new(),
             localhost: false,
+            port: None,
         }
     }
 
@@ -100,7 +104,12 @@ async fn start_in_process(
     options: Options,
     clock: ManualClock,
 ) -> TestApp {
-    let listener = bind_loopback().await;
+    let listener = match options.port {
+        Some(port) => tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("bind the chosen port"),
+        None => bind_loopback().await,
+    };
     let addr = listener.local_addr().expect("addr");
     let issuer = if options.localhost {
         format!("http://localhost:{}", addr.port())
@@ -391,8 +400,17 @@ impl TestApp {
     }
 
     /// Runs the `tessera` binary against this app's config, feeding `stdin` if given.
+    /// Variables the server got that are not `TESSERA_*` overrides (an upstream's
+    /// `client_secret_env`) are set for it too: the config does not load without them.
     pub async fn cli(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        run_cli(&self.config_path, args, stdin).await
+        let secrets: Vec<(&str, &str)> = self
+            .options
+            .env
+            .iter()
+            .filter(|(k, _)| !k.starts_with("TESSERA_"))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        run_cli_with_env(&self.config_path, args, stdin, &secrets).await
     }
 
     /// Runs the CLI and parses its stdout as JSON, panicking with stderr when it failed.
