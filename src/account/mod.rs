@@ -146,6 +146,52 @@ pub fn recent(state: &AppState, user: &SessionUser) -> bool {
     state.now() - user.auth_time <= RECENT_SIGN_IN
 }
 
+/// The refusal when a removal would leave the person no way to sign in.
+pub const LAST_WAY_TO_SIGN_IN: &str = "This is your only way to sign in. Add another (a passkey, \
+                                       a password or a linked sign-in) before you remove it.";
+
+/// The ways a person can sign in, one removal away from locking themselves out.
+pub struct WaysToSignIn {
+    pub password: bool,
+    /// Credential ids of their passkeys.
+    pub passkeys: Vec<String>,
+    /// Their upstream links, `(upstream id, upstream subject)`.
+    pub upstream_links: Vec<(String, String)>,
+}
+
+impl WaysToSignIn {
+    /// Reads them for `row`.
+    pub async fn of(state: &AppState, row: &UserRow) -> Result<Self, PageError> {
+        Ok(Self {
+            password: row.password_hash != crate::store::NO_PASSWORD,
+            passkeys: (state.store.passkeys_of(&row.id).await?)
+                .into_iter()
+                .map(|p| p.credential_id)
+                .collect(),
+            upstream_links: (state.store.upstream_links_of(&row.id).await?)
+                .into_iter()
+                .map(|l| (l.upstream_id, l.subject))
+                .collect(),
+        })
+    }
+
+    /// How many would be left after removing the passkey `credential_id` or the link
+    /// `(upstream id, subject)`.
+    pub fn left_without(&self, passkey: Option<&str>, link: Option<(&str, &str)>) -> usize {
+        usize::from(self.password)
+            + self
+                .passkeys
+                .iter()
+                .filter(|p| Some(p.as_str()) != passkey)
+                .count()
+            + self
+                .upstream_links
+                .iter()
+                .filter(|(u, s)| Some((u.as_str(), s.as_str())) != link)
+                .count()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage<'a> {

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
-use super::{page, recent, sign_in_first, signed_in};
+use super::{LAST_WAY_TO_SIGN_IN, WaysToSignIn, page, recent, sign_in_first, signed_in};
 use crate::audit::AuditEvent;
 use crate::crypto::random_token;
 use crate::error::PageError;
@@ -160,6 +160,22 @@ pub async fn remove(
     };
     if !recent(&state, &user) {
         return sign_in_first(&session, true).await;
+    }
+    let ways = WaysToSignIn::of(&state, &row).await?;
+    if ways.passkeys.contains(&form.credential_id)
+        && ways.left_without(Some(&form.credential_id), None) == 0
+    {
+        // An account made by an upstream sign-in may have no password.
+        return page(
+            &state,
+            &session,
+            &user,
+            &row,
+            None,
+            Some(LAST_WAY_TO_SIGN_IN),
+            StatusCode::CONFLICT,
+        )
+        .await;
     }
     if state
         .store

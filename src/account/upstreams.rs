@@ -8,14 +8,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{page, recent, sign_in_first, signed_in};
+use super::{LAST_WAY_TO_SIGN_IN, WaysToSignIn, page, recent, sign_in_first, signed_in};
 use crate::audit::AuditEvent;
 use crate::error::PageError;
 use crate::http::paths;
 use crate::oauth::authorize::see_other;
 use crate::services::session::BrowserSession;
 use crate::state::AppState;
-use crate::store::NO_PASSWORD;
 
 /// What the Remove button posts.
 #[derive(Debug, Deserialize)]
@@ -27,10 +26,6 @@ pub struct RemoveForm {
     #[serde(default)]
     subject: String,
 }
-
-/// The refusal: removing it would lock the person out.
-const LAST_WAY: &str = "This is your only way to sign in. Add a passkey (or ask for a password) \
-                        before you remove it.";
 
 /// `POST /account/upstreams/remove`: needs a fresh sign-in.
 pub async fn remove(
@@ -45,25 +40,24 @@ pub async fn remove(
     if !recent(&state, &user) {
         return sign_in_first(&session, true).await;
     }
-    let links = state.store.upstream_links_of(&row.id).await?;
-    let others = links
+    let ways = WaysToSignIn::of(&state, &row).await?;
+    let link = (form.upstream_id.as_str(), form.subject.as_str());
+    if !ways
+        .upstream_links
         .iter()
-        .filter(|l| !(l.upstream_id == form.upstream_id && l.subject == form.subject))
-        .count();
-    let has_password = row.password_hash != NO_PASSWORD;
-    let has_passkey = !state.store.passkeys_of(&row.id).await?.is_empty();
-    if others == links.len() {
+        .any(|(u, s)| (u.as_str(), s.as_str()) == link)
+    {
         // Not one of theirs: nothing to do.
         return Ok(see_other(paths::ACCOUNT));
     }
-    if !has_password && !has_passkey && others == 0 {
+    if ways.left_without(None, Some(link)) == 0 {
         return page(
             &state,
             &session,
             &user,
             &row,
             None,
-            Some(LAST_WAY),
+            Some(LAST_WAY_TO_SIGN_IN),
             StatusCode::CONFLICT,
         )
         .await;

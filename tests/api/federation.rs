@@ -270,11 +270,9 @@ async fn a_first_sign_in_provisions_an_account_and_a_returning_person_finds_it()
     );
 }
 
-/// Marks the upstream account's email verified, as following a verification link would.
-async fn verify_email_at_upstream(f: &Fed, username: &str) {
-    let pool = sqlx::AnyPool::connect(&f.upstream.db.url)
-        .await
-        .expect("pool");
+/// Marks `username`'s email verified at `app`, as following a verification link would.
+async fn verify_email(app: &TestApp, username: &str) {
+    let pool = sqlx::AnyPool::connect(&app.db.url).await.expect("pool");
     sqlx::query("UPDATE users SET email_verified = 1 WHERE username = $1")
         .bind(username)
         .execute(&pool)
@@ -301,7 +299,12 @@ async fn a_verified_email_links_the_existing_account_and_an_unverified_one_does_
             .contains("No account here for this sign-in")
     );
 
-    verify_email_at_upstream(&f, USERNAME).await;
+    // Verified upstream but not here: whoever set this address on the local account may not
+    // own it, so the sign-in does not land there.
+    verify_email(&f.upstream, USERNAME).await;
+    let (r, _) = sign_in_via_upstream(&f, &browser(), USERNAME).await;
+    assert_eq!(r.status(), 403);
+    verify_email(&f.down, USERNAME).await;
     let b = browser();
     let (claims, _) = sign_in_keeping_pkce(&f, &b, USERNAME).await;
     assert_eq!(claims["sub"], local_sub.as_str());
@@ -335,6 +338,60 @@ async fn a_verified_email_links_the_existing_account_and_an_unverified_one_does_
         .await
         .unwrap();
     assert!(!html.contains("Linked sign-ins"), "{html}");
+}
+
+/// An account made by an upstream sign-in has no password: its last passkey cannot be removed
+/// once the link is gone, any more than its last link while it has no passkey.
+#[tokio::test]
+async fn the_last_passkey_of_an_account_without_a_password_stays() {
+    let f = fed("provision = true").await;
+    f.upstream.create_user(USERNAME, PASSWORD).await;
+    let b = browser();
+    let (claims, _) = sign_in_keeping_pkce(&f, &b, USERNAME).await;
+    let sub = claims["sub"].as_str().unwrap().to_string();
+    // A passkey as the account page would have stored it (this test's issuer is an IP address,
+    // where browsers refuse WebAuthn; the rule under test only counts passkeys).
+    let pool = sqlx::AnyPool::connect(&f.down.db.url).await.expect("pool");
+    sqlx::query(
+        "INSERT INTO passkeys (credential_id, user_id, name, credential, created_at)
+         VALUES ('cred-1', $1, 'Passkey', '{}', 0)",
+    )
+    .bind(&sub)
+    .execute(&pool)
+    .await
+    .expect("passkey");
+    pool.close().await;
+
+    let html = b
+        .get(f.down.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = b
+        .post(f.down.url("/account/upstreams/remove"))
+        .form(&[
+            ("csrf_token", csrf(&html)),
+            ("upstream_id", hidden(&html, "upstream_id")),
+            ("subject", hidden(&html, "subject")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/account?done=upstream_removed");
+    let r = b
+        .post(f.down.url("/account/passkeys/remove"))
+        .form(&[
+            ("csrf_token", csrf(&html)),
+            ("credential_id", "cred-1".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("only way to sign in"));
 }
 
 #[tokio::test]
@@ -808,7 +865,8 @@ async fn a_person_with_an_authenticator_app_gives_a_code_after_the_upstream() {
     f.down.create_user(USERNAME, PASSWORD).await;
     let (secret, _) = crate::mfa::enroll(&f.down).await;
     f.upstream.create_user(USERNAME, PASSWORD).await;
-    verify_email_at_upstream(&f, USERNAME).await;
+    verify_email(&f.upstream, USERNAME).await;
+    verify_email(&f.down, USERNAME).await;
     let b = browser();
     let pkce = Pkce::new();
     let req = AuthRequest::new(&f.rp, &pkce);
@@ -1000,7 +1058,8 @@ async fn in_a_browser_a_verified_email_links_an_unverified_one_does_not_and_key_
     f.down.create_user("bob", PASSWORD).await;
     f.upstream.create_user(USERNAME, PASSWORD).await;
     f.upstream.create_user("bob", PASSWORD).await;
-    verify_email_at_upstream(&f, USERNAME).await;
+    verify_email(&f.upstream, USERNAME).await;
+    verify_email(&f.down, USERNAME).await;
     let result = linking_in_the_browser(&f, &browser).await;
     browser.close().await;
     result.unwrap();

@@ -1,6 +1,6 @@
 //! Which local account an upstream sign-in is (issue rules, in order): the account a previous
 //! sign-in linked; else, with `link = "verified_email"`, the account holding an email the
-//! upstream marks verified (then linked); else, with `provision = true`, a new account (a
+//! upstream marks verified and its owner verified here too (then linked); else, with `provision = true`, a new account (a
 //! username made from the upstream's and made unique; its email verified only when the upstream
 //! said so); else none.
 
@@ -85,8 +85,10 @@ async fn linked(
     }
 }
 
-/// The account holding the upstream's email, when linking by email is on and the upstream says
-/// it verified the address (OIDC Core §5.1 `email_verified`): an unverified one could be anyone's.
+/// The account holding the upstream's email, when linking by email is on and both sides verified
+/// the address: the upstream says so (OIDC Core §5.1 `email_verified`), and the account's owner
+/// followed a verification link here. An unverified address could be anyone's: on either side it
+/// would let one person's sign-in land in another's account.
 async fn by_verified_email(
     store: &Store,
     u: &UpstreamConfig,
@@ -98,7 +100,10 @@ async fn by_verified_email(
     let Some(email) = identity.email.as_deref().and_then(|e| Email::parse(e).ok()) else {
         return Ok(None);
     };
-    store.user_by_email(&email).await
+    Ok(store
+        .user_by_email(&email)
+        .await?
+        .filter(|user| user.email_verified))
 }
 
 /// Makes an account and its link in one transaction. A taken username gets a number; an email
