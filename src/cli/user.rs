@@ -257,10 +257,21 @@ pub(super) async fn run(cmd: UserCommand, store: &Store, config: &Config) -> any
             if !store.disable_user(&username).await? {
                 anyhow::bail!("no user named `{username}`");
             }
+            // Disabled at once, as with SCIM's `active: false`: sessions end, refresh tokens and
+            // the access tokens issued with them are revoked.
+            let (sessions, families) =
+                end_everything(&username, FamilyRevocation::UserDisabled, config).await?;
             if json {
-                print_json(&serde_json::json!({"username": username.as_str(), "disabled": true}))
+                print_json(&serde_json::json!({
+                    "username": username.as_str(),
+                    "disabled": true,
+                    "sessions_ended": sessions,
+                    "refresh_tokens_revoked": families,
+                }))
             } else {
-                println!("disabled user {username}");
+                println!(
+                    "disabled user {username}: {sessions} session(s) ended, {families} refresh token(s) revoked"
+                );
                 Ok(())
             }
         }
@@ -382,29 +393,8 @@ fn read_new_password(policy: &PasswordPolicy, inputs: &[&str]) -> anyhow::Result
 /// same code a server runs; then it waits for the Back-Channel Logout deliveries to finish.
 async fn sign_out_everywhere(username: &str, json: bool, config: &Config) -> anyhow::Result<()> {
     let username = parse_username(username)?;
-    let state = crate::server::prepare(config.clone(), Clock::system()).await?;
-    let user = state
-        .store
-        .user_by_username(&username)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no user named `{username}`"))?;
-    let ended = sign_out::end_sessions(
-        &state,
-        &user.id,
-        Which::All,
-        FamilyRevocation::SignedOutEverywhere,
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    let (sessions, families) = (ended.sessions.len(), ended.families);
-    AuditEvent::SessionsEnded {
-        sub: &user.id,
-        reason: SessionEnd::Operator,
-        count: sessions,
-    }
-    .emit();
-    sign_out::notify_and_wait(&state, ended.sessions).await;
-    state.store.close().await;
+    let (sessions, families) =
+        end_everything(&username, FamilyRevocation::SignedOutEverywhere, config).await?;
     if json {
         print_json(&serde_json::json!({
             "username": username.as_str(),
@@ -417,6 +407,35 @@ async fn sign_out_everywhere(username: &str, json: bool, config: &Config) -> any
         );
         Ok(())
     }
+}
+
+/// Ends every session of `username` and revokes their refresh tokens with the access tokens
+/// issued with them, telling the clients by Back-Channel Logout; (sessions ended, families
+/// revoked).
+async fn end_everything(
+    username: &Username,
+    reason: FamilyRevocation,
+    config: &Config,
+) -> anyhow::Result<(usize, usize)> {
+    let state = crate::server::prepare(config.clone(), Clock::system()).await?;
+    let user = state
+        .store
+        .user_by_username(username)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no user named `{username}`"))?;
+    let ended = sign_out::end_sessions(&state, &user.id, Which::All, reason)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let (sessions, families) = (ended.sessions.len(), ended.families);
+    AuditEvent::SessionsEnded {
+        sub: &user.id,
+        reason: SessionEnd::Operator,
+        count: sessions,
+    }
+    .emit();
+    sign_out::notify_and_wait(&state, ended.sessions).await;
+    state.store.close().await;
+    Ok((sessions, families))
 }
 
 /// `user totp enroll`: a new secret and recovery codes, stored at once (the operator hands them

@@ -603,6 +603,31 @@ async fn the_operator_signs_a_person_out_everywhere_from_the_shell() {
 }
 
 #[tokio::test]
+async fn disabling_a_person_from_the_shell_ends_their_sessions_and_tokens_at_once() {
+    let app = app_with_alice().await;
+    let receiver = Receiver::start().await;
+    let rp = third_party(&app, "Photo Printer", &receiver).await;
+    let laptop = Browser::new(&app, FIREFOX);
+    let tokens = connect(&app, &laptop, &rp).await;
+
+    let out = app
+        .cli_json(&["user", "disable", "--username", USERNAME, "--json"], None)
+        .await;
+    assert_eq!(out["disabled"], true);
+    assert_eq!(out["sessions_ended"], 1);
+    assert_eq!(out["refresh_tokens_revoked"], 1);
+    assert_eq!(receiver.tokens.lock().unwrap().len(), 1);
+    assert_eq!(laptop.get("/account").await.location, "/login");
+    app.catch_up().await;
+    let access = tokens["access_token"].as_str().unwrap();
+    eventually(10, || async {
+        (app.userinfo_status(access).await == 401).then_some(())
+    })
+    .await
+    .expect("the access token is refused");
+}
+
+#[tokio::test]
 async fn changing_the_email_unverifies_it_and_sends_a_link_to_the_new_address() {
     use crate::common::smtp::{Mode, SmtpServer};
     let smtp = SmtpServer::start(Mode::Accept).await;
