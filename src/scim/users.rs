@@ -14,7 +14,7 @@ use crate::crypto::hash_password_off_thread;
 use crate::domain::password::NewPassword;
 use crate::state::AppState;
 use crate::store::{
-    ScimQuery, ScimQueryError, ScimResource, ScimUserFields, ScimUserRow, ScimWrite,
+    NO_PASSWORD, ScimQuery, ScimQueryError, ScimResource, ScimUserFields, ScimUserRow, ScimWrite,
     scim_sort_column,
 };
 
@@ -23,8 +23,6 @@ use super::error::{ScimError, ScimType};
 use super::wire::{self, ListParams, Projection, check_if_match, json_body, respond};
 use super::{base_url, patch, user_resource};
 
-/// A password no hash matches: a user provisioned without one signs in by other means.
-const NO_PASSWORD: &str = "!";
 /// How often a PATCH without `If-Match` retries after a concurrent change.
 const PATCH_ATTEMPTS: usize = 3;
 
