@@ -23,6 +23,7 @@ const SECTIONS: &[&str] = &[
     "registration",
     "device",
     "dpop",
+    "scim",
 ];
 
 /// Environment variables that start with `TESSERA_` but are not config keys.

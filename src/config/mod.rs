@@ -26,7 +26,7 @@ pub use schema::Secret;
 pub use schema::{
     AuthenticationConfig, AuthorizationConfig, CacheConfig, DatabaseConfig, DeviceConfig,
     DpopConfig, EmailConfig, KeysConfig, LogFormat, MetricsConfig, PasswordConfig, RateLimitConfig,
-    RegistrationConfig, RegistrationMode, ServerConfig, SessionConfig, ThrottleConfig,
+    RegistrationConfig, RegistrationMode, ScimConfig, ServerConfig, SessionConfig, ThrottleConfig,
     TokensConfig,
 };
 pub use trusted_proxies::TrustedProxies;
@@ -69,6 +69,9 @@ pub struct Config {
     /// DPoP proofs (RFC 9449).
     #[serde(default)]
     pub dpop: DpopConfig,
+    /// The SCIM 2.0 service.
+    #[serde(default)]
+    pub scim: ScimConfig,
     /// Identity providers a person may sign in with instead (`[[upstream]]`, zero or more).
     #[serde(default)]
     pub upstream: Vec<UpstreamConfig>,

@@ -384,6 +384,24 @@ impl Default for DpopConfig {
     }
 }
 
+/// `[scim]`: the SCIM 2.0 service (`/scim/v2`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScimConfig {
+    /// Above this many users (or groups), a filter no index narrows (`co`, `sw`, `ew`, `ne`,
+    /// `not`, `pr`, an `or` with such a side) is refused with 400 `invalidFilter` instead of
+    /// reading every row.
+    pub max_rows_scanned: i64,
+}
+
+impl Default for ScimConfig {
+    fn default() -> Self {
+        Self {
+            max_rows_scanned: 10_000,
+        }
+    }
+}
+
 /// `[cache]`: the in-memory cache of client registrations (and a client's roles) that keeps the
 /// token endpoint off the database. Changes made elsewhere (the CLI, another instance) are noticed
 /// through a change counter the database bumps (`change_epochs`), read every `refresh_interval`.

@@ -116,6 +116,9 @@ impl Config {
             .map_err(|e| ("registration.allowed_scopes", e))?;
         validate_device(&self.device)?;
         validate_dpop(&self.dpop)?;
+        if self.scim.max_rows_scanned < 1 {
+            return Err(("scim.max_rows_scanned", "must be at least 1".into()));
+        }
         validate_profile(self)?;
         Ok(())
     }

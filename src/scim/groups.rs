@@ -59,6 +59,7 @@ async fn page(state: &AppState, params: &ListParams) -> Result<Response, ScimErr
         descending: params.descending(),
         start_index,
         count,
+        max_rows_scanned: state.config.scim.max_rows_scanned,
     };
     let with_members = !projection.excludes("members");
     let (total, groups) = state

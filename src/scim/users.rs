@@ -58,6 +58,7 @@ async fn page(state: &AppState, params: &ListParams) -> Result<Response, ScimErr
         descending: params.descending(),
         start_index,
         count,
+        max_rows_scanned: state.config.scim.max_rows_scanned,
     };
     let (total, users) = state.store.scim_users(&q).await.map_err(query_error)?;
     let base = base_url(state);

@@ -84,6 +84,10 @@ impl Store {
                 .map_err(ScimQueryError::Filter)?,
             None => "1 = 1".into(),
         };
+        if let Some(f) = q.filter {
+            self.refuse_full_scan(Resource::Group, "scim_groups", f, q.max_rows_scanned)
+                .await?;
+        }
         let sql = format!("SELECT COUNT(*) FROM scim_groups WHERE {cond}");
         let total: i64 = bind_all(sqlx::query(&sql), &args)
             .fetch_one(self.pool())

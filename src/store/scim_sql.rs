@@ -102,6 +102,26 @@ pub fn condition(
     })
 }
 
+/// Whether the database can find the matches of `filter` through an index instead of reading
+/// every row: an `eq` on a column with an index of its stored form (`id`, `externalId`,
+/// `userName`, `emails.value`) or a comparison of a date-time, or an `and` with one such side,
+/// or an `or` whose both sides are.
+pub fn narrowed(resource: Resource, filter: &Filter) -> bool {
+    match filter {
+        Filter::And(a, b) => narrowed(resource, a) || narrowed(resource, b),
+        Filter::Or(a, b) => narrowed(resource, a) && narrowed(resource, b),
+        Filter::Not(_) | Filter::Present(_) => false,
+        Filter::ValuePath { attr, filter } => {
+            prefixed(attr, filter).is_ok_and(|inner| narrowed(resource, &inner))
+        }
+        Filter::Compare { path, op, .. } => match column(resource, path) {
+            Some((_, Kind::Exact | Kind::Username | Kind::Email)) => *op == CompareOp::Eq,
+            Some((_, Kind::Time)) => *op != CompareOp::Ne,
+            _ => false,
+        },
+    }
+}
+
 fn is_members(path: &AttrPath) -> bool {
     path.attr == "members" && matches!(path.sub.as_deref(), None | Some("value"))
 }
@@ -276,5 +296,19 @@ mod tests {
         assert!(sql("meta.lastModified gt \"yesterday\"").is_err());
         assert!(sql(r#"emails[value sw "a"]"#).is_ok());
         assert!(sql(r#"emails[type eq "work"]"#).is_err());
+    }
+
+    #[test]
+    fn only_index_lookups_count_as_narrowed() {
+        let narrow = |f: &str| narrowed(Resource::User, &Filter::parse(f).unwrap());
+        assert!(narrow(r#"userName eq "a""#));
+        assert!(narrow(r#"emails[value eq "a@b.c"]"#));
+        assert!(narrow(r#"userName eq "a" and displayName co "b""#));
+        assert!(narrow(r#"meta.lastModified gt "2026-01-01T00:00:00Z""#));
+        assert!(!narrow(r#"userName co "a""#));
+        assert!(!narrow(r#"userName sw "a""#));
+        assert!(!narrow(r#"userName eq "a" or displayName eq "b""#));
+        assert!(!narrow(r#"not (userName eq "a")"#));
+        assert!(!narrow("title pr"));
     }
 }

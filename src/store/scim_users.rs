@@ -58,6 +58,8 @@ pub struct ScimQuery<'a> {
     pub descending: bool,
     pub start_index: i64,
     pub count: i64,
+    /// Above this many rows, a filter no index narrows is refused (`[scim] max_rows_scanned`).
+    pub max_rows_scanned: i64,
 }
 
 /// How a write ended.
@@ -147,6 +149,10 @@ impl Store {
             }
             None => "1 = 1".into(),
         };
+        if let Some(f) = q.filter {
+            self.refuse_full_scan(Resource::User, "users", f, q.max_rows_scanned)
+                .await?;
+        }
         let total: i64 = {
             let sql = format!("SELECT COUNT(*) FROM users WHERE {cond}");
             bind_all(sqlx::query(&sql), &args)
@@ -179,6 +185,36 @@ impl Store {
             .map_err(StoreError::from)?;
         self.add_memberships(&mut users).await?;
         Ok((total, users))
+    }
+
+    /// Refuses a filter no index narrows once `table` holds more than `max_rows` rows: it would read all of them, for the count if not for the page (RFC 7644 §3.4.2.2
+    /// lets a server refuse a filter it cannot serve).
+    pub(super) async fn refuse_full_scan(
+        &self,
+        resource: Resource,
+        table: &str,
+        filter: &Filter,
+        max_rows: i64,
+    ) -> Result<(), ScimQueryError> {
+        if scim_sql::narrowed(resource, filter) {
+            return Ok(());
+        }
+        // Counts at most one row past the limit, whatever the table's size.
+        let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT $1) AS head");
+        let rows: i64 = sqlx::query(&sql)
+            .bind(max_rows + 1)
+            .fetch_one(self.pool())
+            .await
+            .and_then(|r| r.try_get(0))
+            .map_err(StoreError::from)?;
+        if rows > max_rows {
+            return Err(ScimQueryError::Filter(format!(
+                "with more than {max_rows} entries this filter would read every one: add an eq \
+                 on id or externalId (for users also userName or emails.value), or a \
+                 comparison of meta.created or meta.lastModified, joined with and"
+            )));
+        }
+        Ok(())
     }
 
     /// Fills in the roles and groups of a page of users (two queries, not two per user).

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::common::flow::{AuthRequest, Pkce, location};
 use crate::common::grants::Answer;
-use crate::common::{TestApp, spawn_app};
+use crate::common::{Options, TestApp, spawn_app, spawn_app_with};
 
 const SCIM_JSON: &str = "application/scim+json";
 const ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -491,6 +491,45 @@ async fn filters_sorting_paging_and_projection() {
     assert!(found.body["Resources"][0].get("emails").is_none());
     assert_error(&post(&app, &token, "/.search", search).await, 501, None);
     assert_error(&get(&app, &token, "/NoSuchThing").await, 404, None);
+}
+
+/// Past `[scim] max_rows_scanned` users, a filter no index narrows is refused rather than
+/// reading every row; index look-ups (and an `and` holding one) are still served.
+#[tokio::test]
+async fn filters_that_would_read_every_row_are_refused_on_a_large_table() {
+    let app = spawn_app_with(Options::toml("[scim]\nmax_rows_scanned = 2\n")).await;
+    let token = admin(&app).await;
+    let q = |f: &str| format!("/Users?filter={}", urlencode(f));
+    create_user(&app, &token, "alice").await;
+    create_user(&app, &token, "bob").await;
+    // Two users: within the limit, a substring filter is served.
+    assert_eq!(
+        get(&app, &token, &q(r#"userName co "o""#)).await.status,
+        200
+    );
+    create_user(&app, &token, "carol").await;
+    for unindexed in [
+        r#"userName co "o""#,
+        r#"userName sw "c""#,
+        r#"not (userName eq "alice")"#,
+        r#"userName eq "alice" or displayName co "B""#,
+        "externalId pr",
+    ] {
+        assert_error(
+            &get(&app, &token, &q(unindexed)).await,
+            400,
+            Some("invalidFilter"),
+        );
+    }
+    for indexed in [
+        r#"userName eq "carol""#,
+        r#"emails.value eq "bob@example.com""#,
+        r#"userName eq "alice" and displayName co "B""#,
+        r#"meta.lastModified gt "2000-01-01T00:00:00Z""#,
+    ] {
+        let a = get(&app, &token, &q(indexed)).await;
+        assert_eq!(a.status, 200, "{indexed}: {}", a.body);
+    }
 }
 
 fn urlencode(s: &str) -> String {
