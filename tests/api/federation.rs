@@ -625,17 +625,22 @@ async fn a_plain_oauth2_upstream_is_read_through_its_userinfo_claims() {
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Spoil {
     Nothing,
+    /// The callback carries a `state` other than the one sent.
+    State,
     Issuer,
     Audience,
     Nonce,
     Expiry,
 }
 
-/// The fake provider's memory: the nonce of the last authorization request and what to spoil.
+/// The fake provider's memory: the nonce of the last authorization request, the callback URL
+/// it sent the browser to, what to spoil, and the `amr` its ID token says (none when empty).
 #[derive(Default)]
 struct FakeOp {
     nonce: String,
+    callback: String,
     spoil: Option<Spoil>,
+    amr: Vec<&'static str>,
 }
 
 /// An OpenID Provider in the test that signs its ID tokens with an ES256 key of its own and
@@ -672,23 +677,30 @@ async fn fake_op(client_id: &'static str) -> (String, std::sync::Arc<std::sync::
         .route(
             "/authorize",
             get(move |Query(q): Query<HashMap<String, String>>| async move {
-                m1.lock().unwrap().nonce = q["nonce"].clone();
-                Redirect::to(&format!(
+                let mut m = m1.lock().unwrap();
+                m.nonce = q["nonce"].clone();
+                let state = if m.spoil == Some(Spoil::State) {
+                    "another-state"
+                } else {
+                    q["state"].as_str()
+                };
+                m.callback = format!(
                     "{}?code=op-code&state={}",
                     q["redirect_uri"],
-                    urlencode(&q["state"])
-                ))
+                    urlencode(state)
+                );
+                Redirect::to(&m.callback)
             }),
         )
         .route(
             "/token",
             post(move || async move {
-                let (nonce, spoil) = {
+                let (nonce, spoil, amr) = {
                     let m = m2.lock().unwrap();
-                    (m.nonce.clone(), m.spoil.unwrap_or(Spoil::Nothing))
+                    (m.nonce.clone(), m.spoil.unwrap_or(Spoil::Nothing), m.amr.clone())
                 };
                 let now = tessera::clock::Clock::system().now();
-                let claims = serde_json::json!({
+                let mut claims = serde_json::json!({
                     "iss": if spoil == Spoil::Issuer { "https://evil.example" } else { issuer.as_str() },
                     "aud": if spoil == Spoil::Audience { "someone-else" } else { client_id },
                     "sub": "op-user-1",
@@ -699,6 +711,9 @@ async fn fake_op(client_id: &'static str) -> (String, std::sync::Arc<std::sync::
                     "email_verified": true,
                     "preferred_username": "carol",
                 });
+                if !amr.is_empty() {
+                    claims["amr"] = serde_json::json!(amr);
+                }
                 let mut header = JwsHeader::new();
                 header.set_token_type("JWT");
                 header.set_key_id("op-key");
@@ -1072,8 +1087,8 @@ async fn in_a_browser_a_verified_email_links_an_unverified_one_does_not_and_key_
     assert!(users.to_string().contains(&local_sub));
 }
 
-/// In headless Chromium: an upstream that does not answer leaves the person on the login page
-/// with a message, within the upstream's timeout.
+/// In headless Chromium: an upstream that does not answer, or answers after the timeout, leaves
+/// the person on the login page with a message, within the upstream's timeout.
 async fn down_in_the_browser(
     down: &TestApp,
     rp: &Rp,
@@ -1105,18 +1120,206 @@ async fn down_in_the_browser(
 }
 
 #[tokio::test]
-async fn in_a_browser_an_upstream_that_is_down_is_a_message_on_the_login_page() {
+async fn in_a_browser_an_upstream_that_is_down_or_slow_is_a_message_on_the_login_page() {
     let Some(browser) = crate::common::browser::launch().await else {
         return;
     };
+    // Down: nothing listens on its port. Slow: answers after longer than the timeout.
+    let slow = serve(axum::Router::new().route(
+        "/.well-known/openid-configuration",
+        get(|| async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            "{}"
+        }),
+    ))
+    .await;
+    let mut result = Ok(());
+    for issuer in [format!("http://127.0.0.1:{}", free_port()), slow] {
+        let toml = format!(
+            "[[upstream]]\nid = \"corp\"\nname = \"Corp SSO\"\nissuer = \"{issuer}\"\n\
+             client_id = \"t\"\ntimeout = \"1s\"\n"
+        );
+        let down = spawn_app_with(Options::toml(&toml)).await;
+        let rp = down.rp(&["--first-party"]).await;
+        result = down_in_the_browser(&down, &rp, &browser)
+            .await
+            .map_err(|e| e.context(issuer));
+        if result.is_err() {
+            break;
+        }
+    }
+    browser.close().await;
+    result.unwrap();
+}
+
+/// In the browser `c`: the downstream's account page asks to sign in (nobody is signed in).
+async fn not_signed_in(c: &fantoccini::Client, down: &TestApp) -> anyhow::Result<()> {
+    use fantoccini::Locator;
+    c.goto(&down.url("/account")).await?;
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("input[name=password]"))
+        .await?;
+    let page = c.find(Locator::Css("body")).await?.text().await?;
+    anyhow::ensure!(
+        page.contains("Sign in to manage your account"),
+        "signed out: {page}"
+    );
+    Ok(())
+}
+
+/// In headless Chromium, against the in-test provider: a callback whose `state` this browser
+/// did not send, and ID tokens from another issuer, for another audience or with another nonce,
+/// are pages and sign nobody in; a good sign-in lands at the client, and its callback URL
+/// loaded again (in the same browser, then in a signed-out one) says it was completed already.
+async fn foreign_answers_in_the_browser(
+    down: &TestApp,
+    memory: &std::sync::Mutex<FakeOp>,
+    b: &crate::common::browser::Browser,
+) -> anyhow::Result<()> {
+    use anyhow::ensure;
+    use fantoccini::Locator;
+    let c = &b.client;
+    let redirect = down.url("/healthz");
+    let (client_id, secret) = down
+        .create_client(&[
+            "--name",
+            "Web",
+            "--redirect-uri",
+            &redirect,
+            "--first-party",
+        ])
+        .await;
+    let rp = Rp {
+        client_id,
+        secret,
+        redirect_uri: redirect,
+    };
+    let wait = |css: &'static str| async move {
+        c.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+    };
+    for spoil in [
+        Spoil::State,
+        Spoil::Issuer,
+        Spoil::Audience,
+        Spoil::Nonce,
+        Spoil::Nothing,
+    ] {
+        memory.lock().unwrap().spoil = Some(spoil);
+        let req = AuthRequest::new(&rp, &Pkce::new());
+        c.goto(&format!("{}?{}", down.url("/authorize"), req.query()))
+            .await?;
+        wait("#upstream-corp").await?.click().await?;
+        if spoil == Spoil::Nothing {
+            let url = poll_url(c, |u| u.path() == "/healthz").await?;
+            ensure!(
+                url.query().is_some_and(|q| q.contains("code=")),
+                "the good answer lands at the client: {url}"
+            );
+            break;
+        }
+        let url = poll_url(c, |u| u.path().ends_with("/callback")).await?;
+        ensure!(url.path().ends_with("/callback"), "{spoil:?}: {url}");
+        let page = if spoil == Spoil::State {
+            wait("main").await?.text().await?
+        } else {
+            wait("#login-error").await?.text().await?
+        };
+        let expected = if spoil == Spoil::State {
+            "does not belong to this sign-in"
+        } else {
+            "could not be verified"
+        };
+        ensure!(page.contains(expected), "{spoil:?}: {page}");
+        not_signed_in(c, down).await?;
+    }
+    // The same callback URL loaded again: once in the browser that used it, once in another.
+    let used = memory.lock().unwrap().callback.clone();
+    for fresh in [false, true] {
+        if fresh {
+            c.delete_all_cookies().await?;
+        }
+        c.goto(&used).await?;
+        let page = wait("main").await?.text().await?;
+        ensure!(page.contains("completed already"), "replayed: {page}");
+    }
+    not_signed_in(c, down).await
+}
+
+#[tokio::test]
+async fn in_a_browser_a_foreign_state_foreign_id_tokens_and_a_replayed_callback_are_pages() {
+    let Some(browser) = crate::common::browser::launch().await else {
+        return;
+    };
+    let (op, memory) = fake_op("tessera-down").await;
     let toml = format!(
-        "[[upstream]]\nid = \"corp\"\nname = \"Corp SSO\"\nissuer = \"http://127.0.0.1:{}\"\n\
-         client_id = \"t\"\ntimeout = \"1s\"\n",
-        free_port()
+        "[[upstream]]\nid = \"corp\"\nname = \"Corp SSO\"\nissuer = \"{op}\"\n\
+         client_id = \"tessera-down\"\nprovision = true\n"
+    );
+    let down = spawn_app_with(Options::toml(&toml)).await;
+    let result = foreign_answers_in_the_browser(&down, &memory, &browser).await;
+    browser.close().await;
+    result.unwrap();
+}
+
+/// An upstream whose ID token says `amr` `mfa` asked for two factors already: Tessera does not
+/// ask for its own second factor again (without `mfa` it does).
+#[tokio::test]
+async fn an_upstream_that_says_mfa_skips_the_second_factor_here() {
+    let (op, memory) = fake_op("tessera-down").await;
+    let toml = format!(
+        "[[upstream]]\nid = \"corp\"\nname = \"Corp SSO\"\nissuer = \"{op}\"\n\
+         client_id = \"tessera-down\"\nlink = \"verified_email\"\n"
     );
     let down = spawn_app_with(Options::toml(&toml)).await;
     let rp = down.rp(&["--first-party"]).await;
-    let result = down_in_the_browser(&down, &rp, &browser).await;
-    browser.close().await;
-    result.unwrap();
+    // alice here has the fake provider's (verified) address and an authenticator app.
+    let sub = down.create_user(USERNAME, PASSWORD).await;
+    let pool = sqlx::AnyPool::connect(&down.db.url).await.expect("pool");
+    sqlx::query(
+        "UPDATE users SET email = 'carol@op.example', email_folded = 'carol@op.example',
+         email_verified = 1 WHERE id = $1",
+    )
+    .bind(&sub)
+    .execute(&pool)
+    .await
+    .expect("email");
+    pool.close().await;
+    crate::mfa::enroll(&down).await;
+    for (amr, asks) in [(vec!["pwd"], true), (vec!["pwd", "otp", "mfa"], false)] {
+        memory.lock().unwrap().amr = amr;
+        let b = browser();
+        let pkce = Pkce::new();
+        let req = AuthRequest::new(&rp, &pkce);
+        let (login, _) = follow(&b, &format!("{}?{}", down.url("/authorize"), req.query())).await;
+        let html = login.text().await.unwrap();
+        let r = b
+            .post(down.url("/upstream/corp/start"))
+            .form(&[
+                ("csrf_token", csrf(&html)),
+                ("request", hidden(&html, "request")),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let (r, url) = follow(&b, r.headers()["location"].to_str().unwrap()).await;
+        if asks {
+            assert!(
+                url.ends_with("/login/otp"),
+                "{url}: {}",
+                r.text().await.unwrap()
+            );
+            continue;
+        }
+        assert_eq!(r.status(), 303, "{url}");
+        let code = callback(&r)["code"].clone();
+        let (status, body) = down.exchange(&rp, &code, Some(&pkce.verifier)).await;
+        assert_eq!(status, 200, "{body}");
+        let claims = jwt_claims(body["id_token"].as_str().unwrap());
+        assert_eq!(claims["sub"], sub.as_str());
+        assert_eq!(claims["amr"], serde_json::json!(["fed", "mfa"]));
+    }
 }
