@@ -25,7 +25,6 @@ pub async fn service_provider_config(State(state): State<AppState>) -> Response 
     let base = base_url(&state);
     let body = json!({
         "schemas": [SPC_SCHEMA],
-        "documentationUri": "https://github.com/tessera/tessera#administration-over-http",
         "patch": {"supported": true},
         // Not offered: one request per change keeps each change one audit event.
         "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
