@@ -777,6 +777,25 @@ async fn an_id_token_from_another_issuer_for_another_audience_with_another_nonce
     }
 }
 
+/// A first-party web client of `app` (no consent page), redirecting to `/healthz`.
+async fn web_client(app: &TestApp) -> Rp {
+    let redirect_uri = app.url("/healthz");
+    let (client_id, secret) = app
+        .create_client(&[
+            "--name",
+            "Web",
+            "--redirect-uri",
+            &redirect_uri,
+            "--first-party",
+        ])
+        .await;
+    Rp {
+        client_id,
+        secret,
+        redirect_uri,
+    }
+}
+
 /// In headless Chromium: the login page's "Sign in with Corp SSO" button (a plain form), the
 /// upstream's own login page, back with a code; then, returning, the upstream's session signs
 /// the person in without their password.
@@ -784,22 +803,7 @@ async fn in_the_browser(f: &Fed, b: &crate::common::browser::Browser) -> anyhow:
     use anyhow::ensure;
     use fantoccini::Locator;
     let c = &b.client;
-    let redirect = f.down.url("/healthz");
-    let (client_id, secret) = f
-        .down
-        .create_client(&[
-            "--name",
-            "Web",
-            "--redirect-uri",
-            &redirect,
-            "--first-party",
-        ])
-        .await;
-    let rp = Rp {
-        client_id,
-        secret,
-        redirect_uri: redirect,
-    };
+    let rp = web_client(&f.down).await;
     let wait = |css: &'static str| async move {
         c.wait()
             .at_most(Duration::from_secs(15))
@@ -994,22 +998,7 @@ async fn linking_in_the_browser(
     use anyhow::ensure;
     use fantoccini::Locator;
     let c = &b.client;
-    let redirect = f.down.url("/healthz");
-    let (client_id, secret) = f
-        .down
-        .create_client(&[
-            "--name",
-            "Web",
-            "--redirect-uri",
-            &redirect,
-            "--first-party",
-        ])
-        .await;
-    let rp = Rp {
-        client_id,
-        secret,
-        redirect_uri: redirect,
-    };
+    let rp = web_client(&f.down).await;
     let wait = |css: &'static str| async move {
         c.wait()
             .at_most(Duration::from_secs(15))
@@ -1180,21 +1169,7 @@ async fn foreign_answers_in_the_browser(
     use anyhow::ensure;
     use fantoccini::Locator;
     let c = &b.client;
-    let redirect = down.url("/healthz");
-    let (client_id, secret) = down
-        .create_client(&[
-            "--name",
-            "Web",
-            "--redirect-uri",
-            &redirect,
-            "--first-party",
-        ])
-        .await;
-    let rp = Rp {
-        client_id,
-        secret,
-        redirect_uri: redirect,
-    };
+    let rp = web_client(down).await;
     let wait = |css: &'static str| async move {
         c.wait()
             .at_most(Duration::from_secs(15))
