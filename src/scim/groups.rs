@@ -105,14 +105,14 @@ pub async fn create(
     let fields = from_json(&json_body(&headers, &body)?)?;
     let id = uuid::Uuid::new_v4().to_string();
     written(state.store.scim_create_group(&id, &fields).await?)?;
-    audit(&caller, &id, ScimOperation::Created);
-    let group = existing(&state, &id).await?;
-    Ok(answer(
+    written_back(
         &state,
-        &group,
+        &caller,
+        &id,
+        ScimOperation::Created,
         StatusCode::CREATED,
-        &Projection::default(),
-    ))
+    )
+    .await
 }
 
 /// `PUT /Groups/{id}`.
@@ -132,14 +132,14 @@ pub async fn replace(
             .scim_replace_group(&id, current.version, &fields)
             .await?,
     )?;
-    audit(&caller, &id, ScimOperation::Replaced);
-    let group = existing(&state, &id).await?;
-    Ok(answer(
+    written_back(
         &state,
-        &group,
+        &caller,
+        &id,
+        ScimOperation::Replaced,
         StatusCode::OK,
-        &Projection::default(),
-    ))
+    )
+    .await
 }
 
 /// `PATCH /Groups/{id}`: as for users, applied to the representation of the version read.
@@ -162,14 +162,7 @@ pub async fn patch(
             .scim_replace_group(&id, current.version, &fields)
             .await?,
     )?;
-    audit(&caller, &id, ScimOperation::Patched);
-    let group = existing(&state, &id).await?;
-    Ok(answer(
-        &state,
-        &group,
-        StatusCode::OK,
-        &Projection::default(),
-    ))
+    written_back(&state, &caller, &id, ScimOperation::Patched, StatusCode::OK).await
 }
 
 /// `DELETE /Groups/{id}`: the group and its memberships.
@@ -186,6 +179,19 @@ pub async fn delete(
     }
     audit(&caller, &id, ScimOperation::Deleted);
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// After a write: its audit event, then the group as stored now.
+async fn written_back(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    operation: ScimOperation,
+    status: StatusCode,
+) -> Result<Response, ScimError> {
+    audit(caller, id, operation);
+    let group = existing(state, id).await?;
+    Ok(answer(state, &group, status, &Projection::default()))
 }
 
 async fn existing(state: &AppState, id: &str) -> Result<ScimGroupRow, ScimError> {

@@ -125,14 +125,14 @@ pub async fn create(
     fields.password_hash = None;
     let id = uuid::Uuid::new_v4().to_string();
     written(state.store.scim_create_user(&id, &fields, &hash).await?)?;
-    audit(&caller, &id, ScimOperation::Created);
-    let user = existing(&state, &id).await?;
-    Ok(answer(
+    written_back(
         &state,
-        &user,
+        &caller,
+        &id,
+        ScimOperation::Created,
         StatusCode::CREATED,
-        &Projection::default(),
-    ))
+    )
+    .await
 }
 
 /// `PUT /Users/{id}` (RFC 7644 §3.5.1): read-only attributes sent are ignored.
@@ -147,14 +147,14 @@ pub async fn replace(
     let current = existing(&state, &id).await?;
     check_if_match(&headers, current.version)?;
     store_replacement(&state, &current, &input).await?;
-    audit(&caller, &id, ScimOperation::Replaced);
-    let user = existing(&state, &id).await?;
-    Ok(answer(
+    written_back(
         &state,
-        &user,
+        &caller,
+        &id,
+        ScimOperation::Replaced,
         StatusCode::OK,
-        &Projection::default(),
-    ))
+    )
+    .await
 }
 
 /// `PATCH /Users/{id}` (RFC 7644 §3.5.2): the operations applied to the current
@@ -180,14 +180,8 @@ pub async fn patch(
                     && attempt < PATCH_ATTEMPTS => {}
             Err(e) => return Err(e),
             Ok(()) => {
-                audit(&caller, &id, ScimOperation::Patched);
-                let user = existing(&state, &id).await?;
-                return Ok(answer(
-                    &state,
-                    &user,
-                    StatusCode::OK,
-                    &Projection::default(),
-                ));
+                return written_back(&state, &caller, &id, ScimOperation::Patched, StatusCode::OK)
+                    .await;
             }
         }
     }
@@ -210,6 +204,19 @@ pub async fn delete(
     }
     audit(&caller, &id, ScimOperation::Deleted);
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// After a write: its audit event, then the user as stored now.
+async fn written_back(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    operation: ScimOperation,
+    status: StatusCode,
+) -> Result<Response, ScimError> {
+    audit(caller, id, operation);
+    let user = existing(state, id).await?;
+    Ok(answer(state, &user, status, &Projection::default()))
 }
 
 async fn existing(state: &AppState, id: &str) -> Result<ScimUserRow, ScimError> {
