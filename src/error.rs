@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::i18n::Msg;
 use crate::store::StoreError;
 
 /// An OAuth 2.0 error code (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1; RFC 7009 §2.2.1;
@@ -296,13 +297,16 @@ impl IntoResponse for OAuthError {
     }
 }
 
-/// An error shown to a person as an HTML page.
+/// An error shown to a person as an HTML page. Its words are messages (`templates/locales/*/
+/// errors.ftl`), translated when the page is rendered in the person's language
+/// ([`crate::pages::localize`]), with the request id a person can give to support.
 #[derive(Debug, Clone)]
 pub struct PageError {
     pub status: StatusCode,
-    pub title: String,
-    pub message: String,
-    /// Seconds for a `Retry-After` header (RFC 9110 §10.2.3), e.g. on a throttled sign-in.
+    pub title: Msg,
+    pub message: Msg,
+    /// Seconds for a `Retry-After` header (RFC 9110 §10.2.3), e.g. on a throttled sign-in; the
+    /// page says how long that is.
     pub retry_after: Option<u64>,
 }
 
@@ -312,13 +316,14 @@ impl PageError {
     pub fn unavailable() -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "Temporarily unavailable",
-            "The service is temporarily unavailable. Please try again in a moment.",
+            "error-unavailable-title",
+            "error-unavailable",
         )
         .with_retry_after(UNAVAILABLE_RETRY_AFTER_SECS)
     }
 
-    pub fn new(status: StatusCode, title: impl Into<String>, message: impl Into<String>) -> Self {
+    /// An error titled `title`, saying `message` (message ids, or [`Msg`]s with arguments).
+    pub fn new(status: StatusCode, title: impl Into<Msg>, message: impl Into<Msg>) -> Self {
         Self {
             status,
             title: title.into(),
@@ -333,11 +338,37 @@ impl PageError {
         self
     }
 
-    pub fn bad_request(message: impl Into<String>) -> Self {
+    /// 400 "This request cannot be completed", saying `message`.
+    pub fn bad_request(message: impl Into<Msg>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "error-bad-request-title", message)
+    }
+
+    /// 400 for a protocol request a person's browser brought (a broken authorization or
+    /// sign-out request): a translated sentence, with the protocol's own reason, in English.
+    pub fn invalid_request(detail: impl Into<String>) -> Self {
+        Self::bad_request(Msg::new("error-request-invalid").arg("detail", detail.into()))
+    }
+
+    /// 404 "Page not found".
+    pub fn not_found() -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
-            "This request cannot be completed",
-            message,
+            StatusCode::NOT_FOUND,
+            "error-not-found-title",
+            "error-not-found",
+        )
+    }
+
+    /// The message in English, for a log line or a protocol error body.
+    pub fn english(&self) -> String {
+        crate::i18n::Tr(crate::i18n::Locale::En).msg(&self.message)
+    }
+
+    /// 500 "Something went wrong" (the cause is logged, never shown).
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error-internal-title",
+            "error-internal",
         )
     }
 }
@@ -351,11 +382,7 @@ impl From<StoreError> for PageError {
             }
             other => {
                 tracing::error!(error = %other, "storage failure");
-                PageError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Something went wrong",
-                    "The server could not complete the request.",
-                )
+                PageError::internal()
             }
         }
     }
@@ -367,23 +394,22 @@ impl From<crate::keys::KeyError> for PageError {
             crate::keys::KeyError::Store(s) => s.into(),
             other => {
                 tracing::error!(error = %other, "key failure");
-                PageError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Something went wrong",
-                    "The server could not complete the request.",
-                )
+                PageError::internal()
             }
         }
     }
 }
 
 impl IntoResponse for PageError {
+    /// The status and `Retry-After` now; the page itself once the language is known
+    /// ([`crate::pages::localize`] finds the error in the response's extensions).
     fn into_response(self) -> Response {
-        let mut resp = crate::pages::error_page(self.status, &self.title, &self.message);
+        let mut resp = self.status.into_response();
         if let Some(secs) = self.retry_after {
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        resp.extensions_mut().insert(self);
         resp
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Dependencies run one way: [`router`] → handlers ([`oauth`], [`pages`], [`logout`], [`ops`],
 //! [`scim`])
-//! → [`state`] → [`services`] and [`tokens`] → [`store`], [`keys`], [`domain`], [`config`],
+//! → [`state`] → [`services`] and [`tokens`] → [`store`], [`keys`], [`domain`], [`i18n`], [`config`],
 //! [`clock`] → [`audit`], which every layer may emit events to. [`http`] is the plumbing around every request; [`server`] starts and stops it all;
 //! [`cli`] holds the admin commands.
 #![deny(clippy::unwrap_used)]
@@ -16,6 +16,7 @@ pub mod crypto;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod i18n;
 pub mod keys;
 pub mod logout;
 pub mod oauth;

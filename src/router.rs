@@ -99,7 +99,14 @@ pub fn router(state: AppState) -> Router {
             get(pages::passkey::show).post(pages::passkey::submit),
         )
         .route(paths::LOGIN_PASSKEY_OPTIONS, post(pages::passkey::options));
-    let browser = state.sessions.apply(browser, &state.config);
+    let browser =
+        state
+            .sessions
+            .apply(browser, &state.config)
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                pages::localize,
+            ));
     // `/metrics` on the main port only when no separate bind is configured.
     let metrics = state.config.metrics.enabled && state.config.metrics.bind.is_none();
     let main = if metrics {

@@ -20,7 +20,7 @@ use crate::domain::password::NewPassword;
 use crate::domain::{Email, EmailPurpose};
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
-use crate::pages::{not_found, render};
+use crate::pages::render;
 use crate::services::email::throttle::reserve_reset_request;
 use crate::services::session::BrowserSession;
 use crate::state::AppState;
@@ -83,7 +83,7 @@ const SENT: &str = "If an account exists for that address, we sent a link to it.
 /// `GET /forgot-password`.
 pub async fn forgot_show(State(state): State<AppState>, session: BrowserSession) -> Response {
     if !state.email.is_enabled() {
-        return not_found().await;
+        return PageError::not_found().into_response();
     }
     match session.csrf_token().await {
         Ok(csrf) => forgot_page(&csrf, "", None, StatusCode::OK),
@@ -100,7 +100,7 @@ pub async fn forgot_submit(
     Form(form): Form<ForgotForm>,
 ) -> Result<Response, PageError> {
     if !state.email.is_enabled() {
-        return Ok(not_found().await);
+        return Ok(PageError::not_found().into_response());
     }
     session.check_csrf(&form.csrf_token).await?;
     let Ok(email) = Email::parse(form.email.trim()) else {
@@ -127,7 +127,7 @@ pub async fn reset_show(
     Query(q): Query<LinkQuery>,
 ) -> Result<Response, PageError> {
     if !state.email.is_enabled() {
-        return Ok(not_found().await);
+        return Ok(PageError::not_found().into_response());
     }
     let hash = sha256_hex(&q.token);
     match state
@@ -153,7 +153,7 @@ pub async fn reset_submit(
     Form(form): Form<ResetForm>,
 ) -> Result<Response, PageError> {
     if !state.email.is_enabled() {
-        return Ok(not_found().await);
+        return Ok(PageError::not_found().into_response());
     }
     session.check_csrf(&form.csrf_token).await?;
     let hash = sha256_hex(&form.token);
@@ -228,7 +228,7 @@ pub async fn verify(
     Query(q): Query<LinkQuery>,
 ) -> Result<Response, PageError> {
     if !state.email.is_enabled() {
-        return Ok(not_found().await);
+        return Ok(PageError::not_found().into_response());
     }
     let hash = sha256_hex(&q.token);
     let now = state.now();

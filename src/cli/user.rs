@@ -425,7 +425,7 @@ async fn end_everything(
         .ok_or_else(|| anyhow::anyhow!("no user named `{username}`"))?;
     let ended = sign_out::end_sessions(&state, &user.id, Which::All, reason)
         .await
-        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+        .map_err(|e| anyhow::anyhow!("{}", e.english()))?;
     let (sessions, families) = (ended.sessions.len(), ended.families);
     AuditEvent::SessionsEnded {
         sub: &user.id,

@@ -24,6 +24,7 @@ const SECTIONS: &[&str] = &[
     "device",
     "dpop",
     "scim",
+    "ui",
 ];
 
 /// Environment variables that start with `TESSERA_` but are not config keys.

@@ -9,6 +9,7 @@
 mod env;
 mod schema;
 mod trusted_proxies;
+pub mod ui;
 mod upstream;
 mod validate;
 
@@ -30,6 +31,7 @@ pub use schema::{
     TokensConfig,
 };
 pub use trusted_proxies::TrustedProxies;
+pub use ui::UiConfig;
 pub use upstream::{LinkPolicy, UpstreamConfig};
 
 /// The whole configuration. Only `issuer`, `server.bind`, `database.url` and `keys.dir` are
@@ -72,6 +74,9 @@ pub struct Config {
     /// The SCIM 2.0 service.
     #[serde(default)]
     pub scim: ScimConfig,
+    /// Languages, the operator's brand, template and asset overrides.
+    #[serde(default)]
+    pub ui: UiConfig,
     /// Identity providers a person may sign in with instead (`[[upstream]]`, zero or more).
     #[serde(default)]
     pub upstream: Vec<UpstreamConfig>,

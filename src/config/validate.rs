@@ -119,6 +119,7 @@ impl Config {
         if self.scim.max_rows_scanned < 1 {
             return Err(("scim.max_rows_scanned", "must be at least 1".into()));
         }
+        self.ui.validate()?;
         validate_profile(self)?;
         Ok(())
     }

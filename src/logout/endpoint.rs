@@ -37,7 +37,7 @@ pub async fn get(
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     let params = Params::parse(query.unwrap_or_default().as_bytes())
-        .map_err(|e| PageError::bad_request(e.description))?;
+        .map_err(|e| PageError::invalid_request(e.description))?;
     handle(&state, ip, &session, &params).await
 }
 
@@ -51,7 +51,7 @@ pub async fn post(
 ) -> Result<Response, PageError> {
     let params = require_form(&headers)
         .and_then(|()| Params::parse(&body))
-        .map_err(|e| PageError::bad_request(e.description))?;
+        .map_err(|e| PageError::invalid_request(e.description))?;
     handle(&state, ip, &session, &params).await
 }
 

@@ -117,7 +117,7 @@ fn bind_code_to(params: &mut Params, proof: &Proof) -> Result<(), OAuthError> {
 /// no code for it; nothing is redirected from this endpoint).
 fn as_json(e: AuthzError) -> OAuthError {
     match e {
-        AuthzError::Page(page) => OAuthError::invalid_request(page.message),
+        AuthzError::Page(page) => OAuthError::invalid_request(page.english()),
         AuthzError::Redirect(_, e) => e,
     }
 }

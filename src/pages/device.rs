@@ -107,6 +107,7 @@ pub async fn submit(
         })),
         acr: Default::default(),
         dpop_jkt: None,
+        ui_locale: None,
     };
     Ok(proceed(&state, &session, pending).await)
 }

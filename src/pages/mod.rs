@@ -7,11 +7,20 @@ pub mod enroll;
 pub mod login;
 pub mod passkey;
 pub mod second_step;
+pub mod ui;
 pub mod upstream;
 
 use askama::Template;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use crate::error::PageError;
+pub use ui::Ui;
+
+/// Set on every request by the envelope (`http/envelope.rs`).
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The one stylesheet, compiled into the binary.
 const STYLE_CSS: &str = include_str!("../../templates/style.css");
@@ -85,13 +94,47 @@ pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    title: &'a str,
-    message: &'a str,
+    ui: &'a Ui,
+    title: String,
+    message: String,
+    /// How long to wait, in words, when the error says to wait.
+    wait: Option<String>,
+    request_id: Option<&'a str>,
 }
 
-/// A readable error page for people.
-pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
-    render(status, &ErrorPage { title, message })
+/// A readable error page for people, in their language, with the request id they can give to
+/// support.
+pub fn error_page(ui: &Ui, request_id: Option<&str>, e: &PageError) -> Response {
+    let page = ErrorPage {
+        ui,
+        title: ui.msg(&e.title),
+        message: ui.msg(&e.message),
+        wait: e.retry_after.map(|secs| ui.tr.wait(secs)),
+        request_id,
+    };
+    let mut resp = render(e.status, &page);
+    if let Some(secs) = e.retry_after {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    resp
+}
+
+/// Middleware on every page a person visits: a [`PageError`] a handler returned becomes its page
+/// here, where the person's language and the request id are known.
+pub async fn localize(ui: Ui, req: Request, next: Next) -> Response {
+    let request_id = req.headers().get(REQUEST_ID).cloned();
+    let mut resp = next.run(req).await;
+    if let Some(e) = resp.extensions_mut().remove::<PageError>() {
+        let id = request_id.as_ref().and_then(|v| v.to_str().ok());
+        let mut page = error_page(&ui, id, &e);
+        // Headers the handler set (a cookie it cleared, Retry-After) stay.
+        for (name, value) in resp.headers() {
+            page.headers_mut().entry(name).or_insert(value.clone());
+        }
+        return page;
+    }
+    resp
 }
 
 /// `GET /assets/style.css`.
@@ -163,10 +206,7 @@ pub async fn passkey_script() -> Response {
 }
 
 /// Any path Tessera does not serve.
-pub async fn not_found() -> Response {
-    error_page(
-        StatusCode::NOT_FOUND,
-        "Page not found",
-        "There is nothing at this address.",
-    )
+pub async fn not_found(ui: Ui, headers: HeaderMap) -> Response {
+    let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok());
+    error_page(&ui, request_id, &PageError::not_found())
 }

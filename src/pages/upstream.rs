@@ -17,6 +17,7 @@ use crate::crypto::constant_time_eq;
 use crate::domain::{Amr, AmrValue};
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
+use crate::i18n::Msg;
 use crate::oauth::authorize::see_other;
 use crate::pages::login::{Purpose, finish, purpose_for};
 use crate::pages::second_step;
@@ -246,22 +247,16 @@ fn used_or_expired() -> PageError {
 }
 
 fn not_this_sign_in(upstream: &Upstream) -> PageError {
-    PageError::bad_request(format!(
-        "The answer from {} does not belong to this sign-in. Go back to the application and \
-         start again.",
-        upstream.config.name
-    ))
+    PageError::bad_request(
+        Msg::new("upstream-error-not-this-sign-in").arg("upstream", upstream.config.name.as_str()),
+    )
 }
 
 fn no_account(upstream: &Upstream) -> PageError {
     PageError::new(
         StatusCode::FORBIDDEN,
         "No account here for this sign-in",
-        format!(
-            "Your {} account is not linked to an account here, and none can be made for it. \
-             Sign in another way, or ask your administrator.",
-            upstream.config.name
-        ),
+        Msg::new("upstream-error-no-account").arg("upstream", upstream.config.name.as_str()),
     )
 }
 

@@ -269,7 +269,7 @@ async fn store_replacement(
 async fn end_everything(state: &AppState, id: &str) -> Result<(), ScimError> {
     let ended = sign_out::end_sessions(state, id, Which::All, FamilyRevocation::UserDisabled)
         .await
-        .map_err(|e| ScimError::internal(&e.message))?;
+        .map_err(|e| ScimError::internal(&e.english()))?;
     sign_out::notify(state, &ended.sessions);
     Ok(())
 }

@@ -182,8 +182,8 @@ fn delay(cfg: &ThrottleConfig, failures: i64, max: i64) -> Option<i64> {
 fn too_many(remaining: i64) -> PageError {
     PageError::new(
         StatusCode::TOO_MANY_REQUESTS,
-        "Too many attempts",
-        "Too many attempts, try again later.",
+        "error-too-many-title",
+        "error-too-many-sign-ins",
     )
     .with_retry_after(remaining.max(1) as u64)
 }

@@ -10,6 +10,7 @@ use crate::domain::{
     SubjectType,
 };
 use crate::http::paths;
+use crate::i18n::Locale;
 use crate::keys::KeyManager;
 use crate::services::dpop::PROOF_ALGS;
 
@@ -114,6 +115,8 @@ impl Documents {
             // Discovery §3: an absent request_uri_parameter_supported means true; all four are
             // stated so no reader has to remember the defaults.
             "claims_parameter_supported": false,
+            // OIDC Discovery §3: the languages of the pages (`templates/locales/`).
+            "ui_locales_supported": Locale::ALL.map(Locale::tag),
             // RFC 9101: signed request objects by value. request_uri by reference is not fetched:
             // only PAR's own URNs are accepted, which RFC 9126 §5 advertises through
             // pushed_authorization_request_endpoint, so request_uri_parameter_supported stays

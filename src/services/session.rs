@@ -238,7 +238,7 @@ impl<S: Send + Sync> FromRequestParts<S> for BrowserSession {
         Session::from_request_parts(parts, state)
             .await
             .map(BrowserSession)
-            .map_err(|_| PageError::bad_request("This page needs cookies enabled."))
+            .map_err(|_| PageError::bad_request("error-cookies-needed"))
     }
 }
 
@@ -344,13 +344,8 @@ impl BrowserSession {
     pub async fn pending_for<P: Parked>(&self, request_id: &str) -> Result<P, PageError> {
         match self.pending::<P>().await? {
             Some(p) if constant_time_eq(p.id(), request_id) => Ok(p),
-            Some(_) => Err(PageError::bad_request(
-                "This page belongs to a sign-in that was replaced by a newer one, perhaps in \
-                 another tab. Go back to the application and start again.",
-            )),
-            None => Err(PageError::bad_request(
-                "No sign-in is in progress. Go back to the application and start again.",
-            )),
+            Some(_) => Err(PageError::bad_request("error-sign-in-replaced")),
+            None => Err(PageError::bad_request("error-no-sign-in")),
         }
     }
 
@@ -388,8 +383,8 @@ impl BrowserSession {
             Some(e) if !presented.is_empty() && constant_time_eq(&e, presented) => Ok(()),
             _ => Err(PageError::new(
                 StatusCode::FORBIDDEN,
-                "This form has expired",
-                "The form could not be verified. Go back to the application and start again.",
+                "error-form-expired-title",
+                "error-form-expired",
             )),
         }
     }

@@ -57,8 +57,8 @@ impl<'a> UserCodeAttempt<'a> {
             Reservation::Granted => Ok(()),
             Reservation::Blocked { until } => Err(PageError::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "Too many attempts",
-                "Too many wrong codes were entered from your network. Try again later.",
+                "error-too-many-title",
+                "error-too-many-user-codes",
             )
             .with_retry_after((until - now).max(1) as u64)),
         }

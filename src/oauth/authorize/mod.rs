@@ -17,7 +17,7 @@ pub use resolve::REQUEST_URI_PREFIX;
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,8 @@ use crate::domain::ResponseMode;
 use crate::error::{OAuthError, PageError};
 use crate::http::form::Params;
 use crate::http::form::require_form;
+use crate::i18n::Locale;
+use crate::i18n::negotiate::{first_of_ui_locales, remember_locale};
 use crate::services::session::{BrowserSession, Parked};
 use crate::state::AppState;
 use crate::store::ClientRow;
@@ -66,6 +68,10 @@ pub struct Pending {
     /// RFC 9449 §10: the DPoP key thumbprint the code is bound to (`dpop_jkt`).
     #[serde(default)]
     pub dpop_jkt: Option<String>,
+    /// The first language of `ui_locales` Tessera speaks (OIDC Core §3.1.2.1): the pages of
+    /// this request are in it.
+    #[serde(default)]
+    pub ui_locale: Option<Locale>,
 }
 
 impl Parked for Pending {
@@ -114,7 +120,18 @@ async fn handle(
     params: Result<Params, OAuthError>,
 ) -> Response {
     match validate(state, params).await {
-        Ok(pending) => proceed(state, session, pending).await,
+        Ok(pending) => {
+            let locale = pending.ui_locale;
+            let mut resp = proceed(state, session, pending).await;
+            // The pages that follow (login, second factor, consent) keep the language.
+            if let Some(locale) = locale
+                && let Ok(cookie) =
+                    HeaderValue::from_str(&remember_locale(locale, state.config.is_https()))
+            {
+                resp.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            resp
+        }
         Err(e) => e.into_response(),
     }
 }
@@ -125,7 +142,7 @@ async fn validate(
     state: &AppState,
     params: Result<Params, OAuthError>,
 ) -> Result<Pending, AuthzError> {
-    let params = params.map_err(|e| PageError::bad_request(e.description))?;
+    let params = params.map_err(|e| PageError::invalid_request(e.description))?;
     let client = checks::check_client(state, &params).await?;
     let (params, arrival) = resolve::resolve(state, &client, params).await?;
     check_request(&state.config, &client, &params, arrival)
@@ -187,8 +204,9 @@ pub(crate) fn check_request(
     let nonce = checks::check_nonce(params).map_err(back)?;
     let acr = checks::check_acr(params);
     let dpop_jkt = checks::check_dpop_jkt(params).map_err(back)?;
-    // display, ui_locales, claims_locales, the rest of claims and unknown parameters are
-    // accepted and ignored (claims_parameter_supported is false: only an essential acr is read).
+    let ui_locale = params.get("ui_locales").and_then(first_of_ui_locales);
+    // display, claims_locales, the rest of claims and unknown parameters are accepted and
+    // ignored (claims_parameter_supported is false: only an essential acr is read).
     Ok(Pending {
         id: random_token(12),
         client_id: client.client_id.clone(),
@@ -208,5 +226,6 @@ pub(crate) fn check_request(
         acr,
         device: None,
         dpop_jkt,
+        ui_locale,
     })
 }

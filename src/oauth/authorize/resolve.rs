@@ -77,9 +77,6 @@ fn refuse_early(state: &AppState, client: &ClientRow, outer: &Params, e: OAuthEr
             },
             e,
         ),
-        Err(_) => AuthzError::Page(PageError::bad_request(format!(
-            "The application's request was refused: {}.",
-            e.description
-        ))),
+        Err(_) => AuthzError::Page(PageError::invalid_request(e.description)),
     }
 }

@@ -42,8 +42,8 @@ pub async fn reserve_reset_request(
             Reservation::Blocked { until } => {
                 return Err(PageError::new(
                     StatusCode::TOO_MANY_REQUESTS,
-                    "Too many requests",
-                    "Too many password-reset requests. Try again later.",
+                    "error-too-many-title",
+                    "error-too-many-resets",
                 )
                 .with_retry_after((until - now).max(1) as u64));
             }
