@@ -1,5 +1,5 @@
 //! `[ui]`: what people see on Tessera's pages: the default language, the operator's brand, and
-//! the folders whose files replace the built-in templates and assets one by one.
+//! the folder whose files replace the built-in stylesheet and scripts one by one.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -23,8 +23,6 @@ pub struct UiConfig {
     pub accent_color: Option<String>,
     /// Where a person can get help (an https URL); linked at the foot of every page.
     pub support_url: Option<String>,
-    /// A folder whose `<name>.html` files replace the built-in templates of the same name.
-    pub templates_dir: Option<PathBuf>,
     /// A folder whose files are served at `/assets/<name>`, replacing the built-in stylesheet
     /// and scripts of the same name.
     pub assets_dir: Option<PathBuf>,
@@ -40,7 +38,6 @@ impl Default for UiConfig {
             logo: None,
             accent_color: None,
             support_url: None,
-            templates_dir: None,
             assets_dir: None,
             scope_descriptions: BTreeMap::new(),
         }
@@ -103,15 +100,13 @@ impl UiConfig {
                 ));
             }
         }
-        for (key, dir) in [
-            ("ui.templates_dir", &self.templates_dir),
-            ("ui.assets_dir", &self.assets_dir),
-        ] {
-            if let Some(dir) = dir
-                && !dir.is_dir()
-            {
-                return Err((key, format!("{}: is not a readable folder", dir.display())));
-            }
+        if let Some(dir) = &self.assets_dir
+            && !dir.is_dir()
+        {
+            return Err((
+                "ui.assets_dir",
+                format!("{}: is not a readable folder", dir.display()),
+            ));
         }
         for (scope, words) in &self.scope_descriptions {
             if !words.contains_key("en") {
