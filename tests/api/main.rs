@@ -32,6 +32,7 @@ mod introspect;
 mod jar;
 mod key_revocation;
 mod keys;
+mod language_paths;
 mod logout;
 mod metrics;
 mod mfa;
