@@ -166,6 +166,52 @@ mod tests {
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
+    /// Every string literal in `src/` shaped like a message id of a known area (`error-…`,
+    /// `login-…`) is a message English has: a `PageError` or `Msg` naming a message nobody wrote
+    /// would otherwise fail only when a person meets it.
+    #[test]
+    fn every_message_id_the_code_names_exists() {
+        let all_english = sources(Locale::En).join("\n");
+        let english = fluent_syntax::parser::parse(all_english.as_str())
+            .unwrap_or_else(|(_, e)| panic!("{e:?}"));
+        let prefixes: BTreeSet<String> = ids(&english)
+            .iter()
+            .filter_map(|id| id.split('-').next().map(str::to_owned))
+            .collect();
+        let looks_like_id = |s: &str| {
+            s.contains('-')
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && s.split('-').next().is_some_and(|p| prefixes.contains(p))
+        };
+        let mut missing = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("src/") {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("a source file");
+                for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                    for (i, literal) in line.split('"').enumerate() {
+                        if i % 2 == 1 && looks_like_id(literal) && !has(Locale::En, literal) {
+                            missing.push(format!("{}: `{literal}`", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
+
     /// Every id a template asks for (`ui.t("…")`, `t1`, `t2`, `n`) is in the English catalog.
     #[test]
     fn every_message_a_template_uses_exists() {
