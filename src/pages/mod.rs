@@ -128,9 +128,13 @@ pub async fn localize(ui: Ui, req: Request, next: Next) -> Response {
     if let Some(e) = resp.extensions_mut().remove::<PageError>() {
         let id = request_id.as_ref().and_then(|v| v.to_str().ok());
         let mut page = error_page(&ui, id, &e);
-        // Headers the handler set (a cookie it cleared, Retry-After) stay.
-        for (name, value) in resp.headers() {
-            page.headers_mut().entry(name).or_insert(value.clone());
+        // Headers the handler and the session layer set (cookies) stay, every value of each.
+        for name in resp.headers().keys() {
+            if !page.headers().contains_key(name) {
+                for value in resp.headers().get_all(name) {
+                    page.headers_mut().append(name.clone(), value.clone());
+                }
+            }
         }
         return page;
     }
