@@ -210,6 +210,7 @@ async fn main_path(app: &TestApp, rp: &Rp, b: &Browser, locale: Locale) -> anyho
         Ok::<_, anyhow::Error>(title)
     };
     let login_title = check("login").await?;
+    picture(b, &format!("login-{tag}")).await?;
     c.find(Locator::Css("input[name=username]"))
         .await?
         .send_keys(USERNAME)
@@ -228,6 +229,7 @@ async fn main_path(app: &TestApp, rp: &Rp, b: &Browser, locale: Locale) -> anyho
         .await
         .context("the consent page")?;
     let consent_title = check("consent").await?;
+    picture(b, &format!("consent-{tag}")).await?;
     c.goto(&format!(
         "{}?client_id={}&ui_locales={tag}",
         app.url("/logout"),
@@ -236,6 +238,16 @@ async fn main_path(app: &TestApp, rp: &Rp, b: &Browser, locale: Locale) -> anyho
     .await?;
     let logout_title = check("logout").await?;
     Ok(format!("{login_title}|{consent_title}|{logout_title}"))
+}
+
+/// With `TESSERA_PAGE_PICTURES=<folder>`, saves a screenshot of the page there (the README's
+/// pictures in `examples/pages/` are made this way).
+async fn picture(b: &Browser, name: &str) -> anyhow::Result<()> {
+    if let Ok(dir) = std::env::var("TESSERA_PAGE_PICTURES") {
+        let png = b.client.screenshot().await?;
+        std::fs::write(format!("{dir}/{name}.png"), png)?;
+    }
+    Ok(())
 }
 
 #[tokio::test]
