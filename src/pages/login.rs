@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -11,11 +11,12 @@ use serde::Deserialize;
 use crate::audit::AuditEvent;
 use crate::crypto::{random_token, verify_password_off_thread};
 use crate::domain::{Amr, Username};
-use crate::error::PageError;
+use crate::error::{ErrorCode, OAuthError, PageError};
 use crate::http::client_ip::ClientIp;
 use crate::http::paths;
-use crate::oauth::authorize::{Pending, proceed, see_other};
-use crate::pages::{render, second_step};
+use crate::i18n::Msg;
+use crate::oauth::authorize::{Pending, deny_device, password_needed, proceed, see_other};
+use crate::pages::{Ui, render, second_step};
 use crate::services::login_throttle::{ACCOUNT, LoginAttempt};
 use crate::services::session::{AccountSignIn, BrowserSession, SessionUser};
 use crate::state::AppState;
@@ -24,20 +25,88 @@ use crate::store::NewUserSession;
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {
+    ui: &'a Ui,
     /// The application being signed in to; `None` for the account page.
     client_name: Option<&'a str>,
     /// The person is signed in and enters their password again.
     again: bool,
     username: &'a str,
+    /// The username is known (a `login_hint`, a failed attempt, "again"): the password field
+    /// gets the focus.
+    password_focus: bool,
     csrf_token: &'a str,
     request_id: &'a str,
-    error: Option<&'a str>,
+    error: Option<Msg>,
+    /// The error is about what was typed (a wrong password): the fields are marked invalid
+    /// and point to it (`aria-invalid`, `aria-describedby`).
+    fields_invalid: bool,
+    /// An application's request: "Cancel" answers it `access_denied`.
+    cancel: bool,
+    /// `prompt=select_account` with someone signed in: "Continue as …" or "Use another
+    /// account" instead of the form.
+    chooser: Option<Account>,
     /// Email is configured: offer "Forgot password?".
     forgot_password: bool,
     /// Passkeys work here: offer "Sign in with a passkey" (shown by the script).
     passkeys: bool,
     /// One "Sign in with …" button per upstream identity provider: (id, name).
     upstreams: Vec<(&'a str, &'a str)>,
+}
+
+impl LoginPage<'_> {
+    fn emphasised(&self, id: &str, client: impl std::fmt::Display) -> String {
+        emphasised(self.ui, id, "client", &client.to_string())
+    }
+}
+
+/// The person a page names: display name (else username) and email.
+pub struct Account {
+    pub name: String,
+    pub email: Option<String>,
+}
+
+impl Account {
+    pub fn of(row: &crate::store::UserRow) -> Self {
+        Account {
+            name: row
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| row.username.clone()),
+            email: row.email.clone().filter(|e| !e.is_empty()),
+        }
+    }
+}
+
+/// The message `id` with `$name` set to `value` in bold, as HTML for `|safe`: the translated
+/// words and the value are both escaped, and only the value is wrapped in `<strong>`.
+pub fn emphasised(ui: &Ui, id: &str, name: &str, value: &str) -> String {
+    // A private-use character stands in for the value while the words are escaped.
+    const MARK: &str = "\u{E000}";
+    let text = escape_html(&ui.t1(id, name, &MARK));
+    text.replacen(MARK, &format!("<strong>{}</strong>", escape_html(value)), 1)
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The login page's query: `account=another` is "Use another account" on the account choice.
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    account: String,
 }
 
 /// What the login form posts.
@@ -52,13 +121,17 @@ pub struct LoginForm {
     /// The request the page was shown for.
     #[serde(default)]
     request: String,
+    /// `cancel` (give up the application's request) or `continue` (as the person signed in,
+    /// for `prompt=select_account`); empty for a password sign-in.
+    #[serde(default)]
+    choice: String,
 }
 
 /// The one failure message: it must not tell whether the username exists.
-const FAILED: &str = "The username or password is incorrect.";
+const FAILED: &str = "login-error-failed";
 
 /// The one failure message of a passkey sign-in: it must not tell why.
-pub(super) const FAILED_PASSKEY: &str = "That passkey could not sign you in.";
+pub(super) const FAILED_PASSKEY: &str = "login-error-passkey";
 
 /// What a sign-in on this page is for.
 pub(super) enum Purpose {
@@ -86,17 +159,49 @@ impl Purpose {
     }
 }
 
-/// `GET /login`.
+/// `GET /login`: the form, or for `prompt=select_account` with someone signed in, the choice
+/// between going on as them and another account (OIDC Core §3.1.2.1).
 pub async fn show(
     State(state): State<AppState>,
     session: BrowserSession,
+    ui: Ui,
+    Query(query): Query<LoginQuery>,
 ) -> Result<Response, PageError> {
     let purpose = purpose(&session).await?;
+    if let Purpose::Authorization(p) = &purpose
+        && query.account != "another"
+        && let Some(account) = account_to_continue(&state, &session, p).await?
+    {
+        return chooser(&state, &session, &ui, &purpose, account).await;
+    }
     let hint = match &purpose {
-        Purpose::Authorization(p) => p.login_hint.clone().unwrap_or_default(),
+        Purpose::Authorization(p) if query.account != "another" => {
+            p.login_hint.clone().unwrap_or_default()
+        }
+        Purpose::Authorization(_) => String::new(),
         Purpose::Account(_) => current_username(&state, &session).await?,
     };
-    page(&state, &session, &purpose, &hint, None, StatusCode::OK).await
+    page(&state, &session, &ui, &purpose, &hint, None, StatusCode::OK).await
+}
+
+/// The person `select_account` may go on as: someone is signed in, and going on needs no
+/// password (no `prompt=login`, `max_age` not exceeded).
+async fn account_to_continue(
+    state: &AppState,
+    session: &BrowserSession,
+    pending: &Pending,
+) -> Result<Option<Account>, PageError> {
+    if !pending.prompt.select_account {
+        return Ok(None);
+    }
+    let now = state.now();
+    let absolute = state.config.session.absolute_timeout;
+    let current = session
+        .current(&state.store, &state.session_activity, now, absolute)
+        .await?;
+    Ok(current
+        .filter(|(user, _)| !password_needed(pending, user, now))
+        .map(|(_, row)| Account::of(&row)))
 }
 
 /// `POST /login`: verify the password (constant work for unknown users), start a fresh session
@@ -108,10 +213,16 @@ pub async fn submit(
     ClientIp(ip): ClientIp,
     session: BrowserSession,
     headers: HeaderMap,
+    ui: Ui,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
     let purpose = purpose_for(&session, &form.request).await?;
+    match form.choice.as_str() {
+        "cancel" => return cancel(&state, &session, purpose).await,
+        "continue" => return continue_as_signed_in(&state, &session, purpose).await,
+        _ => {}
+    }
     refuse_control_characters(&form)?;
     // Counted before the password is looked at, so a burst cannot outrun the limit.
     let attempt = LoginAttempt::new(
@@ -147,9 +258,10 @@ pub async fn submit(
             return page(
                 &state,
                 &session,
+                &ui,
                 &purpose,
                 &name,
-                Some(FAILED),
+                Some(Msg::new(FAILED)),
                 StatusCode::UNAUTHORIZED,
             )
             .await;
@@ -179,6 +291,41 @@ pub async fn submit(
         Amr::password(),
     )
     .await
+}
+
+/// "Cancel": the application's request is given up and answered `access_denied` with `state`
+/// and `iss` (RFC 6749 §4.1.2.1, RFC 9207), the way its `response_mode` asks; a device's
+/// request is denied. On the account's own login page there is no Cancel; a forged one
+/// leads back to the account page.
+async fn cancel(
+    state: &AppState,
+    session: &BrowserSession,
+    purpose: Purpose,
+) -> Result<Response, PageError> {
+    let Purpose::Authorization(pending) = purpose else {
+        return Ok(see_other(paths::ACCOUNT));
+    };
+    session.clear_pending::<Pending>().await?;
+    if let Some(device) = &pending.device {
+        return deny_device(state, device).await;
+    }
+    let e = OAuthError::new(ErrorCode::AccessDenied, "the person cancelled the sign-in");
+    Ok(pending.reply_to(&state.config.issuer).error(&e))
+}
+
+/// "Continue as …" (`prompt=select_account`): the account is chosen, and the request goes on
+/// with the session as it is. Nobody signed in any more (it ended in another tab): the
+/// request goes back to the login page.
+async fn continue_as_signed_in(
+    state: &AppState,
+    session: &BrowserSession,
+    purpose: Purpose,
+) -> Result<Response, PageError> {
+    let Purpose::Authorization(mut pending) = purpose else {
+        return Ok(see_other(paths::ACCOUNT));
+    };
+    pending.prompt.select_account = false;
+    Ok(proceed(state, session, *pending).await)
 }
 
 /// Signs the person in (a new session id and `sid`, recorded for the account page) with the
@@ -250,9 +397,7 @@ fn refuse_control_characters(form: &LoginForm) -> Result<(), PageError> {
         .chain(form.password.chars())
         .any(char::is_control)
     {
-        return Err(PageError::bad_request(
-            "The username or password contains characters that are not allowed.",
-        ));
+        return Err(PageError::bad_request("login-error-control-characters"));
     }
     Ok(())
 }
@@ -283,16 +428,15 @@ pub(super) async fn purpose_for(
         Some(_) => Ok(Purpose::Authorization(Box::new(
             session.pending_for(request_id).await?,
         ))),
-        None if session.pending::<AccountSignIn>().await?.is_some() => Err(PageError::bad_request(
-            "This page belongs to a sign-in that was replaced by a newer one, perhaps in \
-                 another tab. Go back and start again.",
-        )),
+        None if session.pending::<AccountSignIn>().await?.is_some() => {
+            Err(PageError::bad_request("login-error-replaced"))
+        }
         None => Err(nothing_waiting()),
     }
 }
 
 fn nothing_waiting() -> PageError {
-    PageError::bad_request("No sign-in is in progress. Go back to the application and start again.")
+    PageError::bad_request("login-error-nothing-waiting")
 }
 
 /// The username of the person signed in, to pre-fill when they enter their password again.
@@ -309,16 +453,9 @@ async fn current_username(state: &AppState, session: &BrowserSession) -> Result<
         .unwrap_or_default())
 }
 
-/// Renders the login page; `error` is a failed attempt's message, shown with `status`.
-pub(super) async fn page(
-    state: &AppState,
-    session: &BrowserSession,
-    purpose: &Purpose,
-    username: &str,
-    error: Option<&str>,
-    status: StatusCode,
-) -> Result<Response, PageError> {
-    let client_name = match purpose {
+/// The name of the application a sign-in is for; `None` for the account page.
+async fn client_name(state: &AppState, purpose: &Purpose) -> Result<Option<String>, PageError> {
+    Ok(match purpose {
         Purpose::Authorization(p) => Some(
             state
                 .clients
@@ -328,18 +465,68 @@ pub(super) async fn page(
                 .unwrap_or_default(),
         ),
         Purpose::Account(_) => None,
-    };
+    })
+}
+
+/// The account choice of `prompt=select_account`.
+async fn chooser(
+    state: &AppState,
+    session: &BrowserSession,
+    ui: &Ui,
+    purpose: &Purpose,
+    account: Account,
+) -> Result<Response, PageError> {
+    let client_name = client_name(state, purpose).await?;
+    let csrf_token = session.csrf_token().await?;
+    Ok(render(
+        StatusCode::OK,
+        &LoginPage {
+            ui,
+            client_name: client_name.as_deref(),
+            again: false,
+            username: "",
+            password_focus: false,
+            csrf_token: &csrf_token,
+            request_id: purpose.id(),
+            error: None,
+            fields_invalid: false,
+            cancel: true,
+            chooser: Some(account),
+            forgot_password: false,
+            passkeys: false,
+            upstreams: Vec::new(),
+        },
+    )
+    .into_response())
+}
+
+/// Renders the login page; `error` is a failed attempt's message, shown with `status`.
+pub(super) async fn page(
+    state: &AppState,
+    session: &BrowserSession,
+    ui: &Ui,
+    purpose: &Purpose,
+    username: &str,
+    error: Option<Msg>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let client_name = client_name(state, purpose).await?;
     let again = matches!(purpose, Purpose::Account(a) if a.again);
     let csrf_token = session.csrf_token().await?;
     Ok(render(
         status,
         &LoginPage {
+            ui,
             client_name: client_name.as_deref(),
             again,
             username,
+            password_focus: !username.is_empty(),
             csrf_token: &csrf_token,
             request_id: purpose.id(),
+            fields_invalid: error.as_ref().is_some_and(|m| m.id == FAILED),
             error,
+            cancel: matches!(purpose, Purpose::Authorization(_)),
+            chooser: None,
             forgot_password: state.email.is_enabled(),
             passkeys: state.passkeys.enabled(),
             upstreams: state

@@ -32,6 +32,7 @@ mod introspect;
 mod jar;
 mod key_revocation;
 mod keys;
+mod languages;
 mod logout;
 mod metrics;
 mod mfa;
