@@ -1,5 +1,9 @@
 //! The login page (`GET` and `POST /login`): username and password for the authorization
-//! request parked in the session.
+//! request parked in the session; for that request also the account choice of
+//! `prompt=select_account` and "Cancel" ([`choice`]).
+
+mod choice;
+mod named;
 
 use askama::Template;
 use axum::Form;
@@ -11,16 +15,18 @@ use serde::Deserialize;
 use crate::audit::AuditEvent;
 use crate::crypto::{random_token, verify_password_off_thread};
 use crate::domain::{Amr, Username};
-use crate::error::{ErrorCode, OAuthError, PageError};
+use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
 use crate::http::paths;
 use crate::i18n::Msg;
-use crate::oauth::authorize::{Pending, deny_device, password_needed, proceed, see_other};
+use crate::oauth::authorize::{Pending, proceed, see_other};
 use crate::pages::{Ui, render, second_step};
 use crate::services::login_throttle::{ACCOUNT, LoginAttempt};
 use crate::services::session::{AccountSignIn, BrowserSession, SessionUser};
 use crate::state::AppState;
 use crate::store::NewUserSession;
+use choice::{account_to_continue, cancel, chooser, continue_as_signed_in};
+pub use named::{Account, emphasised};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -57,49 +63,6 @@ impl LoginPage<'_> {
     fn emphasised(&self, id: &str, client: impl std::fmt::Display) -> String {
         emphasised(self.ui, id, "client", &client.to_string())
     }
-}
-
-/// The person a page names: display name (else username) and email.
-pub struct Account {
-    pub name: String,
-    pub email: Option<String>,
-}
-
-impl Account {
-    pub fn of(row: &crate::store::UserRow) -> Self {
-        Account {
-            name: row
-                .name
-                .clone()
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| row.username.clone()),
-            email: row.email.clone().filter(|e| !e.is_empty()),
-        }
-    }
-}
-
-/// The message `id` with `$name` set to `value` in bold, as HTML for `|safe`: the translated
-/// words and the value are both escaped, and only the value is wrapped in `<strong>`.
-pub fn emphasised(ui: &Ui, id: &str, name: &str, value: &str) -> String {
-    // A private-use character stands in for the value while the words are escaped.
-    const MARK: &str = "\u{E000}";
-    let text = escape_html(&ui.t1(id, name, &MARK));
-    text.replacen(MARK, &format!("<strong>{}</strong>", escape_html(value)), 1)
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The login page's query: `account=another` is "Use another account" on the account choice.
@@ -182,26 +145,6 @@ pub async fn show(
         Purpose::Account(_) => current_username(&state, &session).await?,
     };
     page(&state, &session, &ui, &purpose, &hint, None, StatusCode::OK).await
-}
-
-/// The person `select_account` may go on as: someone is signed in, and going on needs no
-/// password (no `prompt=login`, `max_age` not exceeded).
-async fn account_to_continue(
-    state: &AppState,
-    session: &BrowserSession,
-    pending: &Pending,
-) -> Result<Option<Account>, PageError> {
-    if !pending.prompt.select_account {
-        return Ok(None);
-    }
-    let now = state.now();
-    let absolute = state.config.session.absolute_timeout;
-    let current = session
-        .current(&state.store, &state.session_activity, now, absolute)
-        .await?;
-    Ok(current
-        .filter(|(user, _)| !password_needed(pending, user, now))
-        .map(|(_, row)| Account::of(&row)))
 }
 
 /// `POST /login`: verify the password (constant work for unknown users), start a fresh session
@@ -291,41 +234,6 @@ pub async fn submit(
         Amr::password(),
     )
     .await
-}
-
-/// "Cancel": the application's request is given up and answered `access_denied` with `state`
-/// and `iss` (RFC 6749 §4.1.2.1, RFC 9207), the way its `response_mode` asks; a device's
-/// request is denied. On the account's own login page there is no Cancel; a forged one
-/// leads back to the account page.
-async fn cancel(
-    state: &AppState,
-    session: &BrowserSession,
-    purpose: Purpose,
-) -> Result<Response, PageError> {
-    let Purpose::Authorization(pending) = purpose else {
-        return Ok(see_other(paths::ACCOUNT));
-    };
-    session.clear_pending::<Pending>().await?;
-    if let Some(device) = &pending.device {
-        return deny_device(state, device).await;
-    }
-    let e = OAuthError::new(ErrorCode::AccessDenied, "the person cancelled the sign-in");
-    Ok(pending.reply_to(&state.config.issuer).error(&e))
-}
-
-/// "Continue as …" (`prompt=select_account`): the account is chosen, and the request goes on
-/// with the session as it is. Nobody signed in any more (it ended in another tab): the
-/// request goes back to the login page.
-async fn continue_as_signed_in(
-    state: &AppState,
-    session: &BrowserSession,
-    purpose: Purpose,
-) -> Result<Response, PageError> {
-    let Purpose::Authorization(mut pending) = purpose else {
-        return Ok(see_other(paths::ACCOUNT));
-    };
-    pending.prompt.select_account = false;
-    Ok(proceed(state, session, *pending).await)
 }
 
 /// Signs the person in (a new session id and `sid`, recorded for the account page) with the
@@ -466,38 +374,6 @@ async fn client_name(state: &AppState, purpose: &Purpose) -> Result<Option<Strin
         ),
         Purpose::Account(_) => None,
     })
-}
-
-/// The account choice of `prompt=select_account`.
-async fn chooser(
-    state: &AppState,
-    session: &BrowserSession,
-    ui: &Ui,
-    purpose: &Purpose,
-    account: Account,
-) -> Result<Response, PageError> {
-    let client_name = client_name(state, purpose).await?;
-    let csrf_token = session.csrf_token().await?;
-    Ok(render(
-        StatusCode::OK,
-        &LoginPage {
-            ui,
-            client_name: client_name.as_deref(),
-            again: false,
-            username: "",
-            password_focus: false,
-            csrf_token: &csrf_token,
-            request_id: purpose.id(),
-            error: None,
-            fields_invalid: false,
-            cancel: true,
-            chooser: Some(account),
-            forgot_password: false,
-            passkeys: false,
-            upstreams: Vec::new(),
-        },
-    )
-    .into_response())
 }
 
 /// Renders the login page; `error` is a failed attempt's message, shown with `status`.
