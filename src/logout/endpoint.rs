@@ -40,7 +40,7 @@ struct LogoutPage<'a> {
 
 impl LogoutPage<'_> {
     fn emphasised(&self, id: &str, client: impl std::fmt::Display) -> String {
-        emphasised(self.ui, id, "client", &client.to_string())
+        emphasised(&self.ui.tr, id, "client", &client.to_string())
     }
 
     /// The message `id` with `$product` set to the operator's product name.

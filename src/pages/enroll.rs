@@ -126,7 +126,7 @@ impl EnrollPage<'_> {
     /// "<strong>client</strong> needs a second factor …", escaped.
     fn intro(&self) -> String {
         crate::pages::login::emphasised(
-            self.ui,
+            &self.ui.tr,
             "second-factor-enroll-intro",
             "client",
             self.client_name,

@@ -61,7 +61,7 @@ struct LoginPage<'a> {
 
 impl LoginPage<'_> {
     fn emphasised(&self, id: &str, client: impl std::fmt::Display) -> String {
-        emphasised(self.ui, id, "client", &client.to_string())
+        emphasised(&self.ui.tr, id, "client", &client.to_string())
     }
 }
 

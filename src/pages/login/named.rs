@@ -1,7 +1,7 @@
 //! How pages name a person and an application: [`Account`] ("Alice (alice@example.com)") and
 //! [`emphasised`] (a message with the application's name in bold, escaped).
 
-use crate::pages::Ui;
+use crate::i18n::Tr;
 use crate::store::UserRow;
 
 /// The person a page names: display name (else username) and email.
@@ -25,10 +25,10 @@ impl Account {
 
 /// The message `id` with `$name` set to `value` in bold, as HTML for `|safe`: the translated
 /// words and the value are both escaped, and only the value is wrapped in `<strong>`.
-pub fn emphasised(ui: &Ui, id: &str, name: &str, value: &str) -> String {
+pub fn emphasised(tr: &Tr, id: &str, name: &str, value: &str) -> String {
     // A private-use character stands in for the value while the words are escaped.
     const MARK: &str = "\u{E000}";
-    let text = escape_html(&ui.t1(id, name, &MARK));
+    let text = escape_html(&tr.t1(id, name, &MARK));
     text.replacen(MARK, &format!("<strong>{}</strong>", escape_html(value)), 1)
 }
 
@@ -45,4 +45,30 @@ fn escape_html(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn only_the_name_is_bold_and_a_hostile_name_stays_text() {
+        let en = Tr(Locale::En);
+        assert_eq!(
+            emphasised(&en, "login-continue-to", "client", "Photo Printer"),
+            "Sign in to continue to <strong>Photo Printer</strong>."
+        );
+        assert_eq!(
+            emphasised(
+                &en,
+                "login-continue-to",
+                "client",
+                "<img src=x onerror=alert(1)>"
+            ),
+            "Sign in to continue to <strong>&lt;img src=x onerror=alert(1)&gt;</strong>."
+        );
+        let fr = emphasised(&Tr(Locale::Fr), "logout-asked-by", "client", "R&D");
+        assert_eq!(fr, "<strong>R&amp;D</strong> a demandé à vous déconnecter.");
+    }
 }
