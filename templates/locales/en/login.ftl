@@ -43,3 +43,6 @@ login-error-no-client-id = The application did not say who it is (client_id is m
 login-error-unknown-client = The application is not registered here.
 login-error-unregistered-redirect = The application asked to return to an address it has not registered.
 login-error-no-redirect-uri = The application did not say where to return (redirect_uri is missing).
+# A pushed request (PAR) that expired, or a redirect address that cannot be sent.
+login-error-request-expired = This sign-in request has expired or was already used. Go back to the application and start again.
+login-error-bad-redirect = The redirect address is not valid.
