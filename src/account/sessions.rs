@@ -29,6 +29,7 @@ pub struct EndForm {
 pub async fn end(
     State(state): State<AppState>,
     session: BrowserSession,
+    ui: crate::pages::Ui,
     Form(form): Form<EndForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
@@ -52,7 +53,7 @@ pub async fn end(
     if sid == user.sid {
         // This very browser: its record is gone; forget the cookie too.
         session.end().await?;
-        return Ok(signed_out());
+        return Ok(signed_out(&ui));
     }
     Ok(see_other("/account?done=signed_out"))
 }
@@ -61,6 +62,7 @@ pub async fn end(
 pub async fn end_all(
     State(state): State<AppState>,
     session: BrowserSession,
+    ui: crate::pages::Ui,
     Form(form): Form<EndForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
@@ -82,5 +84,5 @@ pub async fn end_all(
     }
     .emit();
     session.end().await?;
-    Ok(signed_out())
+    Ok(signed_out(&ui))
 }

@@ -41,6 +41,7 @@ pub struct PlainForm {
 pub async fn confirm(
     State(state): State<AppState>,
     session: BrowserSession,
+    ui: crate::pages::Ui,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
@@ -62,13 +63,24 @@ pub async fn confirm(
         )
         .await;
     };
-    finish_enrolment(&state, &session, user, &secret, step, now, paths::ACCOUNT).await
+    finish_enrolment(
+        &state,
+        &session,
+        &ui,
+        user,
+        &secret,
+        step,
+        now,
+        paths::ACCOUNT,
+    )
+    .await
 }
 
 /// `POST /account/totp/recovery-codes`: ten new codes, the old ones void.
 pub async fn regenerate(
     State(state): State<AppState>,
     session: BrowserSession,
+    ui: crate::pages::Ui,
     Form(form): Form<PlainForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
@@ -91,6 +103,7 @@ pub async fn regenerate(
     Ok(render(
         StatusCode::OK,
         &RecoveryCodesPage {
+            ui: &ui,
             codes: &codes,
             enrolled: false,
             continue_to: paths::ACCOUNT,

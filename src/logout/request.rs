@@ -7,7 +7,7 @@
 //! - `client_id`, when given with a hint, must be the hint's `aud`.
 //! - `post_logout_redirect_uri` is used only when it exactly matches one registered for the
 //!   client named by `client_id` or the hint's `aud`; otherwise the signed-out page is shown.
-//! - `state` is echoed on that redirect; `ui_locales` is accepted (one language for now).
+//! - `state` is echoed on that redirect; `ui_locales` chooses the pages' language.
 
 use std::net::IpAddr;
 
@@ -84,7 +84,7 @@ pub async fn validate(state: &AppState, params: &Params) -> Result<LogoutRequest
 
 /// §2: the hint must be an ID token this OP issued; its expiry does not matter.
 fn check_hint(state: &AppState, token: &str) -> Result<IdTokenClaims, PageError> {
-    let invalid = || PageError::bad_request("The sign-out request carries an invalid ID token.");
+    let invalid = || PageError::bad_request("logout-error-invalid-hint");
     let verified = state.keys.verify(token).map_err(|_| invalid())?;
     if verified.typ.as_deref() != Some(ID_TOKEN_TYP) {
         return Err(invalid());
@@ -114,9 +114,9 @@ fn check_client_id(
     hint: Option<&IdTokenClaims>,
 ) -> Result<Option<String>, PageError> {
     match (client_id, hint) {
-        (Some(id), Some(h)) if id != h.aud => Err(PageError::bad_request(
-            "The sign-out request names a client the ID token was not issued to.",
-        )),
+        (Some(id), Some(h)) if id != h.aud => {
+            Err(PageError::bad_request("logout-error-client-mismatch"))
+        }
         (Some(id), _) => Ok(Some(id.to_string())),
         (None, Some(h)) => Ok(Some(h.aud.clone())),
         (None, None) => Ok(None),

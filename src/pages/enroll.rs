@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use crate::audit::AuditEvent;
 use crate::error::PageError;
 use crate::http::paths;
+use crate::i18n::Msg;
 use crate::oauth::authorize::{Pending, proceed};
-use crate::pages::render;
+use crate::pages::{Ui, render};
 use crate::services::second_factor::{self, NewSecret};
 use crate::services::session::{BrowserSession, Parked, SessionUser};
 use crate::state::AppState;
@@ -103,6 +104,7 @@ pub async fn enrolment(
 #[derive(Template)]
 #[template(path = "recovery_codes.html")]
 pub struct RecoveryCodesPage<'a> {
+    pub ui: &'a Ui,
     pub codes: &'a [String],
     /// Just enrolled (not regenerated).
     pub enrolled: bool,
@@ -113,10 +115,23 @@ pub struct RecoveryCodesPage<'a> {
 #[derive(Template)]
 #[template(path = "enroll.html")]
 struct EnrollPage<'a> {
+    ui: &'a Ui,
     client_name: &'a str,
     enrolment: Enrolment,
     csrf_token: &'a str,
-    error: Option<&'a str>,
+    error: Option<Msg>,
+}
+
+impl EnrollPage<'_> {
+    /// "<strong>client</strong> needs a second factor …", escaped.
+    fn intro(&self) -> String {
+        crate::pages::login::emphasised(
+            &self.ui.tr,
+            "second-factor-enroll-intro",
+            "client",
+            self.client_name,
+        )
+    }
 }
 
 /// What the enrolment form posts.
@@ -140,10 +155,7 @@ async fn waiting(
     let pending = session.pending::<Pending>().await?;
     match (current, pending) {
         (Some((user, row)), Some(p)) => Ok((user, row, p)),
-        _ => Err(PageError::bad_request(
-            "No sign-in is waiting for a second factor. Go back to the application and start \
-             again.",
-        )),
+        _ => Err(PageError::bad_request("second-factor-error-no-enrolment")),
     }
 }
 
@@ -151,12 +163,13 @@ async fn waiting(
 pub async fn show(
     State(state): State<AppState>,
     session: BrowserSession,
+    ui: Ui,
 ) -> Result<Response, PageError> {
     let (_, row, pending) = waiting(&state, &session).await?;
     if state.store.factors(&row.id).await?.totp {
         return Ok(proceed(&state, &session, pending).await);
     }
-    page(&state, &session, &row, &pending, None, StatusCode::OK).await
+    page(&state, &session, &ui, &row, &pending, None, StatusCode::OK).await
 }
 
 /// `POST /login/enroll`: a code from the shown secret enrolls it; the recovery codes are shown
@@ -164,6 +177,7 @@ pub async fn show(
 pub async fn submit(
     State(state): State<AppState>,
     session: BrowserSession,
+    ui: Ui,
     Form(form): Form<EnrollForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
@@ -175,9 +189,10 @@ pub async fn submit(
         return page(
             &state,
             &session,
+            &ui,
             &row,
             &pending,
-            Some(WRONG_CODE),
+            Some(Msg::new(WRONG_CODE)),
             StatusCode::BAD_REQUEST,
         )
         .await;
@@ -185,6 +200,7 @@ pub async fn submit(
     finish_enrolment(
         &state,
         &session,
+        &ui,
         user,
         &secret,
         step,
@@ -195,14 +211,16 @@ pub async fn submit(
 }
 
 /// What a confirming code that does not match says.
-pub const WRONG_CODE: &str = "That code is not right. Enter the code your app shows now.";
+pub const WRONG_CODE: &str = "second-factor-error-wrong-new";
 
 /// A code from the shown secret matched (at `step`): the secret is stored with that step spent,
 /// with ten new recovery codes; this sign-in now counts as two factors; the codes are shown once,
 /// with a way on to `continue_to` (the account page, or the sign-in in progress).
+#[allow(clippy::too_many_arguments)]
 pub async fn finish_enrolment(
     state: &AppState,
     session: &BrowserSession,
+    ui: &Ui,
     user: SessionUser,
     secret: &NewSecret,
     step: i64,
@@ -233,6 +251,7 @@ pub async fn finish_enrolment(
     Ok(render(
         StatusCode::OK,
         &RecoveryCodesPage {
+            ui,
             codes: &codes,
             enrolled: true,
             continue_to,
@@ -244,9 +263,10 @@ pub async fn finish_enrolment(
 async fn page(
     state: &AppState,
     session: &BrowserSession,
+    ui: &Ui,
     row: &UserRow,
     pending: &Pending,
-    error: Option<&str>,
+    error: Option<Msg>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let client_name = state
@@ -260,6 +280,7 @@ async fn page(
     Ok(render(
         status,
         &EnrollPage {
+            ui,
             client_name: &client_name,
             enrolment,
             csrf_token: &csrf_token,

@@ -135,6 +135,7 @@ pub async fn submit(
     ClientIp(ip): ClientIp,
     session: BrowserSession,
     headers: HeaderMap,
+    ui: crate::pages::Ui,
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
@@ -147,7 +148,7 @@ pub async fn submit(
         crate::crypto::constant_time_eq(&p.purpose_id, purpose.id())
             && now - p.started_at <= CHALLENGE_TTL
     }) else {
-        return refused(&state, &session, purpose, ip, None).await;
+        return refused(&state, &session, &ui, purpose, ip, None).await;
     };
     let verified = state
         .passkeys
@@ -156,7 +157,7 @@ pub async fn submit(
     let signed_in = match verified {
         Ok(s) => s,
         Err(Refused::Store(e)) => return Err(e.into()),
-        Err(e) => return refused(&state, &session, purpose, ip, Some(e)).await,
+        Err(e) => return refused(&state, &session, &ui, purpose, ip, Some(e)).await,
     };
     AuditEvent::PasskeyUsed {
         sub: &signed_in.user_id,
@@ -180,6 +181,7 @@ pub async fn submit(
 async fn refused(
     state: &AppState,
     session: &BrowserSession,
+    ui: &crate::pages::Ui,
     purpose: Purpose,
     ip: std::net::IpAddr,
     why: Option<Refused>,
@@ -198,9 +200,10 @@ async fn refused(
     crate::pages::login::page(
         state,
         session,
+        ui,
         &purpose,
         "",
-        Some(FAILED_PASSKEY),
+        Some(FAILED_PASSKEY.into()),
         StatusCode::UNAUTHORIZED,
     )
     .await

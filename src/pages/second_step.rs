@@ -17,10 +17,11 @@ use crate::domain::Amr;
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
 use crate::http::paths;
+use crate::i18n::Msg;
 use crate::oauth::authorize::proceed;
 use crate::oauth::authorize::see_other;
 use crate::pages::login::{Purpose, finish, purpose_for};
-use crate::pages::render;
+use crate::pages::{Ui, render};
 use crate::services::login_throttle::LoginAttempt;
 use crate::services::second_factor::{self, Verdict};
 use crate::services::session::{BrowserSession, SecondStep, SessionUser};
@@ -33,9 +34,10 @@ pub const SECOND_STEP_TTL: i64 = 300;
 #[derive(Template)]
 #[template(path = "second_step.html")]
 struct SecondStepPage<'a> {
+    ui: &'a Ui,
     csrf_token: &'a str,
     request_id: &'a str,
-    error: Option<&'a str>,
+    error: Option<Msg>,
 }
 
 /// What the second-step form posts.
@@ -50,7 +52,7 @@ pub struct OtpForm {
 }
 
 /// The one failure message.
-const WRONG: &str = "That code is not right, or was used already. Try the next code.";
+const WRONG: &str = "second-factor-error-wrong";
 
 /// Parks the second step for `user` and sends the browser to its page.
 pub async fn start(
@@ -78,9 +80,10 @@ pub async fn start(
 pub async fn show(
     State(state): State<AppState>,
     session: BrowserSession,
+    ui: Ui,
 ) -> Result<Response, PageError> {
     let step = live_step(&state, &session, None).await?;
-    page(&session, &step, None, StatusCode::OK).await
+    page(&session, &ui, &step, None, StatusCode::OK).await
 }
 
 /// `POST /login/otp`: a current code or an unused recovery code completes the sign-in; a wrong
@@ -90,6 +93,7 @@ pub async fn submit(
     ClientIp(ip): ClientIp,
     session: BrowserSession,
     headers: HeaderMap,
+    ui: Ui,
     Form(form): Form<OtpForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
@@ -122,7 +126,14 @@ pub async fn submit(
             ip,
         }
         .emit();
-        return page(&session, &step, Some(WRONG), StatusCode::UNAUTHORIZED).await;
+        return page(
+            &session,
+            &ui,
+            &step,
+            Some(Msg::new(WRONG)),
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
     }
     if verdict == Verdict::RecoveryCode {
         let left = state
@@ -193,26 +204,24 @@ async fn live_step(
     Ok(step)
 }
 
-const NOTHING_WAITING: &str =
-    "No sign-in is waiting for a code. Go back to the application and start again.";
+const NOTHING_WAITING: &str = "second-factor-error-nothing-waiting";
 
 fn expired() -> PageError {
-    PageError::bad_request(
-        "This sign-in took too long and was stopped. Go back to the application and sign in \
-         again.",
-    )
+    PageError::bad_request("second-factor-error-expired")
 }
 
 async fn page(
     session: &BrowserSession,
+    ui: &Ui,
     step: &SecondStep,
-    error: Option<&str>,
+    error: Option<Msg>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let csrf_token = session.csrf_token().await?;
     Ok(render(
         status,
         &SecondStepPage {
+            ui,
             csrf_token: &csrf_token,
             request_id: &step.id,
             error,

@@ -74,6 +74,7 @@ pub async fn start(
     State(state): State<AppState>,
     Path(id): Path<String>,
     session: BrowserSession,
+    ui: crate::pages::Ui,
     Form(form): Form<StartForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
@@ -81,7 +82,7 @@ pub async fn start(
     let upstream = find(&state, &id)?;
     let started = match upstream.start().await {
         Ok(s) => s,
-        Err(e) => return failed(&state, &session, &purpose, upstream, e).await,
+        Err(e) => return failed(&state, &session, &ui, &purpose, upstream, e).await,
     };
     session
         .set_pending(&UpstreamSignIn {
@@ -104,6 +105,7 @@ pub async fn callback(
     ClientIp(ip): ClientIp,
     session: BrowserSession,
     headers: HeaderMap,
+    ui: crate::pages::Ui,
     Query(query): Query<CallbackQuery>,
 ) -> Result<Response, PageError> {
     let upstream = find(&state, &id)?;
@@ -128,7 +130,7 @@ pub async fn callback(
     let purpose = purpose_for(&session, &parked.purpose_id).await?;
     let code = match (query.error.as_deref(), query.code) {
         (Some(error), _) => {
-            return upstream_said_no(&state, &session, &purpose, upstream, error).await;
+            return upstream_said_no(&state, &session, &ui, &purpose, upstream, error).await;
         }
         (None, Some(code)) => code,
         (None, None) => return Err(not_this_sign_in(upstream)),
@@ -138,7 +140,7 @@ pub async fn callback(
         .await
     {
         Ok(identity) => identity,
-        Err(e) => return failed(&state, &session, &purpose, upstream, e).await,
+        Err(e) => return failed(&state, &session, &ui, &purpose, upstream, e).await,
     };
     let user = match link::account_for(&state.store, &upstream.config, &identity, now).await? {
         Account::Found(user) => user,
@@ -193,23 +195,21 @@ fn find<'a>(state: &'a AppState, id: &str) -> Result<&'a Upstream, PageError> {
 async fn failed(
     state: &AppState,
     session: &BrowserSession,
+    ui: &crate::pages::Ui,
     purpose: &Purpose,
     upstream: &Upstream,
     e: UpstreamError,
 ) -> Result<Response, PageError> {
     tracing::warn!(upstream = %upstream.config.id, error = %e, "upstream sign-in failed");
     let name = &upstream.config.name;
-    let (message, status) = match e {
-        UpstreamError::Unreachable(_) => (
-            format!("{name} is not answering right now. Try again later, or sign in another way."),
-            StatusCode::BAD_GATEWAY,
-        ),
-        UpstreamError::Refused(_) => (
-            format!("The answer from {name} could not be verified. Try again."),
-            StatusCode::UNAUTHORIZED,
-        ),
+    let (id, status) = match e {
+        UpstreamError::Unreachable(_) => {
+            ("login-error-upstream-unreachable", StatusCode::BAD_GATEWAY)
+        }
+        UpstreamError::Refused(_) => ("login-error-upstream-refused", StatusCode::UNAUTHORIZED),
     };
-    crate::pages::login::page(state, session, purpose, "", Some(&message), status).await
+    let message = Msg::new(id).arg("upstream", name.as_str());
+    crate::pages::login::page(state, session, ui, purpose, "", Some(message), status).await
 }
 
 /// RFC 6749 §4.1.2.1: the upstream answered with an error; `access_denied` is the person (or
@@ -217,23 +217,26 @@ async fn failed(
 async fn upstream_said_no(
     state: &AppState,
     session: &BrowserSession,
+    ui: &crate::pages::Ui,
     purpose: &Purpose,
     upstream: &Upstream,
     error: &str,
 ) -> Result<Response, PageError> {
     let name = &upstream.config.name;
-    let message = if error == "access_denied" {
-        format!("Signing in with {name} was cancelled or refused.")
+    let id = if error == "access_denied" {
+        "login-error-upstream-cancelled"
     } else {
         tracing::info!(upstream = %upstream.config.id, error = %error.escape_default(), "upstream error");
-        format!("{name} could not sign you in. Try again, or sign in another way.")
+        "login-error-upstream-failed"
     };
+    let message = Msg::new(id).arg("upstream", name.as_str());
     crate::pages::login::page(
         state,
         session,
+        ui,
         purpose,
         "",
-        Some(&message),
+        Some(message),
         StatusCode::UNAUTHORIZED,
     )
     .await

@@ -420,7 +420,8 @@ async fn prompt_none_without_a_session_is_login_required() {
 }
 
 #[tokio::test]
-async fn prompt_login_and_select_account_ask_for_the_password_again_with_a_newer_auth_time() {
+async fn prompt_login_and_select_account_lead_to_the_login_page_where_a_password_gives_a_newer_auth_time()
+ {
     let (app, rp, pkce) = setup(&["--first-party"]).await;
     let first = app.code_via_login(&AuthRequest::new(&rp, &pkce)).await;
     let (_, t1) = app

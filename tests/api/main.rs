@@ -33,6 +33,7 @@ mod jar;
 mod key_revocation;
 mod keys;
 mod language_paths;
+mod languages;
 mod logout;
 mod metrics;
 mod mfa;

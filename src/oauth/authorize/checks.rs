@@ -18,9 +18,12 @@ use super::Arrival;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prompt {
     pub none: bool,
-    /// `login`, or `select_account` (treated as login: one account per session).
     pub login: bool,
     pub consent: bool,
+    /// `select_account`: someone signed in is asked whether to go on as themselves or use
+    /// another account; cleared once they answer.
+    #[serde(default)]
+    pub select_account: bool,
 }
 
 /// client_id names a registered client. Unknown → page (there is nowhere safe to redirect).
@@ -28,9 +31,7 @@ pub struct Prompt {
 /// asked for, it may be stale (a URI added a moment ago), so it is read again.
 pub async fn check_client(state: &AppState, params: &Params) -> Result<ClientRow, PageError> {
     let Some(id) = params.get("client_id") else {
-        return Err(PageError::bad_request(
-            "The application did not say who it is (client_id is missing).",
-        ));
+        return Err(PageError::bad_request("login-error-no-client-id"));
     };
     let mut client = state.clients.client(&state.store, id).await?;
     let unknown_uri = |c: &ClientRow| {
@@ -43,7 +44,7 @@ pub async fn check_client(state: &AppState, params: &Params) -> Result<ClientRow
     }
     client
         .map(|c| ClientRow::clone(&c))
-        .ok_or_else(|| PageError::bad_request("The application is not registered here."))
+        .ok_or_else(|| PageError::bad_request("login-error-unknown-client"))
 }
 
 /// redirect_uri is one the client registered, compared as exact strings, query included
@@ -56,13 +57,9 @@ pub fn check_redirect_uri(client: &ClientRow, params: &Params) -> Result<String,
         .is_some_and(|s| s.split(' ').any(|v| v == "openid"));
     match params.get("redirect_uri") {
         Some(uri) if client.redirect_uris.iter().any(|r| r == uri) => Ok(uri.to_string()),
-        Some(_) => Err(PageError::bad_request(
-            "The application asked to return to an address it has not registered.",
-        )),
+        Some(_) => Err(PageError::bad_request("login-error-unregistered-redirect")),
         None if !openid && client.redirect_uris.len() == 1 => Ok(client.redirect_uris[0].clone()),
-        None => Err(PageError::bad_request(
-            "The application did not say where to return (redirect_uri is missing).",
-        )),
+        None => Err(PageError::bad_request("login-error-no-redirect-uri")),
     }
 }
 
@@ -208,7 +205,8 @@ pub fn check_prompt(params: &Params) -> Result<Prompt, OAuthError> {
         count += 1;
         match PromptValue::parse(v) {
             Some(PromptValue::None) => p.none = true,
-            Some(PromptValue::Login | PromptValue::SelectAccount) => p.login = true,
+            Some(PromptValue::Login) => p.login = true,
+            Some(PromptValue::SelectAccount) => p.select_account = true,
             Some(PromptValue::Consent) => p.consent = true,
             None => return Err(OAuthError::invalid_request("unsupported prompt value")),
         }
@@ -316,13 +314,10 @@ mod tests {
     }
 
     #[test]
-    fn prompt_none_stands_alone_and_select_account_means_login() {
+    fn prompt_none_stands_alone_and_select_account_is_its_own_question() {
         assert!(check_prompt(&params("prompt=none")).unwrap().none);
-        assert!(
-            check_prompt(&params("prompt=select_account"))
-                .unwrap()
-                .login
-        );
+        let p = check_prompt(&params("prompt=select_account")).unwrap();
+        assert!(p.select_account && !p.login);
         let p = check_prompt(&params("prompt=login%20consent")).unwrap();
         assert!(p.login && p.consent && !p.none);
         assert!(check_prompt(&params("prompt=none%20consent")).is_err());

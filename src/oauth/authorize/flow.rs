@@ -34,7 +34,7 @@ async fn step(
         .client(&state.store, &pending.client_id)
         .await
         .map_err(PageError::from)?
-        .ok_or_else(|| PageError::bad_request("The application is not registered here."))?;
+        .ok_or_else(|| PageError::bad_request("login-error-unknown-client"))?;
     let Some(user) = signed_in_user(state, session, &pending, now).await? else {
         if pending.prompt.none {
             session.clear_pending::<Pending>().await?;
@@ -87,9 +87,22 @@ async fn step(
     Ok(to.success(&code))
 }
 
-/// The session's user, if signing in again is not needed: none for `prompt=login` or an
-/// exceeded `max_age` (OIDC Core §3.1.2.1) unless the password was just entered for this
-/// request; none when the account was disabled or deleted since.
+/// Whether the request needs the password again although someone is signed in: `prompt=login`
+/// or an exceeded `max_age` (OIDC Core §3.1.2.1), unless it was just entered for this request.
+pub fn password_needed(pending: &Pending, user: &SessionUser, now: i64) -> bool {
+    if pending.signed_in {
+        return false;
+    }
+    // max_age=0 means "sign in now", like prompt=login.
+    let too_old = pending
+        .max_age
+        .is_some_and(|m| m == 0 || now - user.auth_time > m);
+    pending.prompt.login || too_old
+}
+
+/// The session's user, if signing in again is not needed (see [`password_needed`]), and for
+/// `prompt=select_account` once the person chose to go on as them; none when the account was
+/// disabled or deleted since.
 async fn signed_in_user(
     state: &AppState,
     session: &BrowserSession,
@@ -103,14 +116,12 @@ async fn signed_in_user(
     let Some((user, _)) = current else {
         return Ok(None);
     };
-    if !pending.signed_in {
-        // max_age=0 means "sign in now", like prompt=login.
-        let too_old = pending
-            .max_age
-            .is_some_and(|m| m == 0 || now - user.auth_time > m);
-        if pending.prompt.login || too_old {
-            return Ok(None);
-        }
+    if password_needed(pending, &user, now) {
+        return Ok(None);
+    }
+    // The login page asks "Continue as …?"; answering clears `select_account`.
+    if pending.prompt.select_account && !pending.signed_in {
+        return Ok(None);
     }
     Ok(Some(user))
 }

@@ -11,7 +11,7 @@ mod resolve;
 
 pub use checks::{AcrRequest, Prompt};
 pub use device::{DeviceRequest, deny_device};
-pub use flow::proceed;
+pub use flow::{password_needed, proceed};
 pub use reply::{AuthzError, ReplyTo, see_other};
 pub use resolve::REQUEST_URI_PREFIX;
 

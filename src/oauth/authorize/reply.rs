@@ -107,6 +107,6 @@ pub fn see_other(location: &str) -> Response {
             ],
         )
             .into_response(),
-        Err(_) => PageError::bad_request("The redirect address is not valid.").into_response(),
+        Err(_) => PageError::bad_request("login-error-bad-redirect").into_response(),
     }
 }

@@ -49,12 +49,7 @@ pub(super) async fn resolve(
 /// Takes the client's pushed request: once only, before it expires. Anything else is a page:
 /// the redirect URI is inside the request that cannot be had.
 async fn pushed(state: &AppState, client: &ClientRow, uri: &str) -> Result<Params, AuthzError> {
-    let gone = || {
-        PageError::bad_request(
-            "This sign-in request has expired or was already used. Go back to the application \
-             and start again.",
-        )
-    };
+    let gone = || PageError::bad_request("login-error-request-expired");
     let stored = state
         .store
         .take_pushed_request(&sha256_hex(uri), &client.client_id, state.now())

@@ -1,9 +1,13 @@
 //! The login page (`GET` and `POST /login`): username and password for the authorization
-//! request parked in the session.
+//! request parked in the session; for that request also the account choice of
+//! `prompt=select_account` and "Cancel" ([`choice`]).
+
+mod choice;
+mod named;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -14,30 +18,58 @@ use crate::domain::{Amr, Username};
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
 use crate::http::paths;
+use crate::i18n::Msg;
 use crate::oauth::authorize::{Pending, proceed, see_other};
-use crate::pages::{render, second_step};
+use crate::pages::{Ui, render, second_step};
 use crate::services::login_throttle::{ACCOUNT, LoginAttempt};
 use crate::services::session::{AccountSignIn, BrowserSession, SessionUser};
 use crate::state::AppState;
 use crate::store::NewUserSession;
+use choice::{account_to_continue, cancel, chooser, continue_as_signed_in};
+pub use named::{Account, emphasised};
 
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {
+    ui: &'a Ui,
     /// The application being signed in to; `None` for the account page.
     client_name: Option<&'a str>,
     /// The person is signed in and enters their password again.
     again: bool,
     username: &'a str,
+    /// The username is known (a `login_hint`, a failed attempt, "again"): the password field
+    /// gets the focus.
+    password_focus: bool,
     csrf_token: &'a str,
     request_id: &'a str,
-    error: Option<&'a str>,
+    error: Option<Msg>,
+    /// The error is about what was typed (a wrong password): the fields are marked invalid
+    /// and point to it (`aria-invalid`, `aria-describedby`).
+    fields_invalid: bool,
+    /// An application's request: "Cancel" answers it `access_denied`.
+    cancel: bool,
+    /// `prompt=select_account` with someone signed in: "Continue as …" or "Use another
+    /// account" instead of the form.
+    chooser: Option<Account>,
     /// Email is configured: offer "Forgot password?".
     forgot_password: bool,
     /// Passkeys work here: offer "Sign in with a passkey" (shown by the script).
     passkeys: bool,
     /// One "Sign in with …" button per upstream identity provider: (id, name).
     upstreams: Vec<(&'a str, &'a str)>,
+}
+
+impl LoginPage<'_> {
+    fn emphasised(&self, id: &str, client: impl std::fmt::Display) -> String {
+        emphasised(&self.ui.tr, id, "client", &client.to_string())
+    }
+}
+
+/// The login page's query: `account=another` is "Use another account" on the account choice.
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    account: String,
 }
 
 /// What the login form posts.
@@ -52,13 +84,17 @@ pub struct LoginForm {
     /// The request the page was shown for.
     #[serde(default)]
     request: String,
+    /// `cancel` (give up the application's request) or `continue` (as the person signed in,
+    /// for `prompt=select_account`); empty for a password sign-in.
+    #[serde(default)]
+    choice: String,
 }
 
 /// The one failure message: it must not tell whether the username exists.
-const FAILED: &str = "The username or password is incorrect.";
+const FAILED: &str = "login-error-failed";
 
 /// The one failure message of a passkey sign-in: it must not tell why.
-pub(super) const FAILED_PASSKEY: &str = "That passkey could not sign you in.";
+pub(super) const FAILED_PASSKEY: &str = "login-error-passkey";
 
 /// What a sign-in on this page is for.
 pub(super) enum Purpose {
@@ -86,17 +122,29 @@ impl Purpose {
     }
 }
 
-/// `GET /login`.
+/// `GET /login`: the form, or for `prompt=select_account` with someone signed in, the choice
+/// between going on as them and another account (OIDC Core §3.1.2.1).
 pub async fn show(
     State(state): State<AppState>,
     session: BrowserSession,
+    ui: Ui,
+    Query(query): Query<LoginQuery>,
 ) -> Result<Response, PageError> {
     let purpose = purpose(&session).await?;
+    if let Purpose::Authorization(p) = &purpose
+        && query.account != "another"
+        && let Some(account) = account_to_continue(&state, &session, p).await?
+    {
+        return chooser(&state, &session, &ui, &purpose, account).await;
+    }
     let hint = match &purpose {
-        Purpose::Authorization(p) => p.login_hint.clone().unwrap_or_default(),
+        Purpose::Authorization(p) if query.account != "another" => {
+            p.login_hint.clone().unwrap_or_default()
+        }
+        Purpose::Authorization(_) => String::new(),
         Purpose::Account(_) => current_username(&state, &session).await?,
     };
-    page(&state, &session, &purpose, &hint, None, StatusCode::OK).await
+    page(&state, &session, &ui, &purpose, &hint, None, StatusCode::OK).await
 }
 
 /// `POST /login`: verify the password (constant work for unknown users), start a fresh session
@@ -108,10 +156,16 @@ pub async fn submit(
     ClientIp(ip): ClientIp,
     session: BrowserSession,
     headers: HeaderMap,
+    ui: Ui,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
     let purpose = purpose_for(&session, &form.request).await?;
+    match form.choice.as_str() {
+        "cancel" => return cancel(&state, &session, purpose).await,
+        "continue" => return continue_as_signed_in(&state, &session, purpose).await,
+        _ => {}
+    }
     refuse_control_characters(&form)?;
     // Counted before the password is looked at, so a burst cannot outrun the limit.
     let attempt = LoginAttempt::new(
@@ -147,9 +201,10 @@ pub async fn submit(
             return page(
                 &state,
                 &session,
+                &ui,
                 &purpose,
                 &name,
-                Some(FAILED),
+                Some(Msg::new(FAILED)),
                 StatusCode::UNAUTHORIZED,
             )
             .await;
@@ -250,9 +305,7 @@ fn refuse_control_characters(form: &LoginForm) -> Result<(), PageError> {
         .chain(form.password.chars())
         .any(char::is_control)
     {
-        return Err(PageError::bad_request(
-            "The username or password contains characters that are not allowed.",
-        ));
+        return Err(PageError::bad_request("login-error-control-characters"));
     }
     Ok(())
 }
@@ -283,16 +336,15 @@ pub(super) async fn purpose_for(
         Some(_) => Ok(Purpose::Authorization(Box::new(
             session.pending_for(request_id).await?,
         ))),
-        None if session.pending::<AccountSignIn>().await?.is_some() => Err(PageError::bad_request(
-            "This page belongs to a sign-in that was replaced by a newer one, perhaps in \
-                 another tab. Go back and start again.",
-        )),
+        None if session.pending::<AccountSignIn>().await?.is_some() => {
+            Err(PageError::bad_request("login-error-replaced"))
+        }
         None => Err(nothing_waiting()),
     }
 }
 
 fn nothing_waiting() -> PageError {
-    PageError::bad_request("No sign-in is in progress. Go back to the application and start again.")
+    PageError::bad_request("login-error-nothing-waiting")
 }
 
 /// The username of the person signed in, to pre-fill when they enter their password again.
@@ -309,16 +361,9 @@ async fn current_username(state: &AppState, session: &BrowserSession) -> Result<
         .unwrap_or_default())
 }
 
-/// Renders the login page; `error` is a failed attempt's message, shown with `status`.
-pub(super) async fn page(
-    state: &AppState,
-    session: &BrowserSession,
-    purpose: &Purpose,
-    username: &str,
-    error: Option<&str>,
-    status: StatusCode,
-) -> Result<Response, PageError> {
-    let client_name = match purpose {
+/// The name of the application a sign-in is for; `None` for the account page.
+async fn client_name(state: &AppState, purpose: &Purpose) -> Result<Option<String>, PageError> {
+    Ok(match purpose {
         Purpose::Authorization(p) => Some(
             state
                 .clients
@@ -328,18 +373,36 @@ pub(super) async fn page(
                 .unwrap_or_default(),
         ),
         Purpose::Account(_) => None,
-    };
+    })
+}
+
+/// Renders the login page; `error` is a failed attempt's message, shown with `status`.
+pub(super) async fn page(
+    state: &AppState,
+    session: &BrowserSession,
+    ui: &Ui,
+    purpose: &Purpose,
+    username: &str,
+    error: Option<Msg>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let client_name = client_name(state, purpose).await?;
     let again = matches!(purpose, Purpose::Account(a) if a.again);
     let csrf_token = session.csrf_token().await?;
     Ok(render(
         status,
         &LoginPage {
+            ui,
             client_name: client_name.as_deref(),
             again,
             username,
+            password_focus: !username.is_empty(),
             csrf_token: &csrf_token,
             request_id: purpose.id(),
+            fields_invalid: error.as_ref().is_some_and(|m| m.id == FAILED),
             error,
+            cancel: matches!(purpose, Purpose::Authorization(_)),
+            chooser: None,
             forgot_password: state.email.is_enabled(),
             passkeys: state.passkeys.enabled(),
             upstreams: state
