@@ -7,7 +7,7 @@ use crate::common::flow::{AuthRequest, PASSWORD, Pkce, Rp, USERNAME, location};
 use crate::common::{Options, TestApp, spawn_app_with};
 use tessera::store::Reservation;
 
-const TOO_MANY: &str = "Too many attempts, try again later";
+const TOO_MANY: &str = "Too many sign-in attempts.";
 
 async fn setup(throttle: &str) -> (TestApp, Rp) {
     let app = spawn_app_with(Options::toml(&format!("[throttle]\n{throttle}"))).await;
@@ -26,8 +26,19 @@ async fn attempt(app: &TestApp, rp: &Rp, username: &str, password: &str) -> reqw
 
 async fn assert_throttled(r: reqwest::Response) -> String {
     assert_eq!(r.status(), 429);
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     let body = r.text().await.unwrap();
     assert!(body.contains(TOO_MANY), "{body}");
+    // The page says how long, in the words the Retry-After header gives in seconds.
+    let tr = tessera::i18n::Tr(tessera::i18n::Locale::En);
+    assert!(
+        body.contains(&tr.t1("error-wait", "wait", &tr.wait(wait))),
+        "{body}"
+    );
     body
 }
 
@@ -50,7 +61,13 @@ async fn a_username_is_throttled_even_with_the_right_password_and_unknown_names_
         assert_eq!(attempt(&app, &rp, "nobody", "wrong").await.status(), 401);
     }
     let unknown = assert_throttled(attempt(&app, &rp, "nobody", "wrong").await).await;
-    let strip = |s: &str| s.replace(&rp.client_id, "");
+    // Apart from the client and the request id, which every page differs by.
+    let strip = |s: &str| {
+        s.replace(&rp.client_id, "")
+            .lines()
+            .filter(|l| !l.contains("id=\"request-id\""))
+            .collect::<String>()
+    };
     assert_eq!(strip(&known), strip(&unknown), "same page for both");
 }
 
