@@ -489,3 +489,35 @@ fn utc(t: i64) -> Option<OffsetDateTime> {
 fn utc_or_epoch(t: i64) -> OffsetDateTime {
     utc(t).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{Locale, catalog};
+
+    /// Every `"account-…"` message id written in this folder's Rust code (notices, form errors,
+    /// error pages) exists: a missing one would only show on the path that renders it.
+    #[test]
+    fn every_message_id_in_the_account_code_exists() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/account");
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).expect("src/account/") {
+            let path = entry.expect("a directory entry").path();
+            let text = std::fs::read_to_string(&path).expect("a source file");
+            for (at, _) in text.match_indices("\"account-") {
+                let rest = &text[at + 1..];
+                let id = &rest[..rest.find('"').unwrap_or(0)];
+                let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+                if !id.chars().all(plain) || id.ends_with('-') {
+                    continue; // this test's own pattern
+                }
+                seen += 1;
+                if !catalog::has(Locale::En, id) {
+                    missing.push(format!("{}: `{id}`", path.display()));
+                }
+            }
+        }
+        assert!(seen > 30, "the ids were found ({seen})");
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
+}
