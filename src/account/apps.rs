@@ -35,9 +35,8 @@ pub async fn revoke(
     if !sign_out::revoke_access(&state, &row.id, &form.client_id).await? {
         return Err(PageError::new(
             StatusCode::NOT_FOUND,
-            "Nothing to revoke",
-            "You have not allowed this application to use your account, or its access was \
-             revoked already.",
+            "account-nothing-to-revoke-title",
+            "account-nothing-to-revoke",
         ));
     }
     AuditEvent::ConsentRevoked {

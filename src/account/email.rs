@@ -20,7 +20,9 @@ use crate::domain::password::NewPassword;
 use crate::domain::{Email, EmailPurpose};
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
+use crate::i18n::Msg;
 use crate::pages::render;
+use crate::pages::ui::Ui;
 use crate::services::email::throttle::reserve_reset_request;
 use crate::services::session::BrowserSession;
 use crate::state::AppState;
@@ -29,22 +31,28 @@ use crate::store::LinkState;
 #[derive(Template)]
 #[template(path = "forgot_password.html")]
 struct ForgotPage<'a> {
+    ui: &'a Ui,
     csrf_token: &'a str,
     email: &'a str,
-    error: Option<&'a str>,
+    /// Why the address typed was refused (about the email field).
+    error: Option<Msg>,
 }
 
 #[derive(Template)]
 #[template(path = "reset_password.html")]
 struct ResetPage<'a> {
+    ui: &'a Ui,
     csrf_token: &'a str,
     token: &'a str,
-    error: Option<&'a str>,
+    /// Why the new password was refused (about the password field).
+    error: Option<Msg>,
 }
 
 #[derive(Template)]
 #[template(path = "notice.html")]
 struct Notice<'a> {
+    ui: &'a Ui,
+    /// Message ids.
     title: &'a str,
     message: &'a str,
 }
@@ -76,26 +84,31 @@ pub struct ResetForm {
     csrf_token: String,
 }
 
-/// The one answer to a reset request, whoever has the address.
-const SENT: &str = "If an account exists for that address, we sent a link to it. The link \
-                    works once, for 15 minutes. Check your inbox (and your spam folder).";
+/// The one answer to a reset request, whoever has the address (a message id).
+const SENT: &str = "account-reset-sent";
 
 /// `GET /forgot-password`.
-pub async fn forgot_show(State(state): State<AppState>, session: BrowserSession) -> Response {
+pub async fn forgot_show(
+    State(state): State<AppState>,
+    ui: Ui,
+    session: BrowserSession,
+) -> Response {
     if !state.email.is_enabled() {
         return PageError::not_found().into_response();
     }
     match session.csrf_token().await {
-        Ok(csrf) => forgot_page(&csrf, "", None, StatusCode::OK),
+        Ok(csrf) => forgot_page(&ui, &csrf, "", None, StatusCode::OK),
         Err(e) => e.into_response(),
     }
 }
 
 /// `POST /forgot-password`: counts the request (per address and per IP) and queues the link.
-/// The answer is the same page whether or not an account has the address.
+/// The answer is the same page whether or not an account has the address. The message is
+/// written in the language of this request.
 pub async fn forgot_submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    ui: Ui,
     session: BrowserSession,
     Form(form): Form<ForgotForm>,
 ) -> Result<Response, PageError> {
@@ -107,22 +120,29 @@ pub async fn forgot_submit(
         let csrf = session.csrf_token().await?;
         let typed: String = form.email.chars().take(254).collect();
         return Ok(forgot_page(
+            &ui,
             &csrf,
             &typed,
-            Some("That is not an email address."),
+            Some(Msg::new("account-forgot-not-an-address")),
             StatusCode::BAD_REQUEST,
         ));
     };
     reserve_reset_request(&state.store, &state.config, &state.clock, &email, ip).await?;
     AuditEvent::PasswordResetRequested { ip }.emit();
-    state.email.request_reset(email);
-    Ok(notice(StatusCode::OK, "Check your email", SENT))
+    state.email.request_reset(email, ui.locale());
+    Ok(notice(
+        &ui,
+        StatusCode::OK,
+        "account-reset-sent-title",
+        SENT,
+    ))
 }
 
 /// `GET /reset-password?token=…`: the new-password form, or a page saying why the link does
 /// not work. The link is not used up until the form is sent.
 pub async fn reset_show(
     State(state): State<AppState>,
+    ui: Ui,
     session: BrowserSession,
     Query(q): Query<LinkQuery>,
 ) -> Result<Response, PageError> {
@@ -137,7 +157,7 @@ pub async fn reset_show(
     {
         LinkState::Valid { .. } => {
             let csrf = session.csrf_token().await?;
-            Ok(reset_page(&csrf, &q.token, None, StatusCode::OK))
+            Ok(reset_page(&ui, &csrf, &q.token, None, StatusCode::OK))
         }
         other => Err(unusable(&other)),
     }
@@ -149,6 +169,7 @@ pub async fn reset_show(
 pub async fn reset_submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    ui: Ui,
     session: BrowserSession,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, PageError> {
@@ -169,18 +190,17 @@ pub async fn reset_submit(
     let user = state.store.user_by_id(user_id).await?;
     let inputs = user.as_ref().map(|u| u.own_words()).unwrap_or_default();
     let policy = state.config.password.policy();
-    let password = match NewPassword::parse_for(&form.new_password, &policy, &inputs) {
+    let password = match NewPassword::check(&form.new_password, &policy, &inputs) {
         Ok(p) => p,
         Err(why) => {
             let csrf = session.csrf_token().await?;
-            let why = format!(
-                "This password cannot be used: {}.",
-                why.trim_end_matches('.')
-            );
+            let why =
+                Msg::new("account-reset-refused").arg("reason", super::refusal_reason(&ui, &why));
             return Ok(reset_page(
+                &ui,
                 &csrf,
                 &form.token,
-                Some(&why),
+                Some(why),
                 StatusCode::BAD_REQUEST,
             ));
         }
@@ -214,10 +234,10 @@ pub async fn reset_submit(
     // This browser is signed out too, if it was signed in (as anyone): sign in again.
     session.sign_out().await?;
     Ok(notice(
+        &ui,
         StatusCode::OK,
-        "Password changed",
-        "Your password has been changed and you have been signed out everywhere. Go back to \
-         the application and sign in with the new password.",
+        "account-reset-done-title",
+        "account-reset-done",
     ))
 }
 
@@ -225,6 +245,7 @@ pub async fn reset_submit(
 /// (the `email_verified` claim); the link works once.
 pub async fn verify(
     State(state): State<AppState>,
+    ui: Ui,
     Query(q): Query<LinkQuery>,
 ) -> Result<Response, PageError> {
     if !state.email.is_enabled() {
@@ -236,9 +257,10 @@ pub async fn verify(
         Some(sub) => {
             AuditEvent::EmailVerified { sub: &sub }.emit();
             Ok(notice(
+                &ui,
                 StatusCode::OK,
-                "Email address verified",
-                "Thank you: your email address is verified.",
+                "account-verified-title",
+                "account-verified",
             ))
         }
         None => {
@@ -254,23 +276,25 @@ pub async fn verify(
 /// The page of a link that cannot be used, saying why in plain words.
 fn unusable(state: &LinkState) -> PageError {
     let message = match state {
-        LinkState::Used => "This link has been used already. Each link works once.",
-        LinkState::Expired => "This link has expired. Ask for a new one.",
-        LinkState::Stale => {
-            "This link no longer works: the account is disabled or its email address changed."
-        }
-        LinkState::Unknown | LinkState::Valid { .. } => {
-            "This link is not valid. Check that you copied the whole link from the message, \
-             or ask for a new one."
-        }
+        LinkState::Used => "account-link-used",
+        LinkState::Expired => "account-link-expired",
+        LinkState::Stale => "account-link-stale",
+        LinkState::Unknown | LinkState::Valid { .. } => "account-link-invalid",
     };
-    PageError::new(StatusCode::BAD_REQUEST, "This link does not work", message)
+    PageError::new(StatusCode::BAD_REQUEST, "account-link-title", message)
 }
 
-fn forgot_page(csrf: &str, email: &str, error: Option<&str>, status: StatusCode) -> Response {
+fn forgot_page(
+    ui: &Ui,
+    csrf: &str,
+    email: &str,
+    error: Option<Msg>,
+    status: StatusCode,
+) -> Response {
     render(
         status,
         &ForgotPage {
+            ui,
             csrf_token: csrf,
             email,
             error,
@@ -278,10 +302,17 @@ fn forgot_page(csrf: &str, email: &str, error: Option<&str>, status: StatusCode)
     )
 }
 
-fn reset_page(csrf: &str, token: &str, error: Option<&str>, status: StatusCode) -> Response {
+fn reset_page(
+    ui: &Ui,
+    csrf: &str,
+    token: &str,
+    error: Option<Msg>,
+    status: StatusCode,
+) -> Response {
     render(
         status,
         &ResetPage {
+            ui,
             csrf_token: csrf,
             token,
             error,
@@ -289,6 +320,7 @@ fn reset_page(csrf: &str, token: &str, error: Option<&str>, status: StatusCode) 
     )
 }
 
-fn notice(status: StatusCode, title: &str, message: &str) -> Response {
-    render(status, &Notice { title, message })
+/// A page that only says something: `title` and `message` are message ids.
+fn notice(ui: &Ui, status: StatusCode, title: &str, message: &str) -> Response {
+    render(status, &Notice { ui, title, message })
 }

@@ -5,9 +5,13 @@
 //! Without a session the page parks an [`AccountSignIn`] (`services::session`) and sends the person through the
 //! login page, which returns here. Changing the password needs a sign-in at most
 //! [`RECENT_SIGN_IN`] old; an older one is asked again first (like `prompt=login`).
+//!
+//! `page.rs` draws the page in the person's language: a handler that renders it takes `ui: Ui`;
+//! error pages (`PageError`) are translated by the `pages::localize` middleware.
 
 pub mod apps;
 pub mod email;
+mod page;
 pub mod passkeys;
 pub mod password;
 pub mod profile;
@@ -16,20 +20,20 @@ pub mod sign_out;
 pub mod totp;
 pub mod upstreams;
 
-use askama::Template;
+pub use page::{Field, FormError, View, refusal_reason};
+
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
 use crate::crypto::{hash_password_off_thread, random_token};
-use crate::domain::Scope;
 use crate::domain::password::NewPassword;
 use crate::error::PageError;
 use crate::http::paths;
+use crate::i18n::Msg;
 use crate::oauth::authorize::{Pending, see_other};
-use crate::pages::consent::describe;
-use crate::pages::render;
+use crate::pages::ui::Ui;
 use crate::services::session::{AccountSignIn, BrowserSession, SessionUser};
 use crate::state::AppState;
 use crate::store::UserRow;
@@ -53,20 +57,18 @@ pub enum Done {
 }
 
 impl Done {
-    fn message(self) -> &'static str {
-        match self {
-            Done::Password => "Your password was changed. You are signed out everywhere else.",
-            Done::EmailChanged => {
-                "Your email address was changed. Follow the link we sent to it to verify it."
-            }
-            Done::VerificationSent => "We sent a verification link to your email address.",
-            Done::AppRevoked => "The application can no longer use your account.",
-            Done::SignedOut => "That session was signed out.",
-            Done::TotpRemoved => "Your authenticator app and recovery codes were removed.",
-            Done::PasskeyAdded => "Your passkey was added. You can sign in with it now.",
-            Done::PasskeyRemoved => "The passkey was removed.",
-            Done::UpstreamRemoved => "The link was removed: that account no longer signs you in.",
-        }
+    fn message(self) -> Msg {
+        Msg::new(match self {
+            Done::Password => "account-done-password",
+            Done::EmailChanged => "account-done-email-changed",
+            Done::VerificationSent => "account-done-verification-sent",
+            Done::AppRevoked => "account-done-app-revoked",
+            Done::SignedOut => "account-done-signed-out",
+            Done::TotpRemoved => "account-done-totp-removed",
+            Done::PasskeyAdded => "account-done-passkey-added",
+            Done::PasskeyRemoved => "account-done-passkey-removed",
+            Done::UpstreamRemoved => "account-done-upstream-removed",
+        })
     }
 }
 
@@ -86,13 +88,21 @@ fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Done>, D::Er
 pub async fn show(
     State(state): State<AppState>,
     Query(query): Query<ShowQuery>,
+    ui: Ui,
     session: BrowserSession,
 ) -> Result<Response, PageError> {
     let Some((user, row)) = signed_in(&state, &session).await? else {
         return sign_in_first(&session, false).await;
     };
+    let view = View {
+        state: &state,
+        ui: &ui,
+        session: &session,
+        user: &user,
+        row: &row,
+    };
     let notice = query.done.map(Done::message);
-    page(&state, &session, &user, &row, notice, None, StatusCode::OK).await
+    view.page(notice, None, StatusCode::OK).await
 }
 
 /// The signed-in person and their account, or `None` (no session, or the account was
@@ -135,8 +145,8 @@ pub async fn hash_new_password(
         tracing::error!(error = %e, "password hashing failed");
         PageError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong",
-            "The password could not be changed. Please try again.",
+            "error-internal-title",
+            "account-password-not-changed",
         )
     })
 }
@@ -147,8 +157,7 @@ pub fn recent(state: &AppState, user: &SessionUser) -> bool {
 }
 
 /// The refusal when a removal would leave the person no way to sign in.
-pub const LAST_WAY_TO_SIGN_IN: &str = "This is your only way to sign in. Add another (a passkey, \
-                                       a password or a linked sign-in) before you remove it.";
+pub const LAST_WAY_TO_SIGN_IN: &str = "account-last-way-to-sign-in";
 
 /// The ways a person can sign in, one removal away from locking themselves out.
 pub struct WaysToSignIn {
@@ -192,198 +201,34 @@ impl WaysToSignIn {
     }
 }
 
-#[derive(Template)]
-#[template(path = "account.html")]
-struct AccountPage<'a> {
-    name: &'a str,
-    username: &'a str,
-    email: Option<&'a str>,
-    email_verified: bool,
-    /// Email is configured: the verification button can work.
-    email_enabled: bool,
-    csrf_token: &'a str,
-    notice: Option<&'a str>,
-    error: Option<&'a str>,
-    apps: Vec<AppView>,
-    sessions: Vec<SessionView>,
-    /// An authenticator app is enrolled.
-    totp: bool,
-    recovery_codes_left: i64,
-    /// Without an app: the secret to enroll, as a QR code and as text.
-    enrolment: Option<crate::pages::enroll::Enrolment>,
-    /// Passkeys work here: offer "Add a passkey" (shown by the script).
-    passkeys_enabled: bool,
-    passkeys: Vec<PasskeyView>,
-    /// Accounts at upstream identity providers that sign the person in.
-    upstream_links: Vec<UpstreamLinkView>,
-    /// The account has a password (one made by an upstream sign-in may have none yet).
-    has_password: bool,
-}
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{Locale, catalog};
 
-/// A link to an upstream account as listed.
-struct UpstreamLinkView {
-    upstream_id: String,
-    /// The upstream's configured name (its id when no longer configured).
-    name: String,
-    subject: String,
-    created: String,
-}
-
-/// A passkey as listed.
-struct PasskeyView {
-    credential_id: String,
-    name: String,
-    created: String,
-    last_used: String,
-}
-
-/// A connected application as listed.
-struct AppView {
-    client_id: String,
-    name: String,
-    /// The scopes in the consent page's words.
-    scopes: Vec<String>,
-    last_used: String,
-}
-
-/// A browser session as listed.
-struct SessionView {
-    sid: String,
-    device: String,
-    ip: String,
-    signed_in: String,
-    last_seen: String,
-    current: bool,
-}
-
-/// Renders the page; `error` is a form's failure, shown with `status`.
-pub async fn page(
-    state: &AppState,
-    session: &BrowserSession,
-    user: &SessionUser,
-    row: &UserRow,
-    notice: Option<&str>,
-    error: Option<&str>,
-    status: StatusCode,
-) -> Result<Response, PageError> {
-    let now = state.now();
-    let apps = state
-        .store
-        .consents_of(&row.id)
-        .await?
-        .into_iter()
-        .map(|c| AppView {
-            scopes: Scope::parse(&c.scopes)
-                .unwrap_or_default()
-                .iter()
-                .map(describe)
-                .collect(),
-            last_used: c.last_used_at.map_or_else(|| "never".into(), day),
-            client_id: c.client_id,
-            name: c.client_name,
-        })
-        .collect();
-    // A session idle longer than the idle timeout is over, whatever its row says.
-    let idle = state.config.session.idle_timeout.as_secs() as i64;
-    let seen_since = now - idle - crate::services::session_activity::EVERY;
-    let sessions = state
-        .store
-        .user_sessions(&row.id, now, seen_since)
-        .await?
-        .into_iter()
-        .map(|s| SessionView {
-            current: s.sid == user.sid,
-            device: device(s.user_agent.as_deref()),
-            ip: s.ip.unwrap_or_default(),
-            signed_in: minute(s.signed_in_at),
-            last_seen: minute(s.last_seen_at),
-            sid: s.sid,
-        })
-        .collect();
-    let factors = state.store.factors(&row.id).await?;
-    let enrolment = if factors.totp {
-        None
-    } else {
-        Some(crate::pages::enroll::enrolment(state, session, row).await?)
-    };
-    let passkeys = state
-        .store
-        .passkeys_of(&row.id)
-        .await?
-        .into_iter()
-        .map(|p| PasskeyView {
-            created: day(p.created_at),
-            last_used: p.last_used_at.map_or_else(|| "never".into(), day),
-            credential_id: p.credential_id,
-            name: p.name,
-        })
-        .collect();
-    let upstream_links = state
-        .store
-        .upstream_links_of(&row.id)
-        .await?
-        .into_iter()
-        .map(|l| UpstreamLinkView {
-            name: state
-                .upstreams
-                .get(&l.upstream_id)
-                .map_or_else(|| l.upstream_id.clone(), |u| u.config.name.clone()),
-            created: day(l.created_at),
-            upstream_id: l.upstream_id,
-            subject: l.subject,
-        })
-        .collect();
-    let csrf_token = session.csrf_token().await?;
-    Ok(render(
-        status,
-        &AccountPage {
-            name: row.name.as_deref().unwrap_or_default(),
-            username: &row.username,
-            email: row.email.as_deref(),
-            email_verified: row.email_verified,
-            email_enabled: state.email.is_enabled(),
-            csrf_token: &csrf_token,
-            notice,
-            error,
-            apps,
-            sessions,
-            totp: factors.totp,
-            recovery_codes_left: factors.recovery_codes_left,
-            enrolment,
-            passkeys_enabled: state.passkeys.enabled(),
-            passkeys,
-            upstream_links,
-            has_password: row.password_hash != crate::store::NO_PASSWORD,
-        },
-    ))
-}
-
-/// "Chrome on Linux" from a User-Agent header, by a maintained parser.
-fn device(user_agent: Option<&str>) -> String {
-    let parsed = user_agent.and_then(|ua| woothee::parser::Parser::new().parse(ua));
-    match parsed {
-        Some(p) if p.name != "UNKNOWN" && p.os != "UNKNOWN" => format!("{} on {}", p.name, p.os),
-        Some(p) if p.name != "UNKNOWN" => p.name.to_string(),
-        _ => "Unknown browser".into(),
+    /// Every `"account-…"` message id written in this folder's Rust code (notices, form errors,
+    /// error pages) exists: a missing one would only show on the path that renders it.
+    #[test]
+    fn every_message_id_in_the_account_code_exists() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/account");
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).expect("src/account/") {
+            let path = entry.expect("a directory entry").path();
+            let text = std::fs::read_to_string(&path).expect("a source file");
+            for (at, _) in text.match_indices("\"account-") {
+                let rest = &text[at + 1..];
+                let id = &rest[..rest.find('"').unwrap_or(0)];
+                let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+                if !id.chars().all(plain) || id.ends_with('-') {
+                    continue; // this test's own pattern
+                }
+                seen += 1;
+                if !catalog::has(Locale::En, id) {
+                    missing.push(format!("{}: `{id}`", path.display()));
+                }
+            }
+        }
+        assert!(seen > 30, "the ids were found ({seen})");
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
     }
-}
-
-/// `2026-11-30` (UTC).
-fn day(t: i64) -> String {
-    utc(t).map_or_else(
-        || t.to_string(),
-        |d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
-    )
-}
-
-/// `2026-11-30 18:05 UTC`.
-fn minute(t: i64) -> String {
-    utc(t).map_or_else(
-        || t.to_string(),
-        |d| format!("{} {:02}:{:02} UTC", day(t), d.hour(), d.minute()),
-    )
-}
-
-fn utc(t: i64) -> Option<time::OffsetDateTime> {
-    time::OffsetDateTime::from_unix_timestamp(t).ok()
 }

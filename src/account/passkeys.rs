@@ -9,21 +9,22 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
-use super::{LAST_WAY_TO_SIGN_IN, WaysToSignIn, page, recent, sign_in_first, signed_in};
+use super::{FormError, LAST_WAY_TO_SIGN_IN, View, WaysToSignIn, recent, sign_in_first, signed_in};
 use crate::audit::AuditEvent;
 use crate::crypto::random_token;
 use crate::error::PageError;
 use crate::http::paths;
 use crate::oauth::authorize::see_other;
 use crate::pages::passkey::{json, unavailable};
+use crate::pages::ui::Ui;
 use crate::services::passkeys::{Refused, RegistrationState};
 use crate::services::session::{BrowserSession, Parked};
 use crate::state::AppState;
 
 /// How long a registration challenge stays good (seconds).
 const CHALLENGE_TTL: i64 = 300;
-/// The name of a passkey the person did not name.
-const DEFAULT_NAME: &str = "Passkey";
+/// The name of a passkey the person did not name (the message id of "Passkey").
+const DEFAULT_NAME: &str = "account-passkey-default-name";
 /// The longest name kept (characters).
 const MAX_NAME: usize = 64;
 
@@ -82,8 +83,8 @@ pub async fn options(
     let Some((_, row)) = signed_in(&state, &session).await? else {
         return Err(PageError::new(
             StatusCode::UNAUTHORIZED,
-            "Sign in first",
-            "Sign in to add a passkey.",
+            "account-sign-in-first-title",
+            "account-sign-in-to-add-passkey",
         ));
     };
     let existing = state.store.passkeys_of(&row.id).await?;
@@ -107,6 +108,7 @@ pub async fn options(
 /// the name given ("Passkey" without one).
 pub async fn add(
     State(state): State<AppState>,
+    ui: Ui,
     session: BrowserSession,
     Form(form): Form<AddForm>,
 ) -> Result<Response, PageError> {
@@ -114,15 +116,22 @@ pub async fn add(
     let Some((user, row)) = signed_in(&state, &session).await? else {
         return sign_in_first(&session, false).await;
     };
+    let view = View {
+        state: &state,
+        ui: &ui,
+        session: &session,
+        user: &user,
+        row: &row,
+    };
     let parked = session.pending::<PasskeyRegistration>().await?;
     session.clear_pending::<PasskeyRegistration>().await?;
     let now = state.now();
     let Some(parked) =
         parked.filter(|p| p.user_id == row.id && now - p.started_at <= CHALLENGE_TTL)
     else {
-        return failed(&state, &session, &user, &row, None).await;
+        return failed(view, None).await;
     };
-    let name = passkey_name(&form.name);
+    let name = passkey_name(&ui, &form.name);
     let added = state
         .passkeys
         .finish_registration(
@@ -144,13 +153,14 @@ pub async fn add(
             Ok(see_other(&format!("{}?done=passkey_added", paths::ACCOUNT)))
         }
         Err(Refused::Store(e)) => Err(e.into()),
-        Err(e) => failed(&state, &session, &user, &row, Some(e)).await,
+        Err(e) => failed(view, Some(e)).await,
     }
 }
 
 /// `POST /account/passkeys/remove`: needs a fresh sign-in.
 pub async fn remove(
     State(state): State<AppState>,
+    ui: Ui,
     session: BrowserSession,
     Form(form): Form<RemoveForm>,
 ) -> Result<Response, PageError> {
@@ -166,16 +176,16 @@ pub async fn remove(
         && ways.left_without(Some(&form.credential_id), None) == 0
     {
         // An account made by an upstream sign-in may have no password.
-        return page(
-            &state,
-            &session,
-            &user,
-            &row,
-            None,
-            Some(LAST_WAY_TO_SIGN_IN),
-            StatusCode::CONFLICT,
-        )
-        .await;
+        let view = View {
+            state: &state,
+            ui: &ui,
+            session: &session,
+            user: &user,
+            row: &row,
+        };
+        return view
+            .refuse(FormError::new(LAST_WAY_TO_SIGN_IN), StatusCode::CONFLICT)
+            .await;
     }
     if state
         .store
@@ -195,35 +205,21 @@ pub async fn remove(
 }
 
 /// The account page again with the failure (400).
-async fn failed(
-    state: &AppState,
-    session: &BrowserSession,
-    user: &crate::services::session::SessionUser,
-    row: &crate::store::UserRow,
-    why: Option<Refused>,
-) -> Result<Response, PageError> {
+async fn failed(view: View<'_>, why: Option<Refused>) -> Result<Response, PageError> {
     if let Some(e) = &why {
         tracing::info!(error = %e, "passkey registration refused");
     }
     let message = match why {
-        Some(Refused::Duplicate) => "That passkey is registered already.",
-        _ => "The passkey could not be added. Try again.",
+        Some(Refused::Duplicate) => "account-passkey-duplicate",
+        _ => "account-passkey-not-added",
     };
-    page(
-        state,
-        session,
-        user,
-        row,
-        None,
-        Some(message),
-        StatusCode::BAD_REQUEST,
-    )
-    .await
+    view.refuse(FormError::new(message), StatusCode::BAD_REQUEST)
+        .await
 }
 
 /// The name typed, without control characters and at most [`MAX_NAME`] characters, or
-/// [`DEFAULT_NAME`].
-fn passkey_name(typed: &str) -> String {
+/// [`DEFAULT_NAME`] in the person's language.
+fn passkey_name(ui: &Ui, typed: &str) -> String {
     let name: String = typed
         .chars()
         .filter(|c| !c.is_control())
@@ -231,7 +227,7 @@ fn passkey_name(typed: &str) -> String {
         .collect();
     let name = name.trim();
     if name.is_empty() {
-        DEFAULT_NAME.to_string()
+        ui.t(DEFAULT_NAME)
     } else {
         name.to_string()
     }

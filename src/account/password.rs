@@ -9,14 +9,18 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::sign_out::{self, Which};
-use super::{hash_new_password, page, recent, sign_in_first, signed_in};
+use super::{
+    Field, FormError, View, hash_new_password, recent, refusal_reason, sign_in_first, signed_in,
+};
 use crate::audit::{AuditEvent, FamilyRevocation, SessionEnd};
 use crate::crypto::verify_password_off_thread;
 use crate::domain::Username;
 use crate::domain::password::NewPassword;
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
+use crate::i18n::Msg;
 use crate::oauth::authorize::see_other;
+use crate::pages::ui::Ui;
 use crate::services::login_throttle::{ACCOUNT, LoginAttempt};
 use crate::services::session::BrowserSession;
 use crate::state::AppState;
@@ -39,6 +43,7 @@ pub struct PasswordForm {
 pub async fn change(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    ui: Ui,
     session: BrowserSession,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
@@ -49,9 +54,12 @@ pub async fn change(
     if !recent(&state, &user) {
         return sign_in_first(&session, true).await;
     }
-    let refuse = |message: &'static str, status: StatusCode| {
-        let (state, session, user, row) = (&state, &session, &user, &row);
-        async move { page(state, session, user, row, None, Some(message), status).await }
+    let view = View {
+        state: &state,
+        ui: &ui,
+        session: &session,
+        user: &user,
+        row: &row,
     };
     // Counted before the password is looked at, as on the login page.
     let attempt = LoginAttempt::new(
@@ -78,11 +86,8 @@ pub async fn change(
             ip,
         }
         .emit();
-        return refuse(
-            "Your current password is incorrect.",
-            StatusCode::UNAUTHORIZED,
-        )
-        .await;
+        let error = FormError::at(Field::CurrentPassword, "account-current-password-wrong");
+        return view.refuse(error, StatusCode::UNAUTHORIZED).await;
     }
     attempt.succeeded().await?;
     if form
@@ -90,35 +95,22 @@ pub async fn change(
         .as_ref()
         .is_some_and(|c| *c != form.new_password)
     {
-        return refuse(
-            "The two new passwords are not the same.",
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
+        let error = FormError::at(Field::ConfirmPassword, "account-passwords-differ");
+        return view.refuse(error, StatusCode::BAD_REQUEST).await;
     }
     let policy = state.config.password.policy();
-    let new = match NewPassword::parse_for(&form.new_password, &policy, &row.own_words()) {
+    let new = match NewPassword::check(&form.new_password, &policy, &row.own_words()) {
         Ok(p) => p,
         Err(why) => {
-            let message = format!(
-                "The new password cannot be used: {}.",
-                why.trim_end_matches('.')
-            );
-            return page(
-                &state,
-                &session,
-                &user,
-                &row,
-                None,
-                Some(&message),
-                StatusCode::BAD_REQUEST,
-            )
-            .await;
+            let message =
+                Msg::new("account-password-refused").arg("reason", refusal_reason(&ui, &why));
+            let error = FormError::at(Field::NewPassword, message);
+            return view.refuse(error, StatusCode::BAD_REQUEST).await;
         }
     };
     let hash = hash_new_password(&state, new).await?;
     let username = Username::parse(&row.username)
-        .map_err(|_| PageError::bad_request("This account's username cannot be changed here."))?;
+        .map_err(|_| PageError::bad_request("account-username-unusable"))?;
     state.store.set_user_password(&username, &hash).await?;
     let ended = sign_out::end_sessions(
         &state,

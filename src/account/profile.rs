@@ -8,11 +8,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{page, recent, sign_in_first, signed_in};
+use super::{Field, FormError, View, recent, sign_in_first, signed_in};
 use crate::audit::AuditEvent;
 use crate::domain::Email;
 use crate::error::PageError;
+use crate::i18n::Msg;
 use crate::oauth::authorize::see_other;
+use crate::pages::ui::Ui;
 use crate::services::session::BrowserSession;
 use crate::state::AppState;
 use crate::store::StoreError;
@@ -29,6 +31,7 @@ pub struct EmailForm {
 /// `POST /account/email`.
 pub async fn change_email(
     State(state): State<AppState>,
+    ui: Ui,
     session: BrowserSession,
     Form(form): Form<EmailForm>,
 ) -> Result<Response, PageError> {
@@ -39,33 +42,39 @@ pub async fn change_email(
     if !recent(&state, &user) {
         return sign_in_first(&session, true).await;
     }
-    let refuse = |message: String| {
-        let (state, session, user, row) = (&state, &session, &user, &row);
-        async move {
-            let status = StatusCode::BAD_REQUEST;
-            page(state, session, user, row, None, Some(&message), status).await
-        }
+    let view = View {
+        state: &state,
+        ui: &ui,
+        session: &session,
+        user: &user,
+        row: &row,
     };
-    let email = match Email::parse(form.email.trim()) {
-        Ok(e) => e,
-        Err(why) => return refuse(format!("This address cannot be used: {why}.")).await,
+    let refuse = |message: Msg| {
+        view.refuse(
+            FormError::at(Field::NewEmail, message),
+            StatusCode::BAD_REQUEST,
+        )
+    };
+    let Ok(email) = Email::parse(form.email.trim()) else {
+        return refuse(Msg::new("account-email-invalid")).await;
     };
     match state.store.set_user_email(&row.id, Some(&email)).await {
         Ok(_) => {}
         // Not "someone else has it": the page would tell who has an account.
         Err(StoreError::Conflict(_)) => {
-            return refuse("This address cannot be used for your account.".into()).await;
+            return refuse(Msg::new("account-email-unusable")).await;
         }
         Err(e) => return Err(e.into()),
     }
     AuditEvent::EmailChanged { sub: &row.id }.emit();
-    state.email.send_verification(&row.id);
+    state.email.send_verification(&row.id, ui.locale());
     Ok(see_other("/account?done=email_changed"))
 }
 
 /// `POST /account/email/verify`: sends a verification link to the current address.
 pub async fn send_verification(
     State(state): State<AppState>,
+    ui: Ui,
     session: BrowserSession,
     Form(form): Form<EmailForm>,
 ) -> Result<Response, PageError> {
@@ -73,10 +82,11 @@ pub async fn send_verification(
     let Some((_, row)) = signed_in(&state, &session).await? else {
         return sign_in_first(&session, false).await;
     };
-    if row.email.is_none() || row.email_verified || !state.email.send_verification(&row.id) {
-        return Err(PageError::bad_request(
-            "There is no unverified address to send a link to, or email is not available.",
-        ));
+    if row.email.is_none()
+        || row.email_verified
+        || !state.email.send_verification(&row.id, ui.locale())
+    {
+        return Err(PageError::bad_request("account-no-address-to-verify"));
     }
     Ok(see_other("/account?done=verification_sent"))
 }

@@ -40,8 +40,8 @@ pub async fn end(
     if !sign_out::end_session(&state, &row.id, &sid).await? {
         return Err(PageError::new(
             StatusCode::NOT_FOUND,
-            "No such session",
-            "That session is not one of yours, or it has ended already.",
+            "account-no-such-session-title",
+            "account-no-such-session",
         ));
     }
     AuditEvent::SessionsEnded {

@@ -9,13 +9,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{page, recent, sign_in_first, signed_in};
+use super::{Field, FormError, View, recent, sign_in_first, signed_in};
 use crate::audit::AuditEvent;
 use crate::error::PageError;
 use crate::http::paths;
 use crate::oauth::authorize::see_other;
-use crate::pages::enroll::{RecoveryCodesPage, WRONG_CODE, finish_enrolment, pending_secret};
+use crate::pages::enroll::{RecoveryCodesPage, finish_enrolment, pending_secret};
 use crate::pages::render;
+use crate::pages::ui::Ui;
 use crate::services::second_factor;
 use crate::services::session::BrowserSession;
 use crate::state::AppState;
@@ -40,6 +41,7 @@ pub struct PlainForm {
 /// once. This sign-in then counts as two factors.
 pub async fn confirm(
     State(state): State<AppState>,
+    ui: Ui,
     session: BrowserSession,
     ui: crate::pages::Ui,
     Form(form): Form<ConfirmForm>,
@@ -52,16 +54,15 @@ pub async fn confirm(
     let now = state.now();
     let typed: String = form.otp.chars().filter(|c| !c.is_whitespace()).collect();
     let Some(step) = secret.matching_step(&typed, now) else {
-        return page(
-            &state,
-            &session,
-            &user,
-            &row,
-            None,
-            Some(WRONG_CODE),
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
+        let view = View {
+            state: &state,
+            ui: &ui,
+            session: &session,
+            user: &user,
+            row: &row,
+        };
+        let error = FormError::at(Field::Otp, "account-totp-wrong-code");
+        return view.refuse(error, StatusCode::BAD_REQUEST).await;
     };
     finish_enrolment(
         &state,

@@ -8,11 +8,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{LAST_WAY_TO_SIGN_IN, WaysToSignIn, page, recent, sign_in_first, signed_in};
+use super::{FormError, LAST_WAY_TO_SIGN_IN, View, WaysToSignIn, recent, sign_in_first, signed_in};
 use crate::audit::AuditEvent;
 use crate::error::PageError;
 use crate::http::paths;
 use crate::oauth::authorize::see_other;
+use crate::pages::ui::Ui;
 use crate::services::session::BrowserSession;
 use crate::state::AppState;
 
@@ -30,6 +31,7 @@ pub struct RemoveForm {
 /// `POST /account/upstreams/remove`: needs a fresh sign-in.
 pub async fn remove(
     State(state): State<AppState>,
+    ui: Ui,
     session: BrowserSession,
     Form(form): Form<RemoveForm>,
 ) -> Result<Response, PageError> {
@@ -51,16 +53,16 @@ pub async fn remove(
         return Ok(see_other(paths::ACCOUNT));
     }
     if ways.left_without(None, Some(link)) == 0 {
-        return page(
-            &state,
-            &session,
-            &user,
-            &row,
-            None,
-            Some(LAST_WAY_TO_SIGN_IN),
-            StatusCode::CONFLICT,
-        )
-        .await;
+        let view = View {
+            state: &state,
+            ui: &ui,
+            session: &session,
+            user: &user,
+            row: &row,
+        };
+        return view
+            .refuse(FormError::new(LAST_WAY_TO_SIGN_IN), StatusCode::CONFLICT)
+            .await;
     }
     if state
         .store

@@ -61,11 +61,14 @@ impl NewPassword {
         policy: &PasswordPolicy,
         user_inputs: &[&str],
     ) -> Result<Self, String> {
-        let too_long = || {
-            format!(
-                "the password is too long: at most {} characters are allowed",
-                policy.max_length
-            )
+        Self::check(s, policy, user_inputs).map_err(|r| r.to_string())
+    }
+
+    /// As [`parse_for`](Self::parse_for), with the reason as a [`Refusal`] a page can put in
+    /// the person's language.
+    pub fn check(s: &str, policy: &PasswordPolicy, user_inputs: &[&str]) -> Result<Self, Refusal> {
+        let too_long = || Refusal::TooLong {
+            max: policy.max_length,
         };
         // Before any work that grows with the input: scoring a long string is slow.
         let bound = policy
@@ -77,10 +80,10 @@ impl NewPassword {
         let password = Self::parse(s)?;
         let length = password.0.chars().count();
         if length < policy.min_length {
-            return Err(format!(
-                "the password is too short: it needs at least {} characters (it has {length})",
-                policy.min_length
-            ));
+            return Err(Refusal::TooShort {
+                min: policy.min_length,
+                has: length,
+            });
         }
         if length > policy.max_length {
             return Err(too_long());
@@ -91,19 +94,19 @@ impl NewPassword {
 
     /// Checks and normalises a password without the policy: what every password being set
     /// must be whatever the policy says.
-    fn parse(s: &str) -> Result<Self, String> {
+    fn parse(s: &str) -> Result<Self, Refusal> {
         let normalized = normalize(s).into_owned();
         if normalized.trim().is_empty() {
-            return Err("the password is empty or only whitespace".into());
+            return Err(Refusal::Empty);
         }
         if normalized.chars().any(char::is_control) {
-            return Err("the password contains control characters".into());
+            return Err(Refusal::ControlCharacters);
         }
         Ok(Self(normalized))
     }
 
     /// Refuses a password zxcvbn scores below `min_score`, saying why in plain words.
-    fn check_strength(&self, min_score: u8, user_inputs: &[&str]) -> Result<(), String> {
+    fn check_strength(&self, min_score: u8, user_inputs: &[&str]) -> Result<(), Refusal> {
         let words = user_words(user_inputs);
         let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
         let estimate = zxcvbn::zxcvbn(&self.0, &word_refs);
@@ -111,20 +114,17 @@ impl NewPassword {
             return Ok(());
         }
         let lowered = self.0.to_lowercase();
-        let own = words
+        let own_words = words
             .iter()
             .any(|w| w.chars().count() >= 4 && lowered.contains(w.as_str()));
         let feedback = estimate.feedback();
-        let why = match feedback.and_then(|f| f.warning()) {
-            _ if own => "It is built from the account's own username, name or email.".to_string(),
-            Some(warning) => warning.to_string(),
-            None => "Common words, names, dates and keyboard patterns are tried first.".to_string(),
-        };
-        let hint = feedback
-            .and_then(|f| f.suggestions().first())
-            .map(|s| format!(" {s}"))
-            .unwrap_or_default();
-        Err(format!("the password is too easy to guess. {why}{hint}"))
+        Err(Refusal::TooEasy {
+            own_words,
+            warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
+            suggestion: feedback
+                .and_then(|f| f.suggestions().first())
+                .map(|s| s.to_string()),
+        })
     }
 
     /// The normalised password, for the hasher only.
@@ -151,6 +151,62 @@ fn user_words(inputs: &[&str]) -> Vec<String> {
         }
     }
     words
+}
+
+/// Why a new password is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Empty, or only whitespace.
+    Empty,
+    /// It contains control characters (which the login form refuses).
+    ControlCharacters,
+    /// Fewer characters than `min`; it `has` so many.
+    TooShort { min: usize, has: usize },
+    /// More characters than `max`.
+    TooLong { max: usize },
+    /// zxcvbn scores it below the policy's floor: built from the account's own words, or
+    /// guessable for zxcvbn's reason (`warning`, `suggestion`, in English).
+    TooEasy {
+        own_words: bool,
+        warning: Option<String>,
+        suggestion: Option<String>,
+    },
+}
+
+impl fmt::Display for Refusal {
+    /// In English, for the shell and SCIM.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Empty => f.write_str("the password is empty or only whitespace"),
+            Refusal::ControlCharacters => f.write_str("the password contains control characters"),
+            Refusal::TooShort { min, has } => write!(
+                f,
+                "the password is too short: it needs at least {min} characters (it has {has})"
+            ),
+            Refusal::TooLong { max } => write!(
+                f,
+                "the password is too long: at most {max} characters are allowed"
+            ),
+            Refusal::TooEasy {
+                own_words,
+                warning,
+                suggestion,
+            } => {
+                let why = match warning {
+                    _ if *own_words => {
+                        "It is built from the account's own username, name or email."
+                    }
+                    Some(w) => w.as_str(),
+                    None => "Common words, names, dates and keyboard patterns are tried first.",
+                };
+                write!(f, "the password is too easy to guess. {why}")?;
+                if let Some(s) = suggestion {
+                    write!(f, " {s}")?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 impl fmt::Debug for NewPassword {

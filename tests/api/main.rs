@@ -5,6 +5,7 @@
 mod common;
 
 mod account;
+mod account_languages;
 mod audit;
 mod authorize;
 mod backchannel;

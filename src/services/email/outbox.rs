@@ -2,8 +2,8 @@
 //! it takes does not depend on whether an account exists or on how the SMTP server behaves.
 //! A worker looks the person up, stores the link's hash, and delivers the message: each attempt
 //! bounded by the send timeout, failures logged and retried after each of `email.retry_delays`.
-//! Jobs are kept in memory: those queued when the process stops are lost, and the person asks
-//! again.
+//! Jobs are kept in memory, each with the language its message is written in: those queued
+//! when the process stops are lost, and the person asks again.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +18,7 @@ use crate::clock::Clock;
 use crate::crypto::{random_token, sha256_hex};
 use crate::domain::{Email, EmailPurpose, Issuer};
 use crate::http::paths;
+use crate::i18n::Locale;
 use crate::store::{NewEmailToken, Store, UserRow};
 
 /// Jobs waiting beyond this are dropped (and logged): a flood of requests must not take memory.
@@ -52,13 +53,21 @@ pub struct Deliverer {
     pub(super) store: Store,
     pub(super) clock: Clock,
     pub(super) issuer: Issuer,
+    /// The language of a message no page asked for (`tessera user create`): `[ui] default_locale`.
+    pub(super) default_locale: Locale,
     pub(super) retry_delays: Vec<Duration>,
 }
 
 impl Deliverer {
-    /// Carries out `job`: stores a fresh link and delivers the message, retrying as configured.
+    /// Carries out `job` in `[ui] default_locale`: stores a fresh link and delivers the
+    /// message, retrying as configured.
     pub async fn run(&self, job: &Job) -> Outcome {
-        let prepared = match self.prepare(job).await {
+        self.run_in(job, self.default_locale).await
+    }
+
+    /// As [`run`](Self::run), the message written in `locale`.
+    pub async fn run_in(&self, job: &Job, locale: Locale) -> Outcome {
+        let prepared = match self.prepare(job, locale).await {
             Ok(Some(p)) => p,
             Ok(None) => return Outcome::Nothing,
             Err(e) => {
@@ -70,7 +79,7 @@ impl Deliverer {
     }
 
     /// The user, link and message of `job`, or `None` when nothing is to be sent.
-    async fn prepare(&self, job: &Job) -> anyhow::Result<Option<Prepared>> {
+    async fn prepare(&self, job: &Job, locale: Locale) -> anyhow::Result<Option<Prepared>> {
         let (purpose, user) = match job {
             Job::Reset { email } => (EmailPurpose::Reset, self.store.user_by_email(email).await?),
             Job::Verify { user_id } => {
@@ -108,7 +117,7 @@ impl Deliverer {
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_default();
-        let message = compose(purpose, self.mailer.from(), to, &host, &link)?;
+        let message = compose(locale, purpose, self.mailer.from(), to, &host, &link)?;
         Ok(Some(Prepared {
             purpose,
             sub: user.id,
@@ -166,7 +175,7 @@ struct Prepared {
 /// The sending side of the queue, held by the pages.
 #[derive(Debug, Clone)]
 pub struct Outbox {
-    tx: mpsc::Sender<Job>,
+    tx: mpsc::Sender<(Job, Locale)>,
 }
 
 impl Outbox {
@@ -176,9 +185,10 @@ impl Outbox {
         (Self { tx }, work(rx, Arc::new(deliverer)))
     }
 
-    /// Queues `job` without waiting; false (and a log line) when the queue is full.
-    pub fn push(&self, job: Job) -> bool {
-        match self.tx.try_send(job) {
+    /// Queues `job`, its message to be written in `locale`, without waiting; false (and a log
+    /// line) when the queue is full.
+    pub fn push(&self, job: Job, locale: Locale) -> bool {
+        match self.tx.try_send((job, locale)) {
             Ok(()) => true,
             Err(e) => {
                 tracing::warn!(error = %e, "the email queue is full; a message was dropped");
@@ -189,15 +199,15 @@ impl Outbox {
 }
 
 /// Takes jobs off the queue, running up to [`CONCURRENT`] at once.
-async fn work(mut rx: mpsc::Receiver<Job>, deliverer: Arc<Deliverer>) {
+async fn work(mut rx: mpsc::Receiver<(Job, Locale)>, deliverer: Arc<Deliverer>) {
     let slots = Arc::new(Semaphore::new(CONCURRENT));
-    while let Some(job) = rx.recv().await {
+    while let Some((job, locale)) = rx.recv().await {
         let Ok(slot) = slots.clone().acquire_owned().await else {
             return;
         };
         let deliverer = deliverer.clone();
         tokio::spawn(async move {
-            deliverer.run(&job).await;
+            deliverer.run_in(&job, locale).await;
             drop(slot);
         });
     }
