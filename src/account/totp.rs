@@ -43,7 +43,6 @@ pub async fn confirm(
     State(state): State<AppState>,
     ui: Ui,
     session: BrowserSession,
-    ui: crate::pages::Ui,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
@@ -80,8 +79,8 @@ pub async fn confirm(
 /// `POST /account/totp/recovery-codes`: ten new codes, the old ones void.
 pub async fn regenerate(
     State(state): State<AppState>,
+    ui: Ui,
     session: BrowserSession,
-    ui: crate::pages::Ui,
     Form(form): Form<PlainForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
