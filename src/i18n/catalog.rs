@@ -181,6 +181,7 @@ mod tests {
             .collect();
         let looks_like_id = |s: &str| {
             s.contains('-')
+                && !AREAS.contains(&s)
                 && s.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                 && s.split('-').next().is_some_and(|p| prefixes.contains(p))
