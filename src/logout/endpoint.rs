@@ -17,7 +17,7 @@ use crate::http::form::Params;
 use crate::http::form::require_form;
 use crate::logout::request::{self as logout, LogoutRequest};
 use crate::oauth::authorize::see_other;
-use crate::pages::render;
+use crate::pages::{allow_form_targets, form_action_source, render};
 use crate::services::session::BrowserSession;
 use crate::state::AppState;
 
@@ -106,11 +106,19 @@ pub fn signed_out() -> Response {
 }
 
 fn page(csrf_token: Option<&str>, req: &LogoutRequest) -> Response {
-    render(
+    let mut resp = render(
         StatusCode::OK,
         &LogoutPage {
             csrf_token,
             carried: &req.carried,
         },
-    )
+    );
+    // The confirmation form's answer redirects to the client (CSP form-action).
+    let target: Vec<String> = req
+        .redirect
+        .iter()
+        .filter_map(|u| form_action_source(u))
+        .collect();
+    allow_form_targets(&mut resp, &target);
+    resp
 }

@@ -33,6 +33,7 @@ mod jar;
 mod key_revocation;
 mod keys;
 mod logout;
+mod look;
 mod metrics;
 mod mfa;
 mod migrations;
