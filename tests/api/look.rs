@@ -522,7 +522,7 @@ async fn control_edges(b: &Browser, scheme: Scheme) -> anyhow::Result<()> {
 }
 
 #[tokio::test]
-async fn control_edges_and_the_focus_ring_reach_3_to_1_in_both_schemes() {
+async fn control_edges_reach_3_to_1_in_both_schemes_and_arabic_reads_right_to_left() {
     let Some(b) = launch().await else {
         return;
     };
@@ -555,9 +555,38 @@ async fn control_edges_and_the_focus_ring_reach_3_to_1_in_both_schemes() {
             )
             .await?;
         ensure!(edge == "solid 1px", "forced colours: field edge {edge}");
+        right_to_left(&b, &app).await?;
         Ok::<_, anyhow::Error>(())
     }
     .await;
     b.close().await;
     result.unwrap();
+}
+
+/// An Arabic page is laid out from the right: its heading starts at the card's right edge.
+async fn right_to_left(b: &Browser, app: &TestApp) -> anyhow::Result<()> {
+    b.client
+        .goto(&app.url("/no-such-page?ui_locales=ar"))
+        .await?;
+    wait_for(b, "main h1").await?;
+    let found = b
+        .client
+        .execute(
+            r#"const h1 = document.querySelector("main h1");
+            const card = document.querySelector("main.card");
+            const text = document.createRange(); text.selectNodeContents(h1);
+            const edge = card.getBoundingClientRect().right
+                - parseFloat(getComputedStyle(card).paddingRight)
+                - parseFloat(getComputedStyle(card).borderRightWidth);
+            return [document.documentElement.dir, edge - text.getBoundingClientRect().right];"#,
+            vec![],
+        )
+        .await?;
+    ensure!(found[0] == "rtl", "dir: {found}");
+    let gap = found[1].as_f64().context("a gap")?;
+    ensure!(
+        gap.abs() < 2.0,
+        "the heading starts at the right edge: {found}"
+    );
+    Ok(())
 }
