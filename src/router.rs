@@ -98,7 +98,8 @@ pub fn router(state: AppState) -> Router {
             paths::LOGIN_PASSKEY,
             get(pages::passkey::show).post(pages::passkey::submit),
         )
-        .route(paths::LOGIN_PASSKEY_OPTIONS, post(pages::passkey::options));
+        .route(paths::LOGIN_PASSKEY_OPTIONS, post(pages::passkey::options))
+        .layer(from_fn_with_state(state.clone(), authorize::form_targets));
     let browser =
         state
             .sessions
@@ -107,6 +108,16 @@ pub fn router(state: AppState) -> Router {
                 state.clone(),
                 pages::localize,
             ));
+    // The stylesheet, scripts, icon and logo, read once now (start-up: a folder that cannot be
+    // read stops it).
+    let assets = pages::assets::Assets::load(&state.config.ui).expect("[ui] assets");
+    let assets = Router::new()
+        .route(paths::STYLESHEET, get(pages::assets::serve))
+        .route(paths::FORM_POST_SCRIPT, get(pages::assets::serve))
+        .route(paths::PASSKEY_SCRIPT, get(pages::assets::serve))
+        .route(paths::ASSET, get(pages::assets::serve))
+        .route(paths::FAVICON, get(pages::assets::favicon))
+        .with_state(assets);
     // `/metrics` on the main port only when no separate bind is configured.
     let metrics = state.config.metrics.enabled && state.config.metrics.bind.is_none();
     let main = if metrics {
@@ -199,6 +210,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::SCIM_SCHEMA, get(scim::discovery::schema_by_id))
         .route(paths::SCIM_ANY, any(scim::discovery::unknown));
     main.merge(browser)
+        .merge(assets)
         .merge(public_metadata)
         .merge(scim)
         .merge(registration)
@@ -207,9 +219,6 @@ pub fn router(state: AppState) -> Router {
         .route(paths::HEALTHZ, get(health::healthz))
         .route(paths::READYZ, get(health::readyz))
         .route(paths::INTROSPECT, post(introspect::introspect))
-        .route(paths::STYLESHEET, get(pages::stylesheet))
-        .route(paths::FORM_POST_SCRIPT, get(pages::form_post_script))
-        .route(paths::PASSKEY_SCRIPT, get(pages::passkey_script))
         .fallback(pages::not_found)
         .with_state(state)
 }

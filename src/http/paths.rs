@@ -65,6 +65,9 @@ pub const UPSTREAM_START: &str = "/upstream/{id}/start";
 pub const UPSTREAM_CALLBACK: &str = "/upstream/{id}/callback";
 /// The script behind the passkey buttons.
 pub const PASSKEY_SCRIPT: &str = "/assets/passkey.js";
+/// Any other file of the pages: the operator's logo and `[ui] assets_dir` files.
+pub const ASSET: &str = "/assets/{name}";
+pub const FAVICON: &str = "/favicon.ico";
 /// Prometheus metrics, on the main port or on `metrics.bind`.
 pub const METRICS: &str = "/metrics";
 /// Pushed authorization requests (RFC 9126 §2).

@@ -19,7 +19,7 @@ use crate::http::form::require_form;
 use crate::logout::request::{self as logout, LogoutRequest};
 use crate::oauth::authorize::see_other;
 use crate::pages::login::{Account, emphasised};
-use crate::pages::{Ui, render};
+use crate::pages::{Ui, allow_form_targets, form_action_source, render};
 use crate::services::session::{BrowserSession, SessionUser};
 use crate::state::AppState;
 
@@ -134,7 +134,7 @@ async fn confirmation(
             .filter(|n| !n.is_empty()),
         None => None,
     };
-    Ok(render(
+    let mut resp = render(
         StatusCode::OK,
         &LogoutPage {
             ui,
@@ -144,7 +144,15 @@ async fn confirmation(
             client_name,
             carried: &req.carried,
         },
-    ))
+    );
+    // The confirmation form's answer redirects to the client (CSP form-action).
+    let target: Vec<String> = req
+        .redirect
+        .iter()
+        .filter_map(|u| form_action_source(u))
+        .collect();
+    allow_form_targets(&mut resp, &target);
+    Ok(resp)
 }
 
 /// §3: to the registered post-logout redirect URI, or the signed-out page.

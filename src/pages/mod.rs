@@ -1,9 +1,11 @@
 //! Server-rendered pages for people (askama templates live in `templates/`). Every page goes
 //! through [`html`], which sets the security headers once.
 
+pub mod assets;
 pub mod consent;
 pub mod device;
 pub mod enroll;
+pub mod form_post;
 pub mod login;
 pub mod passkey;
 pub mod second_step;
@@ -21,17 +23,28 @@ pub use ui::Ui;
 
 /// Set on every request by the envelope (`http/envelope.rs`).
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const PERMISSIONS_POLICY_HEADER: HeaderName = HeaderName::from_static("permissions-policy");
+const CROSS_ORIGIN_OPENER_POLICY: HeaderName =
+    HeaderName::from_static("cross-origin-opener-policy");
 
-/// The one stylesheet, compiled into the binary.
-const STYLE_CSS: &str = include_str!("../../templates/style.css");
-
-/// Content-Security-Policy of every page: no inline scripts or styles, no framing. The passkey
-/// script fetches its challenges from Tessera itself (`connect-src 'self'`).
+/// Content-Security-Policy of every page: no inline scripts or styles, no framing, forms only
+/// to Tessera itself (an injected form cannot post a password elsewhere). The passkey script
+/// fetches its challenges from Tessera itself (`connect-src 'self'`).
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; \
-                       connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+                       connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+                       base-uri 'none'";
 
-/// An HTML response with the headers every page carries (CSP, no framing, no referrer,
-/// no caching, no sniffing).
+/// The browser features a page may use: passkeys (WebAuthn, on Tessera's own origin) and
+/// nothing else.
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), \
+    display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), \
+    hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(), payment=(), \
+    picture-in-picture=(), publickey-credentials-create=(self), \
+    publickey-credentials-get=(self), screen-wake-lock=(), serial=(), usb=(), \
+    xr-spatial-tracking=()";
+
+/// An HTML response with the headers every page carries (CSP, permissions, its own browsing
+/// context group, no framing, no referrer, no caching, no sniffing).
 pub fn html(status: StatusCode, body: String) -> Response {
     let mut resp = (status, body).into_response();
     let h = resp.headers_mut();
@@ -42,6 +55,15 @@ pub fn html(status: StatusCode, body: String) -> Response {
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        PERMISSIONS_POLICY_HEADER,
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    );
+    // A page that opened this one (or that this one opens) gets no handle on it.
+    h.insert(
+        CROSS_ORIGIN_OPENER_POLICY,
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
@@ -75,6 +97,46 @@ pub fn render_with_image<T: Template>(
         }
     }
     resp
+}
+
+/// The CSP source expression (CSP3 §2.3.1) that lets a form go to `uri` and nowhere else on
+/// its host: scheme, host, port and path, without the query (which CSP does not match). `;`
+/// and `,` would end the directive or the policy, so they are percent-encoded (browsers decode
+/// the path before matching). A host a source expression cannot name (an IPv6 literal) and a
+/// custom scheme (a native app) fall back to the scheme alone.
+pub fn form_action_source(uri: &str) -> Option<String> {
+    let url = url::Url::parse(uri).ok()?;
+    let scheme = url.scheme();
+    let host = match url.host() {
+        Some(url::Host::Domain(d)) if scheme == "https" || scheme == "http" => d.to_string(),
+        Some(url::Host::Ipv4(ip)) if scheme == "https" || scheme == "http" => ip.to_string(),
+        _ => return Some(format!("{scheme}:")),
+    };
+    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let path = url.path().replace(';', "%3B").replace(',', "%2C");
+    Some(format!("{scheme}://{host}{port}{path}"))
+}
+
+/// Lets the forms of the page `resp` lead to `sources` as well as to Tessera: a form whose
+/// answer redirects elsewhere (to a client's redirect URI) needs it, as Chromium checks
+/// `form-action` on the redirects that follow a submission too.
+pub fn allow_form_targets(resp: &mut Response, sources: &[String]) {
+    if sources.is_empty() {
+        return;
+    }
+    let Some(csp) = resp
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return;
+    };
+    let allowed = format!("form-action 'self' {}", sources.join(" "));
+    let csp = csp.replacen("form-action 'self'", &allowed, 1);
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        resp.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, v);
+    }
 }
 
 /// Renders a template into a page, or a plain error page if rendering fails.
@@ -125,6 +187,13 @@ pub fn error_page(ui: &Ui, request_id: Option<&str>, e: &PageError) -> Response 
 pub async fn localize(ui: Ui, req: Request, next: Next) -> Response {
     let request_id = req.headers().get(REQUEST_ID).cloned();
     let mut resp = next.run(req).await;
+    if let Some(form) = resp.extensions_mut().remove::<form_post::FormPost>() {
+        let mut page = form.page(&ui);
+        for (name, value) in resp.headers() {
+            page.headers_mut().entry(name).or_insert(value.clone());
+        }
+        return page;
+    }
     if let Some(e) = resp.extensions_mut().remove::<PageError>() {
         let id = request_id.as_ref().and_then(|v| v.to_str().ok());
         let mut page = error_page(&ui, id, &e);
@@ -139,74 +208,6 @@ pub async fn localize(ui: Ui, req: Request, next: Next) -> Response {
         return page;
     }
     resp
-}
-
-/// `GET /assets/style.css`.
-pub async fn stylesheet() -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=86400"),
-            ),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-        ],
-        STYLE_CSS,
-    )
-        .into_response()
-}
-
-/// `GET /assets/form_post.js`: submits the form_post response page (served, not inline, so
-/// the CSP can forbid inline scripts).
-pub async fn form_post_script() -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/javascript; charset=utf-8"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=86400"),
-            ),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-        ],
-        include_str!("../../templates/form_post.js"),
-    )
-        .into_response()
-}
-
-/// `GET /assets/passkey.js`: the passkey buttons (WebAuthn needs the browser's JavaScript
-/// API); the pages work without it, the buttons stay hidden.
-pub async fn passkey_script() -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/javascript; charset=utf-8"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=86400"),
-            ),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-        ],
-        include_str!("../../templates/passkey.js"),
-    )
-        .into_response()
 }
 
 /// Any path Tessera does not serve.

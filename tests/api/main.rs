@@ -36,6 +36,7 @@ mod keys;
 mod language_paths;
 mod languages;
 mod logout;
+mod look;
 mod metrics;
 mod mfa;
 mod migrations;

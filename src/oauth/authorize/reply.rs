@@ -3,13 +3,19 @@
 //! (RFC 9207). Errors before the redirect URI is trusted are pages, never redirects
 //! (RFC 6749 §4.1.2.1).
 
-use askama::Template;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::Pending;
 use crate::domain::ResponseMode;
 use crate::error::{OAuthError, PageError};
-use crate::pages::render;
+use crate::pages::allow_form_targets;
+use crate::pages::form_action_source;
+use crate::pages::form_post::FormPost;
+use crate::services::session::BrowserSession;
+use crate::state::AppState;
 
 /// Where and how to answer the client: known only once client and redirect URI are checked.
 #[derive(Debug, Clone)]
@@ -45,13 +51,6 @@ impl IntoResponse for AuthzError {
     }
 }
 
-#[derive(Template)]
-#[template(path = "form_post.html")]
-struct FormPostPage<'a> {
-    action: &'a str,
-    fields: Vec<(&'a str, &'a str)>,
-}
-
 impl ReplyTo {
     /// The successful response (RFC 6749 §4.1.2).
     pub fn success(&self, code: &str) -> Response {
@@ -85,13 +84,14 @@ impl ReplyTo {
                 };
                 see_other(&format!("{}{sep}{query}", self.redirect_uri))
             }
-            ResponseMode::FormPost => render(
-                StatusCode::OK,
-                &FormPostPage {
-                    action: &self.redirect_uri,
-                    fields,
-                },
-            ),
+            ResponseMode::FormPost => FormPost {
+                action: self.redirect_uri.clone(),
+                fields: fields
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            }
+            .into_response(),
         }
     }
 }
@@ -107,6 +107,48 @@ pub fn see_other(location: &str) -> Response {
             ],
         )
             .into_response(),
-        Err(_) => PageError::bad_request("login-error-bad-redirect").into_response(),
+        Err(_) => PageError::bad_request("common-redirect-invalid").into_response(),
     }
+}
+
+/// Middleware on the pages (inside the session layer): a page's forms may lead, through the
+/// redirect that answers them, to the redirect URI of the authorization request in progress
+/// and to the upstream identity providers, so its `form-action` names them beside `'self'`
+/// (Chromium checks `form-action` on those redirects too; an upstream is named by its origin,
+/// as its authorization endpoint may come from its discovery document).
+pub async fn form_targets(
+    State(state): State<AppState>,
+    session: BrowserSession,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut resp = next.run(req).await;
+    let is_page = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !is_page {
+        return resp;
+    }
+    let mut sources = Vec::new();
+    if let Ok(Some(pending)) = session.pending::<Pending>().await
+        && pending.device.is_none()
+        && let Some(s) = form_action_source(&pending.redirect_uri)
+    {
+        sources.push(s);
+    }
+    for up in &state.config.upstream {
+        let endpoint = up.authorization_url.clone().or_else(|| {
+            up.issuer
+                .as_ref()
+                .and_then(|i| url::Url::parse(i.as_str()).ok())
+        });
+        if let Some(origin) = endpoint.map(|u| u.origin().ascii_serialization())
+            && origin != "null"
+        {
+            sources.push(origin);
+        }
+    }
+    allow_form_targets(&mut resp, &sources);
+    resp
 }

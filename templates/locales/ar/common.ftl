@@ -27,3 +27,7 @@ wait-minutes = { $count ->
    *[other] { $count } دقيقة
 }
 common-support = الحصول على مساعدة
+common-form-post-title = جارٍ العودة إلى التطبيق
+common-form-post-hint = إذا لم يحدث شيء، فاضغط على «متابعة».
+common-form-post-continue = متابعة
+common-redirect-invalid = عنوان العودة غير صالح.

@@ -21,3 +21,7 @@ wait-minutes = { $count ->
    *[other] { $count } Minuten
 }
 common-support = Hilfe
+common-form-post-title = Zurück zur Anwendung
+common-form-post-hint = Falls nichts geschieht, klicken Sie auf „Weiter“.
+common-form-post-continue = Weiter
+common-redirect-invalid = Die Rücksprungadresse ist ungültig.

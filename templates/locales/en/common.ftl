@@ -29,3 +29,11 @@ wait-minutes = { $count ->
 
 # The link at the foot of every page when the operator set [ui] support_url.
 common-support = Get help
+
+# The page that carries the answer back to the application (response_mode=form_post); it
+# submits itself, the button is for a browser without JavaScript.
+common-form-post-title = Returning to the application
+common-form-post-hint = If nothing happens, press Continue.
+common-form-post-continue = Continue
+# An error page: the address Tessera was to send the browser back to is malformed.
+common-redirect-invalid = The address to return to is not valid.

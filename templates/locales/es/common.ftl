@@ -21,3 +21,7 @@ wait-minutes = { $count ->
    *[other] { $count } minutos
 }
 common-support = Obtener ayuda
+common-form-post-title = Volviendo a la aplicación
+common-form-post-hint = Si no ocurre nada, pulse «Continuar».
+common-form-post-continue = Continuar
+common-redirect-invalid = La dirección de retorno no es válida.

@@ -21,3 +21,7 @@ wait-minutes = { $count ->
    *[other] { $count } minutes
 }
 common-support = Obtenir de l’aide
+common-form-post-title = Retour à l’application
+common-form-post-hint = Si rien ne se passe, cliquez sur « Continuer ».
+common-form-post-continue = Continuer
+common-redirect-invalid = L’adresse de retour n’est pas valide.
