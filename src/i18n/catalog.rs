@@ -40,6 +40,7 @@ areas!(
     "device",
     "account",
     "email",
+    "upstream",
 );
 
 type Bundle = FluentBundle<FluentResource>;

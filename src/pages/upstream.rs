@@ -20,7 +20,7 @@ use crate::http::client_ip::ClientIp;
 use crate::i18n::Msg;
 use crate::oauth::authorize::see_other;
 use crate::pages::login::{Purpose, finish, purpose_for};
-use crate::pages::second_step;
+use crate::pages::{Ui, second_step};
 use crate::services::session::{BrowserSession, Parked};
 use crate::services::upstream::link::{self, Account};
 use crate::services::upstream::{Upstream, UpstreamError, UpstreamIdentity};
@@ -72,6 +72,7 @@ pub struct CallbackQuery {
 /// `POST /upstream/{id}/start`.
 pub async fn start(
     State(state): State<AppState>,
+    ui: Ui,
     Path(id): Path<String>,
     session: BrowserSession,
     Form(form): Form<StartForm>,
@@ -81,7 +82,7 @@ pub async fn start(
     let upstream = find(&state, &id)?;
     let started = match upstream.start().await {
         Ok(s) => s,
-        Err(e) => return failed(&state, &session, &purpose, upstream, e).await,
+        Err(e) => return failed(&state, &ui, &session, &purpose, upstream, e).await,
     };
     session
         .set_pending(&UpstreamSignIn {
@@ -100,6 +101,7 @@ pub async fn start(
 /// none), its `state`, the upstream's error or code, the identity, the local account.
 pub async fn callback(
     State(state): State<AppState>,
+    ui: Ui,
     Path(id): Path<String>,
     ClientIp(ip): ClientIp,
     session: BrowserSession,
@@ -128,7 +130,7 @@ pub async fn callback(
     let purpose = purpose_for(&session, &parked.purpose_id).await?;
     let code = match (query.error.as_deref(), query.code) {
         (Some(error), _) => {
-            return upstream_said_no(&state, &session, &purpose, upstream, error).await;
+            return upstream_said_no(&state, &ui, &session, &purpose, upstream, error).await;
         }
         (None, Some(code)) => code,
         (None, None) => return Err(not_this_sign_in(upstream)),
@@ -138,7 +140,7 @@ pub async fn callback(
         .await
     {
         Ok(identity) => identity,
-        Err(e) => return failed(&state, &session, &purpose, upstream, e).await,
+        Err(e) => return failed(&state, &ui, &session, &purpose, upstream, e).await,
     };
     let user = match link::account_for(&state.store, &upstream.config, &identity, now).await? {
         Account::Found(user) => user,
@@ -182,8 +184,8 @@ fn find<'a>(state: &'a AppState, id: &str) -> Result<&'a Upstream, PageError> {
     state.upstreams.get(id).ok_or_else(|| {
         PageError::new(
             StatusCode::NOT_FOUND,
-            "No such sign-in option",
-            "This server has no such way to sign in.",
+            "upstream-error-no-such-option-title",
+            "upstream-error-no-such-option",
         )
     })
 }
@@ -192,23 +194,18 @@ fn find<'a>(state: &'a AppState, id: &str) -> Result<&'a Upstream, PageError> {
 /// message, so the person can try again or sign in another way.
 async fn failed(
     state: &AppState,
+    ui: &Ui,
     session: &BrowserSession,
     purpose: &Purpose,
     upstream: &Upstream,
     e: UpstreamError,
 ) -> Result<Response, PageError> {
     tracing::warn!(upstream = %upstream.config.id, error = %e, "upstream sign-in failed");
-    let name = &upstream.config.name;
-    let (message, status) = match e {
-        UpstreamError::Unreachable(_) => (
-            format!("{name} is not answering right now. Try again later, or sign in another way."),
-            StatusCode::BAD_GATEWAY,
-        ),
-        UpstreamError::Refused(_) => (
-            format!("The answer from {name} could not be verified. Try again."),
-            StatusCode::UNAUTHORIZED,
-        ),
+    let (id, status) = match e {
+        UpstreamError::Unreachable(_) => ("upstream-error-unreachable", StatusCode::BAD_GATEWAY),
+        UpstreamError::Refused(_) => ("upstream-error-unverified", StatusCode::UNAUTHORIZED),
     };
+    let message = ui.t1(id, "upstream", &upstream.config.name);
     crate::pages::login::page(state, session, purpose, "", Some(&message), status).await
 }
 
@@ -216,18 +213,19 @@ async fn failed(
 /// the upstream's policy) saying no.
 async fn upstream_said_no(
     state: &AppState,
+    ui: &Ui,
     session: &BrowserSession,
     purpose: &Purpose,
     upstream: &Upstream,
     error: &str,
 ) -> Result<Response, PageError> {
-    let name = &upstream.config.name;
-    let message = if error == "access_denied" {
-        format!("Signing in with {name} was cancelled or refused.")
+    let id = if error == "access_denied" {
+        "upstream-error-cancelled"
     } else {
         tracing::info!(upstream = %upstream.config.id, error = %error.escape_default(), "upstream error");
-        format!("{name} could not sign you in. Try again, or sign in another way.")
+        "upstream-error-failed"
     };
+    let message = ui.t1(id, "upstream", &upstream.config.name);
     crate::pages::login::page(
         state,
         session,
@@ -240,10 +238,7 @@ async fn upstream_said_no(
 }
 
 fn used_or_expired() -> PageError {
-    PageError::bad_request(
-        "This sign-in was completed already or has expired. Go back to the application and \
-         start again.",
-    )
+    PageError::bad_request("upstream-error-used-or-expired")
 }
 
 fn not_this_sign_in(upstream: &Upstream) -> PageError {
@@ -255,7 +250,7 @@ fn not_this_sign_in(upstream: &Upstream) -> PageError {
 fn no_account(upstream: &Upstream) -> PageError {
     PageError::new(
         StatusCode::FORBIDDEN,
-        "No account here for this sign-in",
+        "upstream-error-no-account-title",
         Msg::new("upstream-error-no-account").arg("upstream", upstream.config.name.as_str()),
     )
 }
@@ -263,7 +258,7 @@ fn no_account(upstream: &Upstream) -> PageError {
 fn disabled() -> PageError {
     PageError::new(
         StatusCode::FORBIDDEN,
-        "This account is disabled",
-        "The account this sign-in belongs to is disabled.",
+        "upstream-error-disabled-title",
+        "upstream-error-disabled",
     )
 }

@@ -10,7 +10,7 @@ mod reply;
 mod resolve;
 
 pub use checks::{AcrRequest, Prompt};
-pub use device::{DeviceRequest, deny_device};
+pub use device::{DeviceRequest, deny_device, localize_device_done};
 pub use flow::proceed;
 pub use reply::{AuthzError, ReplyTo, see_other};
 pub use resolve::REQUEST_URI_PREFIX;
