@@ -2,7 +2,8 @@
 // form marked data-passkey="get" or "create", hidden until this script finds the browser API.
 // On submit: fetch the options (a challenge) from data-options with the form's CSRF token,
 // let the authenticator answer, put the answer in the form's `credential` field as JSON and
-// submit the form as usual. Binary fields travel as base64url without padding.
+// submit the form as usual. Binary fields travel as base64url without padding. Messages come
+// from the form's data- attributes (data-failed), written by the page in the person's language.
 (function () {
   "use strict";
   if (!window.PublicKeyCredential || !navigator.credentials) {
@@ -70,10 +71,13 @@
     return out;
   }
 
+  // The page writes the message in the person's language on the form (data-failed); the
+  // English one is for a page that does not.
   function fail(form) {
     var box = form.querySelector(".error");
     if (box) {
-      box.textContent = "The passkey could not be used. Try again, or sign in another way.";
+      box.textContent =
+        form.dataset.failed || "The passkey could not be used. Try again, or sign in another way.";
       box.hidden = false;
     }
   }

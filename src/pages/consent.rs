@@ -1,5 +1,10 @@
 //! The consent page (`GET` and `POST /consent`): the person allows or denies the client the
 //! scopes it asked for. Allowed scopes are remembered per user and client.
+//!
+//! Scopes are listed in a fixed order, "Confirm who you are" (`openid`) first, in plain words,
+//! with the values a scope releases where they are known ("Read your email address
+//! (alice@example.com)"); an operator's own scope shows the words `[ui.scope_descriptions]`
+//! gives it.
 
 use askama::Template;
 use axum::Form;
@@ -9,11 +14,13 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::audit::AuditEvent;
+use crate::config::ui::UiConfig;
 use crate::domain::{RegisteredBy, Scope};
 use crate::error::{ErrorCode, OAuthError, PageError};
 use crate::http::paths;
-use crate::oauth::authorize::{Pending, deny_device, proceed};
-use crate::pages::render_with_image;
+use crate::i18n::{Locale, Tr};
+use crate::oauth::authorize::{Pending, deny_device, localize_device_done, proceed};
+use crate::pages::{Ui, render_with_image};
 use crate::services::session::{BrowserSession, SessionUser};
 use crate::state::AppState;
 use crate::store::ClientRow;
@@ -21,6 +28,7 @@ use crate::store::ClientRow;
 #[derive(Template)]
 #[template(path = "consent.html")]
 struct ConsentPage<'a> {
+    ui: &'a Ui,
     client_name: &'a str,
     scopes: Vec<String>,
     csrf_token: &'a str,
@@ -87,20 +95,83 @@ pub struct ConsentForm {
     request: String,
 }
 
-/// A scope in plain words.
-pub fn describe(scope: &str) -> String {
+/// The scopes Tessera has words for, in the order the page lists them: who you are first, then
+/// what is read about you, then what the application may keep doing. An operator's own scopes
+/// follow, by name.
+const ORDER: [&str; 8] = [
+    "openid",
+    "profile",
+    "email",
+    "address",
+    "phone",
+    "offline_access",
+    "roles",
+    "groups",
+];
+
+/// The person's own values a scope releases, shown next to its words when known.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Released<'a> {
+    pub name: Option<&'a str>,
+    pub username: Option<&'a str>,
+    pub email: Option<&'a str>,
+}
+
+/// `scope`'s tokens in the order the page lists them ([`ORDER`], then by name).
+pub fn in_order(scope: &Scope) -> Vec<&str> {
+    let mut tokens: Vec<&str> = scope.iter().collect();
+    tokens.sort_by_key(|t| (ORDER.iter().position(|k| k == t).unwrap_or(ORDER.len()), *t));
+    tokens
+}
+
+/// A scope in plain words, in `tr`'s language: Tessera's own words for the scopes it knows,
+/// the operator's (`[ui.scope_descriptions]`) for theirs, else a sentence naming the scope.
+pub fn scope_words(tr: Tr, ui: &UiConfig, scope: &str, released: Released<'_>) -> String {
     match scope {
-        "openid" => "Confirm who you are when you sign in".into(),
-        "profile" => "See your name and username".into(),
-        "email" => "Read your email address".into(),
-        "offline_access" => "Stay connected when you are not using it".into(),
-        other => format!("Use the permission “{other}”"),
+        "openid" => tr.t("consent-scope-openid"),
+        "profile" => match (released.name, released.username) {
+            (Some(name), Some(username)) => tr.t2(
+                "consent-scope-profile-with-name",
+                "name",
+                &name,
+                "username",
+                &username,
+            ),
+            (None, Some(username)) => {
+                tr.t1("consent-scope-profile-with-username", "username", &username)
+            }
+            _ => tr.t("consent-scope-profile"),
+        },
+        "email" => match released.email {
+            Some(email) => tr.t1("consent-scope-email-with-value", "email", &email),
+            None => tr.t("consent-scope-email"),
+        },
+        "address" => tr.t("consent-scope-address"),
+        "phone" => tr.t("consent-scope-phone"),
+        "offline_access" => tr.t("consent-scope-offline-access"),
+        "roles" => tr.t("consent-scope-roles"),
+        "groups" => tr.t("consent-scope-groups"),
+        other => match ui.scope_description(other, tr.locale()) {
+            Some(words) => words.to_owned(),
+            None => tr.t1("consent-scope-other", "scope", &other),
+        },
     }
+}
+
+/// A scope in plain English, without the person's values (for pages not yet translated).
+pub fn describe(scope: &str) -> String {
+    scope_words(
+        Tr(Locale::En),
+        &UiConfig::default(),
+        scope,
+        Released::default(),
+    )
 }
 
 /// `GET /consent`.
 pub async fn show(
     State(state): State<AppState>,
+    ui: Ui,
     session: BrowserSession,
 ) -> Result<Response, PageError> {
     let pending: Pending = session.pending().await?.ok_or_else(nothing_waiting)?;
@@ -110,22 +181,28 @@ pub async fn show(
         .load(&state.store, &pending.client_id)
         .await?
         .ok_or_else(nothing_waiting)?;
-    let username = state
-        .store
-        .user_by_id(&user.user_id)
-        .await?
-        .map(|u| u.username)
-        .unwrap_or_default();
+    let row = state.store.user_by_id(&user.user_id).await?;
+    let released = Released {
+        name: row.as_ref().and_then(|u| u.name.as_deref()),
+        username: row.as_ref().map(|u| u.username.as_str()),
+        email: row.as_ref().and_then(|u| u.email.as_deref()),
+    };
+    let username = released.username.unwrap_or_default();
     let scope = Scope::parse(&pending.scope).unwrap_or_default();
+    let scopes = in_order(&scope)
+        .into_iter()
+        .map(|s| scope_words(ui.tr, &state.config.ui, s, released))
+        .collect();
     let csrf_token = session.csrf_token().await?;
     let page = ConsentPage {
+        ui: &ui,
         client_name: &client.name,
-        scopes: scope.iter().map(describe).collect(),
+        scopes,
         csrf_token: &csrf_token,
         request_id: &pending.id,
         about: About::of(&client),
         unverified: client.registered_by != RegisteredBy::Operator,
-        username: &username,
+        username,
         not_you: not_you_link(&pending.id),
         user_code: pending.device.as_ref().map(|d| d.user_code.as_str()),
     };
@@ -141,6 +218,7 @@ pub async fn show(
 /// its next poll reads (RFC 8628 §3.5).
 pub async fn submit(
     State(state): State<AppState>,
+    ui: Ui,
     session: BrowserSession,
     Form(form): Form<ConsentForm>,
 ) -> Result<Response, PageError> {
@@ -168,7 +246,11 @@ pub async fn submit(
             }
             .emit();
             pending.consented = true;
-            Ok(proceed(&state, &session, pending).await)
+            // A device request ends on a page of its own, written here in the person's language.
+            Ok(localize_device_done(
+                &ui,
+                proceed(&state, &session, pending).await,
+            ))
         }
         "deny" => {
             session.clear_pending::<Pending>().await?;
@@ -178,12 +260,12 @@ pub async fn submit(
             }
             .emit();
             if let Some(device) = &pending.device {
-                return deny_device(&state, device).await;
+                return deny_device(&state, &ui, device).await;
             }
             let e = OAuthError::new(ErrorCode::AccessDenied, "the user denied the request");
             Ok(pending.reply_to(&state.config.issuer).error(&e))
         }
-        _ => Err(PageError::bad_request("Choose Allow or Deny.")),
+        _ => Err(PageError::bad_request("consent-error-choose")),
     }
 }
 
@@ -196,9 +278,7 @@ fn not_you_link(request_id: &str) -> String {
 }
 
 fn nothing_waiting() -> PageError {
-    PageError::bad_request(
-        "No request is waiting for your answer. Go back to the application and start again.",
-    )
+    PageError::bad_request("consent-error-nothing-waiting")
 }
 
 /// The signed-in person: consent without one makes no sense.
@@ -211,7 +291,38 @@ async fn signed_in(state: &AppState, session: &BrowserSession) -> Result<Session
 
 #[cfg(test)]
 mod tests {
-    use super::shown_logo;
+    use super::*;
+
+    #[test]
+    fn scopes_are_listed_who_you_are_first_then_in_a_fixed_order() {
+        let scope = Scope::parse("zeta groups email roles offline_access profile alpha openid")
+            .expect("a scope");
+        assert_eq!(
+            in_order(&scope),
+            [
+                "openid",
+                "profile",
+                "email",
+                "offline_access",
+                "roles",
+                "groups",
+                "alpha",
+                "zeta"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_scope_tessera_knows_has_words_in_every_language() {
+        for locale in Locale::ALL {
+            for scope in ORDER {
+                let words =
+                    scope_words(Tr(locale), &UiConfig::default(), scope, Released::default());
+                let generic = Tr(locale).t1("consent-scope-other", "scope", &scope);
+                assert_ne!(words, generic, "{locale} {scope}");
+            }
+        }
+    }
 
     #[test]
     fn only_an_https_logo_the_csp_can_name_exactly_is_shown() {

@@ -17,8 +17,9 @@ use crate::crypto::{random_token, sha256_hex};
 use crate::domain::{DeviceStatus, ResponseMode, UserCode};
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
+use crate::i18n::Msg;
 use crate::oauth::authorize::{DeviceRequest, Pending, Prompt, proceed};
-use crate::pages::render;
+use crate::pages::{Ui, render};
 use crate::services::session::BrowserSession;
 use crate::services::user_code_throttle::UserCodeAttempt;
 use crate::state::AppState;
@@ -27,9 +28,10 @@ use crate::store::DeviceCodeRow;
 #[derive(Template)]
 #[template(path = "device.html")]
 struct DevicePage<'a> {
+    ui: &'a Ui,
     user_code: &'a str,
     csrf_token: &'a str,
-    error: Option<&'a str>,
+    error: Option<Msg>,
 }
 
 /// `GET /device?user_code=…`.
@@ -48,25 +50,27 @@ pub struct DeviceForm {
     csrf_token: String,
 }
 
-/// Why a typed code cannot go on.
-const WRONG: &str = "That code is not valid. Check the code on your device and try again.";
-const EXPIRED: &str = "That code has expired. Start again on your device to get a new one.";
-const ANSWERED: &str = "That code has already been used. Start again on your device.";
+/// Why a typed code cannot go on (message ids).
+const WRONG: &str = "device-error-wrong";
+const EXPIRED: &str = "device-error-expired";
+const ANSWERED: &str = "device-error-answered";
 
 /// `GET /device`: the form, filled in from `verification_uri_complete` when it carries a code.
 pub async fn show(
+    ui: Ui,
     session: BrowserSession,
     Query(query): Query<DeviceQuery>,
 ) -> Result<Response, PageError> {
     // Only what could be a code is echoed back into the field.
     let typed: String = query.user_code.chars().take(16).collect();
-    page(&session, &typed, None, StatusCode::OK).await
+    page(&ui, &session, &typed, None, StatusCode::OK).await
 }
 
 /// `POST /device`: counts the attempt against the IP, looks the code up, and parks a request
 /// for it that goes on to sign-in and consent.
 pub async fn submit(
     State(state): State<AppState>,
+    ui: Ui,
     ClientIp(ip): ClientIp,
     session: BrowserSession,
     Form(form): Form<DeviceForm>,
@@ -78,7 +82,15 @@ pub async fn submit(
     let (code, user_code) = match find(&state, &typed).await? {
         Lookup::Waiting(code, user_code) => (code, user_code),
         Lookup::Refused(message) => {
-            return page(&session, &typed, Some(message), StatusCode::BAD_REQUEST).await;
+            let message = Msg::new(message);
+            return page(
+                &ui,
+                &session,
+                &typed,
+                Some(message),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
         }
     };
     attempt.succeeded().await?;
@@ -116,7 +128,7 @@ pub async fn submit(
 enum Lookup {
     /// A request waiting for an answer.
     Waiting(DeviceCodeRow, UserCode),
-    /// Nothing that can go on, and the message saying why.
+    /// Nothing that can go on, and the message (id) saying why.
     Refused(&'static str),
 }
 
@@ -142,15 +154,17 @@ async fn find(state: &AppState, typed: &str) -> Result<Lookup, PageError> {
 }
 
 async fn page(
+    ui: &Ui,
     session: &BrowserSession,
     user_code: &str,
-    error: Option<&str>,
+    error: Option<Msg>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let csrf_token = session.csrf_token().await?;
     Ok(render(
         status,
         &DevicePage {
+            ui,
             user_code,
             csrf_token: &csrf_token,
             error,

@@ -21,7 +21,7 @@ use crate::crypto::random_token;
 use crate::error::PageError;
 use crate::http::client_ip::ClientIp;
 use crate::pages::login::{FAILED_PASSKEY, Purpose, finish, purpose_for};
-use crate::pages::render;
+use crate::pages::{Ui, render};
 use crate::services::passkeys::{Refused, SignInState};
 use crate::services::session::{BrowserSession, Parked};
 use crate::state::AppState;
@@ -70,6 +70,7 @@ pub struct AnswerForm {
 #[derive(Template)]
 #[template(path = "passkey.html")]
 struct PasskeyPage<'a> {
+    ui: &'a Ui,
     client_name: &'a str,
     csrf_token: &'a str,
     request_id: &'a str,
@@ -79,15 +80,14 @@ struct PasskeyPage<'a> {
 /// confirms with one of their passkeys (`oauth::authorize::flow` sends them here).
 pub async fn show(
     State(state): State<AppState>,
+    ui: Ui,
     session: BrowserSession,
 ) -> Result<Response, PageError> {
     let Some(pending) = session
         .pending::<crate::oauth::authorize::Pending>()
         .await?
     else {
-        return Err(PageError::bad_request(
-            "No sign-in is in progress. Go back to the application and start again.",
-        ));
+        return Err(PageError::bad_request("error-no-sign-in"));
     };
     let client_name = state
         .store
@@ -99,6 +99,7 @@ pub async fn show(
     Ok(render(
         StatusCode::OK,
         &PasskeyPage {
+            ui: &ui,
             client_name: &client_name,
             csrf_token: &csrf_token,
             request_id: &pending.id,
@@ -221,7 +222,7 @@ pub fn json(value: serde_json::Value) -> Response {
 pub fn unavailable() -> PageError {
     PageError::new(
         StatusCode::NOT_FOUND,
-        "Passkeys are not available",
-        "This server cannot use passkeys. Sign in with your password.",
+        "passkey-unavailable-title",
+        "passkey-unavailable",
     )
 }

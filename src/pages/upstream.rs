@@ -20,7 +20,7 @@ use crate::http::client_ip::ClientIp;
 use crate::i18n::Msg;
 use crate::oauth::authorize::see_other;
 use crate::pages::login::{Purpose, finish, purpose_for};
-use crate::pages::second_step;
+use crate::pages::{Ui, second_step};
 use crate::services::session::{BrowserSession, Parked};
 use crate::services::upstream::link::{self, Account};
 use crate::services::upstream::{Upstream, UpstreamError, UpstreamIdentity};
@@ -72,9 +72,9 @@ pub struct CallbackQuery {
 /// `POST /upstream/{id}/start`.
 pub async fn start(
     State(state): State<AppState>,
+    ui: Ui,
     Path(id): Path<String>,
     session: BrowserSession,
-    ui: crate::pages::Ui,
     Form(form): Form<StartForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf_token).await?;
@@ -82,7 +82,7 @@ pub async fn start(
     let upstream = find(&state, &id)?;
     let started = match upstream.start().await {
         Ok(s) => s,
-        Err(e) => return failed(&state, &session, &ui, &purpose, upstream, e).await,
+        Err(e) => return failed(&state, &ui, &session, &purpose, upstream, e).await,
     };
     session
         .set_pending(&UpstreamSignIn {
@@ -101,11 +101,11 @@ pub async fn start(
 /// none), its `state`, the upstream's error or code, the identity, the local account.
 pub async fn callback(
     State(state): State<AppState>,
+    ui: Ui,
     Path(id): Path<String>,
     ClientIp(ip): ClientIp,
     session: BrowserSession,
     headers: HeaderMap,
-    ui: crate::pages::Ui,
     Query(query): Query<CallbackQuery>,
 ) -> Result<Response, PageError> {
     let upstream = find(&state, &id)?;
@@ -130,7 +130,7 @@ pub async fn callback(
     let purpose = purpose_for(&session, &parked.purpose_id).await?;
     let code = match (query.error.as_deref(), query.code) {
         (Some(error), _) => {
-            return upstream_said_no(&state, &session, &ui, &purpose, upstream, error).await;
+            return upstream_said_no(&state, &ui, &session, &purpose, upstream, error).await;
         }
         (None, Some(code)) => code,
         (None, None) => return Err(not_this_sign_in(upstream)),
@@ -140,7 +140,7 @@ pub async fn callback(
         .await
     {
         Ok(identity) => identity,
-        Err(e) => return failed(&state, &session, &ui, &purpose, upstream, e).await,
+        Err(e) => return failed(&state, &ui, &session, &purpose, upstream, e).await,
     };
     let user = match link::account_for(&state.store, &upstream.config, &identity, now).await? {
         Account::Found(user) => user,
@@ -184,8 +184,8 @@ fn find<'a>(state: &'a AppState, id: &str) -> Result<&'a Upstream, PageError> {
     state.upstreams.get(id).ok_or_else(|| {
         PageError::new(
             StatusCode::NOT_FOUND,
-            "No such sign-in option",
-            "This server has no such way to sign in.",
+            "upstream-error-no-such-option-title",
+            "upstream-error-no-such-option",
         )
     })
 }
@@ -194,8 +194,8 @@ fn find<'a>(state: &'a AppState, id: &str) -> Result<&'a Upstream, PageError> {
 /// message, so the person can try again or sign in another way.
 async fn failed(
     state: &AppState,
+    ui: &Ui,
     session: &BrowserSession,
-    ui: &crate::pages::Ui,
     purpose: &Purpose,
     upstream: &Upstream,
     e: UpstreamError,
@@ -216,8 +216,8 @@ async fn failed(
 /// the upstream's policy) saying no.
 async fn upstream_said_no(
     state: &AppState,
+    ui: &Ui,
     session: &BrowserSession,
-    ui: &crate::pages::Ui,
     purpose: &Purpose,
     upstream: &Upstream,
     error: &str,
@@ -243,10 +243,7 @@ async fn upstream_said_no(
 }
 
 fn used_or_expired() -> PageError {
-    PageError::bad_request(
-        "This sign-in was completed already or has expired. Go back to the application and \
-         start again.",
-    )
+    PageError::bad_request("upstream-error-used-or-expired")
 }
 
 fn not_this_sign_in(upstream: &Upstream) -> PageError {
@@ -258,7 +255,7 @@ fn not_this_sign_in(upstream: &Upstream) -> PageError {
 fn no_account(upstream: &Upstream) -> PageError {
     PageError::new(
         StatusCode::FORBIDDEN,
-        "No account here for this sign-in",
+        "upstream-error-no-account-title",
         Msg::new("upstream-error-no-account").arg("upstream", upstream.config.name.as_str()),
     )
 }
@@ -266,7 +263,7 @@ fn no_account(upstream: &Upstream) -> PageError {
 fn disabled() -> PageError {
     PageError::new(
         StatusCode::FORBIDDEN,
-        "This account is disabled",
-        "The account this sign-in belongs to is disabled.",
+        "upstream-error-disabled-title",
+        "upstream-error-disabled",
     )
 }

@@ -18,6 +18,7 @@ mod client_ip;
 mod code_grant;
 mod config;
 mod consent_page;
+mod consent_words;
 mod cors;
 mod device;
 mod discovery;

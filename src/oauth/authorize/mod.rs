@@ -10,7 +10,7 @@ mod reply;
 mod resolve;
 
 pub use checks::{AcrRequest, Prompt};
-pub use device::{DeviceRequest, deny_device};
+pub use device::{DeviceRequest, deny_device, localize_device_done};
 pub use flow::{password_needed, proceed};
 pub use reply::{AuthzError, ReplyTo, form_targets, see_other};
 pub use resolve::REQUEST_URI_PREFIX;

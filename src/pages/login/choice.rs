@@ -72,6 +72,7 @@ pub(super) async fn chooser(
 /// leads back to the account page.
 pub(super) async fn cancel(
     state: &AppState,
+    ui: &Ui,
     session: &BrowserSession,
     purpose: Purpose,
 ) -> Result<Response, PageError> {
@@ -80,7 +81,7 @@ pub(super) async fn cancel(
     };
     session.clear_pending::<Pending>().await?;
     if let Some(device) = &pending.device {
-        return deny_device(state, device).await;
+        return deny_device(state, ui, device).await;
     }
     let e = OAuthError::new(ErrorCode::AccessDenied, "the person cancelled the sign-in");
     Ok(pending.reply_to(&state.config.issuer).error(&e))

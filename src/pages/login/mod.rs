@@ -162,7 +162,7 @@ pub async fn submit(
     session.check_csrf(&form.csrf_token).await?;
     let purpose = purpose_for(&session, &form.request).await?;
     match form.choice.as_str() {
-        "cancel" => return cancel(&state, &session, purpose).await,
+        "cancel" => return cancel(&state, &ui, &session, purpose).await,
         "continue" => return continue_as_signed_in(&state, &session, purpose).await,
         _ => {}
     }
