@@ -137,6 +137,7 @@ async fn discovery_document_field_by_field() {
             "permissions", "groups"
         ],
         "claims_parameter_supported": false,
+        "ui_locales_supported": ["en", "de", "fr", "es", "ar"],
         // RFC 9101; request_uri only as PAR's own URNs (RFC 9126 §5), never fetched.
         "request_parameter_supported": true,
         "request_object_signing_alg_values_supported": assertion_algs,
