@@ -240,10 +240,10 @@ async fn main_path(app: &TestApp, rp: &Rp, b: &Browser, locale: Locale) -> anyho
     Ok(format!("{login_title}|{consent_title}|{logout_title}"))
 }
 
-/// With `TESSERA_PAGE_PICTURES=<folder>`, saves a screenshot of the page there (the README's
+/// With `TESSERA_TEST_PAGE_PICTURES=<folder>`, saves a screenshot of the page there (the README's
 /// pictures in `examples/pages/` are made this way).
 async fn picture(b: &Browser, name: &str) -> anyhow::Result<()> {
-    if let Ok(dir) = std::env::var("TESSERA_PAGE_PICTURES") {
+    if let Ok(dir) = std::env::var("TESSERA_TEST_PAGE_PICTURES") {
         let png = b.client.screenshot().await?;
         std::fs::write(format!("{dir}/{name}.png"), png)?;
     }
