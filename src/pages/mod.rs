@@ -8,7 +8,7 @@ pub mod enroll;
 pub mod form_post;
 pub mod login;
 pub mod passkey;
-pub mod second_step;
+pub use login::second_step;
 pub mod ui;
 pub mod upstream;
 

@@ -4,6 +4,7 @@
 
 mod choice;
 mod named;
+pub mod second_step;
 
 use askama::Template;
 use axum::Form;
@@ -20,7 +21,7 @@ use crate::http::client_ip::ClientIp;
 use crate::http::paths;
 use crate::i18n::Msg;
 use crate::oauth::authorize::{Pending, proceed, see_other};
-use crate::pages::{Ui, render, second_step};
+use crate::pages::{Ui, render};
 use crate::services::login_throttle::{ACCOUNT, LoginAttempt};
 use crate::services::session::{AccountSignIn, BrowserSession, SessionUser};
 use crate::state::AppState;
