@@ -99,7 +99,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::passkey::show).post(pages::passkey::submit),
         )
         .route(paths::LOGIN_PASSKEY_OPTIONS, post(pages::passkey::options))
-        .layer(from_fn_with_state(state.clone(), authorize::form_targets));
+        .layer(from_fn_with_state(
+            authorize::UpstreamOrigins::of(&state.config),
+            authorize::form_targets,
+        ));
     let browser =
         state
             .sessions

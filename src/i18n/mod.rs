@@ -226,6 +226,16 @@ impl Tr {
         catalog::format(self.0, m.id, &args)
     }
 
+    /// The message `id` with `$name` set to `value`, as HTML: the translated words and the value
+    /// are both escaped, and only the value is wrapped in `open`…`close` (e.g. `<strong>`).
+    pub fn t1_html(&self, id: &str, name: &str, value: &str, open: &str, close: &str) -> String {
+        // A private-use character (no translation contains one) stands in for the value while
+        // the words are escaped.
+        const MARK: &str = "\u{E000}";
+        escape_html(&self.t1(id, name, &MARK))
+            .replace(MARK, &format!("{open}{}{close}", escape_html(value)))
+    }
+
     /// A date as this language writes it ("1 December 2026", "1. Dezember 2026"), in UTC.
     pub fn date(&self, at: OffsetDateTime) -> String {
         let month = format!("date-month-{}", u8::from(at.month()));
@@ -264,6 +274,22 @@ impl Tr {
             self.n("wait-seconds", "count", secs.max(1))
         }
     }
+}
+
+/// HTML-escapes text and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

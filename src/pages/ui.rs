@@ -95,10 +95,6 @@ impl Ui {
     pub fn support_url(&self) -> Option<&str> {
         self.config.ui.support_url.as_deref()
     }
-
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
 }
 
 impl FromRequestParts<AppState> for Ui {

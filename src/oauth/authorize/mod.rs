@@ -12,7 +12,7 @@ mod resolve;
 pub use checks::{AcrRequest, Prompt};
 pub use device::{DeviceRequest, deny_device, localize_device_done};
 pub use flow::{password_needed, proceed};
-pub use reply::{AuthzError, ReplyTo, form_targets, see_other};
+pub use reply::{AuthzError, ReplyTo, UpstreamOrigins, form_targets, see_other};
 pub use resolve::REQUEST_URI_PREFIX;
 
 use axum::body::Bytes;

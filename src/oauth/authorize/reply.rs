@@ -8,14 +8,16 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use std::sync::Arc;
+
 use super::Pending;
+use crate::config::Config;
 use crate::domain::ResponseMode;
 use crate::error::{OAuthError, PageError};
 use crate::pages::allow_form_targets;
 use crate::pages::form_action_source;
 use crate::pages::form_post::FormPost;
 use crate::services::session::BrowserSession;
-use crate::state::AppState;
 
 /// Where and how to answer the client: known only once client and redirect URI are checked.
 #[derive(Debug, Clone)]
@@ -117,7 +119,7 @@ pub fn see_other(location: &str) -> Response {
 /// (Chromium checks `form-action` on those redirects too; an upstream is named by its origin,
 /// as its authorization endpoint may come from its discovery document).
 pub async fn form_targets(
-    State(state): State<AppState>,
+    State(upstreams): State<UpstreamOrigins>,
     session: BrowserSession,
     req: Request,
     next: Next,
@@ -137,18 +139,27 @@ pub async fn form_targets(
     {
         sources.push(s);
     }
-    for up in &state.config.upstream {
-        let endpoint = up.authorization_url.clone().or_else(|| {
-            up.issuer
-                .as_ref()
-                .and_then(|i| url::Url::parse(i.as_str()).ok())
-        });
-        if let Some(origin) = endpoint.map(|u| u.origin().ascii_serialization())
-            && origin != "null"
-        {
-            sources.push(origin);
-        }
-    }
+    sources.extend(upstreams.0.iter().cloned());
     allow_form_targets(&mut resp, &sources);
     resp
+}
+
+/// The origins of the configured upstream identity providers, worked out once when the router
+/// is built: [`form_targets`]' state.
+#[derive(Clone, Debug)]
+pub struct UpstreamOrigins(Arc<[String]>);
+
+impl UpstreamOrigins {
+    pub fn of(config: &Config) -> Self {
+        let origins = config.upstream.iter().filter_map(|up| {
+            let endpoint = up.authorization_url.clone().or_else(|| {
+                up.issuer
+                    .as_ref()
+                    .and_then(|i| url::Url::parse(i.as_str()).ok())
+            })?;
+            let origin = endpoint.origin().ascii_serialization();
+            (origin != "null").then_some(origin)
+        });
+        UpstreamOrigins(origins.collect())
+    }
 }

@@ -26,25 +26,7 @@ impl Account {
 /// The message `id` with `$name` set to `value` in bold, as HTML for `|safe`: the translated
 /// words and the value are both escaped, and only the value is wrapped in `<strong>`.
 pub fn emphasised(tr: &Tr, id: &str, name: &str, value: &str) -> String {
-    // A private-use character stands in for the value while the words are escaped.
-    const MARK: &str = "\u{E000}";
-    let text = escape_html(&tr.t1(id, name, &MARK));
-    text.replacen(MARK, &format!("<strong>{}</strong>", escape_html(value)), 1)
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    tr.t1_html(id, name, value, "<strong>", "</strong>")
 }
 
 #[cfg(test)]

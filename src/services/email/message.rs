@@ -5,7 +5,7 @@ use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
 
 use crate::domain::EmailPurpose;
-use crate::i18n::{Locale, Tr};
+use crate::i18n::{Locale, Tr, escape_html};
 
 /// The message ids of what a message says, by purpose (`email.ftl`).
 struct Wording {
@@ -34,10 +34,6 @@ fn wording(purpose: EmailPurpose) -> Wording {
         },
     }
 }
-
-/// Stands for the host in the intro while it is escaped for HTML, where the host is then
-/// written in bold (a private-use character: no translation contains it).
-const HOST_MARK: &str = "\u{E000}";
 
 /// The message of `purpose` to `to`, from `from`, with `link`, written in `locale`; `host` is
 /// the issuer's host.
@@ -75,10 +71,7 @@ fn parts(locale: Locale, purpose: EmailPurpose, host: &str, link: &str) -> Parts
     let intro = tr.t1(w.intro, "host", &host);
     let (action, validity, otherwise) = (tr.t(w.action), tr.t(w.validity), tr.t(w.otherwise));
     let text = format!("{intro}\r\n\r\n{action}:\r\n{link}\r\n\r\n{validity}\r\n{otherwise}\r\n");
-    let html_intro = escape(&tr.t1(w.intro, "host", &HOST_MARK)).replace(
-        HOST_MARK,
-        &format!("<strong dir=\"ltr\">{}</strong>", escape(host)),
-    );
+    let html_intro = tr.t1_html(w.intro, "host", host, "<strong dir=\"ltr\">", "</strong>");
     let html = format!(
         "<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><body>\
          <p>{html_intro}</p>\
@@ -87,10 +80,10 @@ fn parts(locale: Locale, purpose: EmailPurpose, host: &str, link: &str) -> Parts
          </body></html>",
         lang = tr.lang(),
         dir = tr.dir(),
-        link = escape(link),
-        action = escape(&action),
-        validity = escape(&validity),
-        otherwise = escape(&otherwise),
+        link = escape_html(link),
+        action = escape_html(&action),
+        validity = escape_html(&validity),
+        otherwise = escape_html(&otherwise),
     );
     Parts {
         subject,
@@ -99,25 +92,12 @@ fn parts(locale: Locale, purpose: EmailPurpose, host: &str, link: &str) -> Parts
     }
 }
 
-/// HTML-escapes text and attribute values.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `Tr::t1_html` marks the value's place with while it escapes.
+    const HOST_MARK: &str = "\u{E000}";
 
     const LINK: &str = "https://id.example.com/reset-password?token=abc";
 

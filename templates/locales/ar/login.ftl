@@ -32,4 +32,3 @@ login-error-unknown-client = هذا التطبيق غير مسجّل هنا.
 login-error-unregistered-redirect = طلب التطبيق العودة إلى عنوان لم يسجّله.
 login-error-no-redirect-uri = لم يذكر التطبيق إلى أين يعود (المعامل redirect_uri مفقود).
 login-error-request-expired = انتهت صلاحية طلب تسجيل الدخول هذا أو سبق استخدامه. ارجع إلى التطبيق وابدأ من جديد.
-login-error-bad-redirect = عنوان إعادة التوجيه غير صالح.

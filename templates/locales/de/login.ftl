@@ -32,4 +32,3 @@ login-error-unknown-client = Die Anwendung ist hier nicht registriert.
 login-error-unregistered-redirect = Die Anwendung möchte zu einer Adresse zurückkehren, die sie nicht registriert hat.
 login-error-no-redirect-uri = Die Anwendung hat nicht angegeben, wohin zurückgekehrt werden soll (redirect_uri fehlt).
 login-error-request-expired = Diese Anmeldeanfrage ist abgelaufen oder wurde bereits verwendet. Kehren Sie zur Anwendung zurück und beginnen Sie erneut.
-login-error-bad-redirect = Die Weiterleitungsadresse ist ungültig.

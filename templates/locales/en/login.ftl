@@ -45,4 +45,3 @@ login-error-unregistered-redirect = The application asked to return to an addres
 login-error-no-redirect-uri = The application did not say where to return (redirect_uri is missing).
 # A pushed request (PAR) that expired, or a redirect address that cannot be sent.
 login-error-request-expired = This sign-in request has expired or was already used. Go back to the application and start again.
-login-error-bad-redirect = The redirect address is not valid.

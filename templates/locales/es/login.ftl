@@ -32,4 +32,3 @@ login-error-unknown-client = La aplicación no está registrada aquí.
 login-error-unregistered-redirect = La aplicación pidió volver a una dirección que no ha registrado.
 login-error-no-redirect-uri = La aplicación no indicó adónde volver (falta redirect_uri).
 login-error-request-expired = Esta solicitud de inicio de sesión ha caducado o ya se ha usado. Vuelva a la aplicación y empiece de nuevo.
-login-error-bad-redirect = La dirección de redirección no es válida.

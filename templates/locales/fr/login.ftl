@@ -32,4 +32,3 @@ login-error-unknown-client = L’application n’est pas enregistrée ici.
 login-error-unregistered-redirect = L’application a demandé à revenir à une adresse qu’elle n’a pas enregistrée.
 login-error-no-redirect-uri = L’application n’a pas indiqué où revenir (redirect_uri manquant).
 login-error-request-expired = Cette demande de connexion a expiré ou a déjà été utilisée. Revenez à l’application et recommencez.
-login-error-bad-redirect = L’adresse de redirection n’est pas valide.
