@@ -17,14 +17,7 @@ async fn setup() -> (TestApp, Rp) {
     let app = spawn_app().await;
     app.create_user(USERNAME, PASSWORD).await;
     let redirect = app.url("/healthz");
-    let (client_id, secret) = app
-        .create_client(&["--name", "Photo Printer", "--redirect-uri", &redirect])
-        .await;
-    let rp = Rp {
-        client_id,
-        secret,
-        redirect_uri: redirect,
-    };
+    let rp = app.rp_to(&redirect).await;
     (app, rp)
 }
 

@@ -279,14 +279,7 @@ async fn the_consent_heading_has_focus_when_the_page_opens_in_a_real_browser() {
     let app = spawn_app().await;
     app.create_user(USERNAME, PASSWORD).await;
     let redirect = app.url("/healthz");
-    let (client_id, secret) = app
-        .create_client(&["--name", "Photo Printer", "--redirect-uri", &redirect])
-        .await;
-    let rp = Rp {
-        client_id,
-        secret,
-        redirect_uri: redirect,
-    };
+    let rp = app.rp_to(&redirect).await;
     let result = heading_has_focus(&app, &rp, &browser).await;
     browser.close().await;
     result.unwrap();

@@ -258,14 +258,7 @@ async fn login_consent_and_logout_in_every_language_in_a_real_browser() {
     let app = spawn_app().await;
     app.create_user(USERNAME, PASSWORD).await;
     let redirect = app.url("/healthz");
-    let (client_id, secret) = app
-        .create_client(&["--name", "Photo Printer", "--redirect-uri", &redirect])
-        .await;
-    let rp = Rp {
-        client_id,
-        secret,
-        redirect_uri: redirect,
-    };
+    let rp = app.rp_to(&redirect).await;
     let mut titles = Vec::new();
     let mut failure = None;
     for locale in Locale::ALL {

@@ -328,14 +328,7 @@ async fn setup() -> (SmtpServer, TestApp, Rp) {
     let app = spawn_app_with(Options::toml(&smtp.toml())).await;
     app.create_user(USERNAME, PASSWORD).await;
     let redirect = format!("http://localhost:{}/healthz", app.addr.port());
-    let (client_id, secret) = app
-        .create_client(&["--name", "Photo Printer", "--redirect-uri", &redirect])
-        .await;
-    let rp = Rp {
-        client_id,
-        secret,
-        redirect_uri: redirect,
-    };
+    let rp = app.rp_to(&redirect).await;
     (smtp, app, rp)
 }
 

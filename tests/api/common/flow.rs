@@ -161,6 +161,19 @@ impl TestApp {
         }
     }
 
+    /// A confidential client "Photo Printer" redirecting to `redirect` (for a browser test: a
+    /// page the browser can land on, such as this server's `/healthz`).
+    pub async fn rp_to(&self, redirect: &str) -> Rp {
+        let (client_id, secret) = self
+            .create_client(&["--name", "Photo Printer", "--redirect-uri", redirect])
+            .await;
+        Rp {
+            client_id,
+            secret,
+            redirect_uri: redirect.to_string(),
+        }
+    }
+
     /// `GET /authorize?…` with this app's cookie jar.
     pub async fn authorize(&self, req: &AuthRequest) -> reqwest::Response {
         self.http
