@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Two-instance benchmark on PostgreSQL: req/s of client_credentials and refresh with one
-# Tessera instance, then two on the same database, and what the database costs per token.
+# Two-instance benchmark on PostgreSQL: req/s of client_credentials and refresh, and flows/s
+# of the SSO code flow (issue 24 item 3), with one Tessera instance, then two on the same
+# database, and what the database costs per token.
 #
 #   bench/cluster.sh                          # 10 s per scenario, 3 runs, 32 connections
 #   DURATION=2s RUNS=1 CONNS=8 bench/cluster.sh   # smoke test
+#   SCENARIOS=sso bench/cluster.sh            # only some scenarios (default: all three)
 #   BIN=target/debug/tessera BUILD=0 ...      # use an existing binary (no release build)
 #
 # Each instance is pinned with taskset to one core of INSTANCE_CPUS (default "1 0"), wrk to
@@ -23,6 +25,8 @@ CONNS=${CONNS:-32}
 INSTANCE_CPUS=(${INSTANCE_CPUS:-1 0})
 LOAD_CPUS=${LOAD_CPUS:-0}
 ALG=${ALG:-ES256}
+SCENARIOS=${SCENARIOS:-client_credentials refresh sso}
+SESSIONS=${SESSIONS:-64}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 BUILD=${BUILD:-1}
 BIN=${BIN:-$ROOT/target/release/tessera}
@@ -146,10 +150,27 @@ seed() {
     bench bench-larkspur-tinfoil-quarry-nimbus "$2" "$1" >/dev/null
 }
 
-# wrk_one PORT CONNS SCENARIO RUN [TOKENS_FILE]: one wrk on one instance; prints its RESULT line.
+# The SSO flow (bench/sso.sh's, on the first-party client): SESSIONS browser sessions signed in
+# once; their cookies work on both instances, whose sessions live in the shared database.
+REDIRECT=http://127.0.0.1:9/cb
+read -r VERIFIER CHALLENGE < <(python3 -c 'import sys; sys.path.insert(0, sys.argv[1])
+from oidc_browser import pkce_pair; print(*pkce_pair())' "$BENCH")
+SSO_QUERY=$(python3 -c 'import sys, urllib.parse
+print(urllib.parse.urlencode({"response_type": "code", "client_id": sys.argv[1], "redirect_uri": sys.argv[2],
+  "scope": "openid", "state": "bench", "code_challenge": sys.argv[3], "code_challenge_method": "S256"}))' \
+  "$RP_ID" "$REDIRECT" "$CHALLENGE")
+
+# wrk_one PORT CONNS SCENARIO RUN [TOKENS_FILE]: one wrk on one instance; prints its RESULT line
+# (for sso, `rps` and `requests` count flows, p50/p99 single requests).
 wrk_one() {
   local url=http://127.0.0.1:$1/token
-  if [[ $3 == refresh ]]; then
+  if [[ $3 == sso ]]; then
+    BENCH_LUA_DIR=$BENCH/lua BENCH_SSO_COOKIES=$WORK/sso_cookies.txt BENCH_AUTHORIZE="/authorize?$SSO_QUERY" \
+      BENCH_TOKEN_PATH=/token \
+      BENCH_TOKEN_BODY="grant_type=authorization_code&redirect_uri=$REDIRECT&code_verifier=$VERIFIER&code=" \
+      BENCH_BASIC=$RP_BASIC taskset -c "$LOAD_CPUS" \
+      wrk -t1 -c"$2" -d"$DURATION" --timeout 5s -s "$BENCH/lua/sso.lua" "http://127.0.0.1:$1"
+  elif [[ $3 == refresh ]]; then
     BENCH_RUN=$4 BENCH_LUA_DIR=$BENCH/lua BENCH_REFRESH_TOKENS=$5 BENCH_REFRESH_PER_RUN=$SEEDS_PER_RUN \
       BENCH_BASIC=$RP_BASIC taskset -c "$LOAD_CPUS" \
       wrk -t1 -c"$2" -d"$DURATION" --timeout 5s -s "$BENCH/lua/refresh.lua" "$url"
@@ -163,6 +184,7 @@ wrk_one() {
 # (half the connections each, as a load balancer would spread them) and their sum.
 measure() {
   local n=$1 scenario=$2 run before after lines
+  wants "$scenario" || return 0
   for run in $(seq 1 "$RUNS"); do
     before=$(pg_counters)
     if [[ $n == 1 ]]; then
@@ -197,16 +219,23 @@ PY
 
 echo "== one instance (core ${INSTANCE_CPUS[0]})"
 start_instance 0
-seed "$WORK/tokens-1-0.txt" $((RUNS * SEEDS_PER_RUN))
+wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+wants refresh && seed "$WORK/tokens-1-0.txt" $((RUNS * SEEDS_PER_RUN))
+wants sso && python3 "$BENCH/seed_sso.py" "$ISSUER/authorize" "$ISSUER/token" "$RP_ID" "$RP_SECRET" "$REDIRECT" openid \
+  bench bench-larkspur-tinfoil-quarry-nimbus "$SESSIONS" "$WORK/sso_cookies.txt"
 measure 1 client_credentials
 measure 1 refresh
+measure 1 sso
 
 echo "== two instances (cores ${INSTANCE_CPUS[0]} and ${INSTANCE_CPUS[1]})"
 start_instance 1
-seed "$WORK/tokens-2-0.txt" $((RUNS * SEEDS_PER_RUN))
-seed "$WORK/tokens-2-1.txt" $((RUNS * SEEDS_PER_RUN))
+if wants refresh; then
+  seed "$WORK/tokens-2-0.txt" $((RUNS * SEEDS_PER_RUN))
+  seed "$WORK/tokens-2-1.txt" $((RUNS * SEEDS_PER_RUN))
+fi
 measure 2 client_credentials
 measure 2 refresh
+measure 2 sso
 stop_servers
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
