@@ -1,7 +1,7 @@
 //! Small cryptographic helpers shared by the protocol modules: random values, hashes of stored
 //! secrets, and password hashing. No other module calls a hash or RNG crate directly.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 
 use crate::domain::password::{NewPassword, normalize};
 use crate::domain::{USER_CODE_ALPHABET, USER_CODE_LEN, UserCode};
+
+mod workspace;
 
 /// `n` random bytes from the OS, base64url without padding (for secrets, codes, tokens, ids).
 pub fn random_token(n: usize) -> String {
@@ -215,16 +217,37 @@ pub fn verify_password(password: &str, phc: Option<&str>, cost: Argon2Cost) -> V
     Verified { ok, rehashed }
 }
 
-/// One argon2 verification of exactly `password`.
+/// One argon2 verification of exactly `password`, with the hash's own algorithm, version and
+/// parameters (as `PasswordVerifier` would), in a reused workspace ([`workspace`]).
 fn verify_one(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|h| {
-            // The hash's own parameters are used (they are in the PHC string).
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    use subtle::ConstantTimeEq;
+    let Ok(hash) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(hash.algorithm) else {
+        return false;
+    };
+    let Ok(version) = hash.version.map(Version::try_from).transpose() else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(&hash) else {
+        return false;
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    let argon2 = Argon2::new(algorithm, version.unwrap_or_default(), params);
+    let mut out = vec![0u8; expected.len()];
+    workspace::with_blocks(blocks, |memory| {
+        argon2.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, memory)
+    })
+    .is_ok()
+        && bool::from(out.as_slice().ct_eq(expected.as_bytes()))
 }
 
 /// [`verify_password`] off the request threads. argon2 is tens of milliseconds of CPU and
@@ -312,6 +335,45 @@ mod tests {
                 .rehashed
                 .is_some()
         );
+    }
+
+    /// The reused-workspace verification answers as argon2's own verifier does, for every
+    /// algorithm and version a stored hash may name, at several sizes one after another.
+    #[test]
+    fn verification_in_a_reused_workspace_matches_argon2s_own() {
+        use argon2::password_hash::PasswordVerifier;
+        let small = Params::new(8192, 1, 1, None).unwrap();
+        let wide = Params::new(16384, 2, 2, Some(16)).unwrap();
+        let mut hashes = Vec::new();
+        for algorithm in [Algorithm::Argon2id, Algorithm::Argon2i, Algorithm::Argon2d] {
+            for version in [Version::V0x13, Version::V0x10] {
+                for params in [&wide, &small] {
+                    let salt = SaltString::generate(&mut OsRng);
+                    let hasher = Argon2::new(algorithm, version, params.clone());
+                    let phc = hasher.hash_password(b"correct horse", &salt).unwrap();
+                    hashes.push(phc.to_string());
+                }
+            }
+        }
+        for phc in &hashes {
+            let parsed = PasswordHash::new(phc).unwrap();
+            for password in ["correct horse", "correct hors", ""] {
+                let theirs = Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok();
+                assert_eq!(
+                    verify_one(password, phc),
+                    theirs,
+                    "{password:?} against {phc}"
+                );
+                assert_eq!(theirs, password == "correct horse");
+            }
+        }
+        assert!(!verify_one(
+            "correct horse",
+            "$argon2id$v=19$m=8192,t=1,p=1$bm9zYWx0"
+        ));
+        assert!(!verify_one("correct horse", "not a hash"));
     }
 
     #[test]
