@@ -2,8 +2,8 @@
 //!
 //! One verification at the default cost fills 19 MiB. Allocated fresh each time, that memory
 //! comes back from the allocator zeroed by the kernel one page at a time (the allocator returns
-//! freed memory to the OS at once), and the page faults cost about as much CPU as argon2 itself
-//! (bench/README.md, 2026-12-02). So finished workspaces wait here for the next verification,
+//! freed memory to the OS at once): during sign-ins those page faults took 38 % of the server's
+//! CPU against argon2's own 45 % (bench/README.md, 2026-12-02). So finished workspaces wait here for the next verification,
 //! and are given back to the OS once no verification has run for [`IDLE`]. At most one
 //! workspace per concurrent verification exists (`argon2_slots`: one per core).
 
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use argon2::Block;
 
 /// How long finished workspaces are kept without a verification.
-pub const IDLE: Duration = Duration::from_secs(10);
+const IDLE: Duration = Duration::from_secs(10);
 
 /// Runs `f` on `blocks` blocks of memory, reused from an earlier call when one is free. The
 /// blocks hold the previous computation's state: argon2 writes every block before it reads it.
