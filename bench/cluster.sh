@@ -153,23 +153,14 @@ seed() {
 # The SSO flow (bench/sso.sh's, on the first-party client): SESSIONS browser sessions signed in
 # once; their cookies work on both instances, whose sessions live in the shared database.
 REDIRECT=http://127.0.0.1:9/cb
-read -r VERIFIER CHALLENGE < <(python3 -c 'import sys; sys.path.insert(0, sys.argv[1])
-from oidc_browser import pkce_pair; print(*pkce_pair())' "$BENCH")
-SSO_QUERY=$(python3 -c 'import sys, urllib.parse
-print(urllib.parse.urlencode({"response_type": "code", "client_id": sys.argv[1], "redirect_uri": sys.argv[2],
-  "scope": "openid", "state": "bench", "code_challenge": sys.argv[3], "code_challenge_method": "S256"}))' \
-  "$RP_ID" "$REDIRECT" "$CHALLENGE")
 
 # wrk_one PORT CONNS SCENARIO RUN [TOKENS_FILE]: one wrk on one instance; prints its RESULT line
 # (for sso, `rps` and `requests` count flows, p50/p99 single requests).
 wrk_one() {
   local url=http://127.0.0.1:$1/token
   if [[ $3 == sso ]]; then
-    BENCH_LUA_DIR=$BENCH/lua BENCH_SSO_COOKIES=$WORK/sso_cookies.txt BENCH_AUTHORIZE="/authorize?$SSO_QUERY" \
-      BENCH_TOKEN_PATH=/token \
-      BENCH_TOKEN_BODY="grant_type=authorization_code&redirect_uri=$REDIRECT&code_verifier=$VERIFIER&code=" \
-      BENCH_BASIC=$RP_BASIC taskset -c "$LOAD_CPUS" \
-      wrk -t1 -c"$2" -d"$DURATION" --timeout 5s -s "$BENCH/lua/sso.lua" "http://127.0.0.1:$1"
+    sso_wrk_run "http://127.0.0.1:$1" /authorize "$RP_ID" "$RP_SECRET" "$REDIRECT" "$WORK/sso_cookies.txt" \
+      "$2" "$DURATION" "$LOAD_CPUS"
   elif [[ $3 == refresh ]]; then
     BENCH_RUN=$4 BENCH_LUA_DIR=$BENCH/lua BENCH_REFRESH_TOKENS=$5 BENCH_REFRESH_PER_RUN=$SEEDS_PER_RUN \
       BENCH_BASIC=$RP_BASIC taskset -c "$LOAD_CPUS" \
@@ -179,6 +170,8 @@ wrk_one() {
       taskset -c "$LOAD_CPUS" wrk -t1 -c"$2" -d"$DURATION" --timeout 5s -s "$BENCH/lua/post_form.lua" "$url"
   fi | tee -a "$OUT/wrk.log" | grep '^RESULT' || true
 }
+
+wants() { [[ " $SCENARIOS " == *" $1 "* ]]; } # SCENARIO: whether this run measures it
 
 # measure INSTANCES SCENARIO: RUNS runs; with two instances, two wrk processes in parallel
 # (half the connections each, as a load balancer would spread them) and their sum.
@@ -219,7 +212,6 @@ PY
 
 echo "== one instance (core ${INSTANCE_CPUS[0]})"
 start_instance 0
-wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 wants refresh && seed "$WORK/tokens-1-0.txt" $((RUNS * SEEDS_PER_RUN))
 wants sso && python3 "$BENCH/seed_sso.py" "$ISSUER/authorize" "$ISSUER/token" "$RP_ID" "$RP_SECRET" "$REDIRECT" openid \
   bench bench-larkspur-tinfoil-quarry-nimbus "$SESSIONS" "$WORK/sso_cookies.txt"

@@ -59,3 +59,23 @@ serve_one_instance() {
   SERVER_PID=$!
   wait_http "$URL/readyz"
 }
+
+# sso_wrk_run BASE_URL AUTHORIZE_PATH CLIENT_ID CLIENT_SECRET REDIRECT COOKIE_FILE CONNS DURATION CPU:
+# one wrk run (pinned to CPU) of the SSO code flow (lua/sso.lua) with a fresh PKCE pair: the
+# authorization request with a session cookie from COOKIE_FILE, then the code at /token with
+# client_secret_basic. Prints wrk's output; its RESULT line counts flows.
+sso_wrk_run() {
+  local url=$1 authorize=$2 id=$3 secret=$4 redirect=$5 cookies=$6 conns=$7 duration=$8 cpu=$9
+  local verifier challenge query
+  read -r verifier challenge < <(python3 -c 'import sys; sys.path.insert(0, sys.argv[1])
+from oidc_browser import pkce_pair; print(*pkce_pair())' "$BENCH")
+  query=$(python3 -c 'import sys, urllib.parse
+print(urllib.parse.urlencode({"response_type": "code", "client_id": sys.argv[1], "redirect_uri": sys.argv[2],
+  "scope": "openid", "state": "bench", "code_challenge": sys.argv[3], "code_challenge_method": "S256"}))' \
+    "$id" "$redirect" "$challenge")
+  BENCH_LUA_DIR=$BENCH/lua BENCH_SSO_COOKIES=$cookies BENCH_AUTHORIZE="$authorize?$query" \
+    BENCH_TOKEN_PATH=/token \
+    BENCH_TOKEN_BODY="grant_type=authorization_code&redirect_uri=$redirect&code_verifier=$verifier&code=" \
+    BENCH_BASIC=$(printf '%s:%s' "$id" "$secret" | base64 -w0) \
+    taskset -c "$cpu" wrk -t1 -c"$conns" -d"$duration" --timeout 5s -s "$BENCH/lua/sso.lua" "$url"
+}

@@ -61,22 +61,10 @@ source "$BENCH/lib.sh"
 
 REDIRECT=http://127.0.0.1:9/cb
 PASSWORD=bench-larkspur-tinfoil-quarry-nimbus
-read -r VERIFIER CHALLENGE < <(python3 -c 'import sys; sys.path.insert(0, sys.argv[1])
-from oidc_browser import pkce_pair; print(*pkce_pair())' "$BENCH")
-
 # sso_wrk URL AUTHORIZE_PATH CLIENT_ID CLIENT_SECRET COOKIE_FILE DURATION: one wrk run of the
 # SSO flow, its RESULT line (flows/s; `requests` counts flows).
 sso_wrk() {
-  local url=$1 authorize=$2 id=$3 secret=$4 cookies=$5 duration=$6 query
-  query=$(python3 -c 'import sys, urllib.parse
-print(urllib.parse.urlencode({"response_type": "code", "client_id": sys.argv[1], "redirect_uri": sys.argv[2],
-  "scope": "openid", "state": "bench", "code_challenge": sys.argv[3], "code_challenge_method": "S256"}))' \
-    "$id" "$REDIRECT" "$CHALLENGE")
-  BENCH_LUA_DIR=$BENCH/lua BENCH_SSO_COOKIES=$cookies BENCH_AUTHORIZE="$authorize?$query" \
-    BENCH_TOKEN_PATH=/token \
-    BENCH_TOKEN_BODY="grant_type=authorization_code&redirect_uri=$REDIRECT&code_verifier=$VERIFIER&code=" \
-    BENCH_BASIC=$(printf '%s:%s' "$id" "$secret" | base64 -w0) \
-    taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"$duration" --timeout 5s -s "$BENCH/lua/sso.lua" "$url" |
+  sso_wrk_run "$1" "$2" "$3" "$4" "$REDIRECT" "$5" "$CONNS" "$6" "$LOAD_CPU" |
     tee -a "$OUT/wrk.log" | grep '^RESULT' || true
 }
 
