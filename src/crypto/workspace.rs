@@ -3,9 +3,10 @@
 //! One verification at the default cost fills 19 MiB. Allocated fresh each time, that memory
 //! comes back from the allocator zeroed by the kernel one page at a time (the allocator returns
 //! freed memory to the OS at once): during sign-ins those page faults took 38 % of the server's
-//! CPU against argon2's own 45 % (bench/README.md, 2026-12-02). So finished workspaces wait here for the next verification,
-//! and are given back to the OS once no verification has run for [`IDLE`]. At most one
-//! workspace per concurrent verification exists (`argon2_slots`: one per core).
+//! CPU against argon2's own 45 % (bench/README.md, 2026-12-02). So finished workspaces wait
+//! here for the next verification, and are given back to the OS once no verification has run
+//! for [`IDLE`]. At most one workspace per concurrent verification exists (`argon2_slots`: one
+//! per core).
 
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
