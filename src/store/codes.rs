@@ -148,6 +148,7 @@ impl Store {
         now: i64,
         issues: &CodeTokens<'_>,
     ) -> StoreResult<Redemption> {
+        let turn = self.write_turn().await?;
         let redeemed = sqlx::query(
             "UPDATE auth_codes SET used_at = $1, access_jti = $2, refresh_family_id = $3 \
              WHERE code_hash = $4 AND used_at IS NULL AND client_id = $5 \
@@ -161,6 +162,7 @@ impl Store {
         .bind(client_id)
         .fetch_optional(self.pool())
         .await?;
+        drop(turn);
         if let Some(row) = redeemed {
             return Ok(Redemption::Redeemed(CodeRow::from_row(&row)?));
         }

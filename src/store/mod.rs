@@ -3,6 +3,7 @@
 //! backends pass the same tests. One file per concern.
 
 mod assertions;
+mod checkpoint;
 mod clients;
 mod codes;
 mod columns;
@@ -33,6 +34,7 @@ mod upstream_links;
 mod user_sessions;
 mod users;
 
+pub use checkpoint::Checkpoint;
 pub use clients::{ClientRow, CorsUse, NewClient};
 pub use codes::{CodeRow, CodeTokens, NewCode, Redemption};
 pub use consents::{ConsentRow, Remembered};
@@ -237,15 +239,18 @@ impl Store {
             .min_connections(0)
             .acquire_timeout(options.acquire_timeout)
             // A pooled connection whose server went away (restart, failover) is found dead by
-            // a ping and replaced, instead of failing the request that drew it.
-            .test_before_acquire(true)
+            // a ping and replaced, instead of failing the request that drew it. A SQLite
+            // connection has no server to lose, and its ping is a round trip to the connection's
+            // own thread: two of them per statement were a third of the SSO flow's thread
+            // switches (bench/README.md, 2026-12-02 07:40).
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 let statement_timeout = statement_timeout.clone();
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         let pragmas = format!(
                             "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; \
-                             PRAGMA synchronous = {};",
+                             PRAGMA synchronous = {}; PRAGMA wal_autocheckpoint = 0;",
                             SQLITE_BUSY_TIMEOUT.as_millis(),
                             synchronous.pragma()
                         );
@@ -344,14 +349,7 @@ impl Store {
     /// that waits longer than the busy timeout gets the same error SQLite's timeout gave (503,
     /// the database is busy).
     pub(crate) async fn begin_write(&self) -> sqlx::Result<WriteTx> {
-        let gate = match &self.write_gate {
-            Some(gate) => Some(
-                tokio::time::timeout(SQLITE_BUSY_TIMEOUT, gate.clone().lock_owned())
-                    .await
-                    .map_err(|_| sqlx::Error::PoolTimedOut)?,
-            ),
-            None => None,
-        };
+        let gate = self.write_turn().await?;
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
@@ -359,6 +357,25 @@ impl Store {
         Ok(WriteTx { tx, _gate: gate })
     }
 }
+
+impl Store {
+    /// The instance's turn to write on SQLite (see [`Store::begin_write`]), for a write that is
+    /// one statement outside a transaction: held until the statement is done, it keeps that
+    /// statement and the transactions from meeting in SQLite's sleeping busy handler. None on
+    /// PostgreSQL.
+    pub(crate) async fn write_turn(&self) -> sqlx::Result<Option<WriteTurn>> {
+        let Some(gate) = &self.write_gate else {
+            return Ok(None);
+        };
+        let turn = tokio::time::timeout(SQLITE_BUSY_TIMEOUT, gate.clone().lock_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        Ok(Some(WriteTurn(turn)))
+    }
+}
+
+/// Held while one SQLite write runs ([`Store::write_turn`]).
+pub(crate) struct WriteTurn(#[allow(dead_code)] tokio::sync::OwnedMutexGuard<()>);
 
 /// How long [`Store::close`] waits for the pool to close.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -371,7 +388,7 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub(crate) struct WriteTx {
     // Declared first, so it is dropped (and its rollback queued) before the gate opens.
     tx: sqlx::Transaction<'static, sqlx::Any>,
-    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+    _gate: Option<WriteTurn>,
 }
 
 impl WriteTx {

@@ -55,7 +55,9 @@ impl Store {
     /// remembered clients of sessions that are over.
     /// Used codes are kept until they expire, so a replay within their lifetime is still caught.
     pub async fn purge_expired(&self, now: i64) -> StoreResult<Purged> {
+        // Each statement takes its turn with the requests' writes (`Store::write_turn`).
         let run = |sql: &'static str| async move {
+            let _turn = self.write_turn().await?;
             sqlx::query(sql)
                 .bind(now)
                 .execute(self.pool())
