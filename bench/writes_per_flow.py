@@ -4,7 +4,9 @@
 usage: writes_per_flow.py DB_FILE ISSUER CLIENT_ID CLIENT_SECRET REDIRECT_URI COOKIE_FILE [FLOWS]
 
 With the server running on DB_FILE and the sessions of COOKIE_FILE signed in (seed_sso.py), it
-checkpoints the WAL to empty, runs FLOWS flows one after another (GET /authorize with a session
+checkpoints the WAL to empty, runs one flow, holds a read transaction open so that the log cannot
+start over (the server checkpoints it several times a second; a log is only rewritten from its
+start once no reader needs it), runs FLOWS flows one after another (GET /authorize with a session
 cookie → code → POST /token), and counts the commit frames the WAL gained: every write
 transaction of the server, its session store included, ends in exactly one (SQLite file format
 §4.1: a frame whose "database size after commit" field is non-zero). The server's background
@@ -21,9 +23,10 @@ from oidc_browser import Browser, pkce_pair
 
 
 def commit_frames(wal_path):
+    """(the log's salt, its commit frames) of the current generation of the log."""
     data = open(wal_path, "rb").read()
     if len(data) < 32:
-        return 0
+        return None, 0
     page_size = struct.unpack(">I", data[8:12])[0]
     salt = data[16:24]
     commits, off = 0, 32
@@ -34,7 +37,7 @@ def commit_frames(wal_path):
         if struct.unpack(">I", header[4:8])[0] != 0:
             commits += 1
         off += 24 + page_size
-    return commits
+    return salt, commits
 
 
 def main():
@@ -49,7 +52,14 @@ def main():
         sys.exit("writes_per_flow: the WAL could not be emptied (a reader was busy); run again")
     browser = Browser()
     verifier, challenge = pkce_pair()
-    for i in range(flows):
+    reader = None
+    for i in range(-1, flows):
+        if i == 0:
+            # Flow -1 put frames in the log; a reader of them keeps it from starting over.
+            reader = sqlite3.connect(db, isolation_level=None)
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            salt, before = commit_frames(db + "-wal")
         query = urllib.parse.urlencode({
             "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
             "scope": "openid", "state": "bench", "code_challenge": challenge,
@@ -67,7 +77,11 @@ def main():
         }).encode(), {"Authorization": f"Basic {basic}"})
         if status != 200 or "id_token" not in body:
             sys.exit(f"writes_per_flow: /token answered {status}")
-    commits = commit_frames(db + "-wal")
+    after_salt, after = commit_frames(db + "-wal")
+    reader.close()
+    if after_salt != salt:
+        sys.exit("writes_per_flow: the WAL started over during the count; run again")
+    commits = after - before
     print(f"commits per SSO flow: {commits / flows:.2f} ({commits} commits in {flows} flows)")
 
 

@@ -72,6 +72,7 @@ pub async fn run(
     );
     let rate_limits = tokio::spawn(forget_idle_clients(state.rate_limits.clone()));
     let purge = tokio::spawn(purge_expired_rows(state.store.clone()));
+    let checkpoints = tokio::spawn(checkpoint_wal(state.store.clone()));
     let throttle = tokio::spawn(crate::services::login_throttle::purge_stale(
         state.store.clone(),
         state.config.throttle.window,
@@ -96,6 +97,7 @@ pub async fn run(
         server.abort();
     }
     purge.abort();
+    checkpoints.abort();
     throttle.abort();
     revocations.abort();
     clients.abort();
@@ -166,6 +168,44 @@ async fn purge_expired_rows(store: Store) {
         }
     }
 }
+
+/// SQLite: checkpoints the write-ahead log every [`CHECKPOINT_BUSY`] while something is written,
+/// every [`CHECKPOINT_IDLE`] otherwise (`store::checkpoint` says why it is not left to the
+/// commits). Ends at once on PostgreSQL.
+async fn checkpoint_wal(store: Store) {
+    let mut last = None;
+    let mut failing = false;
+    loop {
+        let wait = match store.checkpoint().await {
+            Ok(None) => return,
+            Ok(Some(now)) => {
+                failing = false;
+                let moved = last != Some(now);
+                last = Some(now);
+                if moved {
+                    CHECKPOINT_BUSY
+                } else {
+                    CHECKPOINT_IDLE
+                }
+            }
+            Err(e) => {
+                // Once per outage, not every tick.
+                if !failing {
+                    tracing::warn!(error = %e, "checkpointing the database log failed");
+                }
+                failing = true;
+                CHECKPOINT_IDLE
+            }
+        };
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// How often the log is checkpointed while requests write: at 2,400 SSO flows/s, 100 ms of
+/// them is about as many pages as SQLite's own 1,000-page threshold.
+const CHECKPOINT_BUSY: std::time::Duration = std::time::Duration::from_millis(100);
+/// How often an idle instance looks.
+const CHECKPOINT_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// `tessera serve`: binds the configured address and serves until SIGTERM or SIGINT.
 pub async fn serve(config: Config) -> anyhow::Result<()> {

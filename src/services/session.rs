@@ -60,9 +60,13 @@ pub async fn open(
             let opts = SqliteConnectOptions::from_str(store.url())
                 .map_err(fail)?
                 .busy_timeout(Duration::from_secs(5))
-                .synchronous(synchronous.for_sqlx());
+                .synchronous(synchronous.for_sqlx())
+                // The server's checkpoint task does it (`store::checkpoint`).
+                .pragma("wal_autocheckpoint", "0");
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
+                // No ping before each use: see `Store::connect_with`.
+                .test_before_acquire(false)
                 .acquire_timeout(acquire_timeout)
                 .connect_with(opts)
                 .await
