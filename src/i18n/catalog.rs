@@ -4,7 +4,7 @@
 //!
 //! A new area is a new file in every language's folder and a name in the `areas!` list.
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -45,13 +45,10 @@ areas!(
 
 type Bundle = FluentBundle<FluentResource>;
 
-/// Every language's bundle, parsed on first use.
-static BUNDLES: LazyLock<Vec<(Locale, Bundle)>> = LazyLock::new(|| {
-    Locale::ALL
-        .into_iter()
-        .map(|l| (l, bundle(l).unwrap_or_else(|e| panic!("{e}"))))
-        .collect()
-});
+/// Each language's bundle, parsed the first time a page is in that language: an instance whose
+/// people all read one language keeps one parsed catalog, not five (issue 24, memory).
+static BUNDLES: [OnceLock<Bundle>; Locale::ALL.len()] =
+    [const { OnceLock::new() }; Locale::ALL.len()];
 
 /// Parses `locale`'s files into one bundle, or says which file and message is broken.
 fn bundle(locale: Locale) -> Result<Bundle, String> {
@@ -75,11 +72,11 @@ fn bundle(locale: Locale) -> Result<Bundle, String> {
 }
 
 fn bundle_of(locale: Locale) -> &'static Bundle {
-    let (_, b) = BUNDLES
+    let slot = Locale::ALL
         .iter()
-        .find(|(l, _)| *l == locale)
-        .expect("every locale has a bundle");
-    b
+        .position(|l| *l == locale)
+        .expect("every locale is in Locale::ALL");
+    BUNDLES[slot].get_or_init(|| bundle(locale).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// Message `id` in `locale` with `args`. A message missing from the catalog is a bug the
