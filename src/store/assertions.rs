@@ -12,6 +12,7 @@ impl Store {
         jti: &str,
         expires_at: i64,
     ) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "INSERT INTO used_assertions (client_id, jti, expires_at) VALUES ($1, $2, $3)
              ON CONFLICT (client_id, jti) DO NOTHING",
@@ -26,6 +27,7 @@ impl Store {
 
     /// Forgets assertion ids whose assertions have expired (they can no longer be replayed).
     pub async fn purge_expired_assertions(&self, now: i64) -> StoreResult<u64> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query("DELETE FROM used_assertions WHERE expires_at <= $1")
             .bind(now)
             .execute(self.pool())

@@ -395,6 +395,7 @@ impl Store {
     /// the client is unknown.
     /// Sets whether every sign-in for the client needs two factors; false when unknown.
     pub async fn set_client_require_mfa(&self, client_id: &str, on: bool) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query("UPDATE clients SET require_mfa = $1 WHERE client_id = $2")
             .bind(i64::from(on))
             .bind(client_id)
@@ -409,6 +410,7 @@ impl Store {
         client_id: &str,
         p: &RequestPolicy,
     ) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "UPDATE clients SET require_par = $1, require_signed_request_object = $2, \
              request_object_signing_alg = $3, profile = $4 WHERE client_id = $5",
@@ -428,6 +430,7 @@ impl Store {
         client_id: &str,
         origins: Option<&[Origin]>,
     ) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query("UPDATE clients SET allowed_origins = $1 WHERE client_id = $2")
             .bind(origins.map(json_text))
             .bind(client_id)
@@ -443,6 +446,7 @@ impl Store {
         client_id: &str,
         audiences: &[String],
     ) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done =
             sqlx::query("UPDATE clients SET token_exchange_audiences = $1 WHERE client_id = $2")
                 .bind(json_text(audiences))
@@ -455,6 +459,7 @@ impl Store {
     /// Sets whether every token request of the client must carry a DPoP proof (RFC 9449 §5.2);
     /// false when unknown.
     pub async fn set_client_dpop_bound(&self, client_id: &str, on: bool) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done =
             sqlx::query("UPDATE clients SET dpop_bound_access_tokens = $1 WHERE client_id = $2")
                 .bind(i64::from(on))
@@ -470,6 +475,7 @@ impl Store {
         client_id: &str,
         secret_hash: &str,
     ) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "UPDATE clients SET secret_hash = $1 WHERE client_id = $2 AND auth_method IN ('client_secret_basic', 'client_secret_post')",
         )

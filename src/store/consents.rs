@@ -51,6 +51,7 @@ impl Store {
         scopes: &str,
         now: i64,
     ) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "INSERT INTO consents (user_id, client_id, scopes, updated_at, last_used_at) VALUES ($1, $2, $3, $4, $4) \
              ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = excluded.scopes, \
@@ -89,6 +90,7 @@ impl Store {
 
     /// Deletes a consent; false if there was none.
     pub async fn delete_consent(&self, user_id: &str, client_id: &str) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query("DELETE FROM consents WHERE user_id = $1 AND client_id = $2")
             .bind(user_id)
             .bind(client_id)
@@ -105,6 +107,7 @@ impl Store {
         client_id: &str,
         now: i64,
     ) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query("UPDATE consents SET last_used_at = $1 WHERE user_id = $2 AND client_id = $3")
             .bind(now)
             .bind(user_id)

@@ -96,6 +96,7 @@ impl DeviceCodeRow {
 impl Store {
     /// Stores a new request; `Conflict("user code")` when the user code is taken (draw again).
     pub async fn create_device_code(&self, d: &NewDeviceCode<'_>) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "INSERT INTO device_codes (device_code_hash, user_code_hash, client_id, scope, \
              created_at, expires_at, interval_secs, next_poll_at, status, user_id, auth_time, \
@@ -137,6 +138,7 @@ impl Store {
         decision: DeviceDecision<'_>,
         now: i64,
     ) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let (status, user_id, auth_time, session_id, amr) = match decision {
             DeviceDecision::Approve {
                 user_id,
@@ -177,6 +179,7 @@ impl Store {
         client_id: &str,
         now: i64,
     ) -> StoreResult<DevicePoll> {
+        let _turn = self.write_turn().await?;
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM device_codes WHERE device_code_hash = $1"
         ))

@@ -19,6 +19,7 @@ impl Store {
         proof_hash: &str,
         expires_at: i64,
     ) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "INSERT INTO dpop_proofs (proof_hash, expires_at) VALUES ($1, $2)
              ON CONFLICT (proof_hash) DO NOTHING",
@@ -37,6 +38,7 @@ impl Store {
         &self,
         proofs: &[(String, i64)],
     ) -> StoreResult<HashSet<String>> {
+        let _turn = self.write_turn().await?;
         if proofs.is_empty() {
             return Ok(HashSet::new());
         }

@@ -43,6 +43,7 @@ const USABLE: &str = "used_at IS NULL AND expires_at > $2 AND purpose = $3
 impl Store {
     /// Stores a link's hash.
     pub async fn create_email_token(&self, t: &NewEmailToken<'_>) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "INSERT INTO email_tokens (token_hash, purpose, user_id, email, created_at,
                                        expires_at, used_at)
@@ -152,6 +153,7 @@ impl Store {
 
     /// Deletes links that expired before `now`; returns how many.
     pub async fn purge_expired_email_tokens(&self, now: i64) -> StoreResult<u64> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query("DELETE FROM email_tokens WHERE expires_at < $1")
             .bind(now)
             .execute(self.pool())

@@ -26,6 +26,7 @@ impl Store {
         family_id: &str,
         expires_at: i64,
     ) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "INSERT INTO exchanged_tokens (jti, family_id, expires_at) VALUES ($1, $2, $3)",
         )

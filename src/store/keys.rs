@@ -208,6 +208,7 @@ impl Store {
 
     /// Removes retired keys whose tokens have all expired; returns how many.
     pub async fn purge_expired_keys(&self, now: i64) -> StoreResult<u64> {
+        let _turn = self.write_turn().await?;
         let done =
             sqlx::query("DELETE FROM signing_keys WHERE state = 'retired' AND expires_at <= $1")
                 .bind(now)

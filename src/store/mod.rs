@@ -361,8 +361,9 @@ impl Store {
 impl Store {
     /// The instance's turn to write on SQLite (see [`Store::begin_write`]), for a write that is
     /// one statement outside a transaction: held until the statement is done, it keeps that
-    /// statement and the transactions from meeting in SQLite's sleeping busy handler. None on
-    /// PostgreSQL.
+    /// statement and the transactions from meeting in SQLite's sleeping busy handler. Every
+    /// write of the store takes its turn, one way or the other (the session store's own pool,
+    /// which writes a session at most once a minute, is the exception). None on PostgreSQL.
     pub(crate) async fn write_turn(&self) -> sqlx::Result<Option<WriteTurn>> {
         let Some(gate) = &self.write_gate else {
             return Ok(None);

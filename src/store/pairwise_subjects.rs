@@ -13,6 +13,7 @@ impl Store {
         sub: &str,
         user_id: &str,
     ) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "INSERT INTO pairwise_subjects (sector, sub, user_id) VALUES ($1, $2, $3)
              ON CONFLICT (sector, sub) DO NOTHING",

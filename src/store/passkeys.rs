@@ -50,6 +50,7 @@ impl Store {
     /// Stores a new passkey; `false` when its credential id is registered already (to anyone:
     /// WebAuthn §7.1 step 22, a credential belongs to one account).
     pub async fn insert_passkey(&self, p: &NewPasskey<'_>) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "INSERT INTO passkeys (credential_id, user_id, name, credential, created_at,
                                    last_used_at)
@@ -98,6 +99,7 @@ impl Store {
         credential: &str,
         now: i64,
     ) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "UPDATE passkeys SET credential = $1, last_used_at = $2 WHERE credential_id = $3",
         )
@@ -111,6 +113,7 @@ impl Store {
 
     /// Removes one of the person's passkeys; `false` when they have none by that id.
     pub async fn remove_passkey(&self, user_id: &str, credential_id: &str) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query("DELETE FROM passkeys WHERE user_id = $1 AND credential_id = $2")
             .bind(user_id)
             .bind(credential_id)
@@ -121,6 +124,7 @@ impl Store {
 
     /// Removes every passkey of the person (`user mfa reset`); how many there were.
     pub async fn remove_passkeys(&self, user_id: &str) -> StoreResult<u64> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query("DELETE FROM passkeys WHERE user_id = $1")
             .bind(user_id)
             .execute(self.pool())

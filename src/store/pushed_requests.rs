@@ -14,6 +14,7 @@ impl Store {
         params_json: &str,
         expires_at: i64,
     ) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "INSERT INTO pushed_requests (request_uri_hash, client_id, params, expires_at)
              VALUES ($1, $2, $3, $4)",
@@ -36,6 +37,7 @@ impl Store {
         client_id: &str,
         now: i64,
     ) -> StoreResult<Option<String>> {
+        let _turn = self.write_turn().await?;
         let row = sqlx::query(
             "DELETE FROM pushed_requests
              WHERE request_uri_hash = $1 AND client_id = $2 AND expires_at > $3
@@ -57,6 +59,7 @@ impl Store {
         jti: &str,
         expires_at: i64,
     ) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "INSERT INTO used_request_objects (client_id, jti, expires_at) VALUES ($1, $2, $3)
              ON CONFLICT (client_id, jti) DO NOTHING",

@@ -33,6 +33,7 @@ impl Store {
         expires_at: i64,
         uses: u32,
     ) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "INSERT INTO initial_access_tokens (token_hash, created_at, expires_at, uses_left)
              VALUES ($1, $2, $3, $4)",

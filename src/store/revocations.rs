@@ -7,6 +7,7 @@ use super::{Store, StoreResult};
 impl Store {
     /// Records `jti` as revoked until `expires_at`. Revoking twice is harmless.
     pub async fn revoke_jti(&self, jti: &str, expires_at: i64, now: i64) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query("INSERT INTO revoked_jtis (jti, expires_at, revoked_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING")
             .bind(jti)
             .bind(expires_at)
@@ -53,6 +54,7 @@ impl Store {
 
     /// Deletes revocations of tokens that have expired anyway; returns how many rows went.
     pub async fn purge_expired_revocations(&self, now: i64) -> StoreResult<u64> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query("DELETE FROM revoked_jtis WHERE expires_at <= $1")
             .bind(now)
             .execute(self.pool())

@@ -168,6 +168,7 @@ impl Store {
 
     /// Takes a role from a user; false when the user did not hold it.
     pub async fn remove_user_role(&self, username: &Username, role: &str) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query("DELETE FROM user_roles WHERE role_name = $1 AND user_id IN (SELECT id FROM users WHERE username_folded = $2)")
             .bind(role)
             .bind(username.folded())
@@ -200,6 +201,7 @@ impl Store {
 
     /// Takes a role from a client; false when it did not hold it.
     pub async fn remove_client_role(&self, client_id: &str, role: &str) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query("DELETE FROM client_roles WHERE client_id = $1 AND role_name = $2")
             .bind(client_id)
             .bind(role)
@@ -230,6 +232,7 @@ impl Store {
 
     /// Takes a user out of a group; false when they were not in it.
     pub async fn remove_user_group(&self, username: &Username, group: &str) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query("DELETE FROM user_groups WHERE group_name = $1 AND user_id IN (SELECT id FROM users WHERE username_folded = $2)")
             .bind(group)
             .bind(username.folded())

@@ -96,6 +96,7 @@ impl Store {
     /// Records `step` as used if it is later than every step accepted before; `false` when a
     /// code of this step or a later one was already accepted (a replay).
     pub async fn accept_totp_step(&self, user_id: &str, step: i64) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "UPDATE user_totp SET last_step = $1 WHERE user_id = $2 AND last_step < $1",
         )
@@ -113,6 +114,7 @@ impl Store {
         code_hash: &str,
         now: i64,
     ) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "UPDATE recovery_codes SET used_at = $1
              WHERE code_hash = $2 AND user_id = $3 AND used_at IS NULL",

@@ -43,6 +43,7 @@ impl Store {
     /// Removes and returns the clients session `sid` signed in to. Taking them in one statement
     /// means that of two logouts of one session (two tabs, two instances) only one notifies.
     pub async fn take_session_clients(&self, sid: &str) -> StoreResult<Vec<String>> {
+        let _turn = self.write_turn().await?;
         let ids: Vec<String> =
             sqlx::query_scalar("DELETE FROM session_clients WHERE sid = $1 RETURNING client_id")
                 .bind(sid)

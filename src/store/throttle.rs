@@ -97,6 +97,7 @@ impl Store {
     /// Gives back one reserved attempt of `key` (the secret was right): the count goes down by
     /// one, and a block that only the reservations in flight had reached is lifted.
     pub async fn throttle_release(&self, key: &str, max: i64) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "UPDATE login_throttle SET
                failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
@@ -112,6 +113,7 @@ impl Store {
 
     /// Forgets the failures of `key` (after a successful sign-in).
     pub async fn throttle_reset(&self, key: &str) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1")
             .bind(key)
             .execute(self.pool())
@@ -126,6 +128,7 @@ impl Store {
         window_start_before: i64,
         now: i64,
     ) -> StoreResult<u64> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "DELETE FROM login_throttle WHERE window_start < $1 AND blocked_until < $2",
         )

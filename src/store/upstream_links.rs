@@ -69,6 +69,7 @@ impl Store {
         user_id: &str,
         now: i64,
     ) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "INSERT INTO upstream_links (upstream_id, subject, user_id, created_at)
              VALUES ($1, $2, $3, $4)",
@@ -149,6 +150,7 @@ impl Store {
         upstream_id: &str,
         subject: &str,
     ) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "DELETE FROM upstream_links WHERE user_id = $1 AND upstream_id = $2 AND subject = $3",
         )

@@ -87,6 +87,7 @@ impl Store {
         now: i64,
         coarseness: i64,
     ) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "UPDATE user_sessions SET last_seen_at = $1 WHERE sid = $2 AND last_seen_at < $3",
         )
@@ -128,6 +129,7 @@ impl Store {
         user_id: &str,
         sid: &str,
     ) -> StoreResult<Option<UserSessionRow>> {
+        let _turn = self.write_turn().await?;
         let row = sqlx::query(&format!(
             "DELETE FROM user_sessions WHERE user_id = $1 AND sid = $2 RETURNING {COLUMNS}"
         ))
@@ -145,6 +147,7 @@ impl Store {
         user_id: &str,
         except: Option<&str>,
     ) -> StoreResult<Vec<UserSessionRow>> {
+        let _turn = self.write_turn().await?;
         let rows =
             match except {
                 None => {
@@ -171,6 +174,7 @@ impl Store {
 
     /// Forgets a session that ended at `/logout`.
     pub async fn forget_user_session(&self, sid: &str) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query("DELETE FROM user_sessions WHERE sid = $1")
             .bind(sid)
             .execute(self.pool())
@@ -218,6 +222,7 @@ impl Store {
         user_id: &str,
         client_id: &str,
     ) -> StoreResult<Vec<String>> {
+        let _turn = self.write_turn().await?;
         let sids: Vec<String> = sqlx::query_scalar(
             "DELETE FROM session_clients WHERE client_id = $1 \
              AND sid IN (SELECT sid FROM user_sessions WHERE user_id = $2) RETURNING sid",

@@ -64,6 +64,7 @@ impl Store {
         name: Option<&str>,
         password_hash: &str,
     ) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         let now = self.clock.now();
         let inserted = sqlx::query(
             "INSERT INTO users (id, username, username_folded, email, email_folded, name,
@@ -124,6 +125,7 @@ impl Store {
 
     /// Marks a user disabled; returns false when there is no such user.
     pub async fn disable_user(&self, username: &Username) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "UPDATE users SET disabled = 1, updated_at = $1 WHERE username_folded = $2",
         )
@@ -140,6 +142,7 @@ impl Store {
         username: &Username,
         password_hash: &str,
     ) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "UPDATE users SET password_hash = $1, updated_at = $2 WHERE username_folded = $3",
         )
@@ -158,6 +161,7 @@ impl Store {
         user_id: &str,
         password_hash: &str,
     ) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(user_id)
@@ -182,6 +186,7 @@ impl Store {
     /// user has is `Conflict("email")`. Unused links sent to the old address stop working,
     /// because a link is bound to the address it was sent to.
     pub async fn set_user_email(&self, user_id: &str, email: Option<&Email>) -> StoreResult<bool> {
+        let _turn = self.write_turn().await?;
         let done = sqlx::query(
             "UPDATE users SET email = $1, email_folded = $2, email_verified = 0, updated_at = $3
              WHERE id = $4",
