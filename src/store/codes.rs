@@ -98,15 +98,17 @@ impl CodeRow {
 }
 
 impl Store {
-    /// Stores a freshly issued code and, in the same transaction, remembers that its session
+    /// Stores a freshly issued code and, in the same statement, remembers that its session
     /// signed in to the client (one commit for both).
     pub async fn create_code(&self, c: &NewCode<'_>) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
+        // With a session, the trigger of migration 0023 records the session's client (the upsert
+        // of Store::remember_session_client) as part of this statement.
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "INSERT INTO auth_codes (code_hash, client_id, user_id, redirect_uri, scope, nonce, \
              code_challenge, code_challenge_method, auth_time, session_id, claims, created_at, \
-             expires_at, used_at, access_jti, refresh_family_id, amr, dpop_jkt) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12, NULL, NULL, NULL, $13, $14)",
+             expires_at, used_at, access_jti, refresh_family_id, amr, dpop_jkt, session_expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12, NULL, NULL, NULL, $13, $14, $15)",
         )
         .bind(c.code_hash)
         .bind(c.client_id)
@@ -122,19 +124,9 @@ impl Store {
         .bind(c.expires_at)
         .bind(c.amr)
         .bind(c.dpop_jkt)
-        .execute(&mut *tx)
+        .bind(c.session_expires_at)
+        .execute(self.pool())
         .await?;
-        if let Some(sid) = c.session_id {
-            Self::remember_session_client_in(
-                &mut tx,
-                sid,
-                c.client_id,
-                c.now,
-                c.session_expires_at,
-            )
-            .await?;
-        }
-        tx.commit().await?;
         Ok(())
     }
 

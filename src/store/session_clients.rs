@@ -1,12 +1,12 @@
 //! The clients each browser session signed in to (Back-Channel Logout 1.0 §2.3), so that logout
 //! knows whom to notify.
 
-use super::{Store, StoreResult, WriteTx};
+use super::{Store, StoreResult};
 
 impl Store {
-    /// Records that a code was issued to `client_id` in session `sid`. Idempotent: a later code
-    /// in the same session only moves the expiry. (A code's own transaction does this through
-    /// [`Store::create_code`].)
+    /// Records that `client_id` signed in to session `sid` (a device approved in it). Idempotent:
+    /// a later sign-in in the same session only moves the expiry. A code records its client
+    /// itself, in its own INSERT (the trigger of migration 0023, the same upsert).
     pub async fn remember_session_client(
         &self,
         sid: &str,
@@ -14,19 +14,7 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        Self::remember_session_client_in(&mut tx, sid, client_id, now, expires_at).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub(super) async fn remember_session_client_in(
-        tx: &mut WriteTx,
-        sid: &str,
-        client_id: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> StoreResult<()> {
+        let _turn = self.write_turn().await?;
         sqlx::query(
             "INSERT INTO session_clients (sid, client_id, created_at, expires_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (sid, client_id) DO UPDATE SET expires_at = excluded.expires_at",
@@ -35,7 +23,7 @@ impl Store {
         .bind(client_id)
         .bind(now)
         .bind(expires_at)
-        .execute(&mut **tx)
+        .execute(self.pool())
         .await?;
         Ok(())
     }
