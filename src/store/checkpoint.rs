@@ -1,11 +1,11 @@
 //! Moving SQLite's write-ahead log into the database file (a checkpoint), off the request path.
 //!
 //! SQLite's own auto-checkpoint runs inside the commit that takes the log past 1,000 pages:
-//! that request copied the pages and synced the file while it still held the instance's write
-//! gate, and every writer queued behind it. That was the p99 of the SSO flow (bench/README.md,
-//! 2026-12-02). Tessera's connections turn it off (`PRAGMA wal_autocheckpoint = 0`, set where
-//! they are opened) and the server runs [`Store::checkpoint`] from a task of its own instead. A
-//! PASSIVE checkpoint waits for nobody: writers go on appending to the log while it copies.
+//! that request copies the pages and syncs the file while it still holds the instance's write
+//! gate, and every writer queues behind it (at 2,700 SSO flows/s, a dozen times a second).
+//! Tessera's connections turn it off (`PRAGMA wal_autocheckpoint = 0`, set where they are
+//! opened) and the server runs [`Store::checkpoint`] from a task of its own instead. A PASSIVE
+//! checkpoint waits for nobody: writers go on appending to the log while it copies.
 //! Durability does not change: a commit is in the log before it is answered, and the log is
 //! synced at each checkpoint (`synchronous = NORMAL`) as before.
 

@@ -240,9 +240,8 @@ impl Store {
             .acquire_timeout(options.acquire_timeout)
             // A pooled connection whose server went away (restart, failover) is found dead by
             // a ping and replaced, instead of failing the request that drew it. A SQLite
-            // connection has no server to lose, and its ping is a round trip to the connection's
-            // own thread: two of them per statement were a third of the SSO flow's thread
-            // switches (bench/README.md, 2026-12-02 07:40).
+            // connection has no server to lose, and its ping is one more round trip to the
+            // connection's own thread per statement (bench/README.md, 2026-12-02).
             .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 let statement_timeout = statement_timeout.clone();
