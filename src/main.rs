@@ -23,9 +23,10 @@ fn main() -> std::process::ExitCode {
 
 /// SQLite's page caches and statements live in glibc's malloc, and each connection runs on its
 /// own thread, so glibc gave each connection an arena of its own: after 100,000 SSO flows those
-/// fourteen arenas held 4.5 MB, mostly freed memory that one arena would have reused (one arena:
-/// 2 MB less; bench/README.md, 2026-12-02). The connections of one instance take turns on one
-/// write lock anyway. `MALLOC_ARENA_MAX` in the environment still decides when it is set.
+/// fourteen arenas held 4.5 MB for less than 3 MB that SQLite was using. One arena reuses what
+/// each thread frees (about 2 MB less; bench/README.md, 2026-12-02); the connections of one
+/// instance take turns on one write lock anyway. `MALLOC_ARENA_MAX` in the environment still
+/// decides when it is set.
 fn one_glibc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {

@@ -355,9 +355,7 @@ impl Store {
         };
         Ok(WriteTx { tx, _gate: gate })
     }
-}
 
-impl Store {
     /// The instance's turn to write on SQLite (see [`Store::begin_write`]), for a write that is
     /// one statement outside a transaction: held until the statement is done, it keeps that
     /// statement and the transactions from meeting in SQLite's sleeping busy handler. Every
@@ -370,12 +368,14 @@ impl Store {
         let turn = tokio::time::timeout(SQLITE_BUSY_TIMEOUT, gate.clone().lock_owned())
             .await
             .map_err(|_| sqlx::Error::PoolTimedOut)?;
-        Ok(Some(WriteTurn(turn)))
+        Ok(Some(WriteTurn { _gate: turn }))
     }
 }
 
 /// Held while one SQLite write runs ([`Store::write_turn`]).
-pub(crate) struct WriteTurn(#[allow(dead_code)] tokio::sync::OwnedMutexGuard<()>);
+pub(crate) struct WriteTurn {
+    _gate: tokio::sync::OwnedMutexGuard<()>,
+}
 
 /// How long [`Store::close`] waits for the pool to close.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
