@@ -176,7 +176,8 @@ pub type LogFlushGuard = tracing_appender::non_blocking::WorkerGuard;
 /// empty: a request never waits on the log file, and under load many lines share one `write`
 /// (the per-token audit line written directly was a large share of a token request; measured in
 /// bench/README.md). The queue is not lossy: when it is full a request waits rather
-/// than drop an audit line. Returns `None` when a subscriber was already installed.
+/// than drop an audit line. It holds [`LOG_QUEUE_LINES`]. Returns `None` when a subscriber was
+/// already installed.
 pub fn install_tracing(
     format: LogFormat,
     filter: tracing_subscriber::EnvFilter,
@@ -185,6 +186,7 @@ pub fn install_tracing(
     use tracing_subscriber::prelude::*;
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
+        .buffered_lines_limit(LOG_QUEUE_LINES)
         .thread_name("tessera-log")
         .finish(std::io::BufWriter::new(std::io::stderr()));
     let fmt = tracing_subscriber::fmt::layer()
@@ -206,6 +208,12 @@ pub fn install_tracing(
         .ok()
         .map(|()| guard)
 }
+
+/// Lines the log queue holds before a request waits for the writer. The queue is allocated, and
+/// every slot written, when it is made: tracing-appender's default of 128,000 lines was 4 MB of an
+/// idle instance's 30 MB (bench/README.md, 2026-12-02 afternoon). 8,192 lines are 256 KB, and
+/// about half a second of the busiest request (one audit line per client_credentials token).
+const LOG_QUEUE_LINES: usize = 8_192;
 
 /// Reads one line (the password) from standard input, without its line ending.
 fn read_password_line() -> anyhow::Result<String> {
