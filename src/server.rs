@@ -171,20 +171,40 @@ async fn purge_expired_rows(store: Store) {
 
 /// SQLite: checkpoints the write-ahead log every [`CHECKPOINT_BUSY`] while something is written,
 /// every [`CHECKPOINT_IDLE`] otherwise (`store::checkpoint` says why it is not left to the
-/// commits). Ends at once on PostgreSQL.
+/// commits), and every [`GIVE_BACK_AFTER`] in which the instance wrote nothing, gives back the
+/// memory that the requests and background statements since then took. Ends at once on
+/// PostgreSQL.
 async fn checkpoint_wal(store: Store) {
     let mut last = None;
     let mut failing = false;
+    // Since when nothing was written, or memory last given back.
+    let mut quiet_since: Option<std::time::Instant> = None;
     loop {
         let wait = match store.checkpoint().await {
             Ok(None) => return,
-            Ok(Some(now)) => {
+            Ok(Some(mut now)) => {
                 failing = false;
+                if now.log_frames >= crate::store::LOG_FRAMES_BEFORE_TRUNCATE {
+                    match store.truncate_log().await {
+                        Ok(Some(emptied)) => now = emptied,
+                        Ok(None) => {}
+                        Err(e) => tracing::warn!(error = %e, "emptying the database log failed"),
+                    }
+                }
                 let moved = last != Some(now);
                 last = Some(now);
                 if moved {
+                    quiet_since = None;
                     CHECKPOINT_BUSY
                 } else {
+                    let since = *quiet_since.get_or_insert_with(std::time::Instant::now);
+                    // Again and again while quiet: the purge and the session cleanup read whole
+                    // tables now and then, filling a connection's page cache without writing.
+                    if since.elapsed() >= GIVE_BACK_AFTER {
+                        store.close_idle_connections().await;
+                        give_back_free_memory();
+                        quiet_since = Some(std::time::Instant::now());
+                    }
                     CHECKPOINT_IDLE
                 }
             }
@@ -206,6 +226,27 @@ async fn checkpoint_wal(store: Store) {
 const CHECKPOINT_BUSY: std::time::Duration = std::time::Duration::from_millis(100);
 /// How often an idle instance looks.
 const CHECKPOINT_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long after its last write an instance gives back what a busy spell took: the database
+/// connections it opened ([`Store::close_idle_connections`]) and the memory they and the
+/// requests freed. By then the session store's pool has closed its own
+/// ([`crate::store::SQLITE_IDLE_CONNECTION`], which sqlx checks that often).
+const GIVE_BACK_AFTER: std::time::Duration = std::time::Duration::from_secs(
+    2 * crate::store::SQLITE_IDLE_CONNECTION.as_secs() + CHECKPOINT_IDLE.as_secs(),
+);
+
+/// Hands the allocators' free memory back to the operating system. glibc's malloc (SQLite's
+/// page caches and statements live there) keeps what closed connections freed, between the
+/// pages still in use, until asked (`malloc_trim`); mimalloc keeps the pages of threads that
+/// ended (each closed connection's) until a collection.
+fn give_back_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory; it is safe to call from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+    // SAFETY: a forced collection only frees what no thread uses; callable from any thread.
+    unsafe { libmimalloc_sys::mi_collect(true) };
+}
 
 /// `tessera serve`: binds the configured address and serves until SIGTERM or SIGINT.
 pub async fn serve(config: Config) -> anyhow::Result<()> {

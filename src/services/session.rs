@@ -65,8 +65,10 @@ pub async fn open(
                 .pragma("wal_autocheckpoint", "0");
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
-                // No ping before each use: see `Store::connect_with`.
+                // No ping before each use, and no idle connection kept long: see
+                // `Store::connect_with`.
                 .test_before_acquire(false)
+                .idle_timeout(crate::store::SQLITE_IDLE_CONNECTION)
                 .acquire_timeout(acquire_timeout)
                 .connect_with(opts)
                 .await
