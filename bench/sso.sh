@@ -14,8 +14,10 @@
 #   full_sign_in  Tessera: a new browser each time, login page, password, code, token
 #              (sign_in.py, SIGN_IN_CONCURRENCY threads), beside the raw argon2id verification
 #              rate of the same hash on the server core (examples/argon2_rate).
-#   memory     Tessera's RSS idle (2 s after start) and after MEMORY_FLOWS (100,000) ES256 SSO
-#              flows in all, counting the runs above (issue 24 item 4): memory.txt.
+#   memory     Tessera's RSS idle (SETTLE s after start) and after MEMORY_FLOWS (100,000) ES256
+#              SSO flows in all, counting the runs above (issue 24 item 4): 2 s after the last
+#              flow and SETTLE s after it, once the server gave back what the load used (it does
+#              so 11 s after its last write, `server.rs`): memory.txt.
 # Also the raw signing rate on the server core (examples/sign_rate), for "the rate two RS256
 # signatures allow", and the SQLite commits one flow makes (writes_per_flow.py). Results: bench/results/sso-<UTC time>/{results.tsv,summary.md}.
 set -euo pipefail
@@ -31,6 +33,7 @@ SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 SIGN_IN_CONCURRENCY=${SIGN_IN_CONCURRENCY:-4}
 MEMORY_FLOWS=${MEMORY_FLOWS:-100000}
+SETTLE=${SETTLE:-15}
 NODE_COMPARE=${NODE_COMPARE:-1}
 BUILD=${BUILD:-1}
 BIN=${BIN:-$ROOT/target/release/tessera}
@@ -151,10 +154,15 @@ memory() {
     [[ -n "$line" ]] || { echo "bench: wrk printed no result for memory" >&2; return 1; }
     served=$((served + $(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")))
   done
-  sleep 2 # idle again, as for the first figure
-  python3 -c 'import sys; idle, after, flows = map(int, sys.argv[1:])
-print(f"RSS idle {idle / 1000:.1f} MB; after {flows:,} SSO flows {after / 1000:.1f} MB ({100 * (after - idle) / idle:+.0f} %)")' \
-    "$RSS_IDLE" "$(rss_kb)" "$served" | tee "$OUT/memory.txt"
+  sleep 2
+  local right_after
+  right_after=$(rss_kb)
+  sleep $((SETTLE - 2)) # idle again, as for the first figure
+  python3 -c 'import sys; idle, soon, after, flows, settle = map(int, sys.argv[1:])
+pct = lambda kb: f"{100 * (kb - idle) / idle:+.0f} %"
+print(f"RSS idle {idle / 1000:.1f} MB; after {flows:,} SSO flows: {soon / 1000:.1f} MB 2 s after ({pct(soon)}), "
+      f"{after / 1000:.1f} MB {settle} s after ({pct(after)})")' \
+    "$RSS_IDLE" "$right_after" "$(rss_kb)" "$served" "$SETTLE" | tee "$OUT/memory.txt"
 }
 
 # --- Tessera ---------------------------------------------------------------------------------
@@ -177,7 +185,7 @@ for alg in ES256 RS256; do
     taskset -c "$SERVER_CPU" "$BIN" --config "$WORK/tessera.toml" serve 2>>"$OUT/tessera.log" &
   SERVER_PID=$!
   wait_http "$TURL/readyz"
-  sleep 2
+  sleep "$SETTLE"
   RSS_IDLE=$(rss_kb)
   python3 "$BENCH/seed_sso.py" "$TURL/authorize" "$TURL/token" "$RP_ID" "$RP_SECRET" "$REDIRECT" openid \
     bench "$PASSWORD" "$SESSIONS" "$WORK/tessera_cookies_$alg.txt"
