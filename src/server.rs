@@ -179,17 +179,24 @@ async fn checkpoint_wal(store: Store) {
     let mut failing = false;
     // Since when nothing was written, or memory last given back.
     let mut quiet_since: Option<std::time::Instant> = None;
+    // How many frames the log may hold before it is emptied.
+    let mut truncate_at = crate::store::LOG_FRAMES_BEFORE_TRUNCATE;
     loop {
         let wait = match store.checkpoint().await {
             Ok(None) => return,
             Ok(Some(mut now)) => {
                 failing = false;
-                if now.log_frames >= crate::store::LOG_FRAMES_BEFORE_TRUNCATE {
+                // A log that started over by itself lowers the bar again.
+                truncate_at =
+                    truncate_at.min(now.log_frames + crate::store::LOG_FRAMES_BEFORE_TRUNCATE);
+                if now.log_frames >= truncate_at {
                     match store.truncate_log().await {
-                        Ok(Some(emptied)) => now = emptied,
+                        Ok(Some(after)) => now = after,
                         Ok(None) => {}
                         Err(e) => tracing::warn!(error = %e, "emptying the database log failed"),
                     }
+                    // A reader that stays kept the log: try again once it has grown as much more.
+                    truncate_at = now.log_frames + crate::store::LOG_FRAMES_BEFORE_TRUNCATE;
                 }
                 let moved = last != Some(now);
                 last = Some(now);

@@ -15,7 +15,11 @@
 //! flows, and its index, mapped by every connection, with it). So once it holds
 //! [`LOG_FRAMES_BEFORE_TRUNCATE`] frames, [`Store::truncate_log`] empties it.
 
-use super::{Backend, Store, StoreResult};
+use std::time::Duration;
+
+use sqlx::{AnyConnection, Executor};
+
+use super::{Backend, SQLITE_BUSY_TIMEOUT, Store, StoreResult};
 
 /// What one checkpoint found (`PRAGMA wal_checkpoint`'s row).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,27 +57,50 @@ impl Store {
 
     /// Copies every frame of the log into the database file and empties the log
     /// (`PRAGMA wal_checkpoint(TRUNCATE)`). It holds the instance's write turn, so no writer of
-    /// this instance starts meanwhile, and waits (up to the busy timeout) for readers still
-    /// inside the log. None on PostgreSQL.
+    /// this instance starts meanwhile, and waits at most [`TRUNCATE_WAIT`] for readers still
+    /// inside the log: a reader that stays (a backup or replication tool holding a read
+    /// transaction) must not stop the writers for the whole busy timeout. When readers remain,
+    /// the log is left as it was and the answer says so (`log_frames` above 0). None on
+    /// PostgreSQL.
     pub async fn truncate_log(&self) -> StoreResult<Option<Checkpoint>> {
         if self.backend != Backend::Sqlite {
             return Ok(None);
         }
         let _turn = self.write_turn().await?;
-        let (_busy, log_frames, copied_frames): (i64, i64, i64) =
-            sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(Some(Checkpoint {
-            log_frames,
-            copied_frames,
-        }))
+        let mut conn = self.pool.acquire().await?;
+        let result = truncate_on(&mut conn).await;
+        if result.is_err() {
+            // Its busy timeout may not have been set back: it does not go back to the pool.
+            let _ = conn.close().await;
+        }
+        Ok(Some(result?))
     }
+}
+
+/// How long [`Store::truncate_log`] waits for readers to leave the log. A request's read takes
+/// well under a millisecond.
+const TRUNCATE_WAIT: Duration = Duration::from_millis(20);
+
+/// The truncation on `conn`, with its busy timeout shortened for that one statement.
+async fn truncate_on(conn: &mut AnyConnection) -> sqlx::Result<Checkpoint> {
+    let busy_timeout = |wait: Duration| format!("PRAGMA busy_timeout = {}", wait.as_millis());
+    conn.execute(busy_timeout(TRUNCATE_WAIT).as_str()).await?;
+    let row: sqlx::Result<(i64, i64, i64)> = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(&mut *conn)
+        .await;
+    conn.execute(busy_timeout(SQLITE_BUSY_TIMEOUT).as_str())
+        .await?;
+    let (_busy, log_frames, copied_frames) = row?;
+    Ok(Checkpoint {
+        log_frames,
+        copied_frames,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::{PoolOptions, SqliteSynchronous, Store};
+    use sqlx::Executor;
     use std::time::Duration;
 
     async fn store(dir: &tempfile::TempDir) -> (Store, std::path::PathBuf) {
@@ -91,6 +118,18 @@ mod tests {
             .await
             .expect("create");
         (store, db.with_extension("db-wal"))
+    }
+
+    /// Waits until `n` connections are idle: a dropped connection goes back to the pool in a
+    /// task of its own.
+    async fn returned(store: &Store, n: usize) {
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while store.pool().num_idle() < n {
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the connections are back in the pool");
     }
 
     /// The log of committed writes is emptied, and what was written is all still there.
@@ -126,6 +165,53 @@ mod tests {
         assert_eq!(rows, 200);
     }
 
+    /// A reader that stays inside the log (a backup tool's open transaction) leaves it as it
+    /// is, without the writers waiting for the five-second busy timeout; once it is gone, the
+    /// log is emptied.
+    #[tokio::test]
+    async fn a_reader_that_stays_is_not_waited_for() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (store, _) = store(&dir).await;
+        let insert = || sqlx::query("INSERT INTO t (x) VALUES (1)").execute(store.pool());
+        insert().await.expect("insert");
+        let mut reader = store.pool().acquire().await.expect("reader");
+        reader.execute("BEGIN").await.expect("begin");
+        let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&mut *reader)
+            .await
+            .expect("read");
+        insert().await.expect("a write after the reader's snapshot");
+        let kept = tokio::time::timeout(Duration::from_secs(2), store.truncate_log())
+            .await
+            .expect("not the busy timeout")
+            .expect("truncate")
+            .expect("sqlite");
+        assert!(kept.log_frames > 0, "{kept:?}");
+        // Every other connection, the one that truncated among them, is back with its busy
+        // timeout.
+        let others = store.pool().size() as usize - 1;
+        returned(&store, others).await;
+        let mut idle = Vec::new();
+        for _ in 0..others {
+            let mut conn = store.pool().acquire().await.expect("idle connection");
+            let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+                .fetch_one(&mut *conn)
+                .await
+                .expect("pragma");
+            assert_eq!(busy, 5000, "the pool's connections keep their busy timeout");
+            idle.push(conn);
+        }
+        drop(idle);
+        reader.execute("COMMIT").await.expect("end the read");
+        drop(reader);
+        let emptied = store
+            .truncate_log()
+            .await
+            .expect("truncate")
+            .expect("sqlite");
+        assert_eq!(emptied.log_frames, 0, "{emptied:?}");
+    }
+
     /// Idle connections close; one in use stays open, and the pool opens new ones as needed.
     #[tokio::test]
     async fn closing_idle_connections_spares_the_busy_ones() {
@@ -137,14 +223,7 @@ mod tests {
             store.pool().acquire().await.expect("third"),
         ];
         drop(extra);
-        // A dropped connection goes back to the pool in a task of its own.
-        tokio::time::timeout(Duration::from_secs(5), async {
-            while store.pool().num_idle() < 2 {
-                tokio::task::yield_now().await;
-            }
-        })
-        .await
-        .expect("the two connections are back in the pool");
+        returned(&store, 2).await;
         assert_eq!(store.pool().size(), 3);
         store.close_idle_connections().await;
         assert_eq!(store.pool().size(), 1, "only the held connection is left");
