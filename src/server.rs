@@ -11,7 +11,7 @@ use crate::http::connections::{self, Limits};
 use crate::keys::KeyManager;
 use crate::router::{metrics_router, router};
 use crate::state::AppState;
-use crate::store::Store;
+use crate::store::{LOG_FRAMES_BEFORE_RESTART, Store};
 
 /// Opens the database (running migrations) and the signing keys: everything `serve` needs.
 /// Every part reads the time from `clock` (the system's, or a test's).
@@ -179,24 +179,22 @@ async fn checkpoint_wal(store: Store) {
     let mut failing = false;
     // Since when nothing was written, or memory last given back.
     let mut quiet_since: Option<std::time::Instant> = None;
-    // How many frames the log may hold before it is emptied.
-    let mut truncate_at = crate::store::LOG_FRAMES_BEFORE_TRUNCATE;
+    // How many frames the log may hold before it is started over.
+    let mut restart_at = LOG_FRAMES_BEFORE_RESTART;
     loop {
         let wait = match store.checkpoint().await {
             Ok(None) => return,
-            Ok(Some(mut now)) => {
+            Ok(Some(now)) => {
                 failing = false;
-                // A log that started over by itself lowers the bar again.
-                truncate_at =
-                    truncate_at.min(now.log_frames + crate::store::LOG_FRAMES_BEFORE_TRUNCATE);
-                if now.log_frames >= truncate_at {
-                    match store.truncate_log().await {
-                        Ok(Some(after)) => now = after,
-                        Ok(None) => {}
-                        Err(e) => tracing::warn!(error = %e, "emptying the database log failed"),
+                // A log that started over lowers the bar again.
+                restart_at = restart_at.min(now.log_frames + LOG_FRAMES_BEFORE_RESTART);
+                if now.log_frames >= restart_at {
+                    if let Err(e) = store.restart_log().await {
+                        tracing::warn!(error = %e, "restarting the database log failed");
                     }
-                    // A reader that stays kept the log: try again once it has grown as much more.
-                    truncate_at = now.log_frames + crate::store::LOG_FRAMES_BEFORE_TRUNCATE;
+                    // Done, or a reader that stays kept the log: either way, the next attempt
+                    // once it has grown as much more.
+                    restart_at = now.log_frames + LOG_FRAMES_BEFORE_RESTART;
                 }
                 let moved = last != Some(now);
                 last = Some(now);

@@ -13,7 +13,9 @@
 //! only when a writer finds every frame copied and no reader inside the log, and under steady
 //! load some request is always reading. The log then grew without end (282 MB after 14,000 SSO
 //! flows, and its index, mapped by every connection, with it). So once it holds
-//! [`LOG_FRAMES_BEFORE_TRUNCATE`] frames, [`Store::truncate_log`] empties it.
+//! [`LOG_FRAMES_BEFORE_RESTART`] frames, [`Store::restart_log`] makes the next commit write
+//! from the log's beginning again: the file keeps its size (about 64 MB) and is written over,
+//! instead of growing.
 
 use std::time::Duration;
 
@@ -31,11 +33,11 @@ pub struct Checkpoint {
     pub copied_frames: i64,
 }
 
-/// How many frames (pages, 4 KiB each by default) the log may hold before the server empties
-/// it: 64 MB of disk. At 1,400 SSO flows/s on one core the log gains about 7,000 frames a
-/// second, so this is a truncation every two seconds or so under full load, each holding the
-/// write turn for a few milliseconds.
-pub const LOG_FRAMES_BEFORE_TRUNCATE: i64 = 16_384;
+/// How many frames (pages, 4 KiB each by default) the log may hold before the server starts it
+/// over: 64 MB of disk. At 1,400 SSO flows/s on one core the log gains about 7,000 frames a
+/// second, so this is a restart every two seconds or so under full load, each holding the write
+/// turn for a few milliseconds.
+pub const LOG_FRAMES_BEFORE_RESTART: i64 = 16_384;
 
 impl Store {
     /// Copies the committed pages of the log into the database file without waiting for
@@ -55,20 +57,21 @@ impl Store {
         }))
     }
 
-    /// Copies every frame of the log into the database file and empties the log
-    /// (`PRAGMA wal_checkpoint(TRUNCATE)`). It holds the instance's write turn, so no writer of
-    /// this instance starts meanwhile, and waits at most [`TRUNCATE_WAIT`] for readers still
-    /// inside the log: a reader that stays (a backup or replication tool holding a read
-    /// transaction) must not stop the writers for the whole busy timeout. When readers remain,
-    /// the log is left as it was and the answer says so (`log_frames` above 0). None on
-    /// PostgreSQL.
-    pub async fn truncate_log(&self) -> StoreResult<Option<Checkpoint>> {
+    /// Copies every frame of the log into the database file, so that the next commit writes
+    /// from the log's beginning (`PRAGMA wal_checkpoint(RESTART)`; the file is written over,
+    /// not truncated: truncating made every later append allocate disk again). It holds the
+    /// instance's write turn, so no writer of this instance starts meanwhile, and waits at most
+    /// [`RESTART_WAIT`] for readers still inside the log: a reader that stays (a backup or
+    /// replication tool holding a read transaction) must not stop the writers for the whole
+    /// busy timeout. Whether it worked: `Ok(Some(true))`; `Ok(Some(false))` when readers
+    /// remained and the log goes on growing. None on PostgreSQL.
+    pub async fn restart_log(&self) -> StoreResult<Option<bool>> {
         if self.backend != Backend::Sqlite {
             return Ok(None);
         }
         let _turn = self.write_turn().await?;
         let mut conn = self.pool.acquire().await?;
-        let result = truncate_on(&mut conn).await;
+        let result = restart_on(&mut conn).await;
         if result.is_err() {
             // Its busy timeout may not have been set back: it does not go back to the pool.
             let _ = conn.close().await;
@@ -77,24 +80,22 @@ impl Store {
     }
 }
 
-/// How long [`Store::truncate_log`] waits for readers to leave the log. A request's read takes
+/// How long [`Store::restart_log`] waits for readers to leave the log. A request's read takes
 /// well under a millisecond.
-const TRUNCATE_WAIT: Duration = Duration::from_millis(20);
+const RESTART_WAIT: Duration = Duration::from_millis(20);
 
-/// The truncation on `conn`, with its busy timeout shortened for that one statement.
-async fn truncate_on(conn: &mut AnyConnection) -> sqlx::Result<Checkpoint> {
+/// The restart on `conn`, with its busy timeout shortened for that one statement: whether it
+/// was done (SQLite's first column, `busy`, is 1 when readers kept it from being done).
+async fn restart_on(conn: &mut AnyConnection) -> sqlx::Result<bool> {
     let busy_timeout = |wait: Duration| format!("PRAGMA busy_timeout = {}", wait.as_millis());
-    conn.execute(busy_timeout(TRUNCATE_WAIT).as_str()).await?;
-    let row: sqlx::Result<(i64, i64, i64)> = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute(busy_timeout(RESTART_WAIT).as_str()).await?;
+    let row: sqlx::Result<(i64, i64, i64)> = sqlx::query_as("PRAGMA wal_checkpoint(RESTART)")
         .fetch_one(&mut *conn)
         .await;
     conn.execute(busy_timeout(SQLITE_BUSY_TIMEOUT).as_str())
         .await?;
-    let (_busy, log_frames, copied_frames) = row?;
-    Ok(Checkpoint {
-        log_frames,
-        copied_frames,
-    })
+    let (busy, _, _) = row?;
+    Ok(busy == 0)
 }
 
 #[cfg(test)]
@@ -132,63 +133,66 @@ mod tests {
         .expect("the connections are back in the pool");
     }
 
-    /// The log of committed writes is emptied, and what was written is all still there.
-    #[tokio::test]
-    async fn truncating_the_log_keeps_every_commit() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let (store, wal) = store(&dir).await;
-        for x in 0..200 {
+    /// Inserts `n` rows, one commit each.
+    async fn insert(store: &Store, n: i64) {
+        for x in 0..n {
             sqlx::query("INSERT INTO t (x) VALUES ($1)")
                 .bind(x)
                 .execute(store.pool())
                 .await
                 .expect("insert");
         }
-        let before = store
-            .checkpoint()
-            .await
-            .expect("checkpoint")
-            .expect("sqlite");
-        assert!(before.log_frames >= 200, "{before:?}");
-        assert!(std::fs::metadata(&wal).expect("log").len() > 0);
-        let after = store
-            .truncate_log()
-            .await
-            .expect("truncate")
-            .expect("sqlite");
-        assert_eq!(after.log_frames, 0, "{after:?}");
-        assert_eq!(std::fs::metadata(&wal).expect("log").len(), 0);
+    }
+
+    /// Frames in the log now.
+    async fn log_frames(store: &Store) -> i64 {
+        let now = store.checkpoint().await.expect("checkpoint");
+        now.expect("sqlite").log_frames
+    }
+
+    /// After a restart the next commit writes from the log's beginning, in the same file, and
+    /// every commit is still there.
+    #[tokio::test]
+    async fn a_restarted_log_is_written_over_and_keeps_every_commit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (store, wal) = store(&dir).await;
+        insert(&store, 200).await;
+        assert!(log_frames(&store).await >= 200);
+        let size = std::fs::metadata(&wal).expect("log").len();
+        assert_eq!(store.restart_log().await.expect("restart"), Some(true));
+        insert(&store, 1).await;
+        assert!(log_frames(&store).await < 10, "the log started over");
+        assert_eq!(std::fs::metadata(&wal).expect("log").len(), size);
         let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
             .fetch_one(store.pool())
             .await
             .expect("count");
-        assert_eq!(rows, 200);
+        assert_eq!(rows, 201);
     }
 
-    /// A reader that stays inside the log (a backup tool's open transaction) leaves it as it
-    /// is, without the writers waiting for the five-second busy timeout; once it is gone, the
-    /// log is emptied.
+    /// A reader that stays inside the log (a backup tool's open transaction) keeps it growing,
+    /// without the writers waiting for the five-second busy timeout; once it is gone, the log
+    /// starts over.
     #[tokio::test]
     async fn a_reader_that_stays_is_not_waited_for() {
         let dir = tempfile::tempdir().expect("tempdir");
         let (store, _) = store(&dir).await;
-        let insert = || sqlx::query("INSERT INTO t (x) VALUES (1)").execute(store.pool());
-        insert().await.expect("insert");
+        insert(&store, 1).await;
         let mut reader = store.pool().acquire().await.expect("reader");
         reader.execute("BEGIN").await.expect("begin");
         let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
             .fetch_one(&mut *reader)
             .await
             .expect("read");
-        insert().await.expect("a write after the reader's snapshot");
-        let kept = tokio::time::timeout(Duration::from_secs(2), store.truncate_log())
+        insert(&store, 20).await;
+        let restarted = tokio::time::timeout(Duration::from_secs(2), store.restart_log())
             .await
             .expect("not the busy timeout")
-            .expect("truncate")
-            .expect("sqlite");
-        assert!(kept.log_frames > 0, "{kept:?}");
-        // Every other connection, the one that truncated among them, is back with its busy
-        // timeout.
+            .expect("restart");
+        assert_eq!(restarted, Some(false));
+        insert(&store, 1).await;
+        assert!(log_frames(&store).await > 20, "the log went on growing");
+        // Every other connection, the one that tried among them, is back with its busy timeout.
         let others = store.pool().size() as usize - 1;
         returned(&store, others).await;
         let mut idle = Vec::new();
@@ -204,12 +208,9 @@ mod tests {
         drop(idle);
         reader.execute("COMMIT").await.expect("end the read");
         drop(reader);
-        let emptied = store
-            .truncate_log()
-            .await
-            .expect("truncate")
-            .expect("sqlite");
-        assert_eq!(emptied.log_frames, 0, "{emptied:?}");
+        assert_eq!(store.restart_log().await.expect("restart"), Some(true));
+        insert(&store, 1).await;
+        assert!(log_frames(&store).await < 10, "the log started over");
     }
 
     /// Idle connections close; one in use stays open, and the pool opens new ones as needed.

@@ -34,7 +34,7 @@ mod upstream_links;
 mod user_sessions;
 mod users;
 
-pub use checkpoint::{Checkpoint, LOG_FRAMES_BEFORE_TRUNCATE};
+pub use checkpoint::{Checkpoint, LOG_FRAMES_BEFORE_RESTART};
 pub use clients::{ClientRow, CorsUse, NewClient};
 pub use codes::{CodeRow, CodeTokens, NewCode, Redemption};
 pub use consents::{ConsentRow, Remembered};
