@@ -15,6 +15,7 @@ use crate::services::email::EmailService;
 use crate::services::metadata;
 use crate::services::metrics::Metrics;
 use crate::services::passkeys::Passkeys;
+use crate::services::people_cache::PeopleCache;
 use crate::services::rate_limit::RateLimits;
 use crate::services::revocation_list::RevocationList;
 use crate::services::session::SessionStores;
@@ -58,6 +59,9 @@ pub struct Parts {
     /// Client registrations and client roles, cached (see `client_cache` for how staleness is
     /// bounded).
     pub clients: ClientCache,
+    /// Copies of users and remembered consents for single sign-on, trusted only by a write that
+    /// checks them (see `people_cache`).
+    pub people: PeopleCache,
     /// Delivers Back-Channel Logout tokens to clients.
     pub backchannel: Notifier,
     /// This instance's Prometheus registry.
@@ -117,6 +121,7 @@ impl AppState {
             revocations: RevocationList::new(clock),
             client_jwks,
             clients,
+            people: PeopleCache::new(),
             backchannel,
             metrics,
             rate_limits,

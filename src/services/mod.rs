@@ -12,6 +12,7 @@ pub mod login_throttle;
 pub mod metadata;
 pub mod metrics;
 pub mod passkeys;
+pub mod people_cache;
 pub mod rate_limit;
 pub mod revocation_list;
 pub mod second_factor;

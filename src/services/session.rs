@@ -7,6 +7,7 @@
 //! tower-sessions, the absolute lifetime here from the sign-in time.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -27,8 +28,9 @@ use crate::crypto::{constant_time_eq, random_token};
 use crate::domain::Amr;
 
 use crate::error::PageError;
+use crate::services::people_cache::PeopleCache;
 use crate::services::session_activity::SessionActivity;
-use crate::store::{Backend, SqliteSynchronous, Store, UserRow};
+use crate::store::{Backend, SqliteSynchronous, Store, Tagged, UserRow};
 
 /// Name of the session cookie.
 pub const COOKIE_NAME: &str = "tessera_session";
@@ -281,8 +283,7 @@ impl BrowserSession {
         };
         match store.user_by_id(&user.user_id).await? {
             Some(row) if !row.disabled => {
-                activity.seen(store, &user.sid, now).await?;
-                self.keep_alive(activity, now).await?;
+                self.used(store, activity, &user.sid, now).await?;
                 Ok(Some((user, row)))
             }
             _ => {
@@ -290,6 +291,42 @@ impl BrowserSession {
                 Ok(None)
             }
         }
+    }
+
+    /// As [`BrowserSession::current`], on this instance's copy of the account (`people`): only
+    /// for a decision that its write checks against the copy's tag (`people_cache`). `None`
+    /// also when the copy says the account is disabled or gone: the caller then decides on
+    /// fresh reads, which sign the person out.
+    pub async fn current_copy(
+        &self,
+        people: &PeopleCache,
+        store: &Store,
+        activity: &SessionActivity,
+        now: i64,
+        absolute: Duration,
+    ) -> Result<Option<(SessionUser, Tagged<Arc<UserRow>>)>, PageError> {
+        let Some(user) = self.user(now, absolute).await? else {
+            return Ok(None);
+        };
+        match people.user(store, &user.user_id).await? {
+            Some(copy) if !copy.row.disabled => {
+                self.used(store, activity, &user.sid, now).await?;
+                Ok(Some((user, copy)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// A use of the session by its signed-in person: "last seen" and the idle deadline move.
+    async fn used(
+        &self,
+        store: &Store,
+        activity: &SessionActivity,
+        sid: &str,
+        now: i64,
+    ) -> Result<(), PageError> {
+        activity.seen(store, sid, now).await?;
+        self.keep_alive(activity, now).await
     }
 
     /// Moves the idle deadline (tower-sessions moves it whenever the record is written), but only

@@ -6,7 +6,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Store, StoreResult};
+use super::{SignOnVersion, Store, StoreResult, Tagged};
 
 /// A code about to be stored; everything the token endpoint must check is bound to it.
 #[derive(Debug, Clone)]
@@ -66,8 +66,9 @@ pub struct CodeRow {
 /// What happened when a code was presented.
 #[derive(Debug, Clone)]
 pub enum Redemption {
-    /// First use: the code is now spent.
-    Redeemed(CodeRow),
+    /// First use: the code is now spent. Tagged with the person's sign-on version at that
+    /// moment, so a copy of the user read under the same version is as good as reading it now.
+    Redeemed(Tagged<CodeRow>),
     /// The code had been used before (RFC 6749 §4.1.2: revoke what it issued).
     Reused(CodeRow),
     /// The code was issued to another client: refused, and left as it was, so a party who
@@ -99,35 +100,48 @@ impl CodeRow {
 
 impl Store {
     /// Stores a freshly issued code and, in the same statement, remembers that its session
-    /// signed in to the client (one commit for both).
-    pub async fn create_code(&self, c: &NewCode<'_>) -> StoreResult<()> {
+    /// signed in to the client (one commit for both). With `unchanged_since`, the code is
+    /// stored only if the person's sign-on version still has that value, checked in the same
+    /// statement: false when it moved (the person or a consent of theirs changed since read).
+    pub async fn create_code(
+        &self,
+        c: &NewCode<'_>,
+        unchanged_since: Option<SignOnVersion>,
+    ) -> StoreResult<bool> {
         // With a session, the trigger of migration 0023 records the session's client (the upsert
         // of Store::remember_session_client) as part of this statement.
-        let _turn = self.write_turn().await?;
-        sqlx::query(
+        let condition = match unchanged_since {
+            Some(_) => "WHERE (SELECT sign_on_version FROM users WHERE id = $3) = $16",
+            None => "",
+        };
+        let sql = format!(
             "INSERT INTO auth_codes (code_hash, client_id, user_id, redirect_uri, scope, nonce, \
-             code_challenge, code_challenge_method, auth_time, session_id, claims, created_at, \
-             expires_at, used_at, access_jti, refresh_family_id, amr, dpop_jkt, session_expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12, NULL, NULL, NULL, $13, $14, $15)",
-        )
-        .bind(c.code_hash)
-        .bind(c.client_id)
-        .bind(c.user_id)
-        .bind(c.redirect_uri)
-        .bind(c.scope)
-        .bind(c.nonce)
-        .bind(c.code_challenge)
-        .bind(c.code_challenge_method)
-        .bind(c.auth_time)
-        .bind(c.session_id)
-        .bind(c.now)
-        .bind(c.expires_at)
-        .bind(c.amr)
-        .bind(c.dpop_jkt)
-        .bind(c.session_expires_at)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+             code_challenge, code_challenge_method, auth_time, session_id, created_at, \
+             expires_at, amr, dpop_jkt, session_expires_at) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 {condition}",
+        );
+        let _turn = self.write_turn().await?;
+        let done = sqlx::query(&sql)
+            .bind(c.code_hash)
+            .bind(c.client_id)
+            .bind(c.user_id)
+            .bind(c.redirect_uri)
+            .bind(c.scope)
+            .bind(c.nonce)
+            .bind(c.code_challenge)
+            .bind(c.code_challenge_method)
+            .bind(c.auth_time)
+            .bind(c.session_id)
+            .bind(c.now)
+            .bind(c.expires_at)
+            .bind(c.amr)
+            .bind(c.dpop_jkt)
+            .bind(c.session_expires_at);
+        let done = match unchanged_since {
+            Some(version) => done.bind(version.value()),
+            None => done,
+        };
+        Ok(done.execute(self.pool()).await?.rows_affected() == 1)
     }
 
     /// Marks the code used and records the tokens about to be issued, atomically, and says
@@ -145,7 +159,8 @@ impl Store {
             "UPDATE auth_codes SET used_at = $1, access_jti = $2, refresh_family_id = $3 \
              WHERE code_hash = $4 AND used_at IS NULL AND client_id = $5 \
              RETURNING client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, amr, \
-             session_id, expires_at, access_jti, refresh_family_id, dpop_jkt",
+             session_id, expires_at, access_jti, refresh_family_id, dpop_jkt, \
+             (SELECT sign_on_version FROM users WHERE id = auth_codes.user_id) AS sign_on_version",
         )
         .bind(now)
         .bind(issues.access_jti)
@@ -156,7 +171,8 @@ impl Store {
         .await?;
         drop(turn);
         if let Some(row) = redeemed {
-            return Ok(Redemption::Redeemed(CodeRow::from_row(&row)?));
+            let redeemed = Tagged::from_row(&row, CodeRow::from_row)?;
+            return Ok(Redemption::Redeemed(redeemed));
         }
         let row = sqlx::query(
             "SELECT client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, amr, \

@@ -1,8 +1,9 @@
 //! Remembered consent, per user and client (the scopes the person allowed).
 
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
-use super::{Store, StoreResult};
+use super::{Store, StoreResult, Tagged};
 
 /// A remembered consent, as the authorization endpoint reads it.
 #[derive(Debug, Clone)]
@@ -10,6 +11,15 @@ pub struct Remembered {
     /// Space-separated scopes allowed.
     pub scopes: String,
     pub last_used_at: Option<i64>,
+}
+
+impl Remembered {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            scopes: r.try_get("scopes")?,
+            last_used_at: r.try_get("last_used_at")?,
+        })
+    }
 }
 
 /// A client the person allowed, for the account page.
@@ -34,13 +44,28 @@ impl Store {
         .bind(client_id)
         .fetch_optional(self.pool())
         .await?;
-        let remembered = |r: &sqlx::any::AnyRow| -> sqlx::Result<Remembered> {
-            Ok(Remembered {
-                scopes: r.try_get(0)?,
-                last_used_at: r.try_get(1)?,
-            })
-        };
-        Ok(row.as_ref().map(remembered).transpose()?)
+        Ok(row.as_ref().map(Remembered::from_row).transpose()?)
+    }
+
+    /// What `user_id` has allowed `client_id`, with the person's sign-on version as of the same
+    /// read (for `services::people_cache`); `None` if never asked.
+    pub async fn consent_tagged(
+        &self,
+        user_id: &str,
+        client_id: &str,
+    ) -> StoreResult<Option<Tagged<Remembered>>> {
+        let row = sqlx::query(
+            "SELECT c.scopes, c.last_used_at, u.sign_on_version FROM consents c \
+             JOIN users u ON u.id = c.user_id WHERE c.user_id = $1 AND c.client_id = $2",
+        )
+        .bind(user_id)
+        .bind(client_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row
+            .as_ref()
+            .map(|r| Tagged::from_row(r, Remembered::from_row))
+            .transpose()?)
     }
 
     /// Records (or replaces) the scopes a person allowed a client; allowing is a use.
@@ -76,7 +101,7 @@ impl Store {
         .bind(user_id)
         .fetch_all(self.pool())
         .await?;
-        let row = |r: &sqlx::any::AnyRow| -> sqlx::Result<ConsentRow> {
+        let row = |r: &AnyRow| -> sqlx::Result<ConsentRow> {
             Ok(ConsentRow {
                 client_id: r.try_get(0)?,
                 client_name: r.try_get(1)?,

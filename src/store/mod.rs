@@ -41,6 +41,7 @@ pub use consents::{ConsentRow, Remembered};
 pub use device_codes::{DeviceCodeRow, DeviceDecision, DevicePoll, NewDeviceCode, SLOW_DOWN_STEP};
 pub use dpop_proofs::MAX_PROOFS_PER_STATEMENT;
 pub use email_tokens::{LinkState, NewEmailToken};
+
 pub use keys::{KeyRow, Rotation};
 pub use passkeys::{NewPasskey, PasskeyRow};
 pub use purge::Purged;
@@ -55,7 +56,7 @@ pub use second_factors::{Factors, TotpRow};
 pub use throttle::Reservation;
 pub use upstream_links::{NO_PASSWORD, NewUpstreamAccount, UpstreamLinkRow};
 pub use user_sessions::{NewUserSession, UserSessionRow};
-pub use users::UserRow;
+pub use users::{SignOnVersion, Tagged, UserRow};
 
 use std::time::Duration;
 

@@ -53,6 +53,46 @@ impl UserRow {
 const COLUMNS: &str =
     "id, username, email, name, password_hash, disabled, email_verified, created_at";
 
+/// A person's `users.sign_on_version` at one moment (migration 0024). It moves whenever their
+/// user row or one of their remembered consents changes, whoever changes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignOnVersion(i64);
+
+impl SignOnVersion {
+    /// What a statement binds to compare with the stored version.
+    pub(super) fn value(self) -> i64 {
+        self.0
+    }
+}
+
+/// A row and its person's sign-on version as the same statement read them.
+#[derive(Debug, Clone)]
+pub struct Tagged<T> {
+    pub row: T,
+    pub version: SignOnVersion,
+}
+
+impl<T> Tagged<T> {
+    /// The same version on `f(row)`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Tagged<U> {
+        Tagged {
+            row: f(self.row),
+            version: self.version,
+        }
+    }
+
+    /// Decodes a row that also selected its person's `sign_on_version`.
+    pub(super) fn from_row(
+        r: &AnyRow,
+        decode: impl Fn(&AnyRow) -> sqlx::Result<T>,
+    ) -> sqlx::Result<Self> {
+        Ok(Self {
+            row: decode(r)?,
+            version: SignOnVersion(r.try_get("sign_on_version")?),
+        })
+    }
+}
+
 impl Store {
     /// Inserts a user; a username or email taken under the identifier profile (same folded
     /// form) is `Conflict("username")` or `Conflict("email")`.
@@ -110,6 +150,20 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         Ok(row.map(|r| UserRow::from_row(&r)).transpose()?)
+    }
+
+    /// The user, with their version as of the same read (for `services::people_cache`).
+    pub async fn user_by_id_tagged(&self, id: &str) -> StoreResult<Option<Tagged<UserRow>>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS}, sign_on_version FROM users WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row
+            .as_ref()
+            .map(|r| Tagged::from_row(r, UserRow::from_row))
+            .transpose()?)
     }
 
     /// Every user, by username.

@@ -46,6 +46,7 @@ mod pairwise;
 mod par;
 mod passkeys;
 mod password_policy;
+mod people_cache;
 mod purge;
 mod rate_limit;
 mod rbac;

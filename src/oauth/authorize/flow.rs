@@ -10,7 +10,7 @@ use crate::error::{ErrorCode, OAuthError, PageError};
 use crate::http::paths;
 use crate::services::session::{BrowserSession, SecondStep, SessionUser};
 use crate::state::AppState;
-use crate::store::{ClientRow, NewCode};
+use crate::store::{ClientRow, NewCode, Remembered, SignOnVersion};
 
 use super::{AuthzError, Pending, see_other};
 
@@ -35,6 +35,9 @@ async fn step(
         .await
         .map_err(PageError::from)?
         .ok_or_else(|| PageError::bad_request("login-error-unknown-client"))?;
+    if let Some(done) = single_sign_on(state, session, &pending, &client, now).await? {
+        return Ok(done);
+    }
     let Some(user) = signed_in_user(state, session, &pending, now).await? else {
         if pending.prompt.none {
             session.clear_pending::<Pending>().await?;
@@ -68,7 +71,94 @@ async fn step(
     if let Some(device) = &pending.device {
         return Ok(super::device::approve(state, device, &pending.client_id, &user, now).await?);
     }
-    let code = issue_code(state, &client, &pending, &user, now).await?;
+    let Some(code) = issue_code(state, &client, &pending, &user, now, None).await? else {
+        // Stored unconditionally: only an error (above) keeps it out.
+        return Err(PageError::unavailable().into());
+    };
+    answer_with_code(state, &pending, &user, consent, &code, now).await
+}
+
+/// Single sign-on as it happens most often: signed in, no new sign-in or factor needed, the
+/// consent remembered or not asked. Decided on this instance's copies of the account and the
+/// consent (`services::people_cache`), and the code is stored only if the person's sign-on
+/// version has not moved since they were read, checked by the code's own INSERT. In any other
+/// case, or when it moved, `None`: [`step`] decides on fresh reads, as if there were no copies. It
+/// leaves nothing behind that [`step`] would not have done (a "last seen", the pending request
+/// cleared only once the code is about to be stored).
+async fn single_sign_on(
+    state: &AppState,
+    session: &BrowserSession,
+    pending: &Pending,
+    client: &ClientRow,
+    now: i64,
+) -> Result<Option<Response>, AuthzError> {
+    if pending.device.is_some() {
+        return Ok(None);
+    }
+    let absolute = state.config.session.absolute_timeout;
+    let Some((user, account)) = session
+        .current_copy(
+            &state.people,
+            &state.store,
+            &state.session_activity,
+            now,
+            absolute,
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    if sign_in_needed(pending, &user, now) || !level_met(state, client, &user, pending) {
+        return Ok(None);
+    }
+    let consent = match consent_without_record(client, pending) {
+        Some(Consent::Needed) => return Ok(None),
+        Some(decided) => decided,
+        None => {
+            let people = &state.people;
+            let Some(remembered) = people
+                .consent(
+                    &state.store,
+                    &user.user_id,
+                    &client.client_id,
+                    account.version,
+                )
+                .await
+                .map_err(PageError::from)?
+            else {
+                return Ok(None);
+            };
+            if remembered.version != account.version {
+                // The consent, read now, is newer than the account's copy.
+                people.forget(&user.user_id, &client.client_id);
+                return Ok(None);
+            }
+            match consent_from(Some(&remembered.row), pending) {
+                Consent::Needed => return Ok(None),
+                covered => covered,
+            }
+        }
+    };
+    session.clear_pending::<Pending>().await?;
+    let checked = Some(account.version);
+    let Some(code) = issue_code(state, client, pending, &user, now, checked).await? else {
+        state.people.forget(&user.user_id, &client.client_id);
+        return Ok(None);
+    };
+    answer_with_code(state, pending, &user, consent, &code, now)
+        .await
+        .map(Some)
+}
+
+/// The code is stored: record the consent's use (to the hour) and send the code to the client.
+async fn answer_with_code(
+    state: &AppState,
+    pending: &Pending,
+    user: &SessionUser,
+    consent: Consent,
+    code: &str,
+    now: i64,
+) -> Result<Response, AuthzError> {
     if let Consent::Remembered { last_used_at } = consent
         && last_used_at.is_none_or(|t| now - t >= CONSENT_USE_GRANULARITY)
     {
@@ -77,6 +167,9 @@ async fn step(
             .mark_consent_used(&user.user_id, &pending.client_id, now)
             .await
             .map_err(PageError::from)?;
+        state
+            .people
+            .consent_used(&user.user_id, &pending.client_id, now);
     }
     AuditEvent::CodeIssued {
         client_id: &pending.client_id,
@@ -84,7 +177,7 @@ async fn step(
         scope: &pending.scope,
     }
     .emit();
-    Ok(to.success(&code))
+    Ok(pending.reply_to(&state.config.issuer).success(code))
 }
 
 /// Whether the request needs the password again although someone is signed in: `prompt=login`
@@ -116,14 +209,43 @@ async fn signed_in_user(
     let Some((user, _)) = current else {
         return Ok(None);
     };
-    if password_needed(pending, &user, now) {
-        return Ok(None);
-    }
-    // The login page asks "Continue as …?"; answering clears `select_account`.
-    if pending.prompt.select_account && !pending.signed_in {
+    if sign_in_needed(pending, &user, now) {
         return Ok(None);
     }
     Ok(Some(user))
+}
+
+/// Whether the login page must come first although someone is signed in: the password again
+/// ([`password_needed`]), or `prompt=select_account`, whose "Continue as …?" the login page
+/// asks (answering it clears `select_account`).
+fn sign_in_needed(pending: &Pending, user: &SessionUser, now: i64) -> bool {
+    password_needed(pending, user, now) || (pending.prompt.select_account && !pending.signed_in)
+}
+
+/// Whether the session's level meets what the request and the client want ([`check_level`]
+/// says what happens when it does not).
+fn level_met(state: &AppState, client: &ClientRow, user: &SessionUser, pending: &Pending) -> bool {
+    let (_, wanted) = levels(state, client, pending);
+    wanted.is_none_or(|w| user.amr.acr().meets(w))
+}
+
+/// The levels (essential, wanted) of a request to this client: `acr_values` or an essential
+/// `acr` claim, and two factors when the client or the whole server requires them.
+fn levels(state: &AppState, client: &ClientRow, pending: &Pending) -> (Option<Acr>, Option<Acr>) {
+    let must_mfa = client.require_mfa || state.config.authentication.require_mfa;
+    let essential = [pending.acr.essential, must_mfa.then_some(Acr::Mfa)]
+        .into_iter()
+        .flatten()
+        .fold(None, |acc: Option<Acr>, a| match acc {
+            Some(b) if b.meets(a) => Some(b),
+            _ => Some(a),
+        });
+    let wanted = match (essential, pending.acr.voluntary) {
+        (Some(e), Some(v)) if v.meets(e) => Some(v),
+        (Some(e), _) => Some(e),
+        (None, v) => v,
+    };
+    (essential, wanted)
 }
 
 /// The level of the session against what the request and the client need (OIDC Core §3.1.2.1,
@@ -139,18 +261,7 @@ async fn check_level(
     pending: &Pending,
 ) -> Result<Option<Response>, AuthzError> {
     let must_mfa = client.require_mfa || state.config.authentication.require_mfa;
-    let essential = [pending.acr.essential, must_mfa.then_some(Acr::Mfa)]
-        .into_iter()
-        .flatten()
-        .fold(None, |acc: Option<Acr>, a| match acc {
-            Some(b) if b.meets(a) => Some(b),
-            _ => Some(a),
-        });
-    let wanted = match (essential, pending.acr.voluntary) {
-        (Some(e), Some(v)) if v.meets(e) => Some(v),
-        (Some(e), _) => Some(e),
-        (None, v) => v,
-    };
+    let (essential, wanted) = levels(state, client, pending);
     let Some(wanted) = wanted else {
         return Ok(None);
     };
@@ -255,43 +366,60 @@ async fn consent(
     user: &SessionUser,
     pending: &Pending,
 ) -> Result<Consent, PageError> {
-    if pending.consented {
-        return Ok(Consent::NotAsked);
+    if let Some(decided) = consent_without_record(client, pending) {
+        return Ok(decided);
     }
-    if pending.prompt.consent {
-        return Ok(Consent::Needed);
-    }
-    if client.first_party {
-        return Ok(Consent::NotAsked);
-    }
-    let Some(remembered) = state
+    let remembered = state
         .store
         .consent(&user.user_id, &client.client_id)
-        .await?
-    else {
-        return Ok(Consent::Needed);
+        .await?;
+    Ok(consent_from(remembered.as_ref(), pending))
+}
+
+/// Consent as decided without the remembered one: just given for this very request, always
+/// asked with `prompt=consent`, not asked of a first-party client. `None`: it depends on what
+/// was remembered.
+fn consent_without_record(client: &ClientRow, pending: &Pending) -> Option<Consent> {
+    if pending.consented {
+        Some(Consent::NotAsked)
+    } else if pending.prompt.consent {
+        Some(Consent::Needed)
+    } else if client.first_party {
+        Some(Consent::NotAsked)
+    } else {
+        None
+    }
+}
+
+/// Whether what the person allowed the client covers every requested scope.
+fn consent_from(remembered: Option<&Remembered>, pending: &Pending) -> Consent {
+    let Some(remembered) = remembered else {
+        return Consent::Needed;
     };
     let allowed = Scope::parse(&remembered.scopes).unwrap_or_default();
     let requested = Scope::parse(&pending.scope).unwrap_or_default();
-    Ok(if requested.is_subset(&allowed) {
+    if requested.is_subset(&allowed) {
         Consent::Remembered {
             last_used_at: remembered.last_used_at,
         }
     } else {
         Consent::Needed
-    })
+    }
 }
 
 /// Stores a new code (256 random bits, kept only as a hash) bound to everything the token
 /// endpoint must check, records the client as signed in to the session (Back-Channel Logout 1.0
-/// §2.3: whom to notify when it ends, for as long as it can last), and returns the code.
+/// §2.3: whom to notify when it ends, for as long as it can last), and returns the code. With
+/// `unchanged_since`, only if the person's sign-on version still has that value: `None` when it
+/// moved.
 async fn issue_code(
     state: &AppState,
     client: &ClientRow,
     pending: &Pending,
     user: &SessionUser,
     now: i64,
-) -> Result<String, PageError> {
+    unchanged_since: Option<SignOnVersion>,
+) -> Result<Option<String>, PageError> {
     let code = random_token(32);
     let mut ttl = state.config.tokens.code_ttl.as_secs() as i64;
     if client
@@ -301,28 +429,31 @@ async fn issue_code(
         ttl = ttl.min(FAPI2_MAX_CODE_TTL);
     }
     let session_ends = user.auth_time + state.config.session.absolute_timeout.as_secs() as i64;
-    state
+    let stored = state
         .store
-        .create_code(&NewCode {
-            code_hash: &sha256_hex(&code),
-            client_id: &pending.client_id,
-            user_id: &user.user_id,
-            redirect_uri: &pending.redirect_uri,
-            scope: &pending.scope,
-            nonce: pending.nonce.as_deref(),
-            code_challenge: pending.code_challenge.as_deref(),
-            code_challenge_method: pending
-                .code_challenge
-                .as_ref()
-                .map(|_| CodeChallengeMethod::S256.as_str()),
-            auth_time: user.auth_time,
-            amr: &user.amr.to_stored(),
-            session_id: Some(&user.sid),
-            now,
-            expires_at: now + ttl,
-            session_expires_at: session_ends,
-            dpop_jkt: pending.dpop_jkt.as_deref(),
-        })
+        .create_code(
+            &NewCode {
+                code_hash: &sha256_hex(&code),
+                client_id: &pending.client_id,
+                user_id: &user.user_id,
+                redirect_uri: &pending.redirect_uri,
+                scope: &pending.scope,
+                nonce: pending.nonce.as_deref(),
+                code_challenge: pending.code_challenge.as_deref(),
+                code_challenge_method: pending
+                    .code_challenge
+                    .as_ref()
+                    .map(|_| CodeChallengeMethod::S256.as_str()),
+                auth_time: user.auth_time,
+                amr: &user.amr.to_stored(),
+                session_id: Some(&user.sid),
+                now,
+                expires_at: now + ttl,
+                session_expires_at: session_ends,
+                dpop_jkt: pending.dpop_jkt.as_deref(),
+            },
+            unchanged_since,
+        )
         .await?;
-    Ok(code)
+    Ok(stored.then_some(code))
 }

@@ -39,12 +39,12 @@ pub async fn handle(
         access_jti: &access_jti,
         refresh_family_id: family_id.as_deref(),
     };
-    let code = match state
+    let (code, version) = match state
         .store
         .redeem_code(&code_hash, &client.client.client_id, now, &issues)
         .await?
     {
-        Redemption::Redeemed(code) => code,
+        Redemption::Redeemed(redeemed) => (redeemed.row, redeemed.version),
         Redemption::Reused(code) => {
             revoke_issued(state, &code, now).await?;
             AuditEvent::CodeReused {
@@ -66,9 +66,11 @@ pub async fn handle(
     check_binding(client, &code, params, now)?;
     check_pkce(&code, params.get("code_verifier"))?;
     check_dpop_jkt(&code, proof)?;
+    // The user as of the redemption: this instance's copy when nothing changed since it was
+    // read (`services::people_cache`).
     let user = state
-        .store
-        .user_by_id(&code.user_id)
+        .people
+        .user_as_of(&state.store, &code.user_id, version)
         .await?
         .filter(|u| !u.disabled)
         .ok_or_else(|| OAuthError::invalid_grant("the user can no longer sign in"))?;

@@ -65,6 +65,24 @@ const EXCEPTIONS: &[Exception] = &[
             "CREATE TRIGGER auth_codes_session_client",
         ],
     },
+    Exception {
+        file: "0024_sign_on_version.sql",
+        why: "trigger syntax, as in 0008_change_epochs.sql: one SQLite trigger per (table, event) \
+          with the UPDATE inline; plpgsql functions on PostgreSQL, one row-level trigger per \
+          table. The catalog comparison checks that both fire on the same tables and events.",
+        sqlite: &[
+            "CREATE TRIGGER users_sign_on_version",
+            "CREATE TRIGGER consents_sign_on_version_insert",
+            "CREATE TRIGGER consents_sign_on_version_update",
+            "CREATE TRIGGER consents_sign_on_version_delete",
+        ],
+        postgres: &[
+            "CREATE FUNCTION bump_sign_on_version",
+            "CREATE TRIGGER users_sign_on_version",
+            "CREATE FUNCTION bump_consenting_sign_on_version",
+            "CREATE TRIGGER consents_sign_on_version",
+        ],
+    },
 ];
 
 const HOW_TO_FIX: &str = "Write the migration once per tree with the same statements in the \
