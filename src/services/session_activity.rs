@@ -40,6 +40,11 @@ impl SessionActivity {
         self.keep_alive_every
     }
 
+    /// Session `sid` was recorded at `now`, "last seen" included: no write for a while yet.
+    pub fn recorded(&self, sid: &str, now: i64) {
+        self.last_written.insert(sid.to_string(), now);
+    }
+
     /// Session `sid` was used at `now`.
     pub async fn seen(&self, store: &Store, sid: &str, now: i64) -> StoreResult<()> {
         if self

@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use super::{Backend, Store, StoreResult};
+use super::{Store, StoreResult};
 
 /// The answer to [`Store::throttle_reserve`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,24 +43,17 @@ impl Store {
         block_for: impl Fn(i64) -> Option<i64>,
     ) -> StoreResult<Reservation> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
+        // The row, made if missing, in one statement. SQLite's `BEGIN IMMEDIATE` already holds
+        // the write lock; on PostgreSQL the upsert's DO UPDATE locks the row until the commit,
+        // as `SELECT … FOR UPDATE` would.
+        let row = sqlx::query(
             "INSERT INTO login_throttle (throttle_key, failures, window_start, blocked_until)
-             VALUES ($1, 0, $2, 0) ON CONFLICT (throttle_key) DO NOTHING",
+             VALUES ($1, 0, $2, 0)
+             ON CONFLICT (throttle_key) DO UPDATE SET throttle_key = excluded.throttle_key
+             RETURNING failures, window_start, blocked_until",
         )
         .bind(key)
         .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        // SQLite's `BEGIN IMMEDIATE` already holds the write lock; PostgreSQL locks the row.
-        let lock = match self.backend() {
-            Backend::Postgres => " FOR UPDATE",
-            Backend::Sqlite => "",
-        };
-        let row = sqlx::query(&format!(
-            "SELECT failures, window_start, blocked_until FROM login_throttle
-             WHERE throttle_key = $1{lock}"
-        ))
-        .bind(key)
         .fetch_one(&mut *tx)
         .await?;
         let blocked_until: i64 = row.try_get("blocked_until")?;

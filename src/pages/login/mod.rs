@@ -279,6 +279,7 @@ pub(super) async fn finish(
             previous.as_ref().map(|p| p.sid.as_str()),
         )
         .await?;
+    state.session_activity.recorded(&signed_in.sid, now);
     AuditEvent::LoginSucceeded {
         sub: user_id,
         client_id: purpose.client_id(),
@@ -362,13 +363,14 @@ async fn current_username(state: &AppState, session: &BrowserSession) -> Result<
         .unwrap_or_default())
 }
 
-/// The name of the application a sign-in is for; `None` for the account page.
+/// The name of the application a sign-in is for; `None` for the account page. From the client
+/// cache: a renamed client shows its new name within `cache.refresh_interval`.
 async fn client_name(state: &AppState, purpose: &Purpose) -> Result<Option<String>, PageError> {
     Ok(match purpose {
         Purpose::Authorization(p) => Some(
             state
                 .clients
-                .load(&state.store, &p.client_id)
+                .client(&state.store, &p.client_id)
                 .await?
                 .map(|c| c.name.clone())
                 .unwrap_or_default(),
