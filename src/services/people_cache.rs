@@ -3,10 +3,10 @@
 //! trips of an SSO flow (the user and the consent at the authorization endpoint, the user again
 //! at the token endpoint; bench/README.md, issue 24).
 //!
-//! A copy is never trusted on its own. Each is tagged with the person's sign-on version it was read
-//! under, in the same statement (`users.version`, migration 0024: triggers move it on every
-//! change to the user row or to one of their consents, whoever makes it: this instance, another
-//! one, the CLI, manual SQL). A decision taken on copies holds only if the write that acts on it
+//! A copy is never trusted on its own. Each is tagged with the person's sign-on version it was
+//! read under, in the same statement (`users.sign_on_version`, migration 0024: triggers move it
+//! on every change to the user row or to one of their consents, whoever makes it: this
+//! instance, another one, the CLI, manual SQL). A decision taken on copies holds only if the write that acts on it
 //! finds the version unchanged, in its own statement: the code's INSERT at the authorization
 //! endpoint (`Store::create_code`), the code's redemption at the token endpoint
 //! (`Store::redeem_code`). When it moved, the caller decides again on fresh reads and the
@@ -131,13 +131,19 @@ impl PeopleCache {
         }
     }
 
-    /// A write found that the person's sign-on version had moved since their copies were read: they
-    /// are read again when next needed. (Copies of their consents to other clients are replaced
-    /// when next used: [`PeopleCache::consent`] wants the user's version.)
+    /// A write found that the person's sign-on version had moved since their copies were read:
+    /// they are read again when next needed. (Copies of their consents to other clients are
+    /// replaced when next used: [`PeopleCache::consent`] wants the user's version.)
     pub fn forget(&self, user_id: &str, client_id: &str) {
-        self.users.invalidate(user_id);
+        self.forget_user(user_id);
         self.consents
             .invalidate(&(user_id.to_string(), client_id.to_string()));
+    }
+
+    /// The user's copy is read again when next needed (it may say what no longer holds, such as
+    /// a disabled account enabled again).
+    pub fn forget_user(&self, user_id: &str) {
+        self.users.invalidate(user_id);
     }
 }
 

@@ -313,7 +313,11 @@ impl BrowserSession {
                 self.used(store, activity, &user.sid, now).await?;
                 Ok(Some((user, copy)))
             }
-            _ => Ok(None),
+            Some(_) => {
+                people.forget_user(&user.user_id);
+                Ok(None)
+            }
+            None => Ok(None),
         }
     }
 

@@ -160,7 +160,8 @@ impl Store {
              WHERE code_hash = $4 AND used_at IS NULL AND client_id = $5 \
              RETURNING client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, amr, \
              session_id, expires_at, access_jti, refresh_family_id, dpop_jkt, \
-             (SELECT sign_on_version FROM users WHERE id = auth_codes.user_id) AS sign_on_version",
+             COALESCE((SELECT sign_on_version FROM users WHERE id = auth_codes.user_id), -1) \
+             AS sign_on_version",
         )
         .bind(now)
         .bind(issues.access_jti)
@@ -190,5 +191,108 @@ impl Store {
         } else {
             Redemption::Reused(code)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CodeTokens, NewCode, Redemption};
+    use crate::domain::Username;
+    use crate::store::Store;
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let store = Store::connect(&url, 2, std::time::Duration::from_secs(5))
+            .await
+            .expect("open");
+        store.migrate().await.expect("migrate");
+        (dir, store)
+    }
+
+    fn code(hash: &str) -> NewCode<'_> {
+        NewCode {
+            code_hash: hash,
+            client_id: "c1",
+            user_id: "u1",
+            redirect_uri: "https://rp.example/cb",
+            scope: "openid",
+            nonce: None,
+            code_challenge: None,
+            code_challenge_method: None,
+            auth_time: 1,
+            amr: "pwd",
+            session_id: None,
+            now: 1,
+            expires_at: 61,
+            session_expires_at: 3601,
+            dpop_jkt: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_checked_code_is_stored_only_while_the_persons_version_stands() {
+        let (_dir, store) = store().await;
+        let alice = Username::parse("alice").unwrap();
+        store
+            .create_user("u1", &alice, None, None, "hash")
+            .await
+            .unwrap();
+        let version = |s: &Store| {
+            let s = s.clone();
+            async move { s.user_by_id_tagged("u1").await.unwrap().unwrap().version }
+        };
+        let v0 = version(&store).await;
+        assert!(store.create_code(&code("h1"), Some(v0)).await.unwrap());
+
+        // A consent given moves it; its hourly "last used" does not.
+        store.save_consent("u1", "c1", "openid", 1).await.unwrap();
+        let v1 = version(&store).await;
+        assert_ne!(v0, v1);
+        assert!(!store.create_code(&code("h2"), Some(v0)).await.unwrap());
+        store.mark_consent_used("u1", "c1", 2).await.unwrap();
+        assert_eq!(version(&store).await, v1);
+        let consent = store.consent_tagged("u1", "c1").await.unwrap().unwrap();
+        assert_eq!(consent.version, v1, "read with the person's version");
+
+        // A change to the person moves it.
+        store.disable_user(&alice).await.unwrap();
+        let v2 = version(&store).await;
+        assert_ne!(v1, v2);
+        assert!(!store.create_code(&code("h3"), Some(v1)).await.unwrap());
+        assert!(store.create_code(&code("h4"), Some(v2)).await.unwrap());
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM auth_codes")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(stored, 2, "h1 and h4 only");
+
+        // The redemption says the version of that moment; a person deleted behind the
+        // server's back has none that a copy could have.
+        let tokens = CodeTokens {
+            access_jti: "j1",
+            refresh_family_id: None,
+        };
+        let Redemption::Redeemed(redeemed) =
+            store.redeem_code("h1", "c1", 2, &tokens).await.unwrap()
+        else {
+            panic!("h1 was not redeemed");
+        };
+        assert_eq!(redeemed.version, v2);
+        sqlx::query("DELETE FROM users WHERE id = 'u1'")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let tokens = CodeTokens {
+            access_jti: "j2",
+            refresh_family_id: None,
+        };
+        let Redemption::Redeemed(redeemed) =
+            store.redeem_code("h4", "c1", 2, &tokens).await.unwrap()
+        else {
+            panic!("h4 was not redeemed");
+        };
+        assert!(redeemed.version.value() < 0);
+        assert!(!store.create_code(&code("h5"), Some(v2)).await.unwrap());
     }
 }

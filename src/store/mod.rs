@@ -41,7 +41,6 @@ pub use consents::{ConsentRow, Remembered};
 pub use device_codes::{DeviceCodeRow, DeviceDecision, DevicePoll, NewDeviceCode, SLOW_DOWN_STEP};
 pub use dpop_proofs::MAX_PROOFS_PER_STATEMENT;
 pub use email_tokens::{LinkState, NewEmailToken};
-
 pub use keys::{KeyRow, Rotation};
 pub use passkeys::{NewPasskey, PasskeyRow};
 pub use purge::Purged;
