@@ -21,8 +21,8 @@ async fn signed_on() -> (TestApp, Rp, String) {
     assert!(cb.contains_key("code"), "{cb:?}");
     let (status, body) = app.exchange(&rp, &cb["code"], Some(&pkce.verifier)).await;
     assert_eq!(status, 200, "{body}");
-    // The first may find copies read under different counters (the consent was saved after
-    // the account was read) and decide on fresh reads; the second leaves copies behind.
+    // Giving consent moved the person's version, so the code above came from fresh reads;
+    // these sign-ons read the copies again and then use them.
     for _ in 0..2 {
         let (status, body) = sso_tokens(&app, &rp).await;
         assert_eq!(status, 200, "{body}");
