@@ -557,17 +557,7 @@ impl Store {
 mod tests {
     use super::NewClient;
     use crate::domain::{AuthMethod, GrantType};
-    use crate::store::{Store, StoreError};
-
-    async fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-        let store = Store::connect(&url, 2, std::time::Duration::from_secs(5))
-            .await
-            .expect("open");
-        store.migrate().await.expect("migrate");
-        (dir, store)
-    }
+    use crate::store::{StoreError, test_store as store};
 
     fn client(id: &str) -> NewClient {
         NewClient {

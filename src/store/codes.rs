@@ -198,16 +198,18 @@ impl Store {
 mod tests {
     use super::{CodeTokens, NewCode, Redemption};
     use crate::domain::Username;
-    use crate::store::Store;
+    use crate::store::{Store, Tagged, test_store as store};
 
-    async fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-        let store = Store::connect(&url, 2, std::time::Duration::from_secs(5))
-            .await
-            .expect("open");
-        store.migrate().await.expect("migrate");
-        (dir, store)
+    /// Redeems the code `hash` for client c1; it must be its first use.
+    async fn redeem(store: &Store, hash: &str) -> Tagged<super::CodeRow> {
+        let tokens = CodeTokens {
+            access_jti: hash,
+            refresh_family_id: None,
+        };
+        match store.redeem_code(hash, "c1", 2, &tokens).await.unwrap() {
+            Redemption::Redeemed(redeemed) => redeemed,
+            other => panic!("{hash} was not redeemed: {other:?}"),
+        }
     }
 
     fn code(hash: &str) -> NewCode<'_> {
@@ -269,29 +271,13 @@ mod tests {
 
         // The redemption says the version of that moment; a person deleted behind the
         // server's back has none that a copy could have.
-        let tokens = CodeTokens {
-            access_jti: "j1",
-            refresh_family_id: None,
-        };
-        let Redemption::Redeemed(redeemed) =
-            store.redeem_code("h1", "c1", 2, &tokens).await.unwrap()
-        else {
-            panic!("h1 was not redeemed");
-        };
+        let redeemed = redeem(&store, "h1").await;
         assert_eq!(redeemed.version, v2);
         sqlx::query("DELETE FROM users WHERE id = 'u1'")
             .execute(store.pool())
             .await
             .unwrap();
-        let tokens = CodeTokens {
-            access_jti: "j2",
-            refresh_family_id: None,
-        };
-        let Redemption::Redeemed(redeemed) =
-            store.redeem_code("h4", "c1", 2, &tokens).await.unwrap()
-        else {
-            panic!("h4 was not redeemed");
-        };
+        let redeemed = redeem(&store, "h4").await;
         assert!(redeemed.version.value() < 0);
         assert!(!store.create_code(&code("h5"), Some(v2)).await.unwrap());
     }

@@ -472,6 +472,19 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// A migrated SQLite store in a temporary folder, for the store's own tests (the folder lives as
+/// long as the returned guard).
+#[cfg(test)]
+pub(crate) async fn test_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let store = Store::connect(&url, 2, Duration::from_secs(5))
+        .await
+        .expect("open");
+    store.migrate().await.expect("migrate");
+    (dir, store)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{StoreError, postgres_transient, sqlite_transient};
