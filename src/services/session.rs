@@ -18,7 +18,8 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore, session_store};
 use tower_sessions_sqlx_store::sqlx::postgres::PgPoolOptions;
 use tower_sessions_sqlx_store::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
@@ -43,8 +44,48 @@ const KEPT_ALIVE: &str = "kept_alive";
 /// The session store on the app's database (the sqlx store needs a concrete pool type).
 #[derive(Clone, Debug)]
 pub enum SessionStores {
-    Sqlite(SqliteStore),
+    Sqlite(SqliteSessions),
     Postgres(PostgresStore),
+}
+
+/// The sqlx session store on SQLite, whose reads run in place on the calling thread
+/// (`store/in_place.rs`): every request of a signed-in browser reads its record first. Writes,
+/// rare (a sign-in, a change, the idle deadline moved), and any read that cannot run in place
+/// go through the store's own pool as before.
+#[derive(Clone, Debug)]
+pub struct SqliteSessions {
+    pooled: SqliteStore,
+    store: Store,
+}
+
+#[async_trait::async_trait]
+impl SessionStore for SqliteSessions {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        self.pooled.create(record).await
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.pooled.save(record).await
+    }
+
+    /// As the sqlx store's `load`: the record, unless it is missing or past its expiry.
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let data = match self.store.session_record_in_place(&id.to_string()) {
+            Ok(Some(data)) => data,
+            Ok(None) => return self.pooled.load(id).await,
+            Err(e) => return Err(session_store::Error::Backend(e.to_string())),
+        };
+        let Some(data) = data else {
+            return Ok(None);
+        };
+        let record: Record = rmp_serde::from_slice(&data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok((record.expiry_date > time::OffsetDateTime::now_utc()).then_some(record))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.pooled.delete(id).await
+    }
 }
 
 /// Opens a small pool of the concrete type beside the app's `Any` pool and creates the session
@@ -75,9 +116,12 @@ pub async fn open(
                 .connect_with(opts)
                 .await
                 .map_err(fail)?;
-            let s = SqliteStore::new(pool);
-            s.migrate().await.map_err(fail)?;
-            SessionStores::Sqlite(s)
+            let pooled = SqliteStore::new(pool);
+            pooled.migrate().await.map_err(fail)?;
+            SessionStores::Sqlite(SqliteSessions {
+                pooled,
+                store: store.clone(),
+            })
         }
         Backend::Postgres => {
             let pool = PgPoolOptions::new()
@@ -101,7 +145,7 @@ impl SessionStores {
         let store = self.clone();
         tokio::spawn(async move {
             let result = match store {
-                SessionStores::Sqlite(s) => s.continuously_delete_expired(period).await,
+                SessionStores::Sqlite(s) => s.pooled.continuously_delete_expired(period).await,
                 SessionStores::Postgres(s) => s.continuously_delete_expired(period).await,
             };
             if let Err(e) = result {

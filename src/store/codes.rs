@@ -79,6 +79,25 @@ pub enum Redemption {
 }
 
 impl CodeRow {
+    /// The same columns as [`CodeRow::from_row`], read in place (`in_place.rs`).
+    fn from_sqlite(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            client_id: r.get("client_id")?,
+            user_id: r.get("user_id")?,
+            redirect_uri: r.get("redirect_uri")?,
+            scope: r.get("scope")?,
+            nonce: r.get("nonce")?,
+            code_challenge: r.get("code_challenge")?,
+            auth_time: r.get("auth_time")?,
+            amr: r.get("amr")?,
+            session_id: r.get("session_id")?,
+            expires_at: r.get("expires_at")?,
+            access_jti: r.get("access_jti")?,
+            refresh_family_id: r.get("refresh_family_id")?,
+            dpop_jkt: r.get("dpop_jkt")?,
+        })
+    }
+
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(Self {
             client_id: r.try_get("client_id")?,
@@ -121,6 +140,37 @@ impl Store {
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 {condition}",
         );
         let _turn = self.write_turn().await?;
+        if let Some(in_place) = self.in_place() {
+            let version = unchanged_since.map(|v| v.value());
+            let stored = in_place.run(|conn| {
+                let mut insert = conn.prepare_cached(&sql)?;
+                let params = rusqlite::params![
+                    c.code_hash,
+                    c.client_id,
+                    c.user_id,
+                    c.redirect_uri,
+                    c.scope,
+                    c.nonce,
+                    c.code_challenge,
+                    c.code_challenge_method,
+                    c.auth_time,
+                    c.session_id,
+                    c.now,
+                    c.expires_at,
+                    c.amr,
+                    c.dpop_jkt,
+                    c.session_expires_at,
+                ];
+                let mut bound: Vec<&dyn rusqlite::ToSql> = params.to_vec();
+                if let Some(version) = &version {
+                    bound.push(version);
+                }
+                insert.execute(bound.as_slice())
+            })?;
+            if let Some(rows) = stored {
+                return Ok(rows == 1);
+            }
+        }
         let done = sqlx::query(&sql)
             .bind(c.code_hash)
             .bind(c.client_id)
@@ -154,27 +204,61 @@ impl Store {
         now: i64,
         issues: &CodeTokens<'_>,
     ) -> StoreResult<Redemption> {
-        let turn = self.write_turn().await?;
-        let redeemed = sqlx::query(
-            "UPDATE auth_codes SET used_at = $1, access_jti = $2, refresh_family_id = $3 \
+        const REDEEM: &str = "UPDATE auth_codes SET used_at = $1, access_jti = $2, refresh_family_id = $3 \
              WHERE code_hash = $4 AND used_at IS NULL AND client_id = $5 \
              RETURNING client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, amr, \
              session_id, expires_at, access_jti, refresh_family_id, dpop_jkt, \
              COALESCE((SELECT sign_on_version FROM users WHERE id = auth_codes.user_id), -1) \
-             AS sign_on_version",
-        )
-        .bind(now)
-        .bind(issues.access_jti)
-        .bind(issues.refresh_family_id)
-        .bind(code_hash)
-        .bind(client_id)
-        .fetch_optional(self.pool())
-        .await?;
+             AS sign_on_version";
+        let turn = self.write_turn().await?;
+        if let Some(in_place) = self.in_place() {
+            let redeemed = in_place.run(|conn| {
+                let mut update = conn.prepare_cached(REDEEM)?;
+                let mut rows = update.query(rusqlite::params![
+                    now,
+                    issues.access_jti,
+                    issues.refresh_family_id,
+                    code_hash,
+                    client_id
+                ])?;
+                let redeemed = match rows.next()? {
+                    Some(row) => Some(Tagged {
+                        row: CodeRow::from_sqlite(row)?,
+                        version: SignOnVersion::read(row.get("sign_on_version")?),
+                    }),
+                    None => None,
+                };
+                // On to SQLITE_DONE, where the statement commits (`InPlace::run`).
+                while rows.next()?.is_some() {}
+                Ok(redeemed)
+            })?;
+            match redeemed {
+                Some(Some(redeemed)) => return Ok(Redemption::Redeemed(redeemed)),
+                Some(None) => {
+                    drop(turn);
+                    return self.refused_code(code_hash, client_id).await;
+                }
+                None => {}
+            }
+        }
+        let redeemed = sqlx::query(REDEEM)
+            .bind(now)
+            .bind(issues.access_jti)
+            .bind(issues.refresh_family_id)
+            .bind(code_hash)
+            .bind(client_id)
+            .fetch_optional(self.pool())
+            .await?;
         drop(turn);
         if let Some(row) = redeemed {
             let redeemed = Tagged::from_row(&row, CodeRow::from_row)?;
             return Ok(Redemption::Redeemed(redeemed));
         }
+        self.refused_code(code_hash, client_id).await
+    }
+
+    /// Why a code was not redeemed: unknown, another client's, or used before.
+    async fn refused_code(&self, code_hash: &str, client_id: &str) -> StoreResult<Redemption> {
         let row = sqlx::query(
             "SELECT client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, amr, \
              session_id, expires_at, access_jti, refresh_family_id, dpop_jkt FROM auth_codes WHERE code_hash = $1",
@@ -280,5 +364,42 @@ mod tests {
         let redeemed = redeem(&store, "h4").await;
         assert!(redeemed.version.value() < 0);
         assert!(!store.create_code(&code("h5"), Some(v2)).await.unwrap());
+    }
+
+    /// Another process (the CLI, a backup) holding the write lock: the in-place statement is
+    /// refused without waiting, and the same statement on the pool waits for the lock and
+    /// succeeds, so the code is stored and redeemed once each.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_code_is_stored_and_redeemed_while_another_process_holds_the_write_lock() {
+        let (dir, store) = store().await;
+        let file = dir.path().join("t.db");
+        // Holds the write lock for a moment on a thread of its own, as another process would.
+        let hold_lock = |file: std::path::PathBuf| {
+            let (locked, is_locked) = std::sync::mpsc::channel();
+            let holder = std::thread::spawn(move || {
+                let other = rusqlite::Connection::open(file).unwrap();
+                other.execute_batch("BEGIN IMMEDIATE").unwrap();
+                locked.send(()).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                other.execute_batch("COMMIT").unwrap();
+            });
+            is_locked.recv().unwrap();
+            holder
+        };
+
+        let holder = hold_lock(file.clone());
+        assert!(store.create_code(&code("h1"), None).await.unwrap());
+        holder.join().unwrap();
+
+        let holder = hold_lock(file);
+        let redeemed = redeem(&store, "h1").await;
+        holder.join().unwrap();
+        assert_eq!(redeemed.row.user_id, "u1");
+        let tokens = CodeTokens {
+            access_jti: "again",
+            refresh_family_id: None,
+        };
+        let again = store.redeem_code("h1", "c1", 3, &tokens).await.unwrap();
+        assert!(matches!(again, Redemption::Reused(_)), "{again:?}");
     }
 }

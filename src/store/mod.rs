@@ -1,6 +1,8 @@
 //! The storage seam. Handlers never write SQL: they call methods on [`Store`], which reach
 //! SQLite or PostgreSQL through one `sqlx::Any` pool, so every query is written once and both
-//! backends pass the same tests. One file per concern.
+//! backends pass the same tests. One file per concern. On SQLite, the three statements of a
+//! single sign-on (the session read, the code stored, the code redeemed) run on the calling
+//! thread when they can, and on the pool when they cannot (`in_place.rs`).
 
 mod assertions;
 mod checkpoint;
@@ -14,6 +16,7 @@ mod email_tokens;
 mod epochs;
 mod exchanged_tokens;
 mod identifiers;
+mod in_place;
 mod keys;
 mod pairwise_subjects;
 mod passkeys;
@@ -29,6 +32,7 @@ mod scim_sql;
 mod scim_users;
 mod second_factors;
 mod session_clients;
+mod session_records;
 mod throttle;
 mod upstream_links;
 mod user_sessions;
@@ -81,6 +85,9 @@ pub struct Store {
     write_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
     /// Stamps `created_at` columns; the server's clock, turned by tests.
     clock: Clock,
+    /// SQLite file only: connections for the sign-on path's statements, run on the calling
+    /// thread (`in_place.rs`).
+    in_place: Option<std::sync::Arc<in_place::InPlace>>,
 }
 
 /// What can go wrong in storage, in the terms callers act on.
@@ -95,6 +102,9 @@ pub enum StoreError {
     /// Anything else: a bug or a broken database.
     #[error("database error: {0}")]
     Other(#[source] sqlx::Error),
+    /// A row read in place (`in_place.rs`) that does not decode: a bug.
+    #[error("database error: {0}")]
+    InPlace(#[source] rusqlite::Error),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -268,12 +278,18 @@ impl Store {
             // WAL lets readers run beside the writer; the setting is stored in the file.
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
+        let in_place = match backend {
+            Backend::Sqlite => in_place::sqlite_file(url)
+                .map(|file| std::sync::Arc::new(in_place::InPlace::new(file, synchronous))),
+            Backend::Postgres => None,
+        };
         Ok(Self {
             pool,
             backend,
             url: url.to_string(),
             write_gate: (backend == Backend::Sqlite).then(Default::default),
             clock: Clock::system(),
+            in_place,
         })
     }
 
@@ -341,6 +357,9 @@ impl Store {
     /// statements (a checkpoint and a change counter every second) pass through every idle
     /// connection in turn and keep them all looking used.
     pub async fn close_idle_connections(&self) {
+        if let Some(in_place) = &self.in_place {
+            in_place.close_idle();
+        }
         for _ in 0..self.pool.num_idle() {
             let Some(conn) = self.pool.try_acquire() else {
                 break;
@@ -352,6 +371,11 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The in-place connections (SQLite file only; `in_place.rs`).
+    pub(crate) fn in_place(&self) -> Option<&in_place::InPlace> {
+        self.in_place.as_deref()
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock at once
@@ -439,15 +463,9 @@ impl std::ops::DerefMut for WriteTx {
 
 /// `sqlite://data/tessera.db?mode=rwc` → creates `data/`.
 fn create_sqlite_parent(url: &str) -> anyhow::Result<()> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:")
-        .split('?')
-        .next()
-        .unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
+    let Some(path) = in_place::sqlite_file(url) else {
         return Ok(());
-    }
+    };
     if let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
     {

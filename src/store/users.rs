@@ -63,6 +63,11 @@ impl SignOnVersion {
     pub(super) fn value(self) -> i64 {
         self.0
     }
+
+    /// The version a statement read.
+    pub(super) fn read(value: i64) -> Self {
+        Self(value)
+    }
 }
 
 /// A row and its person's sign-on version as the same statement read them.
