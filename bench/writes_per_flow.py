@@ -9,7 +9,8 @@ start over (the server checkpoints it several times a second; a log is only rewr
 start once no reader needs it), runs FLOWS flows one after another (GET /authorize with a session
 cookie → code → POST /token), and counts the commit frames the WAL gained: every write
 transaction of the server, its session store included, ends in exactly one (SQLite file format
-§4.1: a frame whose "database size after commit" field is non-zero). The server's background
+§4.1: a frame whose "database size after commit" field is non-zero). It also counts all the
+frames the log gained: the pages those commits wrote. The server's background
 work in that second or two (none of it writes on an idle instance) would count too.
 """
 
@@ -23,21 +24,23 @@ from oidc_browser import Browser, pkce_pair
 
 
 def commit_frames(wal_path):
-    """(the log's salt, its commit frames) of the current generation of the log."""
+    """(the log's salt, its commit frames, all its frames) of the current generation of the
+    log. A frame is one page written."""
     data = open(wal_path, "rb").read()
     if len(data) < 32:
-        return None, 0
+        return None, 0, 0
     page_size = struct.unpack(">I", data[8:12])[0]
     salt = data[16:24]
-    commits, off = 0, 32
+    commits, frames, off = 0, 0, 32
     while off + 24 + page_size <= len(data):
         header = data[off:off + 24]
         if header[8:16] != salt:
             break  # frames of an earlier generation of the log
+        frames += 1
         if struct.unpack(">I", header[4:8])[0] != 0:
             commits += 1
         off += 24 + page_size
-    return salt, commits
+    return salt, commits, frames
 
 
 def main():
@@ -59,7 +62,7 @@ def main():
             reader = sqlite3.connect(db, isolation_level=None)
             reader.execute("BEGIN")
             reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            salt, before = commit_frames(db + "-wal")
+            salt, before, pages_before = commit_frames(db + "-wal")
         query = urllib.parse.urlencode({
             "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
             "scope": "openid", "state": "bench", "code_challenge": challenge,
@@ -77,12 +80,14 @@ def main():
         }).encode(), {"Authorization": f"Basic {basic}"})
         if status != 200 or "id_token" not in body:
             sys.exit(f"writes_per_flow: /token answered {status}")
-    after_salt, after = commit_frames(db + "-wal")
+    after_salt, after, pages_after = commit_frames(db + "-wal")
     reader.close()
     if after_salt != salt:
         sys.exit("writes_per_flow: the WAL started over during the count; run again")
     commits = after - before
-    print(f"commits per SSO flow: {commits / flows:.2f} ({commits} commits in {flows} flows)")
+    pages = pages_after - pages_before
+    print(f"commits per SSO flow: {commits / flows:.2f} ({commits} commits in {flows} flows); "
+          f"pages written per flow: {pages / flows:.2f}")
 
 
 if __name__ == "__main__":
